@@ -1,0 +1,942 @@
+#!/usr/bin/env python3
+"""Build the shipped Greater Manchester example data set for `consolidate`.
+
+Reads only the public source files copied into inputs/sources/ and writes
+inputs/greater-manchester/{organisations,sites,teams,zones,suppliers,contracts,offers}.csv.
+
+Standard library only (Python 3.11). Deterministic: every derived figure comes either
+from a pure rule or from one random.Random(20160401) consumed in a fixed order:
+  1. site leases (lease_end, lease_break), leasehold sites in site-id order
+  2. team `movable` flags, teams in team-id order
+  3. supplier `local` flags, suppliers in supplier-id order (only when no place-name rule applies)
+  4. contract start, end, termination-fee factor, contracts in contract-id order
+  5. offer capacity factor, (supplier, category) pairs in sorted order
+Every derivation rule is documented in inputs/greater-manchester/README.md.
+
+Usage:
+  python3 inputs/tools/build_greater_manchester.py          # build and self-check
+  python3 inputs/tools/build_greater_manchester.py --check  # build into a temp folder, compare to committed files
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import math
+import random
+import re
+import sys
+import tempfile
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SRC = ROOT / "inputs" / "sources"
+OUT = ROOT / "inputs" / "greater-manchester"
+
+SEED = 20160401
+PRICE_BASE = dt.date(2016, 4, 1)  # reference date of the data set
+LEASE_HORIZON = dt.date(2031, 3, 31)
+
+# ---------------------------------------------------------------- constants (all documented in README)
+M2_PER_DESK = 12.0
+DESK_SHARE = {  # share of floor area that is back-office desk space, by source and kind
+    ("nhs", "acute"): 0.04,
+    ("nhs", "specialist"): 0.04,
+    ("nhs", "mental_health"): 0.04,
+    ("nhs", "community"): 0.04,
+    ("nhs", "other"): 0.04,
+    ("nhs", "ambulance"): 0.03,
+    ("council", "civic"): 0.8,
+    ("council", "office"): 1.0,
+    ("council", "library"): 0.05,
+    ("council", "leisure"): 0.02,
+    ("council", "clinic"): 0.10,
+    ("council", "depot"): 0.05,
+    ("council", "other"): 0.10,
+    ("ccg", "office"): 1.0,
+}
+NHS_M2_PER_HEAD = 400.0  # trust back-office head per m2 of GIA
+COUNCIL_HEADS_PER_1000 = 2.5
+CCG_HEADS_PER_1000 = 0.25
+CCG_MIN_HEADS = 40
+HUB_HEADS_PER_1000_GM = 0.05
+CCG_OFFICE_HEADROOM = 1.25  # CCG/hub office desks = ceil(headcount x 1.25)
+FUNCTION_SHARES = [  # (function, share)
+    ("finance", 0.22), ("hr", 0.12), ("payroll", 0.05), ("it", 0.20),
+    ("procurement", 0.08), ("bi", 0.08), ("estates", 0.15), ("transformation", 0.10),
+]
+MIN_FUNCTION_HEADS = 10  # functions smaller than this are pooled into one `other` team
+MAX_TEAM = 80
+IMMOVABLE_SHARE = 0.05
+DISPOSAL_GBP_PER_M2 = 1000.0  # freehold only; PFI and leasehold sites get 0
+PFI_EXIT_YEARS = 10  # PFI exit penalty = 10 x annual running cost
+SME_SPEND_LIMIT = 1_000_000.0
+LOCAL_SHARE = 0.30
+TOP_N_PER_CATEGORY = 15
+MIN_CONTRACT_SPEND = 1000.0
+TERMINATION_FEE_SHARE = 0.10
+TIER_MULTIPLES = [(0.0, "1.00"), (1.25, "0.97"), (2.0, "0.94")]
+CAPACITY_FACTOR = (1.5, 3.0)
+CONTRACT_START = (dt.date(2012, 4, 1), dt.date(2016, 3, 31))
+CONTRACT_END = (dt.date(2016, 4, 1), dt.date(2021, 3, 31))
+
+# R0A (Manchester University NHS FT, formed 2017-10-01) sites assigned to the 2016 trusts.
+R0A_SPLIT = {
+    "R0A01": "RW3",  # Island site, Oxford Road M13: CMFT
+    "R0A07": "RM2",  # Wythenshawe Hospital M23: UHSM
+    "R0A09": "RW3",  # Trafford General M41: CMFT (took over Trafford Healthcare RM4 in 2012)
+    "R0A47": "RM2",  # Dermott Murphy Close, M20 (Withington/Didsbury, south Manchester): UHSM
+    "R0A49": "RM2",  # Buccleuch Lodge, M20 (Withington, south Manchester): UHSM
+    "R0AORS": "RW3",  # grouped other sites, reported at M13 9WL (Oxford Road): CMFT
+}
+# ERIC trust codes not among the 36 partners open on 2016-04-01
+TRUST_REMAP = {
+    "RTV": "RXV",  # Atherleigh Park, Leigh: North West Boroughs (non-GM trust); Wigan mental health
+                   # services moved to Greater Manchester Mental Health (RXV) in 2021
+}
+
+KIND_FROM_SITE_TYPE = [  # (prefix of ERIC site_type, kind)
+    ("1. General acute", "acute"),
+    ("3. Mixed service", "acute"),
+    ("2. Specialist hospital", "specialist"),
+    ("4. Mental Health", "mental_health"),
+    ("6. Mental Health", "mental_health"),
+    ("7. Community hospital", "community"),
+    ("8. Other inpatient", "community"),
+    ("Ambulance services", "ambulance"),
+    ("Other Reportable Site", "other"),
+]
+
+TRAFFORD_EXCLUDE_OTHERDETAIL = {"school", "academy", "land", "managed allotments", "parks", "memorial"}
+TRAFFORD_KIND_RULES = [  # (substring of lower-case PropertyName, kind), first match wins
+    ("former ", "other"),
+    ("town hall", "civic"),
+    ("waterside", "civic"),
+    ("library", "library"),
+    ("leisure", "leisure"),
+    ("sports", "leisure"),
+    ("healthy living", "clinic"),
+    ("clinic", "clinic"),
+    ("depot", "depot"),
+    (" house", "office"),
+    ("offices", "office"),
+]
+TRAFFORD_MAIN_CIVIC = "Trafford Town Hall"
+
+PUBLIC_BODY_WORDS = [  # supplier keys containing any of these are public bodies: dropped
+    "COUNCIL", "NHS", "HMRC", "GMCA", "COMBINED AUTHORI", "SUPERANN", "CCG", "POLICE",
+    "FIRE AND RESCUE", "MBC", "GMWDA", "TRANSPORT FOR GREATER MANCHESTER", "TFGM", "HOSP",
+    "DEPARTMENT FOR", "MINISTRY OF", "ENVIRONMENT AGENCY", "LEVY", "HM REVENUE", "CABINET OFFICE",
+    "MENTAL HEALTH NH", "GREATER MANCHESTER MENTAL HEALTH", "SCHOOL", "ACAD", "ACADEMY", "UNIVERSITY",
+    "COLLEGE", "HEALTHWATCH",
+]
+GM_PLACE_WORDS = [
+    "MANCHESTER", "SALFORD", "TRAFFORD", "STOCKPORT", "BOLTON", "BURY", "OLDHAM", "ROCHDALE",
+    "TAMESIDE", "WIGAN", "ALTRINCHAM", "STRETFORD", "URMSTON", "WYTHENSHAWE", "MANCUNIAN",
+]
+
+MCC_CATEGORY = {
+    # facilities management
+    "Security": "facilities_management",
+    "Contract Cleaning External": "facilities_management",
+    "Contract Cleaning Internal": "facilities_management",
+    "Window Cleaning": "facilities_management",
+    "Grounds Maintenance Costs": "facilities_management",
+    "Cleaning Equipment and Materials": "facilities_management",
+    "Cleaning Equipment": "facilities_management",
+    "Consumable items eg Toilet rolls, soap etc": "facilities_management",
+    "Toilet Requisites": "facilities_management",
+    "Rodent and Pest Control": "facilities_management",
+    "Removal and Storage of Furniture": "facilities_management",
+    "Storage Costs": "facilities_management",
+    "Catering": "facilities_management",
+    "Catering Provisions": "facilities_management",
+    "Cash Collection": "facilities_management",
+    # building maintenance
+    "External repairs and maintenance for buildings": "building_maintenance",
+    "Internal Repairs and Maintenance for buildings": "building_maintenance",
+    "Preventative Maintenance Work": "building_maintenance",
+    "Responsive Repairs Work": "building_maintenance",
+    "Building Materials for direct delivery": "building_maintenance",
+    "Building Maintenance Third Party Payments": "building_maintenance",
+    "Delapidations Costs": "building_maintenance",
+    # construction works
+    "Works and associated costs for Land and Buildings": "construction_works",
+    "Building Works": "construction_works",
+    "Construction Works": "construction_works",
+    "Payments to Contractors": "construction_works",
+    "Variation Orders": "construction_works",
+    "Surplus property Demolition": "construction_works",
+    # energy and utilities
+    "Electricity": "energy_utilities",
+    "Gas": "energy_utilities",
+    "Water Service Charges - Metered": "energy_utilities",
+    "Water Service Charges - Unmetered": "energy_utilities",
+    "Heating Oil": "energy_utilities",
+    "Heat Management": "energy_utilities",
+    # IT and telecoms
+    "I T Provision": "it_services",
+    "ICT Support & Maintenance": "it_services",
+    "Data Links": "it_services",
+    "Licences Purchase": "it_services",
+    "CD-ROMs, Software, etc": "it_services",
+    "Computer Licenses": "it_services",
+    "Telecoms Maintenance": "it_services",
+    "Telecoms Equip": "it_services",
+    "Mobilephone Charges": "it_services",
+    "Landline Telephone Charges": "it_services",
+    "Internet access": "it_services",
+    "Tele Conferencing": "it_services",
+    "Radio Charges": "it_services",
+    # professional services
+    "Professional fees": "professional_services",
+    "Consultants Fees": "professional_services",
+    "Consultants fees": "professional_services",
+    "Legal Fees": "professional_services",
+    "Research and Studies": "professional_services",
+    "Professional Services Provision": "professional_services",
+    "Surplus property Fees": "professional_services",
+    "Testing Fees": "professional_services",
+    "Signers/Interpreters Fees": "professional_services",
+    # agency staff
+    "Agency staff provision": "agency_staff",
+    "Labour Charges": "agency_staff",
+    # HR: training, recruitment, vetting, occupational health
+    "Training and Development": "hr_training_recruitment",
+    "Recruitment Expenses": "hr_training_recruitment",
+    "CRB Fees": "hr_training_recruitment",
+    "Occupational Health services": "hr_training_recruitment",
+    "Training - Day Release Fees": "hr_training_recruitment",
+    # print, post, stationery, advertising
+    "Printing": "print_post_stationery",
+    "Postage": "print_post_stationery",
+    "Stationery": "print_post_stationery",
+    "Paper & Envelopes": "print_post_stationery",
+    "Photocopying": "print_post_stationery",
+    "Courier Costs": "print_post_stationery",
+    "Advertising": "print_post_stationery",
+    "Publicity": "print_post_stationery",
+    "General Office expenses": "print_post_stationery",
+    # fleet
+    "Vehicle Hire Costs": "fleet_vehicles",
+    "Vehicle Fuel Costs": "fleet_vehicles",
+    "Vehicle Repairs": "fleet_vehicles",
+    "Vehicle Costs": "fleet_vehicles",
+    "Vehicle Parts and Spares": "fleet_vehicles",
+    "Vehicle contract hire and leases": "fleet_vehicles",
+    "End of term vehicle lease payments": "fleet_vehicles",
+    "Routine Vehicle Repairs and Maintenance - Internal": "fleet_vehicles",
+    "Hire of Machinery": "fleet_vehicles",
+    # insurance
+    "Insurance": "insurance",
+    "Miscellaneous Insurance Premium": "insurance",
+    "All Risks Insurance Premium": "insurance",
+    "Fidelity Guarantee Insurance Premium": "insurance",
+    "Motor Vehicle & Plant Insurance Premium": "insurance",
+    "Engineering Insurance Premium": "insurance",
+    "Balance of Risks Insurance Premium": "insurance",
+    "Professional Indemnity Insurance Premium": "insurance",
+    "Other Insurance Premiums": "insurance",
+    "Travel Insurance Premium": "insurance",
+    "Computer Insurance Premium": "insurance",
+    "Household Insurance Premium": "insurance",
+    "Officials Indemnity Insurance Premium": "insurance",
+    "Marine Insurance Premium": "insurance",
+    # furniture and office equipment
+    "Furniture": "furniture_equipment",
+    "Fixtures and Fittings": "furniture_equipment",
+    "Equipment Operating Lease": "furniture_equipment",
+    # social care (commissioned care: a joint council/CCG commissioning category)
+    "Home Care": "social_care",
+    "Residential Care Homes Payments": "social_care",
+    "Registered Nursing Homes Permanent Payments": "social_care",
+    "Extra Care Sheltered Housing Payments": "social_care",
+    "Supporting People Payments": "social_care",
+    "Day Care Payments": "social_care",
+    "Supported Accommodation": "social_care",
+}
+
+# Trafford Proclass codes -> category: exact codes first, then 2-digit family prefixes.
+TRAFFORD_CODE = {
+    "151612": None,  # "Traffic Planning": the GMCA transport levy, dropped
+    "151800": "it_services", "151811": "it_services", "151812": "it_services",
+    "181500": "facilities_management",
+    "191000": "print_post_stationery", "191010": "print_post_stationery",
+    "191100": "print_post_stationery", "191600": "print_post_stationery",
+    "192000": "print_post_stationery",
+    "191200": "facilities_management", "191300": "facilities_management",
+    "191700": "facilities_management", "191900": "facilities_management",
+    "192200": "facilities_management", "192210": "facilities_management",
+    "192211": "facilities_management", "192212": "facilities_management",
+    "192213": "facilities_management", "192300": "facilities_management",
+    "191400": "building_maintenance",
+    "191500": "professional_services", "191800": "professional_services",
+    "192100": None,
+    "201000": "professional_services", "201100": "professional_services",
+    "201600": "professional_services",
+    "201800": "insurance",
+    "221000": "furniture_equipment", "221100": "facilities_management",
+    "261100": "professional_services",
+    "261200": "hr_training_recruitment", "261300": "hr_training_recruitment",
+    "261500": "hr_training_recruitment",
+    "261400": "agency_staff", "261413": "agency_staff", "261414": "agency_staff",
+    "261415": "agency_staff",
+    "361000": "fleet_vehicles", "361200": "fleet_vehicles", "361400": "fleet_vehicles",
+    "391000": "construction_works", "391100": "construction_works",
+    "391110": "construction_works", "391200": "construction_works",
+    "391111": "building_maintenance", "391113": "building_maintenance",
+}
+TRAFFORD_FAMILY = {  # first two digits of the code
+    "10": "building_maintenance",    # building materials
+    "11": "facilities_management",   # catering
+    "13": "facilities_management",   # cleaning
+    "15": "professional_services",   # consultancy (IT consultancy and traffic planning excepted above)
+    "21": "furniture_equipment",     # furniture
+    "24": "facilities_management",   # horticultural / grounds
+    "27": "it_services",             # ICT
+    "28": "professional_services",   # legal services
+    "30": "print_post_stationery",   # mail services
+    "32": "social_care",             # social care services
+    "34": "print_post_stationery",   # stationery
+    "37": "energy_utilities",        # utilities
+    "38": "fleet_vehicles",          # vehicles
+}
+
+MCC = "E08000003"
+TRAFFORD = "E08000009"
+
+
+# ---------------------------------------------------------------- helpers
+def read_csv(rel: str) -> list[dict]:
+    with open(SRC / rel, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def num(s: str) -> float:
+    s = (s or "").strip().replace(",", "")
+    if s == "" or s.lower() in ("na", "not applicable"):
+        return 0.0
+    return float(s)
+
+
+def rhu(x: float, places: str = "1") -> Decimal:
+    return Decimal(repr(x)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def gbp0(x: float) -> str:
+    """money, whole pounds"""
+    v = rhu(x)
+    return "0" if v == 0 else str(v)
+
+
+def gbp2(x: float) -> str:
+    """money, pence"""
+    return str(rhu(x, "0.01"))
+
+
+def area(x: float) -> str:
+    v = rhu(x, "0.01")
+    s = format(v, "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def coord(x) -> str:
+    return "" if x is None else str(rhu(x, "0.000001"))
+
+
+def iround(x: float) -> int:
+    return int(rhu(x))
+
+
+def rand_date(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
+    return lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
+
+
+def haversine_km(lat1, lon1, lat2, lon2) -> float:
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def largest_remainder(total: int, shares: list[tuple[str, float]]) -> dict[str, int]:
+    raw = [(k, total * s) for k, s in shares]
+    out = {k: int(math.floor(v)) for k, v in raw}
+    left = total - sum(out.values())
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i][1] - math.floor(raw[i][1])), i))
+    for i in order[:left]:
+        out[raw[i][0]] += 1
+    return out
+
+
+def supplier_key(name: str) -> str:
+    s = name.upper().replace("&", " AND ").replace("+", " AND ")
+    s = s.replace("'", "")
+    s = re.sub(r"[^A-Z0-9]+", " ", s)
+    words = s.split()
+    rep = {"LIMITED": "LTD", "COMPANY": "CO", "PUBLIC LIMITED COMPANY": "PLC"}
+    words = [rep.get(w, w) for w in words]
+    s = " ".join(words)
+    s = s.replace("PUBLIC LTD CO", "PLC")
+    return s
+
+
+def key_to_id(key: str) -> str:
+    return key.replace(" ", "-")[:64].rstrip("-")
+
+
+def is_public_body(key: str) -> bool:
+    padded = f" {key} "
+    for w in PUBLIC_BODY_WORDS:
+        if f" {w}" in padded:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- build
+def build() -> tuple[dict[str, list[list[str]]], dict]:
+    rng = random.Random(SEED)
+    files: dict[str, list[list[str]]] = {}
+    info: dict = {}
+
+    # ---- zones (wards)
+    wards = read_csv("geo/gm_wards_2017_centroids_pop2016.csv")
+    wards.sort(key=lambda w: w["ward_code"])
+    borough_pop: dict[str, int] = defaultdict(int)
+    zones = [["id", "name", "borough", "lat", "lon", "population"]]
+    for w in wards:
+        pop = int(w["pop_mid2016"])
+        borough_pop[w["la_name"]] += pop
+        zones.append([w["ward_code"], w["ward_name"], w["la_name"],
+                      coord(float(w["lat"])), coord(float(w["lon"])), str(pop)])
+    files["zones.csv"] = zones
+    gm_pop = sum(borough_pop.values())
+
+    # ---- organisations
+    orgs_src = [o for o in read_csv("ods/gm_partner_organisations.csv") if o["open_on_2016-04-01"] == "Y"]
+    orgs: dict[str, dict] = {}
+    for o in orgs_src:
+        code = o["org_code"]
+        if o["org_kind"].startswith("NHS trust"):
+            kind = "nhs_trust"
+        elif code == "14J":
+            kind = "commissioner"
+        elif o["org_kind"].startswith("CCG"):
+            kind = "ccg"
+        elif o["org_kind"].startswith("Local authority"):
+            kind = "council"
+        else:
+            kind = "other"
+        orgs[code] = {
+            "id": code, "name": (o["name_2016"] or o["name"]).strip(), "kind": kind,
+            "borough": o["la_name"],
+            "lat": float(o["lat"]) if o["lat"] else None,
+            "lon": float(o["lon"]) if o["lon"] else None,
+        }
+    files["organisations.csv"] = [["id", "name", "kind", "borough"]] + [
+        [o["id"], o["name"], o["kind"], o["borough"]] for o in sorted(orgs.values(), key=lambda o: o["id"])]
+    council_by_borough = {o["borough"]: o["id"] for o in orgs.values() if o["kind"] == "council"}
+
+    # ---- NHS sites (ERIC 2019/20)
+    eric = read_csv("eric/eric_201920_sites_gm_tidy.csv")
+    sites: list[dict] = []
+    for r in eric:
+        tc = r["trust_code"]
+        org = R0A_SPLIT[r["site_code"]] if tc == "R0A" else TRUST_REMAP.get(tc, tc)
+        assert org in orgs, (r["site_code"], org)
+        kind = next(k for p, k in KIND_FROM_SITE_TYPE if r["site_type"].startswith(p))
+        t = r["tenure"]
+        if t.startswith("1. Freehold"):
+            tenure = "freehold"
+        elif "PFI" in t:
+            tenure = "pfi"
+        elif t.startswith("8. Leased from commercial organisation - lease greater than 99"):
+            tenure = "freehold"  # long leasehold (>99 years): treated as owned, see README
+        elif "lease" in t.lower() or "SLA" in t:
+            tenure = "leasehold"
+        elif t == "":
+            tenure = "freehold"  # grouped "other reportable sites": no tenure published
+        else:
+            raise ValueError(t)
+        lat = float(r["lat"]) if r["lat"] else None
+        lon = float(r["lon"]) if r["lon"] else None
+        sites.append({
+            "id": r["site_code"], "organisation": org, "name": r["site_name"].strip(), "kind": kind,
+            "source": "nhs", "public_facing": kind not in ("ambulance", "other"),
+            "borough": r["la_name"], "tenure": tenure, "lat": lat, "lon": lon,
+            "floor_area_m2": num(r["gia_m2"]),
+            "rent_gbp": num(r["leases_rent_gbp"]),
+            "rates_gbp": num(r["rates_gbp"]),
+            "fm_gbp": sum(num(r[c]) for c in ("grounds_gardens_gbp", "other_hard_fm_gbp", "other_soft_fm_gbp",
+                                               "fm_management_gbp", "pfi_spv_gbp")),
+            "utilities_gbp": num(r["electricity_gbp"]) + num(r["gas_gbp"]),
+            "maintenance_gbp": num(r["estates_property_maintenance_gbp"]),
+            "backlog_gbp": sum(num(r[c]) for c in ("backlog_high_gbp", "backlog_significant_gbp",
+                                                    "backlog_moderate_gbp", "backlog_low_gbp")),
+            "must_keep": kind in ("acute", "specialist"),
+        })
+
+    # ---- ERIC cost per m2 medians (GM non-acute sites, positive values only)
+    lines = ["rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp", "backlog_gbp"]
+    median_per_m2 = {}
+    for ln in lines:
+        vals = sorted(s[ln] / s["floor_area_m2"] for s in sites
+                      if s["kind"] not in ("acute", "specialist") and s["floor_area_m2"] > 0 and s[ln] > 0)
+        n = len(vals)
+        median_per_m2[ln] = vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
+        info.setdefault("median_n", {})[ln] = n
+    info["median_per_m2"] = median_per_m2
+
+    def derived_costs(s: dict) -> None:
+        for ln in lines:
+            if ln == "rent_gbp" and s["tenure"] != "leasehold":
+                s[ln] = 0.0
+            else:
+                s[ln] = median_per_m2[ln] * s["floor_area_m2"]
+
+    # ---- Trafford council buildings
+    traf = read_csv("council_estate/trafford_council_land_and_building_assets_2023.csv")
+    traf_sites = []
+    for r in traf:
+        if not r["BuildingSize"].strip() or r["HoldingType"] != "Buildings":
+            continue
+        if r["TenureDetail"].strip().lower() not in ("owner occupied", "leasehold in"):
+            continue
+        if r["OtherDetail"].strip().lower() in TRAFFORD_EXCLUDE_OTHERDETAIL:
+            continue
+        name = " ".join(r["PropertyName"].split()).rstrip(",").strip()
+        if "store" in name.lower():
+            continue
+        low = " " + name.lower()
+        kind = next((k for p, k in TRAFFORD_KIND_RULES if p in low), "other")
+        tenure = "leasehold" if (r["TenureType"] == "Leasehold" or
+                                 r["TenureDetail"].strip().lower() == "leasehold in") else "freehold"
+        lat = lon = None
+        if r["GeoX"].strip() and r["GeoY"].strip():
+            x, y = float(r["GeoX"]), float(r["GeoY"])
+            if 49.8 <= x <= 60.9 and -8.7 <= y <= 1.8:  # columns swapped in the source
+                x, y = y, x
+            lat, lon = y, x
+        s = {
+            "id": r["AssetCode"].split("/")[0], "organisation": TRAFFORD, "name": name, "kind": kind,
+            "source": "council", "public_facing": kind not in ("office", "depot"),
+            "borough": "Trafford", "tenure": tenure, "lat": lat, "lon": lon,
+            "floor_area_m2": num(r["BuildingSize"]), "must_keep": name == TRAFFORD_MAIN_CIVIC,
+        }
+        derived_costs(s)
+        traf_sites.append(s)
+    sites.extend(traf_sites)
+    traf_civic_area = next(s["floor_area_m2"] for s in traf_sites if s["name"] == TRAFFORD_MAIN_CIVIC)
+    info["trafford_civic_area"] = traf_civic_area
+
+    # ---- derived civic offices for the other nine councils
+    las = {r["la_name"]: r for r in read_csv("geo/gm_local_authorities_2016.csv")}
+    for borough in sorted(council_by_borough):
+        if borough == "Trafford":
+            continue
+        la = las[borough]
+        s = {
+            "id": f"{la['la_code']}-CIVIC", "organisation": council_by_borough[borough],
+            "name": f"{borough} civic offices (derived)", "kind": "civic", "source": "council",
+            "public_facing": True, "borough": borough, "tenure": "freehold",
+            "lat": float(la["lat"]), "lon": float(la["lon"]),
+            "floor_area_m2": float(iround(traf_civic_area * borough_pop[borough] / borough_pop["Trafford"])),
+            "must_keep": True,
+        }
+        derived_costs(s)
+        sites.append(s)
+
+    # ---- headcounts per organisation
+    nhs_gia: dict[str, float] = defaultdict(float)
+    for s in sites:
+        if s["source"] == "nhs":
+            nhs_gia[s["organisation"]] += s["floor_area_m2"]
+    ccgs_in_borough: dict[str, int] = defaultdict(int)
+    for o in orgs.values():
+        if o["kind"] == "ccg":
+            ccgs_in_borough[o["borough"]] += 1
+    heads: dict[str, int] = {}
+    for oid, o in sorted(orgs.items()):
+        if o["kind"] == "nhs_trust":
+            heads[oid] = iround(nhs_gia[oid] / NHS_M2_PER_HEAD)
+        elif o["kind"] == "council":
+            heads[oid] = iround(borough_pop[o["borough"]] * COUNCIL_HEADS_PER_1000 / 1000)
+        elif o["kind"] == "ccg":
+            pop = borough_pop[o["borough"]] / ccgs_in_borough[o["borough"]]
+            heads[oid] = max(CCG_MIN_HEADS, iround(pop * CCG_HEADS_PER_1000 / 1000))
+        elif o["kind"] == "commissioner":
+            heads[oid] = iround(gm_pop * HUB_HEADS_PER_1000_GM / 1000)
+    info["heads"] = heads
+
+    # ---- CCG and hub offices
+    for oid, o in sorted(orgs.items()):
+        if o["kind"] not in ("ccg", "commissioner"):
+            continue
+        desks = math.ceil(heads[oid] * CCG_OFFICE_HEADROOM)
+        s = {
+            "id": f"{oid}-OFFICE", "organisation": oid, "name": f"{o['name'].title().replace('Nhs', 'NHS').replace('Ccg', 'CCG')} office (derived)",
+            "kind": "office", "source": "ccg", "public_facing": False, "borough": o["borough"],
+            "tenure": "leasehold", "lat": o["lat"], "lon": o["lon"],
+            "floor_area_m2": desks * M2_PER_DESK, "must_keep": False,
+        }
+        derived_costs(s)
+        sites.append(s)
+
+    sites.sort(key=lambda s: s["id"])
+    ids = [s["id"] for s in sites]
+    assert len(ids) == len(set(ids)), "duplicate site ids"
+
+    # ---- desks, disposal, leases, penalties
+    for s in sites:
+        share = DESK_SHARE[(s["source"], s["kind"])]
+        s["desks"] = int(math.floor(s["floor_area_m2"] * share / M2_PER_DESK + 1e-9))
+        s["running"] = sum(s[c] for c in ("rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp"))
+        s["disposal_value_gbp"] = DISPOSAL_GBP_PER_M2 * s["floor_area_m2"] if s["tenure"] == "freehold" else 0.0
+        s["lease_end"] = s["lease_break"] = None
+        s["exit_penalty_gbp"] = 0.0
+        if s["tenure"] == "pfi":
+            s["exit_penalty_gbp"] = PFI_EXIT_YEARS * s["running"]
+    for s in sites:  # seed use 1: leases, in site-id order
+        if s["tenure"] != "leasehold":
+            continue
+        end = PRICE_BASE + dt.timedelta(days=rng.randint(365, (LEASE_HORIZON - PRICE_BASE).days))
+        frac = rng.uniform(0.25, 0.75)
+        brk = PRICE_BASE + dt.timedelta(days=int((end - PRICE_BASE).days * frac))
+        s["lease_end"], s["lease_break"] = end, brk
+        s["exit_penalty_gbp"] = float(rhu(s["rent_gbp"])) * ((brk - PRICE_BASE).days / 365.25)
+
+    site_rows = [["id", "organisation", "name", "kind", "public_facing", "borough", "tenure", "lease_end",
+                  "lease_break", "exit_penalty_gbp", "lat", "lon", "floor_area_m2", "desks", "rent_gbp",
+                  "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp", "backlog_gbp",
+                  "disposal_value_gbp", "must_keep"]]
+    for s in sites:
+        site_rows.append([
+            s["id"], s["organisation"], s["name"], s["kind"], str(s["public_facing"]).lower(), s["borough"],
+            s["tenure"], s["lease_end"].isoformat() if s["lease_end"] else "",
+            s["lease_break"].isoformat() if s["lease_break"] else "", gbp0(s["exit_penalty_gbp"]),
+            coord(s["lat"]), coord(s["lon"]), area(s["floor_area_m2"]), str(s["desks"]),
+            gbp0(s["rent_gbp"]), gbp0(s["rates_gbp"]), gbp0(s["fm_gbp"]), gbp0(s["utilities_gbp"]),
+            gbp0(s["maintenance_gbp"]), gbp0(s["backlog_gbp"]), gbp0(s["disposal_value_gbp"]),
+            str(s["must_keep"]).lower()])
+    files["sites.csv"] = site_rows
+
+    # ---- teams
+    org_sites: dict[str, list[dict]] = defaultdict(list)
+    for s in sites:
+        if s["desks"] > 0:
+            org_sites[s["organisation"]].append(s)
+    teams = []
+    for oid in sorted(heads):
+        osites = sorted(org_sites[oid], key=lambda s: (-s["desks"], s["id"]))
+        assert osites, oid
+        cap = min(MAX_TEAM, osites[0]["desks"])
+        per_fn = largest_remainder(heads[oid], FUNCTION_SHARES)
+        groups: list[tuple[str, int]] = []
+        pooled = 0
+        for fn, _ in FUNCTION_SHARES:
+            if per_fn[fn] >= MIN_FUNCTION_HEADS:
+                groups.append((fn, per_fn[fn]))
+            else:
+                pooled += per_fn[fn]
+        if pooled:
+            groups.append(("other", pooled))
+        org_teams = []
+        for fn, h in groups:
+            k = math.ceil(h / cap)
+            for i in range(k):
+                size = h // k + (1 if i < h % k else 0)
+                org_teams.append({"id": f"{oid}-{fn}-{i + 1}", "organisation": oid, "function": fn,
+                                  "headcount": size})
+        # placement: largest teams first, each to the first site (largest desks first) with room left;
+        # if none has room, to the site with the most desks left.
+        remaining = {s["id"]: s["desks"] for s in osites}
+        for t in sorted(org_teams, key=lambda t: (-t["headcount"], t["id"])):
+            site = next((s["id"] for s in osites if remaining[s["id"]] >= t["headcount"]), None)
+            if site is None:
+                site = max(osites, key=lambda s: (remaining[s["id"]], s["id"]))["id"]
+            remaining[site] -= t["headcount"]
+            t["site"] = site
+        teams.extend(org_teams)
+    teams.sort(key=lambda t: t["id"])
+    for t in teams:  # seed use 2
+        t["movable"] = not (rng.random() < IMMOVABLE_SHARE)
+    files["teams.csv"] = [["id", "organisation", "function", "headcount", "site", "movable"]] + [
+        [t["id"], t["organisation"], t["function"], str(t["headcount"]), t["site"], str(t["movable"]).lower()]
+        for t in teams]
+
+    # ---- procurement: spend -> (org, category, supplier key)
+    spend: dict[tuple[str, str, str], float] = defaultdict(float)
+    first_name: dict[str, str] = {}
+    dropped = defaultdict(float)
+    mcc_rows = read_csv("spend/mcc_spend_2016-17_by_supplier_expensetype.csv")
+    mcc_keys = set()
+    for r in mcc_rows:
+        key = supplier_key(r["supplier_name"])
+        if key:
+            mcc_keys.add(key)
+        cat = MCC_CATEGORY.get(r["expenses_type"])
+        if cat is None:
+            dropped[("mcc", "category not mapped")] += num(r["total_net_gbp"])
+            continue
+        if is_public_body(key):
+            dropped[("mcc", "public body")] += num(r["total_net_gbp"])
+            continue
+        first_name.setdefault(key, " ".join(r["supplier_name"].split()))
+        spend[(MCC, cat, key)] += num(r["total_net_gbp"])
+    traf_rows = read_csv("spend/trafford_supplier_spend_2024-25_by_supplier_proclass.csv")
+    matched_truncated = {}
+    for r in traf_rows:
+        raw = r["beneficiary_name"]
+        code = r["proclass_code"]
+        if raw.strip().lower() == "redacted" or code == "NA":
+            dropped[("trafford", "redacted or no Proclass code")] += num(r["total_gbp"])
+            continue
+        cat = TRAFFORD_CODE[code] if code in TRAFFORD_CODE else TRAFFORD_FAMILY.get(code[:2])
+        if cat is None:
+            dropped[("trafford", "category not mapped")] += num(r["total_gbp"])
+            continue
+        key = supplier_key(raw)
+        if len(raw) >= 35 and key not in mcc_keys:  # names are truncated at 35 characters in the Trafford file
+            stem = " ".join(key.split()[:-1])
+            cands = sorted(k for k in mcc_keys if stem and (k + " ").startswith(stem + " "))
+            if len(cands) == 1:
+                matched_truncated[raw] = cands[0]
+                key = cands[0]
+        if is_public_body(key):
+            dropped[("trafford", "public body")] += num(r["total_gbp"])
+            continue
+        first_name.setdefault(key, " ".join(raw.split()))
+        spend[(TRAFFORD, cat, key)] += num(r["total_gbp"])
+    info["dropped"] = dict(dropped)
+    info["matched_truncated"] = matched_truncated
+
+    # keep top N suppliers per (organisation, category) with spend >= MIN_CONTRACT_SPEND
+    by_oc: dict[tuple[str, str], list[tuple[float, str]]] = defaultdict(list)
+    for (o, c, k), v in spend.items():
+        if v >= MIN_CONTRACT_SPEND:
+            by_oc[(o, c)].append((v, k))
+    kept = []
+    for (o, c), lst in sorted(by_oc.items()):
+        lst.sort(key=lambda t: (-t[0], t[1]))
+        for v, k in lst[:TOP_N_PER_CATEGORY]:
+            kept.append((o, c, k, v))
+    kept.sort(key=lambda t: (t[0], t[1], t[2]))
+
+    # suppliers
+    sup_keys = sorted({k for _, _, k, _ in kept})
+    sup_id = {k: key_to_id(k) for k in sup_keys}
+    assert len(set(sup_id.values())) == len(sup_id)
+    sup_total: dict[str, float] = defaultdict(float)
+    for (o, c, k), v in spend.items():
+        if k in sup_id:
+            sup_total[k] += v
+    supplier_rows = [["id", "name", "sme", "local"]]
+    local_rule = {}
+    for k in sup_keys:  # seed use 3
+        words = k.split()
+        sme = (words[-1] == "LTD") and sup_total[k] < SME_SPEND_LIMIT
+        if any(w in words for w in GM_PLACE_WORDS):
+            local, local_rule[k] = True, "name"
+        else:
+            local, local_rule[k] = rng.random() < LOCAL_SHARE, "seed"
+        supplier_rows.append([sup_id[k], first_name[k], str(sme).lower(), str(local).lower()])
+    files["suppliers.csv"] = supplier_rows
+
+    # contracts
+    contract_rows = [["id", "organisation", "category", "supplier", "annual_spend_gbp", "start", "end",
+                      "termination_fee_gbp", "site"]]
+    seq: dict[str, int] = defaultdict(int)
+    volume: dict[tuple[str, str], float] = defaultdict(float)
+    for o, c, k, v in kept:  # seed use 4 (kept is in contract-id order)
+        seq[o] += 1
+        cid = f"{o}-C{seq[o]:04d}"
+        start = rand_date(rng, *CONTRACT_START)
+        end = rand_date(rng, *CONTRACT_END)
+        fee = float(rhu(v, "0.01")) * TERMINATION_FEE_SHARE * rng.uniform(0.5, 1.5)
+        contract_rows.append([cid, o, c, sup_id[k], gbp2(v), start.isoformat(), end.isoformat(), gbp2(fee), ""])
+        volume[(sup_id[k], c)] += float(rhu(v, "0.01"))
+    files["contracts.csv"] = contract_rows
+
+    # offers
+    offer_rows = [["supplier", "category", "min_volume_gbp", "price_index", "capacity_gbp"]]
+    for (sid, c) in sorted(volume):  # seed use 5
+        vol = volume[(sid, c)]
+        capacity = vol * rng.uniform(*CAPACITY_FACTOR)
+        for mult, idx in TIER_MULTIPLES:
+            mv = vol * mult
+            if mult > 0 and mv > capacity:
+                continue
+            offer_rows.append([sid, c, gbp2(mv), idx, gbp2(capacity)])
+    files["offers.csv"] = offer_rows
+
+    info["sites"] = sites
+    info["teams"] = teams
+    info["local_rule"] = local_rule
+    return files, info
+
+
+def write_files(files: dict[str, list[list[str]]], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in files.items():
+        with open(folder / name, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+            w.writerows(rows)
+
+
+# ---------------------------------------------------------------- self-check
+ID_RE = re.compile(r"^[A-Za-z0-9\-_./: ]{1,64}$")
+ENUMS = {
+    ("organisations.csv", "kind"): {"nhs_trust", "ccg", "council", "commissioner", "other"},
+    ("sites.csv", "kind"): {"acute", "specialist", "community", "mental_health", "ambulance", "office", "depot",
+                            "civic", "library", "leisure", "clinic", "other"},
+    ("sites.csv", "tenure"): {"freehold", "leasehold", "pfi"},
+    ("teams.csv", "function"): {"finance", "hr", "payroll", "it", "procurement", "bi", "estates",
+                                "transformation", "other"},
+}
+BOOLS = {("sites.csv", "public_facing"), ("sites.csv", "must_keep"), ("teams.csv", "movable"),
+         ("suppliers.csv", "sme"), ("suppliers.csv", "local")}
+NUMS = {"sites.csv": ["exit_penalty_gbp", "lat", "lon", "floor_area_m2", "rent_gbp", "rates_gbp", "fm_gbp",
+                      "utilities_gbp", "maintenance_gbp", "backlog_gbp", "disposal_value_gbp"],
+        "zones.csv": ["lat", "lon"], "contracts.csv": ["annual_spend_gbp", "termination_fee_gbp"],
+        "offers.csv": ["min_volume_gbp", "price_index", "capacity_gbp"]}
+INTS = {"sites.csv": ["desks"], "teams.csv": ["headcount"], "zones.csv": ["population"]}
+NUM_RE = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def check(folder: Path) -> None:
+    data = {}
+    for name in ["organisations.csv", "sites.csv", "teams.csv", "zones.csv", "suppliers.csv",
+                 "contracts.csv", "offers.csv"]:
+        raw = (folder / name).read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw, name
+        with open(folder / name, encoding="utf-8", newline="") as fh:
+            data[name] = list(csv.DictReader(fh))
+    for name, rows in data.items():
+        if "id" in rows[0]:
+            ids = [r["id"] for r in rows]
+            assert len(ids) == len(set(ids)), f"duplicate ids in {name}"
+            assert all(ID_RE.match(i) and i == i.strip() for i in ids), name
+        for (f, col), allowed in ENUMS.items():
+            if f == name:
+                assert all(r[col] in allowed for r in rows), (name, col)
+        for (f, col) in BOOLS:
+            if f == name:
+                assert all(r[col] in ("true", "false") for r in rows), (name, col)
+        for col in NUMS.get(name, []):
+            assert all(r[col] == "" or NUM_RE.match(r[col]) for r in rows), (name, col)
+        for col in INTS.get(name, []):
+            assert all(re.match(r"^\d+$", r[col]) for r in rows), (name, col)
+        for r in rows:
+            for v in r.values():
+                assert v == v.strip(), (name, r)
+            if "lat" in r:
+                assert (r["lat"] == "") == (r["lon"] == ""), (name, r)
+                if r["lat"]:
+                    assert 49.8 <= float(r["lat"]) <= 60.9 and -8.7 <= float(r["lon"]) <= 1.8, (name, r)
+    orgs = {r["id"] for r in data["organisations.csv"]}
+    sites = {r["id"]: r for r in data["sites.csv"]}
+    sups = {r["id"] for r in data["suppliers.csv"]}
+    for r in data["sites.csv"]:
+        assert r["organisation"] in orgs and r["name"] and float(r["floor_area_m2"]) >= 0
+        if r["tenure"] == "leasehold":
+            end = dt.date.fromisoformat(r["lease_end"])
+            if r["lease_break"]:
+                assert dt.date.fromisoformat(r["lease_break"]) <= end
+        else:
+            assert r["lease_end"] == "" and r["lease_break"] == ""
+    max_desks = max(int(s["desks"]) for s in sites.values())
+    occupied: dict[str, int] = defaultdict(int)
+    for r in data["teams.csv"]:
+        assert r["organisation"] in orgs and (r["site"] == "" or r["site"] in sites)
+        assert int(r["headcount"]) > 0 and int(r["headcount"]) <= max_desks
+        if r["site"]:
+            occupied[r["site"]] += int(r["headcount"])
+    total_heads = sum(int(r["headcount"]) for r in data["teams.csv"])
+    total_desks = sum(int(s["desks"]) for s in sites.values())
+    assert total_heads <= total_desks
+    assert 150 <= len(data["teams.csv"]) <= 300, len(data["teams.csv"])
+    overfull = sorted(s for s, h in occupied.items() if h > int(sites[s]["desks"]))
+    assert sum(int(r["population"]) for r in data["zones.csv"]) == 2782141
+    for r in data["contracts.csv"]:
+        assert r["organisation"] in orgs and r["supplier"] in sups and (r["site"] == "" or r["site"] in sites)
+        assert dt.date.fromisoformat(r["start"]) <= dt.date.fromisoformat(r["end"])
+        assert float(r["annual_spend_gbp"]) > 0 and float(r["termination_fee_gbp"]) >= 0
+    contract_pairs = {(r["supplier"], r["category"]) for r in data["contracts.csv"]}
+    offer_pairs = set()
+    for r in data["offers.csv"]:
+        assert r["supplier"] in sups and 0 < float(r["price_index"]) <= 2
+        assert float(r["min_volume_gbp"]) <= float(r["capacity_gbp"])
+        offer_pairs.add((r["supplier"], r["category"]))
+    assert offer_pairs == contract_pairs
+    assert {r["supplier"] for r in data["contracts.csv"]} == sups
+
+    # summary
+    print("rows:", ", ".join(f"{n} {len(rows)}" for n, rows in data.items()))
+    fa = sum(float(s["floor_area_m2"]) for s in sites.values())
+    run = sum(sum(float(s[c]) for c in ("rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp"))
+              for s in sites.values())
+    print(f"total floor area {fa:,.0f} m2; total annual running cost GBP {run:,.0f}")
+    print(f"total headcount {total_heads}; total desks {total_desks}; ratio {total_desks / total_heads:.2f}")
+    print("sites over desk capacity today:", overfull or "none")
+    pf = [s for s in sites.values() if s["public_facing"] == "true" and s["lat"]]
+    worst = (0.0, "", "")
+    for z in data["zones.csv"]:
+        d, sid = min((haversine_km(float(z["lat"]), float(z["lon"]), float(s["lat"]), float(s["lon"])), s["id"])
+                     for s in pf)
+        if d > worst[0]:
+            worst = (d, z["id"] + " " + z["name"], sid)
+    print(f"access: largest ward-to-nearest-public-facing-site distance {worst[0]:.2f} km ({worst[1]} -> {worst[2]})")
+    kinds = defaultdict(int)
+    ten = defaultdict(int)
+    for s in sites.values():
+        kinds[s["kind"]] += 1
+        ten[s["tenure"]] += 1
+    print("site kinds:", dict(sorted(kinds.items())), "tenures:", dict(sorted(ten.items())))
+    spend_total = sum(float(r["annual_spend_gbp"]) for r in data["contracts.csv"])
+    print(f"contract spend GBP {spend_total:,.2f}; suppliers in both councils:",
+          len({r["supplier"] for r in data["contracts.csv"] if r["organisation"] == MCC} &
+              {r["supplier"] for r in data["contracts.csv"] if r["organisation"] == TRAFFORD}))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true",
+                    help="build into a temporary folder and exit 1 if any file differs from the committed files")
+    ap.add_argument("--verbose", action="store_true", help="print derivation details")
+    args = ap.parse_args()
+    files, info = build()
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            write_files(files, Path(tmp))
+            differ = []
+            for name in sorted(files):
+                new = (Path(tmp) / name).read_bytes()
+                old_path = OUT / name
+                if not old_path.exists() or old_path.read_bytes() != new:
+                    differ.append(name)
+            check(Path(tmp))
+        for name in differ:
+            print(f"DIFFERS: {OUT / name}")
+        if differ:
+            return 1
+        print("check: all files identical to the committed data set")
+        return 0
+    write_files(files, OUT)
+    check(OUT)
+    if args.verbose:
+        print("median cost per m2:", {k: round(v, 2) for k, v in info["median_per_m2"].items()},
+              info["median_n"])
+        print("heads:", info["heads"])
+        print("dropped:", {k: round(v) for k, v in sorted(info["dropped"].items())})
+        print("truncated Trafford names matched:", info["matched_truncated"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

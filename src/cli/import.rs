@@ -1,0 +1,60 @@
+//! `consolidate import KIND FILE --out DIR`: turn a facility-location benchmark file into a data set folder
+//! whose estates objective equals the benchmark's total cost (see [`crate::import`]).
+
+use super::Status;
+use crate::error::Error;
+use crate::import::{self, holmberg, orlib};
+use clap::ValueEnum;
+use std::path::PathBuf;
+
+/// The benchmark formats `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchKind {
+    /// OR-Library capacitated warehouse location (Beasley: cap41 .. cap134, capa .. capc); demand splittable.
+    OrlibCap,
+    /// Holmberg single-source capacitated facility location (p1 .. p71); one facility per customer.
+    Holmberg,
+}
+
+/// Arguments of `import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The benchmark format.
+    #[arg(value_enum)]
+    pub kind: BenchKind,
+    /// The benchmark file.
+    pub file: PathBuf,
+    /// The data set folder to create (must not exist, or be empty).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Capacity of every facility, for OR-Library files whose capacities are the word `capacity` (capa, capb,
+    /// capc); not allowed otherwise.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub capacity: Option<u32>,
+}
+
+/// Runs the command.
+pub fn run(args: &ImportArgs) -> Result<Status, Error> {
+    let text = import::read_text(&args.file)?;
+    let source = args.file.display().to_string();
+    let instance = match args.kind {
+        BenchKind::OrlibCap => orlib::parse(&text, &source, args.capacity)?,
+        BenchKind::Holmberg => {
+            if args.capacity.is_some() {
+                return Err(Error::Usage(
+                    "--capacity applies only to orlib-cap files; leave it out for holmberg".into(),
+                ));
+            }
+            holmberg::parse(&text, &source)?
+        }
+    };
+    import::write_dataset(&instance, &args.file, &args.out)?;
+    println!(
+        "imported {source}: {} facilities, {} customers, {} costs into {}",
+        instance.facilities(),
+        instance.customers(),
+        instance.costs.len(),
+        args.out.display()
+    );
+    Ok(Status::Clean)
+}

@@ -1,0 +1,134 @@
+//! The command line: argument types, dispatch, and the one place exit codes are decided.
+//!
+//! Exit codes: 0 success; 1 a result that is not clean (infeasible, stopped at a limit, rule violations);
+//! 2 an error (bad input, bad usage, I/O). Each command returns a [`Status`] or an [`Error`]; [`exit_code`] maps
+//! them, and nothing else calls `std::process::exit`.
+
+mod import;
+mod plan;
+mod validate;
+
+pub use import::{BenchKind, ImportArgs};
+
+use crate::error::Error;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Finds estate and procurement consolidation plans for health and care partners.
+#[derive(Debug, Parser)]
+#[command(name = "consolidate", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a data set and report every problem, with codes, files, rows and columns.
+    Validate(ValidateArgs),
+    /// Solve the estates model: which sites to keep or release, and where teams work.
+    Plan(PlanArgs),
+    /// Turn a facility-location benchmark file (OR-Library, Holmberg) into a data set folder.
+    Import(ImportArgs),
+}
+
+/// Output format for findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Lines for people.
+    Text,
+    /// One JSON document for machines (schema in the README).
+    Json,
+}
+
+/// Arguments of `validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// The data set folder.
+    pub dir: PathBuf,
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Model file whose start date and desk ratio the checks use (default: DIR/model.toml, then
+    /// models/<DIR name>.toml, then built-in defaults).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+/// Arguments of `plan`.
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// The data set folder.
+    pub dir: PathBuf,
+    /// Model file (default: DIR/model.toml, then models/<DIR name>.toml, then built-in defaults).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Output folder, replaced atomically.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// Solver backend: microlp, lpsolve, or highs (when built with --features highs).
+    #[arg(long)]
+    pub solver: Option<String>,
+    /// Solver time limit in seconds.
+    #[arg(long)]
+    pub time_limit: Option<f64>,
+    /// Relative gap at which the solver may stop (0 = prove optimality).
+    #[arg(long)]
+    pub gap: Option<f64>,
+    /// Solver threads (HiGHS).
+    #[arg(long)]
+    pub threads: Option<u32>,
+    /// Run the independent checker on the plan; a failed check exits 1.
+    #[arg(long)]
+    pub check: bool,
+    /// No progress lines on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// How a command that ran to the end came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything as asked: exit 0.
+    Clean,
+    /// A result that is not clean (infeasible, limit, violations): exit 1.
+    NotClean,
+}
+
+/// Maps a command's result to the process exit code. The only place exit codes are decided.
+pub fn exit_code(result: &Result<Status, Error>) -> u8 {
+    match result {
+        Ok(Status::Clean) => 0,
+        Ok(Status::NotClean) => 1,
+        Err(_) => 2,
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Status, Error> {
+    match cli.command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Plan(args) => plan::run(&args),
+    }
+}
+
+/// Parses the process arguments, runs, reports an error on stderr and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = run(cli);
+    if let Err(e) = &result {
+        eprintln!("error: {e}");
+    }
+    ExitCode::from(exit_code(&result))
+}

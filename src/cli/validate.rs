@@ -1,0 +1,84 @@
+//! `consolidate validate DIR`: read a data set, print every finding and, when it is clean, its summary.
+
+use super::{Format, Status, ValidateArgs};
+use crate::error::{Error, Finding};
+use crate::input;
+use crate::model_config::{self, ModelConfig};
+use crate::summary::Summary;
+use serde::Serialize;
+use std::path::Path;
+
+/// The JSON document `validate --format json` prints (schema `consolidate.validate/1`).
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    /// Schema name and version.
+    pub schema: &'static str,
+    /// The data set folder as given.
+    pub dir: String,
+    /// True when there is no error finding.
+    pub ok: bool,
+    /// Number of error findings.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// Every finding.
+    pub findings: &'a [Finding],
+    /// The data set summary; null when there are errors.
+    pub summary: Option<Summary>,
+}
+
+/// Loads the model for a data set: the given file, else the discovered one, else defaults.
+pub fn model_for(dir: &Path, explicit: Option<&Path>) -> Result<ModelConfig, Error> {
+    match explicit
+        .map(Path::to_path_buf)
+        .or_else(|| model_config::discover(dir))
+    {
+        Some(path) => ModelConfig::load(&path),
+        None => Ok(ModelConfig::default()),
+    }
+}
+
+/// Runs the command.
+pub fn run(args: &ValidateArgs) -> Result<Status, Error> {
+    let model = model_for(&args.dir, args.model.as_deref())?;
+    let loaded = input::load(&args.dir, &model);
+    let errors = loaded.errors();
+    let summary = (errors == 0).then(|| Summary::of(&loaded.dataset));
+    match args.format {
+        Format::Json => {
+            let report = Report {
+                schema: "consolidate.validate/1",
+                dir: args.dir.display().to_string(),
+                ok: errors == 0,
+                errors,
+                warnings: loaded.warnings(),
+                findings: &loaded.findings,
+                summary,
+            };
+            let text =
+                serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.to_string()))?;
+            println!("{text}");
+        }
+        Format::Text => {
+            for f in &loaded.findings {
+                println!("{f}");
+            }
+            println!(
+                "{}: {errors} error(s), {} warning(s)",
+                args.dir.display(),
+                loaded.warnings()
+            );
+            if let Some(s) = &summary {
+                print!("{}", s.to_text());
+            }
+        }
+    }
+    if errors > 0 {
+        return Err(Error::InvalidInput {
+            dir: args.dir.clone(),
+            errors,
+            findings: loaded.findings,
+        });
+    }
+    Ok(Status::Clean)
+}

@@ -1,0 +1,129 @@
+//! The enumerated kinds of the input format, with their spellings in CSV files.
+//!
+//! One macro defines each enum, its text names and the list shown in error messages, so the three can never
+//! disagree.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The spelling used in CSV and TOML files.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            /// Parses the CSV spelling (case-insensitive, surrounding spaces ignored).
+            pub fn parse(text: &str) -> Option<Self> {
+                let t = text.trim();
+                Self::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(t))
+            }
+
+            /// The allowed spellings, for messages: `a, b, c`.
+            pub fn allowed() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// What kind of partner body an organisation is.
+    OrgKind {
+        /// An NHS trust or foundation trust.
+        NhsTrust = "nhs_trust",
+        /// A clinical commissioning group.
+        Ccg = "ccg",
+        /// A local authority.
+        Council = "council",
+        /// Another commissioner (for example a commissioning hub).
+        Commissioner = "commissioner",
+        /// Anything else.
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// What a site is used for.
+    SiteKind {
+        /// General acute or mixed-service hospital.
+        Acute = "acute",
+        /// Specialist hospital.
+        Specialist = "specialist",
+        /// Community hospital or other inpatient site.
+        Community = "community",
+        /// Mental health or learning disability site.
+        MentalHealth = "mental_health",
+        /// Ambulance station or hub.
+        Ambulance = "ambulance",
+        /// Office building.
+        Office = "office",
+        /// Depot or store.
+        Depot = "depot",
+        /// Town hall or civic centre.
+        Civic = "civic",
+        /// Library.
+        Library = "library",
+        /// Leisure centre.
+        Leisure = "leisure",
+        /// Clinic or health centre.
+        Clinic = "clinic",
+        /// Anything else.
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// How a site is held.
+    Tenure {
+        /// Owned outright.
+        Freehold = "freehold",
+        /// Rented on a lease.
+        Leasehold = "leasehold",
+        /// Under a private finance initiative contract.
+        Pfi = "pfi",
+    }
+);
+
+text_enum!(
+    /// The back-office function of a team.
+    Function {
+        /// Finance.
+        Finance = "finance",
+        /// Human resources.
+        Hr = "hr",
+        /// Payroll.
+        Payroll = "payroll",
+        /// IT.
+        It = "it",
+        /// Procurement.
+        Procurement = "procurement",
+        /// Business intelligence.
+        Bi = "bi",
+        /// Estates.
+        Estates = "estates",
+        /// Transformation.
+        Transformation = "transformation",
+        /// Anything else.
+        Other = "other",
+    }
+);

@@ -1,0 +1,286 @@
+//! Plain domain types: the validated data set every model is built from.
+//!
+//! Nothing here parses text. References between entities are typed indices into the [`Dataset`] vectors, so a
+//! site can never point at an organisation that does not exist; each entity also keeps its original text id for
+//! reports.
+
+mod kinds;
+
+pub use kinds::{Function, OrgKind, SiteKind, Tenure};
+
+use chrono::NaiveDate;
+
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+        impl $name {
+            /// The position in the data set's vector.
+            pub fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+index_type!(
+    /// Index of an [`Organisation`] in [`Dataset::organisations`].
+    OrgIx
+);
+index_type!(
+    /// Index of a [`Site`] in [`Dataset::sites`].
+    SiteIx
+);
+index_type!(
+    /// Index of a [`Team`] in [`Dataset::teams`].
+    TeamIx
+);
+index_type!(
+    /// Index of a [`Supplier`] in [`Dataset::suppliers`].
+    SupplierIx
+);
+
+/// A WGS84 point in decimal degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LatLon {
+    /// Latitude, degrees north.
+    pub lat: f64,
+    /// Longitude, degrees east.
+    pub lon: f64,
+}
+
+/// A partner body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Organisation {
+    /// ODS or ONS code.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// What kind of body it is.
+    pub kind: OrgKind,
+    /// Borough it is based in (may be empty).
+    pub borough: String,
+}
+
+/// The annual running cost of a site, by line (GBP a year).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RunningCost {
+    /// Rent and lease costs.
+    pub rent: f64,
+    /// Business rates.
+    pub rates: f64,
+    /// Facilities management.
+    pub fm: f64,
+    /// Energy and water.
+    pub utilities: f64,
+    /// Maintenance.
+    pub maintenance: f64,
+}
+
+impl RunningCost {
+    /// The total of all lines.
+    pub fn total(&self) -> f64 {
+        self.rent + self.rates + self.fm + self.utilities + self.maintenance
+    }
+}
+
+/// A lease: when it ends and when it can first be broken.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lease {
+    /// End date.
+    pub end: NaiveDate,
+    /// Earliest break date, never after `end`.
+    pub break_date: Option<NaiveDate>,
+}
+
+impl Lease {
+    /// The first date the site can be left without penalty.
+    pub fn free_exit(&self) -> NaiveDate {
+        self.break_date.unwrap_or(self.end)
+    }
+}
+
+/// An estate site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// Site code.
+    pub id: String,
+    /// Owner.
+    pub organisation: OrgIx,
+    /// Name.
+    pub name: String,
+    /// What the site is.
+    pub kind: SiteKind,
+    /// Residents receive services here.
+    pub public_facing: bool,
+    /// Borough (may be empty).
+    pub borough: String,
+    /// How it is held.
+    pub tenure: Tenure,
+    /// The lease, for leasehold sites (and any other site given lease dates).
+    pub lease: Option<Lease>,
+    /// One-off cost of leaving before the lease allows (GBP).
+    pub exit_penalty: f64,
+    /// Location, when known.
+    pub location: Option<LatLon>,
+    /// Gross internal area (m2).
+    pub floor_area_m2: f64,
+    /// Back-office desks.
+    pub desks: u32,
+    /// Annual running cost by line.
+    pub running: RunningCost,
+    /// Backlog maintenance (GBP), avoided if released.
+    pub backlog: f64,
+    /// Expected receipt on release (GBP).
+    pub disposal_value: f64,
+    /// May not be released.
+    pub must_keep: bool,
+}
+
+/// A back-office team.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    /// Team code.
+    pub id: String,
+    /// Employer.
+    pub organisation: OrgIx,
+    /// Back-office function.
+    pub function: Function,
+    /// People.
+    pub headcount: u32,
+    /// Where it works today, if anywhere.
+    pub site: Option<SiteIx>,
+    /// May move.
+    pub movable: bool,
+}
+
+/// A population zone for access rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    /// Zone code.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Borough (may be empty).
+    pub borough: String,
+    /// Population-weighted centre.
+    pub location: LatLon,
+    /// Residents.
+    pub population: u64,
+}
+
+/// The annual cost of serving a team from a site, replacing distance-based travel cost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TeamSiteCost {
+    /// The team.
+    pub team: TeamIx,
+    /// The site.
+    pub site: SiteIx,
+    /// GBP a year for the whole team.
+    pub annual_cost: f64,
+}
+
+/// A supplier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Supplier {
+    /// Key.
+    pub id: String,
+    /// Published name.
+    pub name: String,
+    /// Small or medium-sized enterprise.
+    pub sme: bool,
+    /// Based locally.
+    pub local: bool,
+}
+
+/// A partner's current contract with a supplier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contract {
+    /// Key.
+    pub id: String,
+    /// Buyer.
+    pub organisation: OrgIx,
+    /// Spend category.
+    pub category: String,
+    /// Supplier.
+    pub supplier: SupplierIx,
+    /// GBP a year at today's prices.
+    pub annual_spend: f64,
+    /// Start date.
+    pub start: NaiveDate,
+    /// End date (not before `start`).
+    pub end: NaiveDate,
+    /// One-off fee to end early (GBP).
+    pub termination_fee: f64,
+    /// The site it serves, if site-bound.
+    pub site: Option<SiteIx>,
+}
+
+/// One volume tier of a supplier's offer in a category.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offer {
+    /// Supplier.
+    pub supplier: SupplierIx,
+    /// Category.
+    pub category: String,
+    /// The tier applies from this annual volume (GBP at today's prices).
+    pub min_volume: f64,
+    /// Price relative to today (0.95 = 5% cheaper).
+    pub price_index: f64,
+    /// Most annual volume the supplier can take in the category.
+    pub capacity: f64,
+}
+
+/// A whole validated data set.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Dataset {
+    /// Partner bodies.
+    pub organisations: Vec<Organisation>,
+    /// Sites.
+    pub sites: Vec<Site>,
+    /// Teams.
+    pub teams: Vec<Team>,
+    /// Zones.
+    pub zones: Vec<Zone>,
+    /// Optional team-site costs.
+    pub team_site_costs: Vec<TeamSiteCost>,
+    /// Suppliers.
+    pub suppliers: Vec<Supplier>,
+    /// Contracts.
+    pub contracts: Vec<Contract>,
+    /// Offer tiers.
+    pub offers: Vec<Offer>,
+}
+
+impl Dataset {
+    /// The organisation at an index.
+    pub fn org(&self, ix: OrgIx) -> &Organisation {
+        &self.organisations[ix.ix()]
+    }
+
+    /// The site at an index.
+    pub fn site(&self, ix: SiteIx) -> &Site {
+        &self.sites[ix.ix()]
+    }
+
+    /// The team at an index.
+    pub fn team(&self, ix: TeamIx) -> &Team {
+        &self.teams[ix.ix()]
+    }
+
+    /// The supplier at an index.
+    pub fn supplier(&self, ix: SupplierIx) -> &Supplier {
+        &self.suppliers[ix.ix()]
+    }
+
+    /// Total headcount of all teams.
+    pub fn total_headcount(&self) -> u64 {
+        self.teams.iter().map(|t| u64::from(t.headcount)).sum()
+    }
+
+    /// Total desks of all sites.
+    pub fn total_desks(&self) -> u64 {
+        self.sites.iter().map(|s| u64::from(s.desks)).sum()
+    }
+}

@@ -1,0 +1,248 @@
+//! Candidate sets and cost coefficients of the estates model, computed once from the data and the model file.
+//!
+//! Everything the MILP passes and the heuristic need is here as plain numbers: which sites may be released and
+//! what releasing each one in each year is worth, which sites each team may work from (only those within reach:
+//! no dense team x site matrix), and which sites can serve each zone.
+
+use crate::domain::{Dataset, SiteIx, Tenure};
+use crate::geo::haversine_km;
+use crate::model_config::{ModelConfig, ObjectiveKind};
+use chrono::{Months, NaiveDate};
+use std::collections::BTreeMap;
+
+/// One site a team may work from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placement {
+    /// The site.
+    pub site: SiteIx,
+    /// Distance from the team's current site (km), 0 when unknown or none.
+    pub move_km: f64,
+    /// Annual cost of the team working here (travel or the team-site cost table).
+    pub annual_cost: f64,
+}
+
+/// What the model knows about each team.
+#[derive(Debug, Clone)]
+pub struct TeamCandidates {
+    /// Sites the team may use, its current site first when it has one.
+    pub options: Vec<Placement>,
+    /// One-off cost when the team moves (relocation and fit-out for its desks).
+    pub move_cost: f64,
+}
+
+/// What the model knows about each site.
+#[derive(Debug, Clone)]
+pub struct SiteCandidate {
+    /// May be released at all.
+    pub releasable: bool,
+    /// Must be released within the horizon.
+    pub forced: bool,
+    /// Exit penalty if released in year `y` (index `y - 1`).
+    pub penalty: Vec<f64>,
+}
+
+/// The candidate sets and coefficients.
+#[derive(Debug, Clone)]
+pub struct Candidates {
+    /// Years in the horizon.
+    pub years: usize,
+    /// Discount factor of each year (index `y - 1`): `(1 + r)^-(y - 1)`.
+    pub df: Vec<f64>,
+    /// Per site.
+    pub sites: Vec<SiteCandidate>,
+    /// Per team.
+    pub teams: Vec<TeamCandidates>,
+    /// Per zone: the sites that can serve it (kept public-facing sites within its limit).
+    pub zone_cover: Vec<Vec<SiteIx>>,
+    /// Per zone: its access limit (km): the model distance, or today's nearest if that is further.
+    pub zone_limit_km: Vec<f64>,
+    /// Per borough with public-facing sites: those sites.
+    pub borough_sites: BTreeMap<String, Vec<SiteIx>>,
+}
+
+impl Candidates {
+    /// Sum of discount factors from year `y` (1-based) to the end of the horizon.
+    pub fn annuity_from(&self, y: usize) -> f64 {
+        self.df[y.saturating_sub(1)..].iter().sum()
+    }
+
+    /// The date year `y` (1-based) starts.
+    pub fn year_start(start: NaiveDate, y: usize) -> NaiveDate {
+        start
+            .checked_add_months(Months::new(12 * (y as u32).saturating_sub(1)))
+            .unwrap_or(start)
+    }
+}
+
+/// Computes the candidates.
+pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
+    let e = &model.estates;
+    let years = model.horizon_years as usize;
+    let df: Vec<f64> = (0..years)
+        .map(|k| (1.0 + model.discount_rate).powi(-(k as i32)))
+        .collect();
+    let sites = data
+        .sites
+        .iter()
+        .map(|s| {
+            let forced = e.force_release.contains(&s.id);
+            let protected = s.must_keep
+                || e.never_release_kinds.contains(&s.kind)
+                || (s.tenure == Tenure::Pfi && !e.release_pfi)
+                || data
+                    .teams
+                    .iter()
+                    .any(|t| !t.movable && t.site.is_some_and(|x| data.site(x).id == s.id));
+            let penalty = (1..=years)
+                .map(|y| {
+                    let date = Candidates::year_start(model.start_date, y);
+                    let early = match (s.tenure, s.lease) {
+                        (Tenure::Pfi, _) => true,
+                        (_, Some(lease)) => e.leases.enabled && date < lease.free_exit(),
+                        _ => false,
+                    };
+                    if early { s.exit_penalty } else { 0.0 }
+                })
+                .collect();
+            SiteCandidate {
+                releasable: forced || !protected,
+                forced,
+                penalty,
+            }
+        })
+        .collect();
+    let teams = team_candidates(data, model);
+    let (zone_cover, zone_limit_km) = zone_cover(data, model);
+    let mut borough_sites: BTreeMap<String, Vec<SiteIx>> = BTreeMap::new();
+    for (i, s) in data.sites.iter().enumerate() {
+        if s.public_facing && !s.borough.is_empty() {
+            borough_sites
+                .entry(s.borough.clone())
+                .or_default()
+                .push(SiteIx(i as u32));
+        }
+    }
+    Candidates {
+        years,
+        df,
+        sites,
+        teams,
+        zone_cover,
+        zone_limit_km,
+        borough_sites,
+    }
+}
+
+fn team_candidates(data: &Dataset, model: &ModelConfig) -> Vec<TeamCandidates> {
+    let e = &model.estates;
+    let mut table: Vec<Vec<(SiteIx, f64)>> = vec![Vec::new(); data.teams.len()];
+    for c in &data.team_site_costs {
+        table[c.team.ix()].push((c.site, c.annual_cost));
+    }
+    data.teams
+        .iter()
+        .zip(table)
+        .map(|(t, costs)| {
+            let hc = f64::from(t.headcount);
+            let move_cost =
+                hc * (e.budget.relocation_per_head + e.budget.fitout_per_desk * e.desk_ratio);
+            let origin = t.site.map(|s| data.site(s));
+            let km = |s: SiteIx| match (origin.and_then(|o| o.location), data.site(s).location) {
+                (Some(a), Some(b)) => haversine_km(a, b),
+                _ => 0.0,
+            };
+            let fits =
+                |s: SiteIx| f64::from(data.site(s).desks) >= hc * e.desk_ratio - 1e-9 || e.split;
+            let mut options: Vec<Placement> = if !costs.is_empty() {
+                costs
+                    .iter()
+                    .map(|&(site, annual_cost)| Placement {
+                        site,
+                        move_km: km(site),
+                        annual_cost,
+                    })
+                    .collect()
+            } else if !t.movable {
+                t.site
+                    .map(|s| {
+                        vec![Placement {
+                            site: s,
+                            move_km: 0.0,
+                            annual_cost: 0.0,
+                        }]
+                    })
+                    .unwrap_or_default()
+            } else {
+                (0..data.sites.len() as u32)
+                    .map(SiteIx)
+                    .filter(|&s| {
+                        Some(s) == t.site
+                            || reachable(data, t.site, s, e.staff.max_team_increase_km)
+                    })
+                    .map(|s| {
+                        let d = km(s);
+                        Placement {
+                            site: s,
+                            move_km: d,
+                            annual_cost: e.staff.travel_cost_per_km_head_year * hc * d,
+                        }
+                    })
+                    .collect()
+            };
+            options.retain(|o| Some(o.site) == t.site || fits(o.site));
+            // The current site first, so "stay" is option 0 whenever it is an option.
+            options.sort_by_key(|o| (Some(o.site) != t.site, o.site));
+            TeamCandidates {
+                options,
+                move_cost: if model.estates.objective == ObjectiveKind::Cost && t.site.is_none() {
+                    0.0
+                } else {
+                    move_cost
+                },
+            }
+        })
+        .collect()
+}
+
+/// A site is within a team's reach when both have coordinates and the move is short enough; a team with no
+/// current site can go anywhere.
+fn reachable(data: &Dataset, from: Option<SiteIx>, to: SiteIx, max_km: f64) -> bool {
+    let Some(from) = from else { return true };
+    match (data.site(from).location, data.site(to).location) {
+        (Some(a), Some(b)) => haversine_km(a, b) <= max_km + 1e-9,
+        _ => false,
+    }
+}
+
+fn zone_cover(data: &Dataset, model: &ModelConfig) -> (Vec<Vec<SiteIx>>, Vec<f64>) {
+    let max_km = model.estates.access.max_km;
+    let public: Vec<(SiteIx, crate::domain::LatLon)> = data
+        .sites
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.public_facing)
+        .filter_map(|(i, s)| s.location.map(|p| (SiteIx(i as u32), p)))
+        .collect();
+    data.zones
+        .iter()
+        .map(|z| {
+            let dists: Vec<(SiteIx, f64)> = public
+                .iter()
+                .map(|&(s, p)| (s, haversine_km(z.location, p)))
+                .collect();
+            let nearest = dists.iter().map(|d| d.1).fold(f64::INFINITY, f64::min);
+            // A zone already beyond the distance today keeps what it has: no plan can do better than its nearest.
+            let limit = if nearest.is_finite() {
+                max_km.max(nearest)
+            } else {
+                max_km
+            };
+            let cover = dists
+                .into_iter()
+                .filter(|&(_, d)| d <= limit + 1e-9)
+                .map(|(s, _)| s)
+                .collect();
+            (cover, limit)
+        })
+        .unzip()
+}

@@ -1,0 +1,73 @@
+//! The catalogue of finding codes.
+//!
+//! Codes are a public contract: scripts match on them, so a code never changes meaning and retired codes are not
+//! reused. `E1xxx` are errors (the data set cannot be used), `W1xxx` warnings (legal but suspicious). The README's
+//! code table is checked against this list by a test.
+
+/// One entry of the catalogue.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeInfo {
+    /// The code.
+    pub code: &'static str,
+    /// What it means, in a few words.
+    pub summary: &'static str,
+}
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $name:ident = $summary:literal;)+) => {
+        $(
+            $(#[$doc])*
+            #[doc = concat!("`", stringify!($name), "`: ", $summary)]
+            pub const $name: &str = stringify!($name);
+        )+
+        /// Every code with its summary, in order.
+        pub const CATALOGUE: &[CodeInfo] = &[$(CodeInfo { code: stringify!($name), summary: $summary }),+];
+    };
+}
+
+codes! {
+    E1001 = "a required file is missing";
+    E1002 = "a file or folder cannot be read";
+    E1003 = "a file is empty (no header row)";
+    E1004 = "bytes that are not UTF-8 text";
+    E1005 = "a required column is missing from the header";
+    E1006 = "a malformed CSV record (wrong number of fields or broken quoting)";
+    E1007 = "a column header appears twice";
+    E1008 = "the data set folder does not exist or is not a folder";
+    E1010 = "a required value is empty";
+    E1011 = "a value is not a number (or not a whole number where one is needed)";
+    E1012 = "a value is not a date in YYYY-MM-DD form";
+    E1013 = "a value is not a yes/no value";
+    E1014 = "a value is not one of the allowed words";
+    E1015 = "a quantity is negative (or zero where it must be positive)";
+    E1016 = "an id is malformed (too long or has characters that are not allowed)";
+    E1017 = "a number is outside its allowed range";
+    E1020 = "an id appears twice";
+    E1021 = "a reference to an id that does not exist";
+    E1022 = "a pair of ids appears twice";
+    E1030 = "dates in the wrong order";
+    E1031 = "coordinates outside Great Britain";
+    E1032 = "only one of lat and lon is given";
+    E1033 = "a leasehold site has no lease end date";
+    E1040 = "a team is larger than any site can hold";
+    E1041 = "total desk demand is above total desk capacity";
+    E1042 = "a must-keep site's lease has ended before the plan starts";
+    E1043 = "tiers of one offer disagree on capacity";
+    E1044 = "an offer has no tier starting at volume 0";
+    W1001 = "an unknown column is ignored";
+    W1002 = "a file has a header but no rows";
+    W1003 = "a site has no coordinates and takes no part in access rules";
+    W1004 = "a zone has no population";
+    W1005 = "a site holds more people today than it has desks";
+    W1006 = "two sites share the same coordinates";
+    W1007 = "a lease has ended before the plan starts";
+    W1008 = "a site has implausibly many desks for its floor area (under 4 m2 a desk)";
+    W1009 = "a contract has ended before the plan starts";
+    W1010 = "a team has no current site";
+    W1011 = "a contract's category has no offers";
+}
+
+/// The summary of a code, if it exists.
+pub fn summary(code: &str) -> Option<&'static str> {
+    CATALOGUE.iter().find(|c| c.code == code).map(|c| c.summary)
+}

@@ -1,0 +1,124 @@
+//! Reading a data set folder into a validated [`Dataset`], with every finding of every file in one pass.
+//!
+//! `load` reads each file (row-level checks), then [`validate`] runs the rules that need several rows or files.
+//! The data set is only handed out when there is no error finding, so nothing downstream sees bad data.
+
+pub mod codes;
+mod readers;
+pub mod table;
+pub mod validate;
+
+use crate::domain::Dataset;
+use crate::error::Finding;
+use crate::model_config::ModelConfig;
+use codes::*;
+use readers::*;
+use std::path::Path;
+use table::read_table;
+
+pub use readers::{
+    CONTRACTS, OFFERS, ORGANISATIONS, SITES, SUPPLIERS, TEAM_SITE_COSTS, TEAMS, ZONES,
+};
+
+/// The line each entity was read from, for findings about whole entities.
+#[derive(Debug, Clone, Default)]
+pub struct Lines {
+    /// Per site.
+    pub sites: Vec<u64>,
+    /// Per team.
+    pub teams: Vec<u64>,
+    /// Per zone.
+    pub zones: Vec<u64>,
+    /// Per contract.
+    pub contracts: Vec<u64>,
+    /// Per offer tier.
+    pub offers: Vec<u64>,
+}
+
+/// What reading a data set gave: the data (if it could be built at all) and every finding.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The data set; present even with errors so a summary can be shown, but only usable when `errors() == 0`.
+    pub dataset: Dataset,
+    /// Where each entity came from.
+    pub lines: Lines,
+    /// Every finding, errors and warnings, in file order.
+    pub findings: Vec<Finding>,
+}
+
+impl Loaded {
+    /// The number of error findings.
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_error()).count()
+    }
+
+    /// The number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+}
+
+fn unzip<T>(rows: Lined<T>) -> (Vec<u64>, Vec<T>) {
+    rows.into_iter().unzip()
+}
+
+/// Reads and validates the data set in `dir` against the model (its start date and desk ratio).
+pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
+    let mut findings = Vec::new();
+    let mut data = Dataset::default();
+    let mut lines = Lines::default();
+    if !dir.is_dir() {
+        let cause = if dir.exists() {
+            "the path is not a folder"
+        } else {
+            "the folder does not exist"
+        };
+        findings.push(Finding::file(
+            E1008,
+            &dir.display().to_string(),
+            cause,
+            "give the path of a data set folder holding organisations.csv, sites.csv, teams.csv and zones.csv",
+        ));
+        return Loaded {
+            dataset: data,
+            lines,
+            findings,
+        };
+    }
+    let mut ids = Ids::default();
+    let f = &mut findings;
+    if let Some(t) = read_table(dir, ORGANISATIONS, true, f) {
+        data.organisations = unzip(organisations(&t, &mut ids, f)).1;
+    }
+    if let Some(t) = read_table(dir, SITES, true, f) {
+        (lines.sites, data.sites) = unzip(sites(&t, &mut ids, f));
+    }
+    if let Some(t) = read_table(dir, TEAMS, true, f) {
+        (lines.teams, data.teams) = unzip(teams(&t, &mut ids, f));
+    }
+    if let Some(t) = read_table(dir, ZONES, true, f) {
+        (lines.zones, data.zones) = unzip(zones(&t, &mut ids, f));
+    }
+    if let Some(t) = read_table(dir, TEAM_SITE_COSTS, false, f) {
+        data.team_site_costs = unzip(team_site_costs(&t, &ids, f)).1;
+    }
+    // Procurement files come as a group: contracts and offers name suppliers.
+    let procurement = [CONTRACTS, OFFERS]
+        .iter()
+        .any(|s| dir.join(s.name).exists());
+    if let Some(t) = read_table(dir, SUPPLIERS, procurement, f) {
+        data.suppliers = unzip(suppliers(&t, &mut ids, f)).1;
+    }
+    if let Some(t) = read_table(dir, CONTRACTS, false, f) {
+        (lines.contracts, data.contracts) = unzip(contracts(&t, &mut ids, f));
+    }
+    if let Some(t) = read_table(dir, OFFERS, false, f) {
+        (lines.offers, data.offers) = unzip(offers(&t, &ids, f));
+    }
+    validate::run(&data, &lines, model, f);
+    Loaded {
+        dataset: data,
+        lines,
+        findings,
+    }
+}

@@ -1,0 +1,536 @@
+//! One reader per file: records become domain values, references become typed indices.
+//!
+//! Files are read in dependency order (organisations, sites, teams, ...), so a reference can be resolved as soon
+//! as its row is read. A row with any bad cell is reported and left out; the rest of the file is still read.
+
+use super::codes::*;
+use super::table::{FileSpec, RowReader, Table};
+use crate::domain::*;
+use crate::error::Finding;
+use std::collections::HashMap;
+
+/// Spec of `organisations.csv`.
+pub const ORGANISATIONS: FileSpec = FileSpec {
+    name: "organisations.csv",
+    required: &["id", "name", "kind"],
+    optional: &["borough"],
+};
+/// Spec of `sites.csv`.
+pub const SITES: FileSpec = FileSpec {
+    name: "sites.csv",
+    required: &[
+        "id",
+        "organisation",
+        "name",
+        "kind",
+        "public_facing",
+        "tenure",
+        "floor_area_m2",
+        "desks",
+    ],
+    optional: &[
+        "borough",
+        "lease_end",
+        "lease_break",
+        "exit_penalty_gbp",
+        "lat",
+        "lon",
+        "rent_gbp",
+        "rates_gbp",
+        "fm_gbp",
+        "utilities_gbp",
+        "maintenance_gbp",
+        "backlog_gbp",
+        "disposal_value_gbp",
+        "must_keep",
+    ],
+};
+/// Spec of `teams.csv`.
+pub const TEAMS: FileSpec = FileSpec {
+    name: "teams.csv",
+    required: &["id", "organisation", "function", "headcount"],
+    optional: &["site", "movable"],
+};
+/// Spec of `zones.csv`.
+pub const ZONES: FileSpec = FileSpec {
+    name: "zones.csv",
+    required: &["id", "name", "lat", "lon", "population"],
+    optional: &["borough"],
+};
+/// Spec of `team_site_costs.csv`.
+pub const TEAM_SITE_COSTS: FileSpec = FileSpec {
+    name: "team_site_costs.csv",
+    required: &["team", "site", "annual_cost_gbp"],
+    optional: &[],
+};
+/// Spec of `suppliers.csv`.
+pub const SUPPLIERS: FileSpec = FileSpec {
+    name: "suppliers.csv",
+    required: &["id", "name"],
+    optional: &["sme", "local"],
+};
+/// Spec of `contracts.csv`.
+pub const CONTRACTS: FileSpec = FileSpec {
+    name: "contracts.csv",
+    required: &[
+        "id",
+        "organisation",
+        "category",
+        "supplier",
+        "annual_spend_gbp",
+        "start",
+        "end",
+    ],
+    optional: &["termination_fee_gbp", "site"],
+};
+/// Spec of `offers.csv`.
+pub const OFFERS: FileSpec = FileSpec {
+    name: "offers.csv",
+    required: &[
+        "supplier",
+        "category",
+        "min_volume_gbp",
+        "price_index",
+        "capacity_gbp",
+    ],
+    optional: &[],
+};
+
+/// Maps text ids to indices, reporting duplicates.
+#[derive(Debug, Default)]
+pub struct IdMap {
+    ids: HashMap<String, u32>,
+}
+
+impl IdMap {
+    /// Registers `id` for the next index; reports E1020 and returns false when it is already taken.
+    fn insert(&mut self, row: &mut RowReader<'_>, column: &str, id: &str) -> bool {
+        if self.ids.contains_key(id) {
+            row.report(
+                E1020,
+                column,
+                "this id is already used by an earlier row",
+                "give every row its own id",
+            );
+            return false;
+        }
+        let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        self.ids.insert(id.to_string(), next);
+        true
+    }
+
+    /// Resolves a reference, reporting E1021 when unknown.
+    fn resolve(
+        &self,
+        row: &mut RowReader<'_>,
+        column: &str,
+        id: &str,
+        target: &str,
+    ) -> Option<u32> {
+        let found = self.ids.get(id).copied();
+        if found.is_none() {
+            row.report(
+                E1021,
+                column,
+                format!("no row of {target} has this id"),
+                format!("use an id that exists in {target}, or add the missing row there"),
+            );
+        }
+        found
+    }
+}
+
+/// The id maps of the files read so far.
+#[derive(Debug, Default)]
+pub struct Ids {
+    /// Organisations.
+    pub orgs: IdMap,
+    /// Sites.
+    pub sites: IdMap,
+    /// Teams.
+    pub teams: IdMap,
+    /// Zones.
+    pub zones: IdMap,
+    /// Suppliers.
+    pub suppliers: IdMap,
+    /// Contracts.
+    pub contracts: IdMap,
+}
+
+/// Runs `parse` on every row, keeping the values of rows without errors and all findings.
+fn read_rows<T>(
+    table: &Table,
+    findings: &mut Vec<Finding>,
+    mut parse: impl FnMut(&mut RowReader<'_>) -> Option<T>,
+) -> Lined<T> {
+    let mut out = Vec::new();
+    for mut row in table.rows() {
+        let value = parse(&mut row);
+        let ok = row.ok();
+        findings.append(&mut row.findings);
+        if let (Some(v), true) = (value, ok) {
+            out.push((row.line(), v));
+        }
+    }
+    out
+}
+
+/// Values with the line each was read from.
+pub type Lined<T> = Vec<(u64, T)>;
+
+/// Reads organisations.
+pub fn organisations(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Organisation> {
+    read_rows(t, f, |r| {
+        let id = r.id("id");
+        let name = r.text("name");
+        let kind = r.choice("kind", OrgKind::parse, &OrgKind::allowed());
+        let borough = r.text_or_empty("borough");
+        let (id, name, kind) = (id?, name?, kind?);
+        (r.ok() && ids.orgs.insert(r, "id", &id)).then_some(Organisation {
+            id,
+            name,
+            kind,
+            borough,
+        })
+    })
+}
+
+fn location(r: &mut RowReader<'_>) -> Option<Option<LatLon>> {
+    let (lat, lon) = (r.opt_number("lat"), r.opt_number("lon"));
+    let (lat, lon) = (lat?, lon?);
+    match (lat, lon) {
+        (Some(lat), Some(lon)) => check_gb(r, LatLon { lat, lon }).map(Some),
+        (None, None) => Some(None),
+        (Some(_), None) | (None, Some(_)) => {
+            let missing = if lat.is_none() { "lat" } else { "lon" };
+            r.report(
+                E1032,
+                missing,
+                "only one of lat and lon is given",
+                "give both lat and lon, or neither",
+            );
+            None
+        }
+    }
+}
+
+/// Reports E1031 unless the point is inside a box around Great Britain.
+fn check_gb(r: &mut RowReader<'_>, p: LatLon) -> Option<LatLon> {
+    if crate::geo::in_great_britain(p) {
+        return Some(p);
+    }
+    let column = if (crate::geo::GB_LAT.0..=crate::geo::GB_LAT.1).contains(&p.lat) {
+        "lon"
+    } else {
+        "lat"
+    };
+    r.report(
+        E1031,
+        column,
+        format!("the point ({}, {}) is outside Great Britain", p.lat, p.lon),
+        "check that lat and lon are WGS84 decimal degrees and not swapped (GM is near lat 53.5, lon -2.3)",
+    );
+    None
+}
+
+fn whole(r: &mut RowReader<'_>, column: &str) -> Option<u32> {
+    r.count(column).and_then(|v| u32::try_from(v).ok())
+}
+
+/// Reads sites.
+pub fn sites(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Site> {
+    read_rows(t, f, |r| {
+        let id = r.id("id");
+        let org = r
+            .id("organisation")
+            .and_then(|o| ids.orgs.resolve(r, "organisation", &o, "organisations.csv"));
+        let name = r.text("name");
+        let kind = r.choice("kind", SiteKind::parse, &SiteKind::allowed());
+        let public_facing = r.flag("public_facing");
+        let tenure = r.choice("tenure", Tenure::parse, &Tenure::allowed());
+        let lease_end = r.opt_date("lease_end");
+        let lease_break = r.opt_date("lease_break");
+        let exit_penalty = r.non_negative_or("exit_penalty_gbp", 0.0);
+        let location = location(r);
+        let floor_area_m2 = r.non_negative("floor_area_m2");
+        let desks = whole(r, "desks");
+        // Every cost line is read before any is unwrapped, so each bad one is reported.
+        let lines = [
+            "rent_gbp",
+            "rates_gbp",
+            "fm_gbp",
+            "utilities_gbp",
+            "maintenance_gbp",
+        ]
+        .map(|c| r.non_negative_or(c, 0.0));
+        let running = match lines {
+            [
+                Some(rent),
+                Some(rates),
+                Some(fm),
+                Some(utilities),
+                Some(maintenance),
+            ] => Some(RunningCost {
+                rent,
+                rates,
+                fm,
+                utilities,
+                maintenance,
+            }),
+            _ => None,
+        };
+        let backlog = r.non_negative_or("backlog_gbp", 0.0);
+        let disposal_value = r.non_negative_or("disposal_value_gbp", 0.0);
+        let must_keep = r.flag_or("must_keep", false);
+        let (lease_end, lease_break, tenure) = (lease_end?, lease_break?, tenure?);
+        let lease = match (lease_end, lease_break) {
+            (Some(end), break_date) => {
+                if let Some(b) = break_date.filter(|b| *b > end) {
+                    r.report(
+                        E1030,
+                        "lease_break",
+                        format!("the lease break date {b} is after the lease end date {end}"),
+                        "make lease_break on or before lease_end",
+                    );
+                }
+                Some(Lease { end, break_date })
+            }
+            (None, Some(_)) => {
+                r.report(
+                    E1033,
+                    "lease_end",
+                    "a lease break date is given without a lease end date",
+                    "add lease_end",
+                );
+                None
+            }
+            (None, None) => {
+                if tenure == Tenure::Leasehold {
+                    r.report(
+                        E1033,
+                        "lease_end",
+                        "a leasehold site needs a lease end date",
+                        "add lease_end (YYYY-MM-DD), or change tenure if the site is not leased",
+                    );
+                }
+                None
+            }
+        };
+        let site = Site {
+            id: id?,
+            organisation: OrgIx(org?),
+            name: name?,
+            kind: kind?,
+            public_facing: public_facing?,
+            borough: r.text_or_empty("borough"),
+            tenure,
+            lease,
+            exit_penalty: exit_penalty?,
+            location: location?,
+            floor_area_m2: floor_area_m2?,
+            desks: desks?,
+            running: running?,
+            backlog: backlog?,
+            disposal_value: disposal_value?,
+            must_keep: must_keep?,
+        };
+        (r.ok() && ids.sites.insert(r, "id", &site.id)).then_some(site)
+    })
+}
+
+/// Reads teams.
+pub fn teams(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Team> {
+    read_rows(t, f, |r| {
+        let id = r.id("id");
+        let org = r
+            .id("organisation")
+            .and_then(|o| ids.orgs.resolve(r, "organisation", &o, "organisations.csv"));
+        let function = r.choice("function", Function::parse, &Function::allowed());
+        let headcount = whole(r, "headcount");
+        if headcount == Some(0) {
+            r.report(
+                E1015,
+                "headcount",
+                "a team must have at least one person",
+                "write the team's headcount, or remove the row",
+            );
+        }
+        let site = match r.opt_id("site") {
+            Some(Some(s)) => ids
+                .sites
+                .resolve(r, "site", &s, "sites.csv")
+                .map(|i| Some(SiteIx(i))),
+            Some(None) => Some(None),
+            None => None,
+        };
+        let movable = r.flag_or("movable", true);
+        let team = Team {
+            id: id?,
+            organisation: OrgIx(org?),
+            function: function?,
+            headcount: headcount?,
+            site: site?,
+            movable: movable?,
+        };
+        (r.ok() && ids.teams.insert(r, "id", &team.id)).then_some(team)
+    })
+}
+
+/// Reads zones.
+pub fn zones(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Zone> {
+    read_rows(t, f, |r| {
+        let id = r.id("id");
+        let name = r.text("name");
+        let lat = r.number("lat");
+        let lon = r.number("lon");
+        let population = r.count("population");
+        let zone = Zone {
+            id: id?,
+            name: name?,
+            borough: r.text_or_empty("borough"),
+            location: check_gb(
+                r,
+                LatLon {
+                    lat: lat?,
+                    lon: lon?,
+                },
+            )?,
+            population: population?,
+        };
+        (r.ok() && ids.zones.insert(r, "id", &zone.id)).then_some(zone)
+    })
+}
+
+/// Reads team-site costs.
+pub fn team_site_costs(t: &Table, ids: &Ids, f: &mut Vec<Finding>) -> Lined<TeamSiteCost> {
+    let mut seen = std::collections::HashSet::new();
+    read_rows(t, f, |r| {
+        let team = r
+            .id("team")
+            .and_then(|s| ids.teams.resolve(r, "team", &s, "teams.csv"));
+        let site = r
+            .id("site")
+            .and_then(|s| ids.sites.resolve(r, "site", &s, "sites.csv"));
+        let cost = r.non_negative("annual_cost_gbp");
+        let (team, site, annual_cost) = (TeamIx(team?), SiteIx(site?), cost?);
+        if !seen.insert((team, site)) {
+            r.report(
+                E1022,
+                "site",
+                "this (team, site) pair is already listed",
+                "list each pair once",
+            );
+            return None;
+        }
+        Some(TeamSiteCost {
+            team,
+            site,
+            annual_cost,
+        })
+    })
+}
+
+/// Reads suppliers.
+pub fn suppliers(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Supplier> {
+    read_rows(t, f, |r| {
+        let id = r.id("id");
+        let name = r.text("name");
+        let sme = r.flag_or("sme", false);
+        let local = r.flag_or("local", false);
+        let s = Supplier {
+            id: id?,
+            name: name?,
+            sme: sme?,
+            local: local?,
+        };
+        (r.ok() && ids.suppliers.insert(r, "id", &s.id)).then_some(s)
+    })
+}
+
+/// Reads contracts.
+pub fn contracts(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Contract> {
+    read_rows(t, f, |r| {
+        let id = r.id("id");
+        let org = r
+            .id("organisation")
+            .and_then(|o| ids.orgs.resolve(r, "organisation", &o, "organisations.csv"));
+        let category = r.text("category");
+        let supplier = r
+            .id("supplier")
+            .and_then(|s| ids.suppliers.resolve(r, "supplier", &s, "suppliers.csv"));
+        let spend = r.non_negative("annual_spend_gbp");
+        let start = r.date("start");
+        let end = r.date("end");
+        let fee = r.non_negative_or("termination_fee_gbp", 0.0);
+        let site = match r.opt_id("site") {
+            Some(Some(s)) => ids
+                .sites
+                .resolve(r, "site", &s, "sites.csv")
+                .map(|i| Some(SiteIx(i))),
+            Some(None) => Some(None),
+            None => None,
+        };
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            r.report(
+                E1030,
+                "end",
+                format!("the contract ends on {e}, before its start date {s}"),
+                "make end on or after start",
+            );
+        }
+        let c = Contract {
+            id: id?,
+            organisation: OrgIx(org?),
+            category: category?,
+            supplier: SupplierIx(supplier?),
+            annual_spend: spend?,
+            start: start?,
+            end: end?,
+            termination_fee: fee?,
+            site: site?,
+        };
+        (r.ok() && ids.contracts.insert(r, "id", &c.id)).then_some(c)
+    })
+}
+
+/// Reads offer tiers.
+pub fn offers(t: &Table, ids: &Ids, f: &mut Vec<Finding>) -> Lined<Offer> {
+    let mut seen = std::collections::HashSet::new();
+    read_rows(t, f, |r| {
+        let supplier = r
+            .id("supplier")
+            .and_then(|s| ids.suppliers.resolve(r, "supplier", &s, "suppliers.csv"));
+        let category = r.text("category");
+        // Adding 0.0 turns -0 into 0, so "-0" and "0" are the same tier.
+        let min_volume = r.non_negative("min_volume_gbp").map(|v| v + 0.0);
+        let price_index = r.number("price_index");
+        if let Some(p) = price_index.filter(|p| !(*p > 0.0 && *p <= 2.0)) {
+            r.report(
+                E1017,
+                "price_index",
+                format!("a price index must be above 0 and at most 2 (got {p})"),
+                "write the price relative to today, for example 0.95",
+            );
+        }
+        let capacity = r.non_negative("capacity_gbp");
+        let o = Offer {
+            supplier: SupplierIx(supplier?),
+            category: category?,
+            min_volume: min_volume?,
+            price_index: price_index?,
+            capacity: capacity?,
+        };
+        if !seen.insert((o.supplier, o.category.clone(), o.min_volume.to_bits())) {
+            r.report(
+                E1022,
+                "min_volume_gbp",
+                "this supplier already has a tier for this category at this volume",
+                "give each tier its own min_volume_gbp",
+            );
+            return None;
+        }
+        Some(o)
+    })
+}

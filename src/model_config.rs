@@ -1,0 +1,335 @@
+//! Model files (`models/*.toml`): the parameters of a run, typed and checked. Never data.
+//!
+//! Every key has a default, so a model file only states what differs. Unknown keys are errors (a misspelt switch
+//! that silently did nothing would be worse than a refusal).
+
+use crate::domain::SiteKind;
+use crate::error::Error;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// A whole model file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModelConfig {
+    /// A name for reports.
+    pub name: String,
+    /// The first day of the plan; leases and contracts are judged against it.
+    #[serde(deserialize_with = "date_or_string")]
+    pub start_date: NaiveDate,
+    /// Years the plan covers.
+    pub horizon_years: u32,
+    /// Real discount rate a year (HM Treasury Green Book: 3.5%).
+    pub discount_rate: f64,
+    /// The estates model.
+    pub estates: EstatesConfig,
+    /// The solver settings.
+    pub solver: SolverConfig,
+}
+
+/// Accepts a TOML date (`2016-04-01`) or a quoted one (`"2016-04-01"`).
+fn date_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Text(String),
+        Toml(toml::value::Datetime),
+    }
+    let text = match Either::deserialize(d)? {
+        Either::Text(s) => s,
+        Either::Toml(dt) => dt.to_string(),
+    };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+        serde::de::Error::custom(format!("'{text}' is not a date; write it as YYYY-MM-DD"))
+    })
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        ModelConfig {
+            name: "unnamed".into(),
+            start_date: NaiveDate::from_ymd_opt(2016, 4, 1).unwrap_or_default(),
+            horizon_years: 5,
+            discount_rate: 0.035,
+            estates: EstatesConfig::default(),
+            solver: SolverConfig::default(),
+        }
+    }
+}
+
+/// The `[estates]` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EstatesConfig {
+    /// Solve the estates model at all.
+    pub enabled: bool,
+    /// Desks needed per person (0.8 = agile working, 8 desks for 10 people).
+    pub desk_ratio: f64,
+    /// Teams may be split across sites by headcount.
+    pub split: bool,
+    /// Site kinds that are never released.
+    pub never_release_kinds: Vec<SiteKind>,
+    /// Site ids that must be released.
+    pub force_release: Vec<String>,
+    /// PFI sites may be released (paying their exit penalty).
+    pub release_pfi: bool,
+    /// What the objective measures: `npv` (savings) or `cost` (total cost, for facility-location benchmarks).
+    pub objective: ObjectiveKind,
+    /// Leases: release before the free exit date pays the exit penalty.
+    pub leases: Switch,
+    /// Access for residents.
+    pub access: AccessConfig,
+    /// Staff travel.
+    pub staff: StaffConfig,
+    /// One-off costs and the capital budget.
+    pub budget: BudgetConfig,
+    /// No partner's costs may rise.
+    pub partners_no_worse: bool,
+}
+
+impl Default for EstatesConfig {
+    fn default() -> Self {
+        EstatesConfig {
+            enabled: true,
+            desk_ratio: 1.0,
+            split: false,
+            never_release_kinds: Vec::new(),
+            force_release: Vec::new(),
+            release_pfi: false,
+            objective: ObjectiveKind::Npv,
+            leases: Switch { enabled: true },
+            access: AccessConfig::default(),
+            staff: StaffConfig::default(),
+            budget: BudgetConfig::default(),
+            partners_no_worse: false,
+        }
+    }
+}
+
+/// What the estates objective measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectiveKind {
+    /// Maximise the net present value of the plan against today.
+    Npv,
+    /// Minimise total cost (running cost of kept sites + team-site costs): the facility-location form.
+    Cost,
+}
+
+/// A rule group that can only be switched on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Switch {
+    /// The rule applies.
+    pub enabled: bool,
+}
+
+impl Default for Switch {
+    fn default() -> Self {
+        Switch { enabled: true }
+    }
+}
+
+/// The `[estates.access]` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccessConfig {
+    /// The rule applies.
+    pub enabled: bool,
+    /// Every zone needs a kept public-facing site within this distance (km).
+    pub max_km: f64,
+    /// At least this many kept public-facing sites in each borough that has sites.
+    pub min_sites_per_borough: u32,
+}
+
+impl Default for AccessConfig {
+    fn default() -> Self {
+        AccessConfig {
+            enabled: true,
+            max_km: 5.0,
+            min_sites_per_borough: 0,
+        }
+    }
+}
+
+/// The `[estates.staff]` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StaffConfig {
+    /// A team may move at most this far from its current site (km); also bounds candidate sites.
+    pub max_team_increase_km: f64,
+    /// The headcount-weighted mean move may be at most this (km).
+    pub max_mean_increase_km: f64,
+    /// Extra travel cost per person per km of move, per year (GBP).
+    pub travel_cost_per_km_head_year: f64,
+}
+
+impl Default for StaffConfig {
+    fn default() -> Self {
+        StaffConfig {
+            max_team_increase_km: 15.0,
+            max_mean_increase_km: 10.0,
+            travel_cost_per_km_head_year: 0.0,
+        }
+    }
+}
+
+/// The `[estates.budget]` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BudgetConfig {
+    /// One-off cost to move one person (GBP).
+    pub relocation_per_head: f64,
+    /// One-off fit-out cost per desk newly used at a receiving site (GBP).
+    pub fitout_per_desk: f64,
+    /// Capital budget for one-off costs in each year (GBP); absent means no limit.
+    pub capital_per_year: Option<f64>,
+}
+
+impl Default for BudgetConfig {
+    fn default() -> Self {
+        BudgetConfig {
+            relocation_per_head: 0.0,
+            fitout_per_desk: 0.0,
+            capital_per_year: None,
+        }
+    }
+}
+
+/// The `[solver]` section; command-line flags override it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SolverConfig {
+    /// Backend name: `microlp`, `lpsolve` or `highs` (when built with the `highs` feature).
+    pub name: String,
+    /// Wall-clock limit for the solver (seconds).
+    pub time_limit_s: f64,
+    /// Relative gap at which to stop.
+    pub gap: f64,
+    /// Solver threads (HiGHS only).
+    pub threads: u32,
+}
+
+impl Default for SolverConfig {
+    fn default() -> Self {
+        SolverConfig {
+            name: "microlp".into(),
+            time_limit_s: 300.0,
+            gap: 0.0,
+            threads: 1,
+        }
+    }
+}
+
+impl ModelConfig {
+    /// Reads and checks a model file.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::io("cannot read model file", path, e))?;
+        Self::parse(&text).map_err(|message| Error::Model {
+            path: path.to_path_buf(),
+            message,
+        })
+    }
+
+    /// Parses and checks model text; the error says which key is wrong and what to do.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let config: ModelConfig =
+            toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let bad = |key: &str, why: &str| Err(format!("key '{key}': {why}"));
+        if self.horizon_years == 0 || self.horizon_years > 50 {
+            return bad("horizon_years", "must be between 1 and 50");
+        }
+        if !(0.0..=1.0).contains(&self.discount_rate) {
+            return bad("discount_rate", "must be between 0 and 1 (0.035 for 3.5%)");
+        }
+        let e = &self.estates;
+        if !(e.desk_ratio > 0.0 && e.desk_ratio <= 10.0) {
+            return bad(
+                "estates.desk_ratio",
+                "must be above 0 and at most 10 (0.8 = 8 desks per 10 people)",
+            );
+        }
+        if !(e.access.max_km.is_finite() && e.access.max_km > 0.0) {
+            return bad("estates.access.max_km", "must be a positive distance in km");
+        }
+        for (key, v) in [
+            (
+                "estates.staff.max_team_increase_km",
+                e.staff.max_team_increase_km,
+            ),
+            (
+                "estates.staff.max_mean_increase_km",
+                e.staff.max_mean_increase_km,
+            ),
+            (
+                "estates.staff.travel_cost_per_km_head_year",
+                e.staff.travel_cost_per_km_head_year,
+            ),
+            (
+                "estates.budget.relocation_per_head",
+                e.budget.relocation_per_head,
+            ),
+            ("estates.budget.fitout_per_desk", e.budget.fitout_per_desk),
+            (
+                "estates.budget.capital_per_year",
+                e.budget.capital_per_year.unwrap_or(0.0),
+            ),
+            ("solver.time_limit_s", self.solver.time_limit_s),
+            ("solver.gap", self.solver.gap),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return bad(key, "must be zero or a positive number");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Finds the model file for a data set when `--model` is not given: `DIR/model.toml` if it exists, else
+/// `models/<folder name>.toml` (relative to the working directory) if it exists, else none (built-in defaults).
+pub fn discover(dir: &Path) -> Option<PathBuf> {
+    let own = dir.join("model.toml");
+    if own.is_file() {
+        return Some(own);
+    }
+    let name = dir.file_name()?.to_str()?;
+    let shared = Path::new("models").join(format!("{name}.toml"));
+    shared.is_file().then_some(shared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_text_gives_defaults() {
+        assert_eq!(ModelConfig::parse("").unwrap(), ModelConfig::default());
+    }
+
+    #[test]
+    fn unknown_key_is_refused_with_its_name() {
+        let err = ModelConfig::parse("[estates]\ndesk_ration = 0.8\n").unwrap_err();
+        assert!(err.contains("desk_ration"), "{err}");
+    }
+
+    #[test]
+    fn start_date_accepts_toml_dates_and_strings() {
+        let a = ModelConfig::parse("start_date = 2020-04-01\n").unwrap();
+        let b = ModelConfig::parse("start_date = \"2020-04-01\"\n").unwrap();
+        assert_eq!(a.start_date, b.start_date);
+        assert_eq!(a.start_date.to_string(), "2020-04-01");
+    }
+
+    #[test]
+    fn bad_range_names_the_key() {
+        let err = ModelConfig::parse("discount_rate = 3.5\n").unwrap_err();
+        assert!(err.contains("discount_rate"), "{err}");
+    }
+}

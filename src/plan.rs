@@ -1,0 +1,220 @@
+//! A plan: what happens to each site and where each team works, and the figures that describe it.
+//!
+//! The economics are defined once here, in [`evaluate`], and documented in the README: present values at the
+//! model's discount rate with year 1 undiscounted, running costs and an even share of backlog avoided from the
+//! release year, receipts and exit penalties in the release year, one-off move costs in the year the team moves
+//! (its current site's release year, or year 1), and extra staff travel for the whole horizon.
+
+use crate::domain::{Dataset, SiteIx};
+use crate::estates::candidates::Candidates;
+use crate::geo::haversine_km;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What happens to a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SiteDecision {
+    /// Kept for the whole horizon.
+    Keep,
+    /// Released at the start of this year of the horizon (1-based).
+    Release(u32),
+}
+
+/// A plan for the estate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// Per site.
+    pub sites: Vec<SiteDecision>,
+    /// Per team: the sites it works from with the share of its headcount at each (one entry of 1.0 unless split).
+    pub teams: Vec<Vec<(SiteIx, f64)>>,
+}
+
+impl Plan {
+    /// Nothing changes: every site kept, every team where it is (teams without a site get none).
+    pub fn baseline(data: &Dataset) -> Plan {
+        Plan {
+            sites: vec![SiteDecision::Keep; data.sites.len()],
+            teams: data
+                .teams
+                .iter()
+                .map(|t| t.site.map(|s| vec![(s, 1.0)]).unwrap_or_default())
+                .collect(),
+        }
+    }
+
+    /// True when the site is kept.
+    pub fn kept(&self, s: SiteIx) -> bool {
+        self.sites[s.ix()] == SiteDecision::Keep
+    }
+}
+
+/// The figures of a plan (GBP present values unless named otherwise).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Kpis {
+    /// Net present value against doing nothing.
+    pub npv: f64,
+    /// Present value of the plan's costs over the horizon (the `cost` objective).
+    pub plan_cost: f64,
+    /// Present value of doing nothing.
+    pub baseline_cost: f64,
+    /// Annual running cost of all sites today (GBP a year).
+    pub running_cost_before: f64,
+    /// Annual running cost of the sites kept at the end (GBP a year).
+    pub running_cost_after: f64,
+    /// Undiscounted one-off costs: moves and exit penalties.
+    pub one_off_cost: f64,
+    /// Undiscounted disposal receipts.
+    pub disposal_receipts: f64,
+    /// Undiscounted backlog maintenance avoided.
+    pub backlog_avoided: f64,
+    /// Sites released.
+    pub sites_released: usize,
+    /// Floor area released (m2).
+    pub floor_area_released_m2: f64,
+    /// The largest distance from a zone to its nearest kept public-facing site (km); null without zones.
+    pub worst_zone_access_km: Option<f64>,
+    /// Population-weighted mean distance from a zone to its nearest kept public-facing site (km).
+    pub mean_zone_access_km: Option<f64>,
+    /// Headcount-weighted mean move of staff (km).
+    pub mean_staff_move_km: f64,
+    /// People who move.
+    pub people_moved: f64,
+    /// Net saving by partner (present value), by organisation id.
+    pub savings_by_partner: BTreeMap<String, f64>,
+    /// Net saving in each year of the horizon (undiscounted, index 0 = year 1).
+    pub savings_by_year: Vec<f64>,
+    /// One-off costs in each year (undiscounted).
+    pub one_off_by_year: Vec<f64>,
+}
+
+/// The year a team moves: its current site's release year, or year 1.
+pub fn move_year(plan: &Plan, current: Option<SiteIx>) -> usize {
+    match current.map(|s| plan.sites[s.ix()]) {
+        Some(SiteDecision::Release(y)) => y as usize,
+        _ => 1,
+    }
+}
+
+/// Computes every figure of a plan.
+pub fn evaluate(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
+    let years = cand.years;
+    let annuity = cand.annuity_from(1);
+    let mut k = Kpis {
+        savings_by_year: vec![0.0; years],
+        one_off_by_year: vec![0.0; years],
+        ..Kpis::default()
+    };
+    let mut partner: BTreeMap<String, f64> = data
+        .organisations
+        .iter()
+        .map(|o| (o.id.clone(), 0.0))
+        .collect();
+    for (i, s) in data.sites.iter().enumerate() {
+        let yearly = s.running.total() + s.backlog / years as f64;
+        k.running_cost_before += s.running.total();
+        k.baseline_cost += yearly * annuity;
+        match plan.sites[i] {
+            SiteDecision::Keep => {
+                k.running_cost_after += s.running.total();
+                k.plan_cost += yearly * annuity;
+            }
+            SiteDecision::Release(y) => {
+                let y = y as usize;
+                let penalty = cand.sites[i].penalty[y - 1];
+                let pv = yearly * (annuity - cand.annuity_from(y))
+                    + (penalty - s.disposal_value) * cand.df[y - 1];
+                k.plan_cost += pv;
+                *partner
+                    .entry(data.org(s.organisation).id.clone())
+                    .or_default() += yearly * annuity - pv;
+                k.sites_released += 1;
+                k.floor_area_released_m2 += s.floor_area_m2;
+                k.one_off_cost += penalty;
+                k.disposal_receipts += s.disposal_value;
+                k.backlog_avoided += s.backlog * (years + 1 - y) as f64 / years as f64;
+                k.one_off_by_year[y - 1] += penalty;
+                for (yy, saving) in k.savings_by_year.iter_mut().enumerate().skip(y - 1) {
+                    *saving += yearly;
+                    if yy == y - 1 {
+                        *saving += s.disposal_value - penalty;
+                    }
+                }
+            }
+        }
+    }
+    let (mut moved_km, mut heads) = (0.0, 0.0);
+    for (ti, t) in data.teams.iter().enumerate() {
+        let tc = &cand.teams[ti];
+        let cost_at = |s: SiteIx| {
+            tc.options
+                .iter()
+                .find(|o| o.site == s)
+                .map_or(0.0, |o| o.annual_cost)
+        };
+        let base = t.site.map_or(0.0, cost_at);
+        let now: f64 = plan.teams[ti].iter().map(|&(s, f)| f * cost_at(s)).sum();
+        let stay = plan.teams[ti]
+            .iter()
+            .filter(|(s, _)| Some(*s) == t.site)
+            .map(|(_, f)| f)
+            .sum::<f64>();
+        let moved = if t.site.is_some() {
+            (1.0 - stay).max(0.0)
+        } else {
+            0.0
+        };
+        let y = move_year(plan, t.site);
+        let one_off = moved * tc.move_cost;
+        k.baseline_cost += base * annuity;
+        k.plan_cost += now * annuity + one_off * cand.df[y - 1];
+        k.one_off_cost += one_off;
+        k.one_off_by_year[y - 1] += one_off;
+        k.savings_by_year[y - 1] -= one_off;
+        for saving in &mut k.savings_by_year {
+            *saving -= now - base;
+        }
+        *partner
+            .entry(data.org(t.organisation).id.clone())
+            .or_default() -= (now - base) * annuity + one_off * cand.df[y - 1];
+        let hc = f64::from(t.headcount);
+        if let Some(from) = t.site.and_then(|s| data.site(s).location) {
+            for &(s, f) in &plan.teams[ti] {
+                if let Some(to) = data.site(s).location {
+                    moved_km += hc * f * haversine_km(from, to);
+                }
+            }
+            heads += hc;
+        }
+        k.people_moved += moved * hc;
+    }
+    k.mean_staff_move_km = if heads > 0.0 { moved_km / heads } else { 0.0 };
+    k.npv = k.baseline_cost - k.plan_cost;
+    k.savings_by_partner = partner;
+    access(data, plan, &mut k);
+    k
+}
+
+fn access(data: &Dataset, plan: &Plan, k: &mut Kpis) {
+    if data.zones.is_empty() {
+        return;
+    }
+    let kept: Vec<_> = data
+        .sites
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| s.public_facing && plan.kept(SiteIx(*i as u32)))
+        .filter_map(|(_, s)| s.location)
+        .collect();
+    let (mut worst, mut weighted, mut pop) = (0.0f64, 0.0, 0.0);
+    for z in &data.zones {
+        let d = kept
+            .iter()
+            .map(|&p| haversine_km(z.location, p))
+            .fold(f64::INFINITY, f64::min);
+        worst = worst.max(d);
+        weighted += d * z.population as f64;
+        pop += z.population as f64;
+    }
+    k.worst_zone_access_km = worst.is_finite().then_some(worst);
+    k.mean_zone_access_km = (pop > 0.0 && weighted.is_finite()).then(|| weighted / pop);
+}

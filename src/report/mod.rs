@@ -1,0 +1,359 @@
+//! Writers for a plan's outputs: `sites.csv`, `moves.csv`, `summary.json` and `report.md`, written atomically.
+//!
+//! `summary.json` is a public contract (field names documented in the README); the schema name carries a version
+//! so a change of meaning is a new version.
+
+pub mod atomic;
+
+use crate::check::CheckReport;
+use crate::domain::{Dataset, SiteIx, Tenure};
+use crate::estates::EstatesResult;
+use crate::model_config::{ModelConfig, ObjectiveKind};
+use crate::plan::{Kpis, SiteDecision};
+use crate::solve::{Backend, Outcome};
+use crate::summary::money;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// The `summary.json` document (schema `consolidate.plan/1`).
+#[derive(Debug, Serialize)]
+pub struct PlanSummary<'a> {
+    /// Schema name and version.
+    pub schema: &'static str,
+    /// `optimal`, `feasible`, `infeasible`, `unbounded` or `unknown`.
+    pub status: &'static str,
+    /// The objective value of the plan (NPV in GBP, or total cost for `objective = "cost"`); null without a plan.
+    pub objective: Option<f64>,
+    /// `maximise` (NPV) or `minimise` (cost).
+    pub objective_sense: &'static str,
+    /// Best proven bound on the objective; equals `objective` when optimal.
+    pub best_bound: Option<f64>,
+    /// Relative gap between objective and bound (0 when optimal).
+    pub gap: Option<f64>,
+    /// Seconds spent in the solver.
+    pub solve_seconds: f64,
+    /// Solver name and version.
+    pub solver: SolverInfo,
+    /// Model size.
+    pub model_size: &'a crate::estates::ModelSize,
+    /// Which search produced the plan: `solver`, `heuristic` or `none`.
+    pub plan_source: &'static str,
+    /// The plan's figures.
+    pub kpis: Option<&'a Kpis>,
+    /// For infeasible models: the rules that must give and by how much.
+    pub conflicts: &'a [crate::estates::diagnose::Conflict],
+    /// Zones no public-facing site can serve (left out of the access rule).
+    pub unserved_zones: &'a [String],
+    /// The independent checker's verdict, when `--check` was given.
+    pub check: Option<&'a CheckReport>,
+    /// The model name.
+    pub model: &'a str,
+    /// The crate version.
+    pub version: &'static str,
+}
+
+/// Solver identity.
+#[derive(Debug, Serialize)]
+pub struct SolverInfo {
+    /// Name.
+    pub name: &'static str,
+    /// Version.
+    pub version: &'static str,
+}
+
+/// Converts costs to the objective's sense.
+pub fn objective_of(
+    model: &ModelConfig,
+    result: &EstatesResult,
+) -> (Option<f64>, Option<f64>, &'static str) {
+    let k = result.kpis.as_ref();
+    match model.estates.objective {
+        ObjectiveKind::Cost => (k.map(|k| k.plan_cost), result.cost_bound, "minimise"),
+        ObjectiveKind::Npv => (
+            k.map(|k| k.npv),
+            result.cost_bound.zip(k).map(|(b, k)| k.baseline_cost - b),
+            "maximise",
+        ),
+    }
+}
+
+/// Builds the summary document.
+pub fn summary<'a>(
+    model: &'a ModelConfig,
+    result: &'a EstatesResult,
+    backend: Backend,
+    check: Option<&'a CheckReport>,
+) -> PlanSummary<'a> {
+    let (objective, best_bound, sense) = objective_of(model, result);
+    let gap = match &result.outcome {
+        Outcome::Optimal => Some(0.0),
+        Outcome::Feasible { gap, .. } => *gap,
+        _ => None,
+    };
+    PlanSummary {
+        schema: "consolidate.plan/1",
+        status: result.outcome.status(),
+        objective,
+        objective_sense: sense,
+        best_bound,
+        gap,
+        solve_seconds: result.solve_seconds,
+        solver: SolverInfo {
+            name: backend.name(),
+            version: backend.version(),
+        },
+        model_size: &result.size,
+        plan_source: result.plan_source,
+        kpis: result.kpis.as_ref(),
+        conflicts: &result.conflicts,
+        unserved_zones: &result.unserved_zones,
+        check,
+        model: &model.name,
+        version: env!("CARGO_PKG_VERSION"),
+    }
+}
+
+fn csv_bytes<F: FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>>(f: F) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail for I/O reasons; a failure here would be a bug in the row shapes.
+    f(&mut w).expect("CSV rows have a fixed shape");
+    w.into_inner().unwrap_or_default()
+}
+
+/// Why a kept site is kept, when a rule holds it.
+pub fn keep_reason(data: &Dataset, model: &ModelConfig, s: SiteIx) -> String {
+    let site = data.site(s);
+    if site.must_keep {
+        "must-keep site".into()
+    } else if model.estates.never_release_kinds.contains(&site.kind) {
+        format!("{} sites are never released", site.kind)
+    } else if site.tenure == Tenure::Pfi && !model.estates.release_pfi {
+        "PFI site (release_pfi is off)".into()
+    } else if data.teams.iter().any(|t| !t.movable && t.site == Some(s)) {
+        "hosts a team that cannot move".into()
+    } else {
+        "kept: releasing it would cost more than it saves or break a rule".into()
+    }
+}
+
+/// `sites.csv`: one row per site with its decision, year, annual saving and reason.
+pub fn sites_csv(data: &Dataset, model: &ModelConfig, result: &EstatesResult) -> Vec<u8> {
+    let Some(plan) = &result.plan else {
+        return Vec::new();
+    };
+    csv_bytes(|w| {
+        w.write_record([
+            "site",
+            "name",
+            "owner",
+            "decision",
+            "year",
+            "annual_saving_gbp",
+            "receipt_gbp",
+            "exit_penalty_gbp",
+            "reason",
+        ])?;
+        for (i, s) in data.sites.iter().enumerate() {
+            let owner = &data.org(s.organisation).id;
+            match plan.sites[i] {
+                SiteDecision::Keep => {
+                    let reason = keep_reason(data, model, SiteIx(i as u32));
+                    w.write_record([&s.id, &s.name, owner, "keep", "", "0", "0", "0", &reason])?;
+                }
+                SiteDecision::Release(y) => {
+                    let penalty = result.candidates.sites[i].penalty[y as usize - 1];
+                    let dest: Vec<String> = data
+                        .teams
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| t.site == Some(SiteIx(i as u32)))
+                        .flat_map(|(t, _)| {
+                            plan.teams[t].iter().map(|(d, _)| data.site(*d).id.clone())
+                        })
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .collect();
+                    let reason = if dest.is_empty() {
+                        format!(
+                            "saves GBP {} a year; no teams to move",
+                            money(s.running.total())
+                        )
+                    } else {
+                        format!(
+                            "saves GBP {} a year; teams move to {}",
+                            money(s.running.total()),
+                            dest.join(" ")
+                        )
+                    };
+                    w.write_record([
+                        &s.id,
+                        &s.name,
+                        owner,
+                        "release",
+                        &y.to_string(),
+                        &format!("{:.2}", s.running.total()),
+                        &format!("{:.2}", s.disposal_value),
+                        &format!("{penalty:.2}"),
+                        &reason,
+                    ])?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `moves.csv`: one row per team and site it works from in the plan.
+pub fn moves_csv(data: &Dataset, result: &EstatesResult) -> Vec<u8> {
+    let Some(plan) = &result.plan else {
+        return Vec::new();
+    };
+    csv_bytes(|w| {
+        w.write_record([
+            "team",
+            "organisation",
+            "from",
+            "to",
+            "headcount",
+            "share",
+            "move_km",
+        ])?;
+        for (t, team) in data.teams.iter().enumerate() {
+            for &(s, share) in &plan.teams[t] {
+                let from = team
+                    .site
+                    .map(|x| data.site(x).id.clone())
+                    .unwrap_or_default();
+                let km = result.candidates.teams[t]
+                    .options
+                    .iter()
+                    .find(|o| o.site == s)
+                    .map_or(0.0, |o| o.move_km);
+                w.write_record([
+                    &team.id,
+                    &data.org(team.organisation).id,
+                    &from,
+                    &data.site(s).id,
+                    &format!("{:.4}", f64::from(team.headcount) * share),
+                    &format!("{share:.6}"),
+                    &format!("{km:.3}"),
+                ])?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn status_words(result: &EstatesResult) -> String {
+    match &result.outcome {
+        Outcome::Optimal => {
+            "**Optimal.** The solver proved that no plan under these rules has a better value."
+                .into()
+        }
+        Outcome::Feasible { bound, gap } => format!(
+            "**Feasible, not proven optimal.** The search stopped at its limit. The best proven bound is {}; the gap is {}.",
+            bound.map_or("unknown".into(), money),
+            gap.map_or("unknown".into(), |g| format!("{:.3}%", g * 100.0))
+        ),
+        Outcome::Infeasible => {
+            "**Infeasible.** No plan satisfies every rule; the rules in conflict are listed below."
+                .into()
+        }
+        Outcome::Unbounded => {
+            "**Unbounded.** The model is wrong: the cost falls without limit.".into()
+        }
+        Outcome::Unknown { reason } => {
+            format!("**Unknown.** The solver stopped without an answer: {reason}.")
+        }
+    }
+}
+
+/// `report.md`: the plan in words.
+pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "# Estates plan: {}\n", model.name);
+    let _ = writeln!(o, "{}\n", status_words(result));
+    for c in &result.conflicts {
+        let _ = writeln!(
+            o,
+            "- rule group **{}**: {} — relax by {:.2}",
+            c.group, c.rule, c.relax_by
+        );
+    }
+    let (Some(plan), Some(k)) = (&result.plan, &result.kpis) else {
+        return o;
+    };
+    let _ = writeln!(o, "## Headline\n");
+    let _ = writeln!(o, "| figure | value |\n|---|---|");
+    let rows = [
+        ("Net present value (GBP)", money(k.npv)),
+        ("Plan cost, present value (GBP)", money(k.plan_cost)),
+        (
+            "Running cost before (GBP a year)",
+            money(k.running_cost_before),
+        ),
+        (
+            "Running cost after (GBP a year)",
+            money(k.running_cost_after),
+        ),
+        ("One-off costs (GBP)", money(k.one_off_cost)),
+        ("Disposal receipts (GBP)", money(k.disposal_receipts)),
+        ("Sites released", k.sites_released.to_string()),
+        ("Floor area released (m2)", money(k.floor_area_released_m2)),
+        ("People moved", format!("{:.0}", k.people_moved)),
+        (
+            "Mean staff move (km)",
+            format!("{:.2}", k.mean_staff_move_km),
+        ),
+        (
+            "Worst zone access (km)",
+            k.worst_zone_access_km
+                .map_or("n/a".into(), |d| format!("{d:.2}")),
+        ),
+    ];
+    for (name, value) in rows {
+        let _ = writeln!(o, "| {name} | {value} |");
+    }
+    let _ = writeln!(o, "\n## Sites released and why\n");
+    let mut any = false;
+    for (i, s) in data.sites.iter().enumerate() {
+        if let SiteDecision::Release(y) = plan.sites[i] {
+            any = true;
+            let penalty = result.candidates.sites[i].penalty[y as usize - 1];
+            let _ = writeln!(
+                o,
+                "- **{}** ({}, {}): released in year {y}. Saves GBP {} a year in running costs, receipt GBP {}, exit penalty GBP {}.",
+                s.name,
+                s.id,
+                data.org(s.organisation).name,
+                money(s.running.total()),
+                money(s.disposal_value),
+                money(penalty)
+            );
+        }
+    }
+    if !any {
+        let _ = writeln!(
+            o,
+            "No site is released: under these rules no release pays for itself."
+        );
+    }
+    let _ = writeln!(o, "\n## Savings by partner (present value, GBP)\n");
+    let _ = writeln!(o, "| partner | saving |\n|---|---|");
+    for (p, v) in k.savings_by_partner.iter().filter(|(_, v)| v.abs() > 0.5) {
+        let _ = writeln!(o, "| {p} | {} |", money(*v));
+    }
+    let _ = writeln!(o, "\n## Savings by year (GBP, undiscounted)\n");
+    let _ = writeln!(o, "| year | net saving | one-off costs |\n|---|---|---|");
+    for (y, (s, c)) in k.savings_by_year.iter().zip(&k.one_off_by_year).enumerate() {
+        let _ = writeln!(o, "| {} | {} | {} |", y + 1, money(*s), money(*c));
+    }
+    if !result.unserved_zones.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nZones with no public-facing site at all (outside the access rule): {}",
+            result.unserved_zones.join(", ")
+        );
+    }
+    o
+}

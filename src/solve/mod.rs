@@ -1,0 +1,163 @@
+//! Solver backends behind one call, and honest outcomes.
+//!
+//! A model arrives as [`Milp`]: variables, a cost to minimise and named rows. The backend is a value chosen by
+//! flag ([`Backend`]), never a code change. What comes back is an [`Outcome`] — optimal, feasible at a limit
+//! with a bound and gap, infeasible, unbounded or unknown — plus the variable values when there are any. Solver
+//! failures are outcomes, not errors or panics.
+
+mod backends;
+
+use crate::error::Error;
+use good_lp::{Constraint, Expression, ProblemVariables, Variable};
+use serde::Serialize;
+use std::time::Instant;
+
+/// A solver backend compiled into this binary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// microlp: pure Rust simplex and branch and bound (default; no system dependencies).
+    Microlp,
+    /// lp_solve 5.5, bundled C library.
+    Lpsolve,
+    /// HiGHS (cargo feature `highs`).
+    Highs,
+}
+
+impl Backend {
+    /// The backends this binary was built with.
+    pub fn available() -> Vec<Backend> {
+        let mut v = vec![Backend::Microlp, Backend::Lpsolve];
+        if cfg!(feature = "highs") {
+            v.push(Backend::Highs);
+        }
+        v
+    }
+
+    /// Parses a backend name, refusing ones not built in.
+    pub fn parse(name: &str) -> Result<Backend, Error> {
+        let b = match name.to_ascii_lowercase().as_str() {
+            "microlp" => Backend::Microlp,
+            "lpsolve" | "lp_solve" => Backend::Lpsolve,
+            "highs" => Backend::Highs,
+            _ => {
+                return Err(Error::Usage(format!(
+                    "unknown solver '{name}'; this build has: {}",
+                    Self::available()
+                        .iter()
+                        .map(|b| b.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        };
+        if !Self::available().contains(&b) {
+            return Err(Error::Usage(format!(
+                "solver '{name}' is not in this build; rebuild with `cargo build --release --features highs`"
+            )));
+        }
+        Ok(b)
+    }
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Microlp => "microlp",
+            Backend::Lpsolve => "lpsolve",
+            Backend::Highs => "highs",
+        }
+    }
+
+    /// The library version linked in.
+    pub fn version(self) -> &'static str {
+        match self {
+            Backend::Microlp => "0.6",
+            Backend::Lpsolve => "5.5",
+            Backend::Highs => "1.x (highs-sys 1.16)",
+        }
+    }
+}
+
+/// Limits for one solve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Wall-clock seconds.
+    pub time_limit_s: f64,
+    /// Relative gap at which the solver may stop.
+    pub gap: f64,
+    /// Threads (HiGHS only).
+    pub threads: u32,
+}
+
+/// How a solve ended. Never says optimal unless the solver proved it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Outcome {
+    /// Proven optimal (within the requested gap, which is 0 by default).
+    Optimal,
+    /// A feasible plan, stopped at a limit; `bound` is a proven bound on the best cost.
+    Feasible {
+        /// Best proven lower bound on the cost, when known.
+        bound: Option<f64>,
+        /// Relative gap between the plan and the bound, when known.
+        gap: Option<f64>,
+    },
+    /// No plan satisfies every rule.
+    Infeasible,
+    /// The cost can fall without limit (a modelling error).
+    Unbounded,
+    /// The solver stopped without a plan or an answer.
+    Unknown {
+        /// What the solver said.
+        reason: String,
+    },
+}
+
+impl Outcome {
+    /// The status word used in `summary.json`.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Outcome::Optimal => "optimal",
+            Outcome::Feasible { .. } => "feasible",
+            Outcome::Infeasible => "infeasible",
+            Outcome::Unbounded => "unbounded",
+            Outcome::Unknown { .. } => "unknown",
+        }
+    }
+}
+
+/// A mixed-integer model to minimise.
+pub struct Milp {
+    /// The variables.
+    pub vars: ProblemVariables,
+    /// Every variable in creation order (for warm starts and reading values).
+    pub columns: Vec<Variable>,
+    /// Which columns are integer.
+    pub integer: Vec<bool>,
+    /// The cost to minimise.
+    pub cost: Expression,
+    /// The rows.
+    pub constraints: Vec<Constraint>,
+}
+
+/// The result of one solve.
+#[derive(Debug, Clone)]
+pub struct Solved {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Column values, when the solver returned a solution.
+    pub values: Option<Vec<f64>>,
+    /// Wall-clock seconds spent in the solver.
+    pub seconds: f64,
+}
+
+/// Solves `milp` with `backend`, starting from `warm` where the backend accepts a start.
+pub fn solve(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f64]>) -> Solved {
+    let start = Instant::now();
+    let (outcome, values) = backends::run(milp, backend, limits, warm);
+    Solved {
+        outcome,
+        values,
+        seconds: start.elapsed().as_secs_f64(),
+    }
+}

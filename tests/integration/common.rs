@@ -1,0 +1,51 @@
+//! Helpers shared by the integration tests: running the binary, copying data sets.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A folder under `tests/data`.
+pub fn data(name: &str) -> PathBuf {
+    root().join("tests/data").join(name)
+}
+
+/// Runs the `consolidate` binary with the repository root as working directory.
+pub fn run(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_consolidate"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the consolidate binary runs")
+}
+
+/// The exit code of a finished run.
+pub fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited normally, not by a signal")
+}
+
+/// Copies every file of `from` (not sub-folders) into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// Runs `validate --format json` and parses the report.
+pub fn validate_json(dir: &Path) -> (i32, serde_json::Value) {
+    let out = run(&["validate", dir.to_str().unwrap(), "--format", "json"]);
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "validate printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    (code(&out), json)
+}

@@ -1,0 +1,10 @@
+//! The one integration-test binary: the command line end to end, the broken-input corpus, the shipped example
+//! against its sources, and property tests that no input makes a reader panic.
+
+mod broken;
+mod common;
+mod fuzz;
+mod gm_example;
+mod import_cli;
+mod plan_cli;
+mod validate_cli;

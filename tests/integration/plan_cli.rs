@@ -1,0 +1,258 @@
+//! `consolidate plan` end to end: the GM example, the published benchmark optima, infeasible rules and limits.
+
+use crate::common::*;
+use std::path::{Path, PathBuf};
+
+fn summary(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
+}
+
+fn bench(rel: &str) -> Option<PathBuf> {
+    let p = root().join("../shared/bench").join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipped: {} is not here (CI has ../shared beside the repository)",
+            p.display()
+        );
+        None
+    }
+}
+
+fn solve_imported(kind: &str, file: &Path, solver: Option<&str>) -> serde_json::Value {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let out = tmp.path().join("out");
+    let imp = run(&[
+        "import",
+        kind,
+        file.to_str().unwrap(),
+        "--out",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&imp), 0, "{}", String::from_utf8_lossy(&imp.stderr));
+    let mut args = vec![
+        "plan",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--check",
+        "-q",
+    ];
+    if let Some(s) = solver {
+        args.extend(["--solver", s]);
+    }
+    let res = run(&args);
+    assert_eq!(
+        code(&res),
+        0,
+        "{}{}",
+        String::from_utf8_lossy(&res.stdout),
+        String::from_utf8_lossy(&res.stderr)
+    );
+    summary(&out)
+}
+
+fn published(file: &str, name: &str) -> f64 {
+    let text = std::fs::read_to_string(root().join("../shared/bench").join(file)).unwrap();
+    text.lines()
+        .find_map(|l| {
+            l.split_whitespace()
+                .collect::<Vec<_>>()
+                .split_first()
+                .filter(|(n, _)| **n == name)
+                .map(|(_, v)| v[0].parse().unwrap())
+        })
+        .unwrap()
+}
+
+#[test]
+fn orlib_capacitated_instances_reach_their_published_optima() {
+    for name in ["cap41", "cap71", "cap101", "cap131"] {
+        let Some(file) = bench(&format!("orlib_cap/{name}.txt")) else {
+            return;
+        };
+        let s = solve_imported("orlib-cap", &file, None);
+        let best = published("orlib_cap/capopt.txt", name);
+        let got = s["objective"].as_f64().unwrap();
+        assert_eq!(s["status"], "optimal", "{name}");
+        assert!(
+            (got - best).abs() <= 1e-6 * best,
+            "{name}: {got} vs published {best}"
+        );
+        assert_eq!(s["check"]["ok"], true, "{name}: {}", s["check"]);
+    }
+}
+
+#[test]
+fn holmberg_single_source_instances_reach_their_published_optima_exactly() {
+    let Some(optima) = bench("sscflp_holmberg/optima_p1-5.txt") else {
+        return;
+    };
+    let optima: Vec<f64> = std::fs::read_to_string(optima)
+        .unwrap()
+        .split_whitespace()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    for (i, best) in optima.iter().enumerate() {
+        let file = bench(&format!("sscflp_holmberg/p{}", i + 1)).unwrap();
+        let s = solve_imported("holmberg", &file, None);
+        assert_eq!(s["status"], "optimal", "p{}", i + 1);
+        assert!(
+            (s["objective"].as_f64().unwrap() - best).abs() < 1e-6,
+            "p{}: {} vs {best}",
+            i + 1,
+            s["objective"]
+        );
+        assert_eq!(s["check"]["ok"], true);
+    }
+}
+
+#[test]
+fn lp_solve_backend_agrees_on_a_benchmark() {
+    let Some(file) = bench("sscflp_holmberg/p1") else {
+        return;
+    };
+    let s = solve_imported("holmberg", &file, Some("lpsolve"));
+    assert_eq!(s["status"], "optimal");
+    assert!((s["objective"].as_f64().unwrap() - 8848.0).abs() < 1e-6);
+}
+
+#[cfg(feature = "highs")]
+#[test]
+fn highs_backend_agrees_on_benchmarks() {
+    let Some(file) = bench("orlib_cap/cap71.txt") else {
+        return;
+    };
+    let s = solve_imported("orlib-cap", &file, Some("highs"));
+    assert_eq!(s["status"], "optimal");
+    assert!((s["objective"].as_f64().unwrap() - 932615.75).abs() < 1e-6 * 932615.75);
+}
+
+#[test]
+fn gm_example_is_proven_optimal_and_checked_and_every_release_is_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("gm");
+    let res = run(&[
+        "plan",
+        "inputs/greater-manchester",
+        "--out",
+        out.to_str().unwrap(),
+        "--check",
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let s = summary(&out);
+    assert_eq!(s["status"], "optimal");
+    assert_eq!(s["check"]["ok"], true);
+    assert_eq!(s["objective_sense"], "maximise");
+    assert_eq!(s["objective"], s["kpis"]["npv"]);
+    let released = s["kpis"]["sites_released"].as_u64().unwrap();
+    assert!(released > 0);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let sites = std::fs::read_to_string(out.join("sites.csv")).unwrap();
+    let mut explained = 0;
+    for line in sites.lines().filter(|l| l.contains(",release,")) {
+        let id = line.split(',').next().unwrap();
+        assert!(
+            report.contains(&format!("({id},")),
+            "report.md does not explain {id}"
+        );
+        assert!(line.contains("saves GBP"), "{line}");
+        explained += 1;
+    }
+    assert_eq!(explained as u64, released);
+    assert!(
+        String::from_utf8_lossy(&res.stderr).contains("model: "),
+        "the model size is printed before solving"
+    );
+}
+
+#[test]
+fn impossible_rules_give_infeasible_with_the_conflict_named_and_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("m.toml");
+    // The Town Hall (S3) must go, but with no capital at all its 120 staff cannot be moved.
+    std::fs::write(
+        &model,
+        "[estates]\nforce_release = [\"S3\"]\n[estates.budget]\nrelocation_per_head = 1000.0\ncapital_per_year = 0.0\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let res = run(&[
+        "plan",
+        data("tiny").to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&res), 1, "{}", String::from_utf8_lossy(&res.stdout));
+    let s = summary(&out);
+    assert_eq!(s["status"], "infeasible");
+    let groups: Vec<&str> = s["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["group"].as_str().unwrap())
+        .collect();
+    assert!(
+        groups.contains(&"budget") || groups.contains(&"release"),
+        "{groups:?}"
+    );
+    assert!(
+        std::fs::read_to_string(out.join("report.md"))
+            .unwrap()
+            .contains("Infeasible")
+    );
+}
+
+#[test]
+fn a_time_limit_too_short_gives_feasible_with_bound_and_gap_and_exit_1() {
+    let Some(file) = bench("sscflp_holmberg/p2") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("d"), tmp.path().join("o"));
+    assert_eq!(
+        code(&run(&[
+            "import",
+            "holmberg",
+            file.to_str().unwrap(),
+            "--out",
+            data.to_str().unwrap()
+        ])),
+        0
+    );
+    let res = run(&[
+        "plan",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--time-limit",
+        "0.001",
+        "-q",
+    ]);
+    assert_eq!(code(&res), 1);
+    let s = summary(&out);
+    assert_eq!(s["status"], "feasible");
+    let (obj, bound) = (
+        s["objective"].as_f64().unwrap(),
+        s["best_bound"].as_f64().unwrap(),
+    );
+    assert!(bound <= obj + 1e-9 && s["gap"].as_f64().unwrap() >= 0.0);
+}
+
+#[test]
+fn an_unknown_solver_is_a_usage_error() {
+    let res = run(&[
+        "plan",
+        data("tiny").to_str().unwrap(),
+        "--solver",
+        "gurobi",
+        "--out",
+        "/tmp/never-written",
+    ]);
+    assert_eq!(code(&res), 2);
+    assert!(String::from_utf8_lossy(&res.stderr).contains("unknown solver"));
+}
