@@ -101,7 +101,11 @@ fn a_bad_model_file_is_exit_2_naming_the_key() {
 fn the_readme_code_table_matches_the_catalogue() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     for c in consolidate::input::codes::CATALOGUE {
-        let severity = if c.code.starts_with('E') { "error" } else { "warning" };
+        let severity = if c.code.starts_with('E') {
+            "error"
+        } else {
+            "warning"
+        };
         let row = format!("| {} | {severity} | {} |", c.code, c.summary);
         assert!(readme.contains(&row), "README.md lacks the row: {row}");
     }
