@@ -87,14 +87,25 @@ pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
     }
     let mut ids = Ids::default();
     let f = &mut findings;
-    if let Some(t) = read_table(dir, ORGANISATIONS, true, f) {
+    // Each file with ids records which ids it could not accept, or that it could not be read at all, so that a
+    // reference to such an id says so instead of claiming the id does not exist.
+    let t = read_table(dir, ORGANISATIONS, true, f);
+    ids.orgs.unavailable = t.is_none();
+    if let Some(t) = t {
         data.organisations = unzip(organisations(&t, &mut ids, f)).1;
+        ids.orgs.note_rejected(&t, f);
     }
-    if let Some(t) = read_table(dir, SITES, true, f) {
+    let t = read_table(dir, SITES, true, f);
+    ids.sites.unavailable = t.is_none();
+    if let Some(t) = t {
         (lines.sites, data.sites) = unzip(sites(&t, &mut ids, f));
+        ids.sites.note_rejected(&t, f);
     }
-    if let Some(t) = read_table(dir, TEAMS, true, f) {
+    let t = read_table(dir, TEAMS, true, f);
+    ids.teams.unavailable = t.is_none();
+    if let Some(t) = t {
         (lines.teams, data.teams) = unzip(teams(&t, &mut ids, f));
+        ids.teams.note_rejected(&t, f);
     }
     if let Some(t) = read_table(dir, ZONES, true, f) {
         (lines.zones, data.zones) = unzip(zones(&t, &mut ids, f));
@@ -106,8 +117,11 @@ pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
     let procurement = [CONTRACTS, OFFERS]
         .iter()
         .any(|s| dir.join(s.name).exists());
-    if let Some(t) = read_table(dir, SUPPLIERS, procurement, f) {
+    let t = read_table(dir, SUPPLIERS, procurement, f);
+    ids.suppliers.unavailable = t.is_none();
+    if let Some(t) = t {
         data.suppliers = unzip(suppliers(&t, &mut ids, f)).1;
+        ids.suppliers.note_rejected(&t, f);
     }
     if let Some(t) = read_table(dir, CONTRACTS, false, f) {
         (lines.contracts, data.contracts) = unzip(contracts(&t, &mut ids, f));

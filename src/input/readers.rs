@@ -100,9 +100,36 @@ pub const OFFERS: FileSpec = FileSpec {
 #[derive(Debug, Default)]
 pub struct IdMap {
     ids: HashMap<String, u32>,
+    /// Ids of rows that were read but had errors: references to them get a finding that says so.
+    rejected: std::collections::HashSet<String>,
+    /// Ids of rows dropped without a finding of their own.
+    quiet: std::collections::HashSet<String>,
+    /// The file could not be read at all: its own finding explains, so references stay quiet.
+    pub unavailable: bool,
 }
 
 impl IdMap {
+    /// Records the ids of the table's rows that were not accepted: those with findings of their own, and those
+    /// dropped quietly because something they depend on is missing (references to those stay quiet too).
+    pub fn note_rejected(&mut self, table: &Table, findings: &[Finding]) {
+        let with_errors: std::collections::HashSet<u64> = findings
+            .iter()
+            .filter(|f| f.is_error() && f.file == table.spec.name)
+            .filter_map(|f| f.row)
+            .collect();
+        for row in table.rows() {
+            if let Some(id) = row.raw("id")
+                && !self.ids.contains_key(id)
+            {
+                if with_errors.contains(&row.line()) {
+                    self.rejected.insert(id.to_string());
+                } else {
+                    self.quiet.insert(id.to_string());
+                }
+            }
+        }
+    }
+
     /// Registers `id` for the next index; reports E1020 and returns false when it is already taken.
     fn insert(&mut self, row: &mut RowReader<'_>, column: &str, id: &str) -> bool {
         if self.ids.contains_key(id) {
@@ -128,7 +155,17 @@ impl IdMap {
         target: &str,
     ) -> Option<u32> {
         let found = self.ids.get(id).copied();
-        if found.is_none() {
+        if found.is_none() && self.rejected.contains(id) {
+            row.report(
+                E1021,
+                column,
+                format!("the row of {target} with this id has errors (reported above), so it cannot be used"),
+                format!("fix that row of {target} first"),
+            );
+        } else if found.is_none() && (self.unavailable || self.quiet.contains(id)) {
+            // The referenced file is missing or unreadable; its own finding says so. The row is still dropped.
+            row.report_silently();
+        } else if found.is_none() {
             row.report(
                 E1021,
                 column,

@@ -343,6 +343,7 @@ pub struct RowReader<'a> {
     record: &'a Record,
     /// Findings of this row (merged by the caller).
     pub findings: Vec<Finding>,
+    silent_error: bool,
 }
 
 /// The longest id accepted.
@@ -355,6 +356,7 @@ impl<'a> RowReader<'a> {
             table,
             record,
             findings: Vec::new(),
+            silent_error: false,
         }
     }
 
@@ -365,7 +367,7 @@ impl<'a> RowReader<'a> {
 
     /// True when no cell of this row has failed so far.
     pub fn ok(&self) -> bool {
-        !self.findings.iter().any(Finding::is_error)
+        !self.silent_error && !self.findings.iter().any(Finding::is_error)
     }
 
     /// Adds a finding about a column of this row.
@@ -394,6 +396,11 @@ impl<'a> RowReader<'a> {
             .get(i)
             .map(String::as_str)
             .filter(|s| !s.is_empty())
+    }
+
+    /// Marks the row as unusable without a finding of its own (the cause is reported elsewhere, once).
+    pub fn report_silently(&mut self) {
+        self.silent_error = true;
     }
 
     /// A required text value.

@@ -110,3 +110,44 @@ fn the_readme_code_table_matches_the_catalogue() {
         assert!(readme.contains(&row), "README.md lacks the row: {row}");
     }
 }
+
+#[test]
+fn a_reference_to_a_row_with_errors_says_so_instead_of_unknown_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&data("tiny"), tmp.path());
+    let orgs = std::fs::read_to_string(tmp.path().join("organisations.csv")).unwrap();
+    std::fs::write(
+        tmp.path().join("organisations.csv"),
+        orgs.replace(
+            "T1,Northfield NHS Trust,nhs_trust",
+            "T1,Northfield NHS Trust,hospital",
+        ),
+    )
+    .unwrap();
+    let (code, json) = validate_json(tmp.path());
+    assert_eq!(code, 2);
+    let refs: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "E1021")
+        .collect();
+    assert!(!refs.is_empty());
+    assert!(
+        refs.iter()
+            .all(|f| f["cause"].as_str().unwrap().contains("has errors")),
+        "{refs:?}"
+    );
+}
+
+#[test]
+fn a_missing_organisations_file_is_reported_once_not_per_reference() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&data("tiny"), tmp.path());
+    std::fs::remove_file(tmp.path().join("organisations.csv")).unwrap();
+    let (code, json) = validate_json(tmp.path());
+    assert_eq!(code, 2);
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["code"], "E1001");
+}
