@@ -141,6 +141,9 @@ pub struct AccessConfig {
     pub max_km: f64,
     /// At least this many kept public-facing sites in each borough that has sites.
     pub min_sites_per_borough: u32,
+    /// When not empty, the distance rule applies per service kind: every zone keeps a public-facing site of
+    /// each listed kind within `max_km` (or its nearest of that kind today, if further).
+    pub per_kind: Vec<SiteKind>,
 }
 
 impl Default for AccessConfig {
@@ -149,6 +152,7 @@ impl Default for AccessConfig {
             enabled: true,
             max_km: 5.0,
             min_sites_per_borough: 0,
+            per_kind: Vec::new(),
         }
     }
 }

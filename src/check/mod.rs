@@ -265,35 +265,46 @@ fn check_access(
     if !a.enabled {
         return;
     }
-    let public: Vec<(usize, crate::domain::LatLon)> = data
-        .sites
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.public_facing)
-        .filter_map(|(i, s)| s.location.map(|p| (i, p)))
-        .collect();
-    for z in &data.zones {
-        let today = public
+    // One pass for all public-facing sites, or one per listed service kind.
+    let kinds: Vec<Option<crate::domain::SiteKind>> = if a.per_kind.is_empty() {
+        vec![None]
+    } else {
+        a.per_kind.iter().copied().map(Some).collect()
+    };
+    for kind in kinds {
+        let public: Vec<(usize, crate::domain::LatLon)> = data
+            .sites
             .iter()
-            .map(|(_, p)| haversine_km(z.location, *p))
-            .fold(f64::INFINITY, f64::min);
-        if !today.is_finite() {
-            continue;
-        }
-        let limit = a.max_km.max(today);
-        let after = public
-            .iter()
-            .filter(|(i, _)| plan.sites[*i] == SiteDecision::Keep)
-            .map(|(_, p)| haversine_km(z.location, *p))
-            .fold(f64::INFINITY, f64::min);
-        if after > limit + 1e-9 {
-            push(
-                "access",
-                format!(
-                    "zone {} ({}) is {after:.2} km from a kept public-facing site, beyond {limit:.2} km",
-                    z.name, z.id
-                ),
-            );
+            .enumerate()
+            .filter(|(_, s)| s.public_facing && kind.is_none_or(|k| s.kind == k))
+            .filter_map(|(i, s)| s.location.map(|p| (i, p)))
+            .collect();
+        let what = kind.map_or("public-facing site".to_string(), |k| {
+            format!("public-facing {k} site")
+        });
+        for z in &data.zones {
+            let nearest = |keep_only: bool| {
+                public
+                    .iter()
+                    .filter(|(i, _)| !keep_only || plan.sites[*i] == SiteDecision::Keep)
+                    .map(|(_, p)| haversine_km(z.location, *p))
+                    .fold(f64::INFINITY, f64::min)
+            };
+            let today = nearest(false);
+            if !today.is_finite() {
+                continue;
+            }
+            let limit = a.max_km.max(today);
+            let after = nearest(true);
+            if after > limit + 1e-9 {
+                push(
+                    "access",
+                    format!(
+                        "zone {} ({}) is {after:.2} km from a kept {what}, beyond {limit:.2} km",
+                        z.name, z.id
+                    ),
+                );
+            }
         }
     }
     if a.min_sites_per_borough > 0 {

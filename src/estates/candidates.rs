@@ -4,7 +4,7 @@
 //! what releasing each one in each year is worth, which sites each team may work from (only those within reach:
 //! no dense team x site matrix), and which sites can serve each zone.
 
-use crate::domain::{Dataset, SiteIx, Tenure};
+use crate::domain::{Dataset, SiteIx, SiteKind, Tenure};
 use crate::geo::haversine_km;
 use crate::model_config::{ModelConfig, ObjectiveKind};
 use chrono::{Months, NaiveDate};
@@ -41,6 +41,19 @@ pub struct SiteCandidate {
     pub penalty: Vec<f64>,
 }
 
+/// A zone's need for a kept public-facing site (of a kind, when the rule is per kind) within a distance.
+#[derive(Debug, Clone)]
+pub struct AccessNeed {
+    /// The zone (index into the data set's zones).
+    pub zone: usize,
+    /// The service kind, when access is per kind.
+    pub kind: Option<SiteKind>,
+    /// Sites that can serve it: public-facing (of the kind), located, within the limit.
+    pub cover: Vec<SiteIx>,
+    /// The limit (km): the model distance, or today's nearest if that is further.
+    pub limit_km: f64,
+}
+
 /// The candidate sets and coefficients.
 #[derive(Debug, Clone)]
 pub struct Candidates {
@@ -52,10 +65,8 @@ pub struct Candidates {
     pub sites: Vec<SiteCandidate>,
     /// Per team.
     pub teams: Vec<TeamCandidates>,
-    /// Per zone: the sites that can serve it (kept public-facing sites within its limit).
-    pub zone_cover: Vec<Vec<SiteIx>>,
-    /// Per zone: its access limit (km): the model distance, or today's nearest if that is further.
-    pub zone_limit_km: Vec<f64>,
+    /// What each zone needs within reach (per zone, or per zone and service kind).
+    pub access: Vec<AccessNeed>,
     /// Per borough with public-facing sites: those sites.
     pub borough_sites: BTreeMap<String, Vec<SiteIx>>,
 }
@@ -112,7 +123,7 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
         })
         .collect();
     let teams = team_candidates(data, model);
-    let (zone_cover, zone_limit_km) = zone_cover(data, model);
+    let access = access_needs(data, model);
     let mut borough_sites: BTreeMap<String, Vec<SiteIx>> = BTreeMap::new();
     for (i, s) in data.sites.iter().enumerate() {
         if s.public_facing && !s.borough.is_empty() {
@@ -127,8 +138,7 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
         df,
         sites,
         teams,
-        zone_cover,
-        zone_limit_km,
+        access,
         borough_sites,
     }
 }
@@ -214,35 +224,47 @@ fn reachable(data: &Dataset, from: Option<SiteIx>, to: SiteIx, max_km: f64) -> b
     }
 }
 
-fn zone_cover(data: &Dataset, model: &ModelConfig) -> (Vec<Vec<SiteIx>>, Vec<f64>) {
-    let max_km = model.estates.access.max_km;
-    let public: Vec<(SiteIx, crate::domain::LatLon)> = data
-        .sites
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.public_facing)
-        .filter_map(|(i, s)| s.location.map(|p| (SiteIx(i as u32), p)))
-        .collect();
-    data.zones
-        .iter()
-        .map(|z| {
+/// The access needs: one per zone, or with `access.per_kind` one per zone and listed kind.
+fn access_needs(data: &Dataset, model: &ModelConfig) -> Vec<AccessNeed> {
+    let a = &model.estates.access;
+    let kinds: Vec<Option<SiteKind>> = if a.per_kind.is_empty() {
+        vec![None]
+    } else {
+        a.per_kind.iter().copied().map(Some).collect()
+    };
+    let mut needs = Vec::new();
+    for kind in kinds {
+        let public: Vec<(SiteIx, crate::domain::LatLon)> = data
+            .sites
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.public_facing && kind.is_none_or(|k| s.kind == k))
+            .filter_map(|(i, s)| s.location.map(|p| (SiteIx(i as u32), p)))
+            .collect();
+        for (zone, z) in data.zones.iter().enumerate() {
             let dists: Vec<(SiteIx, f64)> = public
                 .iter()
                 .map(|&(s, p)| (s, haversine_km(z.location, p)))
                 .collect();
             let nearest = dists.iter().map(|d| d.1).fold(f64::INFINITY, f64::min);
             // A zone already beyond the distance today keeps what it has: no plan can do better than its nearest.
-            let limit = if nearest.is_finite() {
-                max_km.max(nearest)
+            let limit_km = if nearest.is_finite() {
+                a.max_km.max(nearest)
             } else {
-                max_km
+                a.max_km
             };
             let cover = dists
                 .into_iter()
-                .filter(|&(_, d)| d <= limit + 1e-9)
+                .filter(|&(_, d)| d <= limit_km + 1e-9)
                 .map(|(s, _)| s)
                 .collect();
-            (cover, limit)
-        })
-        .unzip()
+            needs.push(AccessNeed {
+                zone,
+                kind,
+                cover,
+                limit_km,
+            });
+        }
+    }
+    needs
 }

@@ -76,9 +76,9 @@ pub fn feasible(ctx: &Ctx<'_>, p: &Plan) -> bool {
     let access_ok = !e.access.enabled
         || ctx
             .cand
-            .zone_cover
+            .access
             .iter()
-            .all(|c| c.is_empty() || c.iter().any(|&s| p.kept(s)))
+            .all(|n| n.cover.is_empty() || n.cover.iter().any(|&s| p.kept(s)))
             && ctx.cand.borough_sites.values().all(|sites| {
                 let need = (e.access.min_sites_per_borough as usize).min(sites.len());
                 sites.iter().filter(|&&s| p.kept(s)).count() >= need

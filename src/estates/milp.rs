@@ -331,7 +331,8 @@ pub fn access(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
     if !a.enabled {
         return;
     }
-    for (z, cover) in ctx.cand.zone_cover.iter().enumerate() {
+    for need in &ctx.cand.access {
+        let (z, cover) = (need.zone, &need.cover);
         // A site that is never released already serves this zone; a zone with no public-facing site at all
         // cannot be served by any plan and is listed in the report instead.
         if cover.is_empty() || cover.iter().any(|&s| !ctx.releasable(s)) {
@@ -342,9 +343,10 @@ pub fn access(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
             e += ctx.keep(vars, s);
             e
         });
+        let kind = need.kind.map_or(String::new(), |k| format!("{k} "));
         let label = format!(
-            "zone {} ({}) needs a kept public-facing site within {:.1} km",
-            zone.name, zone.id, ctx.cand.zone_limit_km[z]
+            "zone {} ({}) needs a kept public-facing {kind}site within {:.1} km",
+            zone.name, zone.id, need.limit_km
         );
         rows.push(Row {
             group: Group::Access,

@@ -175,12 +175,15 @@ pub fn solve(
         conflicts = d.0;
     }
     let kpis = plan.as_ref().map(|p| plan::evaluate(data, &cand, p));
-    let unserved_zones = data
-        .zones
+    let unserved_zones = cand
+        .access
         .iter()
-        .zip(&cand.zone_cover)
-        .filter(|(_, c)| c.is_empty())
-        .map(|(z, _)| format!("{} ({})", z.name, z.id))
+        .filter(|n| n.cover.is_empty())
+        .map(|n| {
+            let z = &data.zones[n.zone];
+            let kind = n.kind.map_or(String::new(), |k| format!(": no {k} site"));
+            format!("{} ({}){kind}", z.name, z.id)
+        })
         .collect();
     EstatesResult {
         outcome,

@@ -256,3 +256,71 @@ fn an_unknown_solver_is_a_usage_error() {
     assert_eq!(code(&res), 2);
     assert!(String::from_utf8_lossy(&res.stderr).contains("unknown solver"));
 }
+
+#[test]
+fn access_per_service_kind_keeps_the_only_library() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("m.toml");
+    std::fs::write(&model, "[estates.access]\nper_kind = [\"library\"]\n").unwrap();
+    let (with, without) = (tmp.path().join("with"), tmp.path().join("without"));
+    let tiny = data("tiny");
+    let args = |out: &Path| {
+        vec![
+            "plan".to_string(),
+            tiny.display().to_string(),
+            "--out".into(),
+            out.display().to_string(),
+            "--check".into(),
+            "-q".into(),
+        ]
+    };
+    let mut a = args(&with);
+    a.extend(["--model".into(), model.display().to_string()]);
+    assert_eq!(
+        code(&run(&a.iter().map(String::as_str).collect::<Vec<_>>())),
+        0
+    );
+    assert_eq!(
+        code(&run(&args(&without)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>())),
+        0
+    );
+    let s4 = |out: &Path| {
+        std::fs::read_to_string(out.join("sites.csv"))
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with("S4,"))
+            .unwrap()
+            .to_string()
+    };
+    assert!(s4(&with).contains(",keep,"), "{}", s4(&with));
+    assert!(
+        s4(&without).contains(",release,"),
+        "without the per-kind rule the library is worth releasing: {}",
+        s4(&without)
+    );
+}
+
+#[test]
+fn the_checker_finds_rule_breaks_in_a_hand_made_plan() {
+    use consolidate::check::check;
+    use consolidate::domain::SiteIx;
+    use consolidate::model_config::ModelConfig;
+    use consolidate::plan::{Plan, SiteDecision};
+    let model = ModelConfig::parse("[estates.access]\nper_kind = [\"library\"]\n").unwrap();
+    let loaded = consolidate::input::load(&data("tiny"), &model);
+    let d = &loaded.dataset;
+    let mut plan = Plan::baseline(d);
+    // Release the only library and the must-keep town hall, and leave the town hall's team where it was.
+    plan.sites[3] = SiteDecision::Release(1);
+    plan.sites[2] = SiteDecision::Release(2);
+    plan.teams[0] = vec![(SiteIx(2), 0.5), (SiteIx(1), 0.5)];
+    let report = check(d, &model, &plan, None);
+    let rules: Vec<&str> = report.violations.iter().map(|v| v.rule).collect();
+    assert!(!report.ok);
+    for rule in ["access", "release", "link", "assignment"] {
+        assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
+    }
+}
