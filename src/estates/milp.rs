@@ -7,7 +7,7 @@
 use super::candidates::Candidates;
 use crate::domain::{Dataset, SiteIx};
 use crate::model_config::ModelConfig;
-use crate::plan::{Plan, SiteDecision};
+
 use crate::solve::Milp;
 use good_lp::{Expression, ProblemVariables, Variable, variable};
 use serde::Serialize;
@@ -623,79 +623,4 @@ impl Model {
             slacks,
         )
     }
-}
-
-/// Reads a plan from column values.
-pub fn plan_from(ctx: &Ctx<'_>, vars: &Vars, values: &[f64]) -> Plan {
-    let index: std::collections::HashMap<Variable, usize> = vars
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (*c, i))
-        .collect();
-    let value = |v: Variable| index.get(&v).map_or(0.0, |&i| values[i]);
-    let sites = vars
-        .release
-        .iter()
-        .map(|years| {
-            years
-                .iter()
-                .enumerate()
-                .find(|(_, v)| v.is_some_and(|v| value(v) > 0.5))
-                .map_or(SiteDecision::Keep, |(y, _)| {
-                    SiteDecision::Release(y as u32 + 1)
-                })
-        })
-        .collect();
-    let teams = vars
-        .assign
-        .iter()
-        .enumerate()
-        .map(|(t, xs)| {
-            let mut shares: Vec<(SiteIx, f64)> = xs
-                .iter()
-                .enumerate()
-                .map(|(o, v)| (ctx.cand.teams[t].options[o].site, value(*v)))
-                .filter(|&(_, f)| f > 1e-6)
-                .collect();
-            if !ctx.model.estates.split {
-                // Whole teams: keep the largest share only (integrality tolerance leaves crumbs).
-                shares.sort_by(|a, b| b.1.total_cmp(&a.1));
-                shares.truncate(1);
-                shares.iter_mut().for_each(|s| s.1 = 1.0);
-            }
-            let total: f64 = shares.iter().map(|s| s.1).sum();
-            shares.iter_mut().for_each(|s| s.1 /= total.max(1e-12));
-            shares
-        })
-        .collect();
-    Plan { sites, teams }
-}
-
-/// Column values of a plan, for a warm start.
-pub fn values_of(ctx: &Ctx<'_>, vars: &Vars, plan: &Plan) -> Vec<f64> {
-    let mut values = vec![0.0; vars.columns.len()];
-    let mut index = std::collections::HashMap::new();
-    for (i, c) in vars.columns.iter().enumerate() {
-        index.insert(*c, i);
-    }
-    for (s, years) in vars.release.iter().enumerate() {
-        if let SiteDecision::Release(y) = plan.sites[s]
-            && let Some(Some(v)) = years.get(y as usize - 1)
-        {
-            values[index[v]] = 1.0;
-        }
-    }
-    for (t, xs) in vars.assign.iter().enumerate() {
-        for &(site, f) in &plan.teams[t] {
-            if let Some(o) = ctx.cand.teams[t]
-                .options
-                .iter()
-                .position(|p| p.site == site)
-            {
-                values[index[&xs[o]]] = f;
-            }
-        }
-    }
-    values
 }

@@ -8,6 +8,7 @@ pub mod candidates;
 pub mod diagnose;
 pub mod heuristic;
 pub mod milp;
+pub mod solution;
 
 use crate::domain::Dataset;
 use crate::model_config::ModelConfig;
@@ -115,7 +116,7 @@ pub fn solve(
     ));
     let warm = greedy
         .as_ref()
-        .map(|p| milp::values_of(&ctx, &built.vars, p));
+        .map(|p| solution::values_of(&ctx, &built.vars, p));
     let vars_for_reading = milp::Vars {
         release: built.vars.release.clone(),
         assign: built.vars.assign.clone(),
@@ -133,7 +134,7 @@ pub fn solve(
     let solver_plan = solved
         .values
         .as_ref()
-        .map(|v| milp::plan_from(&ctx, &vars_for_reading, v));
+        .map(|v| solution::plan_from(&ctx, &vars_for_reading, v));
     let cost = |p: &Plan| plan::evaluate(data, &cand, p).plan_cost;
     let mut outcome = solved.outcome;
     let (plan, source) = match (&outcome, solver_plan, greedy) {

@@ -3,6 +3,7 @@
 //! `load` reads each file (row-level checks), then [`validate`] runs the rules that need several rows or files.
 //! The data set is only handed out when there is no error finding, so nothing downstream sees bad data.
 
+pub mod cells;
 pub mod codes;
 mod readers;
 pub mod table;
