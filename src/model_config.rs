@@ -146,6 +146,18 @@ pub struct AccessConfig {
     pub per_kind: Vec<SiteKind>,
 }
 
+impl AccessConfig {
+    /// The service kinds the distance rule is applied to: `[None]` (any public-facing site) unless `per_kind`
+    /// lists kinds.
+    pub fn kinds(&self) -> Vec<Option<SiteKind>> {
+        if self.per_kind.is_empty() {
+            vec![None]
+        } else {
+            self.per_kind.iter().copied().map(Some).collect()
+        }
+    }
+}
+
 impl Default for AccessConfig {
     fn default() -> Self {
         AccessConfig {

@@ -266,12 +266,7 @@ fn check_access(
         return;
     }
     // One pass for all public-facing sites, or one per listed service kind.
-    let kinds: Vec<Option<crate::domain::SiteKind>> = if a.per_kind.is_empty() {
-        vec![None]
-    } else {
-        a.per_kind.iter().copied().map(Some).collect()
-    };
-    for kind in kinds {
+    for kind in a.kinds() {
         let public: Vec<(usize, crate::domain::LatLon)> = data
             .sites
             .iter()

@@ -227,13 +227,8 @@ fn reachable(data: &Dataset, from: Option<SiteIx>, to: SiteIx, max_km: f64) -> b
 /// The access needs: one per zone, or with `access.per_kind` one per zone and listed kind.
 fn access_needs(data: &Dataset, model: &ModelConfig) -> Vec<AccessNeed> {
     let a = &model.estates.access;
-    let kinds: Vec<Option<SiteKind>> = if a.per_kind.is_empty() {
-        vec![None]
-    } else {
-        a.per_kind.iter().copied().map(Some).collect()
-    };
     let mut needs = Vec::new();
-    for kind in kinds {
+    for kind in a.kinds() {
         let public: Vec<(SiteIx, crate::domain::LatLon)> = data
             .sites
             .iter()

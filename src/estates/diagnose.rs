@@ -5,8 +5,8 @@
 //! filter then drops groups from the conflict one at a time (making them hard again) to keep only the groups
 //! needed, so the report names a minimal set of rule groups.
 
+use super::SolveOptions;
 use super::milp::{self, Ctx, Group};
-use super::{SolveOptions, value_of};
 use crate::solve::{self, Outcome};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -46,7 +46,6 @@ fn elastic(
                 .push(good_lp::Expression::from(v).leq(0.0));
         }
     }
-    let columns = problem.columns.clone();
     let solved = solve::solve(problem, opts.backend, opts.limits, None);
     let Some(values) = solved
         .values
@@ -58,9 +57,8 @@ fn elastic(
         .into_iter()
         .zip(slacks)
         .filter_map(|((group, rule), slack)| {
-            let amount = slack.map_or(0.0, |c| {
-                value_of(good_lp::Expression::from(columns[c]), &columns, &values)
-            });
+            // A slack is a column of its own: its value is read directly.
+            let amount = slack.map_or(0.0, |c| values[c]);
             (amount > 1e-6).then_some(Conflict {
                 group: group.name(),
                 rule,

@@ -7,7 +7,6 @@
 use super::candidates::Candidates;
 use crate::domain::{Dataset, SiteIx};
 use crate::model_config::ModelConfig;
-
 use crate::solve::Milp;
 use good_lp::{Expression, ProblemVariables, Variable, variable};
 use serde::Serialize;
@@ -91,6 +90,7 @@ pub struct Row {
 }
 
 /// The variables of the model, indexed like the candidates.
+#[derive(Clone)]
 pub struct Vars {
     /// Release of site `s` in year `y` (index `y - 1`), for releasable sites.
     pub release: Vec<Vec<Option<Variable>>>,

@@ -117,12 +117,7 @@ pub fn solve(
     let warm = greedy
         .as_ref()
         .map(|p| solution::values_of(&ctx, &built.vars, p));
-    let vars_for_reading = milp::Vars {
-        release: built.vars.release.clone(),
-        assign: built.vars.assign.clone(),
-        columns: built.vars.columns.clone(),
-        integer: built.vars.integer.clone(),
-    };
+    let vars_for_reading = built.vars.clone();
     let (problem, _) = built.into_milp(false);
     log(format!(
         "solving with {} (time limit {} s)",
@@ -204,8 +199,7 @@ pub fn solve(
 /// The value of an expression at column values.
 pub fn value_of(e: good_lp::Expression, columns: &[good_lp::Variable], values: &[f64]) -> f64 {
     use good_lp::IntoAffineExpression;
-    let index: std::collections::HashMap<good_lp::Variable, usize> =
-        columns.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let index = solution::column_index(columns);
     let constant = e.constant();
     constant
         + e.linear_coefficients()

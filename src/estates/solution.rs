@@ -4,15 +4,16 @@ use super::milp::{Ctx, Vars};
 use crate::domain::SiteIx;
 use crate::plan::{Plan, SiteDecision};
 use good_lp::Variable;
+use std::collections::HashMap;
+
+/// Where each variable sits among the columns (good_lp does not expose a variable's index).
+pub fn column_index(columns: &[Variable]) -> HashMap<Variable, usize> {
+    columns.iter().enumerate().map(|(i, c)| (*c, i)).collect()
+}
 
 /// Reads a plan from column values.
 pub fn plan_from(ctx: &Ctx<'_>, vars: &Vars, values: &[f64]) -> Plan {
-    let index: std::collections::HashMap<Variable, usize> = vars
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (*c, i))
-        .collect();
+    let index = column_index(&vars.columns);
     let value = |v: Variable| index.get(&v).map_or(0.0, |&i| values[i]);
     let sites = vars
         .release
@@ -55,10 +56,7 @@ pub fn plan_from(ctx: &Ctx<'_>, vars: &Vars, values: &[f64]) -> Plan {
 /// Column values of a plan, for a warm start.
 pub fn values_of(ctx: &Ctx<'_>, vars: &Vars, plan: &Plan) -> Vec<f64> {
     let mut values = vec![0.0; vars.columns.len()];
-    let mut index = std::collections::HashMap::new();
-    for (i, c) in vars.columns.iter().enumerate() {
-        index.insert(*c, i);
-    }
+    let index = column_index(&vars.columns);
     for (s, years) in vars.release.iter().enumerate() {
         if let SiteDecision::Release(y) = plan.sites[s]
             && let Some(Some(v)) = years.get(y as usize - 1)
