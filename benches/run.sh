@@ -23,6 +23,8 @@ printf '%-20s %-8s %-9s %18s %9s\n' instance solver status objective seconds
 for name in greater-manchester cap41 cap71 cap101 cap131 p1 p2 p3 p4 p5; do
   dir=${DATA[$name]:-}; [ -n "$dir" ] || continue
   for s in $SOLVERS; do
+    # GM includes the procurement award, whose branch and bound lp_solve does not finish in reasonable time.
+    if [[ $name == greater-manchester && $s == lpsolve ]]; then continue; fi
     times=()
     for _ in $(seq "$RUNS"); do
       start=$(date +%s.%N)

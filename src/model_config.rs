@@ -3,6 +3,10 @@
 //! Every key has a default, so a model file only states what differs. Unknown keys are errors (a misspelt switch
 //! that silently did nothing would be worse than a refusal).
 
+mod procurement;
+
+pub use procurement::{CategoryRules, ProcurementConfig, RuleOverride};
+
 use crate::domain::SiteKind;
 use crate::error::Error;
 use chrono::NaiveDate;
@@ -24,6 +28,8 @@ pub struct ModelConfig {
     pub discount_rate: f64,
     /// The estates model.
     pub estates: EstatesConfig,
+    /// The procurement award model.
+    pub procurement: ProcurementConfig,
     /// The solver settings.
     pub solver: SolverConfig,
 }
@@ -53,6 +59,7 @@ impl Default for ModelConfig {
             horizon_years: 5,
             discount_rate: 0.035,
             estates: EstatesConfig::default(),
+            procurement: ProcurementConfig::default(),
             solver: SolverConfig::default(),
         }
     }
@@ -304,7 +311,7 @@ impl ModelConfig {
                 return bad(key, "must be zero or a positive number");
             }
         }
-        Ok(())
+        self.procurement.check()
     }
 }
 

@@ -5,6 +5,8 @@
 //! release year, receipts and exit penalties in the release year, one-off move costs in the year the team moves
 //! (its current site's release year, or year 1), and extra staff travel for the whole horizon.
 
+pub mod award;
+
 use crate::domain::{Dataset, SiteIx};
 use crate::estates::candidates::Candidates;
 use crate::geo::haversine_km;

@@ -9,8 +9,10 @@ from a pure rule or from one random.Random(20160401) consumed in a fixed order:
   1. site leases (lease_end, lease_break), leasehold sites in site-id order
   2. team `movable` flags, teams in team-id order
   3. supplier `local` flags, suppliers in supplier-id order (only when no place-name rule applies)
-  4. contract start, end, termination-fee factor, contracts in contract-id order
+  4. contract start, end, termination-fee factor, real contracts in contract-id order
   5. offer capacity factor, (supplier, category) pairs in sorted order
+The derived contracts of the 34 partners without published spend use a second generator,
+random.Random(20160402), only (order in derive_contracts), so the draws above are unchanged.
 Every derivation rule is documented in inputs/greater-manchester/README.md.
 
 Usage:
@@ -82,6 +84,80 @@ TIER_MULTIPLES = [(0.0, "1.00"), (1.25, "0.97"), (2.0, "0.94")]
 CAPACITY_FACTOR = (1.5, 3.0)
 CONTRACT_START = (dt.date(2012, 4, 1), dt.date(2016, 3, 31))
 CONTRACT_END = (dt.date(2016, 4, 1), dt.date(2021, 3, 31))
+
+# ---- derived contracts of the 34 partners without published spend (README "Derived contracts")
+SEED_DERIVED = 20160402  # second generator: everything the derived contracts need, nothing else
+CATEGORIES = [
+    "agency_staff", "building_maintenance", "construction_works", "energy_utilities", "facilities_management",
+    "fleet_vehicles", "furniture_equipment", "hr_training_recruitment", "insurance", "it_services",
+    "print_post_stationery", "professional_services", "social_care",
+]
+# Office categories: what a body with one leased office and no estate, fleet or care budget buys.
+OFFICE_CATEGORIES = [
+    "agency_staff", "facilities_management", "furniture_equipment", "hr_training_recruitment", "insurance",
+    "it_services", "print_post_stationery", "professional_services",
+]
+CATEGORIES_BY_KIND = {
+    "council": CATEGORIES,  # councils buy what Manchester and Trafford buy
+    # trusts run estates, fleets and back offices but commission no adult social care
+    "nhs_trust": [c for c in CATEGORIES if c != "social_care"],
+    # CCGs and the hub: back office only. (CCGs did fund continuing healthcare placements, jointly with
+    # councils, but that is tens of GBP m per CCG of patient care, not back-office procurement: left out.)
+    "ccg": OFFICE_CATEGORIES,
+    "commissioner": OFFICE_CATEGORIES,
+}
+# NHS trusts, estate categories: GBP a year per GBP of the trust's own ERIC line (summed over its sites).
+NHS_ESTATE_BASIS = {
+    # electricity + gas are bought from energy suppliers as they are (water and oil are not in the extract)
+    "energy_utilities": ("utilities_gbp", 1.0),
+    # ERIC FM and maintenance lines include in-house estates staff: assume half is bought from contractors
+    "facilities_management": ("fm_gbp", 0.5),
+    "building_maintenance": ("maintenance_gbp", 0.5),
+    # a tenth of the trust's backlog maintenance bill cleared each year by building contractors
+    "construction_works": ("backlog_gbp", 0.10),
+}
+# NHS trusts, other categories: GBP a year per GBP of the trust's ERIC running cost (rent + rates + FM +
+# utilities + maintenance over its sites), the one size figure published for every trust in the sources.
+# Assumed orders of magnitude, so that a large acute trust (CMFT, running cost GBP 51m) spends about
+# GBP 15m on agency staff and GBP 55-60m on the 12 categories in all.
+NHS_RUNNING_RATIO = {
+    "agency_staff": 0.30,             # NHS agency spend peaked in 2015/16: the largest non-pay line here
+    "it_services": 0.15,              # EPR, infrastructure, licences, telecoms
+    "professional_services": 0.10,    # legal, audit, consultancy
+    "furniture_equipment": 0.03,      # office and ward furniture (not medical equipment)
+    "hr_training_recruitment": 0.03,
+    "print_post_stationery": 0.02,
+    "fleet_vehicles": 0.01,           # pool cars, vans, patient transport hire
+    "insurance": 0.005,               # small: clinical and property risks are pooled by NHS Resolution
+}
+# A trust with an `ambulance` site (RX7 North West Ambulance Service) runs a fleet: its fleet_vehicles
+# spend is this many times its running cost instead (a fleet costs about as much as the stations).
+NHS_AMBULANCE_FLEET_RATIO = 1.0
+# CCGs: GBP a year per resident of the CCG's share of its borough (borough population split equally
+# between the CCGs in it, as for headcounts). Small office budgets: about GBP 5.55 a resident in all,
+# i.e. GBP 1.0-1.8m a CCG.
+CCG_PER_HEAD = {
+    "professional_services": 2.00,  # commissioning support, legal, audit
+    "it_services": 1.50,
+    "agency_staff": 1.00,
+    "hr_training_recruitment": 0.30,
+    "print_post_stationery": 0.30,
+    "facilities_management": 0.30,  # cleaning, security, catering of one leased office
+    "furniture_equipment": 0.10,
+    "insurance": 0.05,
+}
+# The commissioning hub (14J) buys like a CCG whose population is that with the hub's headcount under the
+# CCG headcount rule: GM population x HUB_HEADS_PER_1000_GM / CCG_HEADS_PER_1000 (= 556,428 residents).
+# Contracts per (partner, category): 2, plus one for each of these thresholds the spend reaches (2-6).
+CONTRACT_COUNT_THRESHOLDS = [250_000.0, 1_000_000.0, 4_000_000.0, 16_000_000.0]
+MIN_CONTRACTS, MAX_CONTRACTS = 2, 6
+# Split of a (partner, category) spend: shares proportional to u, u uniform in this range (seeded), so the
+# largest contract is at most 4 times the smallest.
+SHARE_RANGE = (1.0, 4.0)
+# Site-bound derived contracts
+SITE_BOUND_CATEGORIES = {"energy_utilities", "facilities_management", "building_maintenance"}
+SITE_BOUND_KINDS = {"office", "depot", "civic", "library", "leisure", "clinic"}
+SITE_BOUND_SHARE = 0.5
 
 # R0A (Manchester University NHS FT, formed 2017-10-01) sites assigned to the 2016 trusts.
 R0A_SPLIT = {
@@ -761,6 +837,17 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
         fee = float(rhu(v, "0.01")) * TERMINATION_FEE_SHARE * rng.uniform(0.5, 1.5)
         contract_rows.append([cid, o, c, sup_id[k], gbp2(v), start.isoformat(), end.isoformat(), gbp2(fee), ""])
         volume[(sup_id[k], c)] += float(rhu(v, "0.01"))
+    real_pairs = set(volume)
+
+    # derived contracts of the partners without published spend (second generator, see README)
+    derived_rows, derived_info = derive_contracts(orgs, sites, borough_pop, gm_pop, ccgs_in_borough, kept,
+                                                  sup_id, volume)
+    assert not {r[0] for r in derived_rows} & {r[0] for r in contract_rows[1:]}, "contract id clash"
+    for r in derived_rows:  # derived contracts are in contract-id order
+        volume[(r[3], r[2])] += float(r[4])
+    assert set(volume) == real_pairs, "a derived contract made a new (supplier, category) pair"
+    contract_rows = [contract_rows[0]] + sorted(contract_rows[1:] + derived_rows, key=lambda r: r[0])
+    info["derived"] = derived_info
     files["contracts.csv"] = contract_rows
 
     # offers
@@ -779,6 +866,121 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     info["teams"] = teams
     info["local_rule"] = local_rule
     return files, info
+
+
+def derive_contracts(orgs: dict, sites: list[dict], borough_pop: dict, gm_pop: int, ccgs_in_borough: dict,
+                     kept: list, sup_id: dict, real_volume: dict) -> tuple[list[list[str]], dict]:
+    """Contracts of the partners without published spend, from random.Random(SEED_DERIVED).
+
+    Draw order, per derived partner in organisation-id order, per bought category in name order:
+      a. n x random(): the suppliers, one weighted draw each without replacement;
+      b. n x uniform(SHARE_RANGE): the spend shares, drawn suppliers in supplier-id order;
+      c. per contract, drawn suppliers in supplier-id order: start (randint), end (randint), fee factor
+         (uniform); then, only for a site-bound category of a partner with eligible sites: random() for
+         whether it is site-bound and, if it is, random() for the site.
+    """
+    rng = random.Random(SEED_DERIVED)
+    real_orgs = {o for o, _, _, _ in kept}
+    # real per-head spend of each category, averaged over the two councils with published spend
+    real_spend: dict[tuple[str, str], float] = defaultdict(float)
+    for o, c, _, v in kept:
+        real_spend[(o, c)] += float(rhu(v, "0.01"))
+    per_head = {c: sum(real_spend[(o, c)] / borough_pop[orgs[o]["borough"]] for o in sorted(real_orgs))
+                / len(real_orgs) for c in CATEGORIES}
+    # supplier pool of each category: suppliers with a real contract in it, weighted by their real spend
+    pool: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for (sid, c), v in sorted(real_volume.items()):
+        pool[c].append((sid, v))
+    assert set(pool) == set(CATEGORIES), sorted(pool)
+    # trust size figures from the trust's sites (whole pounds, as in sites.csv)
+    eric: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    has_ambulance: set[str] = set()
+    bound_sites: dict[str, list[dict]] = defaultdict(list)
+    for s in sorted(sites, key=lambda s: s["id"]):
+        e = eric[s["organisation"]]
+        for ln in ("rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp", "backlog_gbp"):
+            e[ln] += float(rhu(s[ln]))
+        e["running"] = sum(e[ln] for ln in ("rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp"))
+        if s["kind"] == "ambulance":
+            has_ambulance.add(s["organisation"])
+        if s["kind"] in SITE_BOUND_KINDS and s["floor_area_m2"] > 0:
+            bound_sites[s["organisation"]].append(s)
+    hub_pop = gm_pop * HUB_HEADS_PER_1000_GM / CCG_HEADS_PER_1000
+
+    def category_spend(o: dict, c: str) -> float:
+        if o["kind"] == "council":
+            return per_head[c] * borough_pop[o["borough"]]
+        if o["kind"] == "nhs_trust":
+            e = eric[o["id"]]
+            if c in NHS_ESTATE_BASIS:
+                line, ratio = NHS_ESTATE_BASIS[c]
+                return e[line] * ratio
+            if c == "fleet_vehicles" and o["id"] in has_ambulance:
+                return e["running"] * NHS_AMBULANCE_FLEET_RATIO
+            return e["running"] * NHS_RUNNING_RATIO[c]
+        if o["kind"] == "ccg":
+            return CCG_PER_HEAD[c] * borough_pop[o["borough"]] / ccgs_in_borough[o["borough"]]
+        if o["kind"] == "commissioner":
+            return CCG_PER_HEAD[c] * hub_pop
+        raise ValueError(o["kind"])
+
+    rows: list[list[str]] = []
+    plan: dict[tuple[str, str], float] = {}
+    for oid in sorted(orgs):
+        o = orgs[oid]
+        if oid in real_orgs:
+            continue
+        seq = 0
+        for c in sorted(CATEGORIES_BY_KIND[o["kind"]]):
+            total_p = int(rhu(category_spend(o, c) * 100))  # pence
+            if total_p <= 0:
+                continue
+            plan[(oid, c)] = total_p / 100
+            n = MIN_CONTRACTS + sum(total_p / 100 >= t for t in CONTRACT_COUNT_THRESHOLDS)
+            n = min(n, MAX_CONTRACTS, len(pool[c]))
+            left = list(pool[c])
+            drawn = []
+            for _ in range(n):  # a. weighted draws without replacement, cumulative in supplier-id order
+                x = rng.random() * sum(w for _, w in left)
+                acc = 0.0
+                pick = len(left) - 1
+                for i, (_, w) in enumerate(left):
+                    acc += w
+                    if x < acc:
+                        pick = i
+                        break
+                drawn.append(left.pop(pick)[0])
+            drawn.sort()
+            u = [rng.uniform(*SHARE_RANGE) for _ in drawn]  # b. shares
+            amounts = [int(rhu(total_p * ui / sum(u))) for ui in u[:-1]]
+            amounts.append(total_p - sum(amounts))
+            assert min(amounts) > 0, (oid, c, amounts)
+            for sid, a_p in zip(drawn, amounts):  # c. dates, fee, site
+                seq += 1
+                start = rand_date(rng, *CONTRACT_START)
+                end = rand_date(rng, *CONTRACT_END)
+                spend = a_p / 100
+                fee = spend * TERMINATION_FEE_SHARE * rng.uniform(0.5, 1.5)
+                site = ""
+                cands = bound_sites.get(oid, [])
+                if c in SITE_BOUND_CATEGORIES and cands:
+                    if rng.random() < SITE_BOUND_SHARE:
+                        x = rng.random() * sum(s["floor_area_m2"] for s in cands)
+                        acc = 0.0
+                        site = cands[-1]["id"]
+                        for s in cands:
+                            acc += s["floor_area_m2"]
+                            if x < acc:
+                                site = s["id"]
+                                break
+                rows.append([f"{oid}-C{seq:04d}", oid, c, sid, gbp2(spend), start.isoformat(), end.isoformat(),
+                             gbp2(fee), site])
+    # every derived (partner, category) spend is exactly the sum of its contracts
+    got: dict[tuple[str, str], int] = defaultdict(int)
+    for r in rows:
+        got[(r[1], r[2])] += int(Decimal(r[4]) * 100)
+    assert {k: v / 100 for k, v in got.items()} == plan
+    return rows, {"per_head": per_head, "plan": plan, "hub_pop": hub_pop}
 
 
 def write_files(files: dict[str, list[list[str]]], folder: Path) -> None:
@@ -876,6 +1078,48 @@ def check(folder: Path) -> None:
     assert offer_pairs == contract_pairs
     assert {r["supplier"] for r in data["contracts.csv"]} == sups
 
+    # procurement: derived contracts and their offers
+    org_kind = {r["id"]: r["kind"] for r in data["organisations.csv"]}
+    contracts = data["contracts.csv"]
+    assert 1200 <= len(contracts) <= 2000, len(contracts)
+    real_orgs = {MCC, TRAFFORD}
+    cats_of: dict[str, set[str]] = defaultdict(set)
+    per_oc: dict[tuple[str, str], list[str]] = defaultdict(list)
+    vol: dict[tuple[str, str], float] = defaultdict(float)
+    for r in contracts:
+        o = r["organisation"]
+        assert re.fullmatch(re.escape(o) + r"-C\d{4}", r["id"]), r["id"]
+        assert dt.date.fromisoformat(r["start"]) < PRICE_BASE <= dt.date.fromisoformat(r["end"]), r["id"]
+        assert r["category"] in CATEGORIES, r
+        if r["site"]:  # site-bound: own site, of an eligible kind, in an estate category, derived only
+            s = sites[r["site"]]
+            assert s["organisation"] == o and s["kind"] in SITE_BOUND_KINDS, r
+            assert r["category"] in SITE_BOUND_CATEGORIES and o not in real_orgs, r
+        cats_of[o].add(r["category"])
+        per_oc[(o, r["category"])].append(r["supplier"])
+        vol[(r["supplier"], r["category"])] += float(r["annual_spend_gbp"])
+    assert set(cats_of) == orgs, sorted(orgs - set(cats_of))  # every partner buys
+    for o, cats in cats_of.items():
+        assert cats == set(CATEGORIES_BY_KIND[org_kind[o]]), (o, sorted(cats))
+    real_pairs = {(r["supplier"], r["category"]) for r in contracts if r["organisation"] in real_orgs}
+    for (o, c), ss in per_oc.items():
+        assert len(ss) == len(set(ss)), (o, c)  # one contract per (partner, category, supplier)
+        if o not in real_orgs:
+            assert MIN_CONTRACTS <= len(ss) <= MAX_CONTRACTS, (o, c, len(ss))
+            assert all((s, c) in real_pairs for s in ss), (o, c)  # suppliers from the real pool only
+    sups_per_cat: dict[str, set[str]] = defaultdict(set)
+    for s, c in vol:
+        sups_per_cat[c].add(s)
+    assert max(len(v) for v in sups_per_cat.values()) <= 30
+    tiers: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in data["offers.csv"]:
+        tiers[(r["supplier"], r["category"])].append(r)
+    for pair, ts in tiers.items():
+        caps = {t["capacity_gbp"] for t in ts}
+        assert len(caps) == 1 and any(float(t["min_volume_gbp"]) == 0 for t in ts), pair
+        assert float(ts[0]["capacity_gbp"]) > vol[pair], pair  # today's contracts fit the capacity
+        assert 2 <= len(ts) <= 3, pair
+
     # summary
     print("rows:", ", ".join(f"{n} {len(rows)}" for n, rows in data.items()))
     fa = sum(float(s["floor_area_m2"]) for s in sites.values())
@@ -902,6 +1146,22 @@ def check(folder: Path) -> None:
     print(f"contract spend GBP {spend_total:,.2f}; suppliers in both councils:",
           len({r["supplier"] for r in data["contracts.csv"] if r["organisation"] == MCC} &
               {r["supplier"] for r in data["contracts.csv"] if r["organisation"] == TRAFFORD}))
+    by_kind: dict[str, list] = defaultdict(lambda: [0, 0.0, 0])
+    partners_of: dict[str, set[str]] = defaultdict(set)
+    for r in contracts:
+        k = org_kind[r["organisation"]] + (" (real)" if r["organisation"] in real_orgs else "")
+        by_kind[k][0] += 1
+        by_kind[k][1] += float(r["annual_spend_gbp"])
+        by_kind[k][2] += 1 if r["site"] else 0
+        partners_of[r["supplier"]].add(r["organisation"])
+    for k, (n, v, b) in sorted(by_kind.items()):
+        print(f"contracts {k}: {n} (site-bound {b}), GBP {v:,.2f}")
+    n_sup = sorted(len(v) for v in sups_per_cat.values())
+    print(f"suppliers per category: min {n_sup[0]}, max {n_sup[-1]}")
+    dist = defaultdict(int)
+    for v in partners_of.values():
+        dist[len(v)] += 1
+    print("partners per supplier (partners: suppliers):", dict(sorted(dist.items())))
 
 
 def main() -> int:

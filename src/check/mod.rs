@@ -4,6 +4,8 @@
 //! derived again here from the documented rules, so a mistake in the MILP or its evaluator shows up as a
 //! disagreement instead of being repeated. `plan --check` runs it; every solver test uses it.
 
+pub mod procurement;
+
 use crate::domain::{Dataset, SiteIx, Tenure};
 use crate::geo::haversine_km;
 use crate::model_config::ModelConfig;

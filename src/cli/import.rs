@@ -1,7 +1,7 @@
 //! `consolidate import KIND FILE --out DIR`: turn a facility-location benchmark file into a data set folder
 //! whose estates objective equals the benchmark's total cost (see [`crate::import`]).
 
-use super::Status;
+use super::{GenerateArgs, Status};
 use crate::error::Error;
 use crate::import::{self, holmberg, orlib};
 use clap::ValueEnum;
@@ -54,6 +54,26 @@ pub fn run(args: &ImportArgs) -> Result<Status, Error> {
         instance.facilities(),
         instance.customers(),
         instance.costs.len(),
+        args.out.display()
+    );
+    Ok(Status::Clean)
+}
+
+/// Runs `generate`.
+pub fn generate(args: &GenerateArgs) -> Result<Status, Error> {
+    let shape = import::generate::Shape {
+        categories: args.categories as usize,
+        partners: args.partners as usize,
+        suppliers: args.suppliers as usize,
+        seed: args.seed,
+    };
+    import::generate::write(shape, &args.out)?;
+    println!(
+        "generated {} categories x {} partners x {} suppliers (seed {}) into {}",
+        args.categories,
+        args.partners,
+        args.suppliers,
+        args.seed,
         args.out.display()
     );
     Ok(Status::Clean)

@@ -5,6 +5,7 @@
 //! them, and nothing else calls `std::process::exit`.
 
 mod import;
+mod overlaps;
 mod plan;
 mod validate;
 
@@ -31,6 +32,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Solve the estates model: which sites to keep or release, and where teams work.
     Plan(PlanArgs),
+    /// Supplier overlaps, collaboration clusters and site proximity: tables, a summary and graph files.
+    Overlaps(OverlapsArgs),
+    /// Write a generated procurement case (for benchmarks): categories x partners x suppliers, from a seed.
+    Generate(GenerateArgs),
     /// Turn a facility-location benchmark file (OR-Library, Holmberg) into a data set folder.
     Import(ImportArgs),
 }
@@ -89,6 +94,45 @@ pub struct PlanArgs {
     pub quiet: bool,
 }
 
+/// Arguments of `overlaps`.
+#[derive(Debug, clap::Args)]
+pub struct OverlapsArgs {
+    /// The data set folder.
+    pub dir: PathBuf,
+    /// Model file (default: DIR/model.toml, then models/<DIR name>.toml, then built-in defaults).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Output folder, replaced atomically.
+    #[arg(long, default_value = "out/overlaps")]
+    pub out: PathBuf,
+    /// Sites of different partners at most this far apart (km) are co-location candidates.
+    #[arg(long, default_value_t = 1.0)]
+    pub distance_km: f64,
+    /// No progress lines on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `generate`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// Spend categories.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub categories: u32,
+    /// Partners.
+    #[arg(long, default_value_t = 36, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    pub partners: u32,
+    /// Suppliers (each offers in every category).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    pub suppliers: u32,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The data set folder to write (replaced atomically).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
 /// How a command that ran to the end came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -112,7 +156,9 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Generate(args) => import::generate(&args),
         Command::Plan(args) => plan::run(&args),
+        Command::Overlaps(args) => overlaps::run(&args),
     }
 }
 

@@ -1,13 +1,17 @@
-//! `consolidate plan DIR`: validate, solve the estates model, check the plan, write the output folder.
+//! `consolidate plan DIR`: validate, solve the estates model, then the procurement award (with the released
+//! sites passed in), check both, write the output folder.
 
 use super::validate::model_for;
 use super::{PlanArgs, Status};
-use crate::check;
+use crate::check::{self, CheckReport};
 use crate::error::Error;
 use crate::estates::{self, SolveOptions};
 use crate::input;
+use crate::plan::SiteDecision;
+use crate::procurement;
 use crate::report::{self, atomic::AtomicDir};
 use crate::solve::{Backend, Limits, Outcome};
+use std::collections::BTreeMap;
 
 /// Runs the command.
 pub fn run(args: &PlanArgs) -> Result<Status, Error> {
@@ -54,12 +58,73 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         gap: model.solver.gap,
         threads: model.solver.threads,
     };
-    let result = estates::solve(data, &model, SolveOptions { backend, limits }, &mut log);
-    let checked = match (&result.plan, args.check) {
-        (Some(p), true) => Some(check::check(data, &model, p, result.kpis.as_ref())),
+    let result = model
+        .estates
+        .enabled
+        .then(|| estates::solve(data, &model, SolveOptions { backend, limits }, &mut log));
+    let checked = match (result.as_ref().and_then(|r| r.plan.as_ref()), args.check) {
+        (Some(p), true) => Some(check::check(
+            data,
+            &model,
+            p,
+            result.as_ref().and_then(|r| r.kpis.as_ref()),
+        )),
         _ => None,
     };
-    let summary = report::summary(&model, &result, backend, checked.as_ref());
+    // Sites the estates plan releases, with their release year: their site-bound contracts end with them.
+    let released: BTreeMap<usize, usize> = result
+        .as_ref()
+        .and_then(|r| r.plan.as_ref())
+        .map(|p| {
+            p.sites
+                .iter()
+                .enumerate()
+                .filter_map(|(i, d)| match d {
+                    SiteDecision::Release(y) => Some((i, *y as usize)),
+                    SiteDecision::Keep => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let awarded = model.procurement.enabled.then(|| {
+        procurement::solve(
+            data,
+            &model,
+            &released,
+            procurement::Options {
+                backend,
+                limits,
+                progress: !quiet,
+            },
+        )
+    });
+    let award_checks: Vec<Option<CheckReport>> = awarded.as_ref().map_or(Vec::new(), |a| {
+        a.categories
+            .iter()
+            .map(|c| {
+                (args.check).then_some(()).and(c.awards.as_ref()).map(|aw| {
+                    check::procurement::check_category(
+                        data,
+                        &model,
+                        &c.category,
+                        aw,
+                        &released,
+                        c.figures.as_ref(),
+                    )
+                })
+            })
+            .collect()
+    });
+    let award_summary = awarded
+        .as_ref()
+        .map(|a| report::procurement::summary(a, &award_checks));
+    let summary = report::summary(
+        &model,
+        result.as_ref(),
+        award_summary,
+        backend,
+        checked.as_ref(),
+    );
     let out = AtomicDir::new(&args.out)?;
     out.write(
         "summary.json",
@@ -67,29 +132,38 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
             .map_err(|e| Error::Other(e.to_string()))?
             .as_bytes(),
     )?;
-    if result.plan.is_some() {
-        out.write("sites.csv", &report::sites_csv(data, &model, &result))?;
-        out.write("moves.csv", &report::moves_csv(data, &result))?;
+    let mut md = String::new();
+    if let Some(result) = &result {
+        if result.plan.is_some() {
+            out.write("sites.csv", &report::sites_csv(data, &model, result))?;
+            out.write("moves.csv", &report::moves_csv(data, result))?;
+        }
+        md.push_str(&report::report_md(data, &model, result));
     }
-    out.write(
-        "report.md",
-        report::report_md(data, &model, &result).as_bytes(),
-    )?;
+    if let Some(a) = &awarded {
+        out.write("awards.csv", &report::procurement::awards_csv(a))?;
+        md.push_str(&report::procurement::report_md(a));
+    }
+    out.write("report.md", md.as_bytes())?;
     let path = out.commit()?;
-    let (objective, bound, sense) = report::objective_of(&model, &result);
-    println!(
-        "status: {}  objective ({sense}): {}  bound: {}  solver: {}  seconds: {:.2}",
-        result.outcome.status(),
-        objective.map_or("none".into(), |v| format!("{v:.4}")),
-        bound.map_or("none".into(), |v| format!("{v:.4}")),
-        backend.name(),
-        result.solve_seconds
-    );
-    for c in &result.conflicts {
+    let mut clean = true;
+    if let Some(result) = &result {
+        let (objective, bound, sense) = report::objective_of(&model, result);
         println!(
-            "conflict [{}]: {} (relax by {:.2})",
-            c.group, c.rule, c.relax_by
+            "estates: {}  objective ({sense}): {}  bound: {}  solver: {}  seconds: {:.2}",
+            result.outcome.status(),
+            objective.map_or("none".into(), |v| format!("{v:.4}")),
+            bound.map_or("none".into(), |v| format!("{v:.4}")),
+            backend.name(),
+            result.solve_seconds
         );
+        for c in &result.conflicts {
+            println!(
+                "conflict [{}]: {} (relax by {:.2})",
+                c.group, c.rule, c.relax_by
+            );
+        }
+        clean &= result.outcome == Outcome::Optimal;
     }
     if let Some(c) = &checked {
         println!("check: {}", if c.ok { "passed" } else { "FAILED" });
@@ -99,9 +173,52 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         for m in &c.mismatches {
             println!("  mismatch: {m}");
         }
+        clean &= c.ok;
+    }
+    if let Some(a) = &awarded {
+        let npv: f64 = a
+            .categories
+            .iter()
+            .filter_map(|c| c.figures.as_ref().map(|f| f.npv))
+            .sum();
+        println!(
+            "procurement: {}  npv: {npv:.2}  categories: {}  threads: {}  seconds: {:.2}",
+            a.worst_status(),
+            a.categories.len(),
+            a.threads,
+            a.seconds
+        );
+        for (c, chk) in a.categories.iter().zip(&award_checks) {
+            if c.outcome != Outcome::Optimal {
+                let detail = match &c.outcome {
+                    Outcome::Feasible { gap, .. } => {
+                        gap.map_or(String::new(), |g| format!(" (gap {:.4})", g))
+                    }
+                    Outcome::Unknown { reason } => format!(" ({reason})"),
+                    _ => String::new(),
+                };
+                println!("  category {}: {}{detail}", c.category, c.outcome.status());
+            }
+            for k in &c.conflicts {
+                println!("  conflict [{}] in {}: {}", k.group, c.category, k.rule);
+            }
+            if let Some(chk) = chk {
+                for v in &chk.violations {
+                    println!("  violation [{}] in {}: {}", v.rule, c.category, v.detail);
+                }
+                for m in &chk.mismatches {
+                    println!("  mismatch: {m}");
+                }
+                clean &= chk.ok;
+            }
+        }
+        if args.check {
+            let ok = award_checks.iter().flatten().all(|c| c.ok);
+            println!("award check: {}", if ok { "passed" } else { "FAILED" });
+        }
+        clean &= a.all_optimal();
     }
     println!("wrote {}", path.display());
-    let clean = result.outcome == Outcome::Optimal && checked.as_ref().is_none_or(|c| c.ok);
     Ok(if clean {
         Status::Clean
     } else {

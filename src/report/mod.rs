@@ -4,6 +4,7 @@
 //! so a change of meaning is a new version.
 
 pub mod atomic;
+pub mod procurement;
 
 use crate::check::CheckReport;
 use crate::domain::{Dataset, SiteIx, Tenure};
@@ -15,13 +16,33 @@ use crate::summary::money;
 use serde::Serialize;
 use std::fmt::Write as _;
 
-/// The `summary.json` document (schema `consolidate.plan/1`).
+/// The `summary.json` document (schema `consolidate.plan/2`).
 #[derive(Debug, Serialize)]
 pub struct PlanSummary<'a> {
     /// Schema name and version.
     pub schema: &'static str,
-    /// `optimal`, `feasible`, `infeasible`, `unbounded` or `unknown`.
+    /// The whole run: the worst of the estates status and every category's status.
     pub status: &'static str,
+    /// The estates plan's fields (absent when `[estates] enabled = false`).
+    #[serde(flatten)]
+    pub estates: Option<EstatesSummary<'a>>,
+    /// The procurement award (null when `[procurement] enabled = false`).
+    pub procurement: Option<procurement::ProcurementSummary<'a>>,
+    /// Solver name and version.
+    pub solver: SolverInfo,
+    /// The independent checker's verdict on the estates plan, when `--check` was given.
+    pub check: Option<&'a CheckReport>,
+    /// The model name.
+    pub model: &'a str,
+    /// The crate version.
+    pub version: &'static str,
+}
+
+/// The estates plan's fields of `summary.json`.
+#[derive(Debug, Serialize)]
+pub struct EstatesSummary<'a> {
+    /// `optimal`, `feasible`, `infeasible`, `unbounded` or `unknown`.
+    pub estates_status: &'static str,
     /// The objective value of the plan (NPV in GBP, or total cost for `objective = "cost"`); null without a plan.
     pub objective: Option<f64>,
     /// `maximise` (NPV) or `minimise` (cost).
@@ -32,8 +53,6 @@ pub struct PlanSummary<'a> {
     pub gap: Option<f64>,
     /// Seconds spent in the solver.
     pub solve_seconds: f64,
-    /// Solver name and version.
-    pub solver: SolverInfo,
     /// Model size.
     pub model_size: &'a crate::estates::ModelSize,
     /// Which search produced the plan: `solver`, `heuristic` or `none`.
@@ -44,12 +63,6 @@ pub struct PlanSummary<'a> {
     pub conflicts: &'a [crate::estates::diagnose::Conflict],
     /// Zones no public-facing site can serve (left out of the access rule).
     pub unserved_zones: &'a [String],
-    /// The independent checker's verdict, when `--check` was given.
-    pub check: Option<&'a CheckReport>,
-    /// The model name.
-    pub model: &'a str,
-    /// The crate version.
-    pub version: &'static str,
 }
 
 /// Solver identity.
@@ -77,43 +90,70 @@ pub fn objective_of(
     }
 }
 
-/// Builds the summary document.
-pub fn summary<'a>(
+/// The worse of two statuses (`optimal` < `feasible` < the rest).
+pub fn worse(a: &'static str, b: &'static str) -> &'static str {
+    let rank = |s: &str| match s {
+        "optimal" => 0,
+        "feasible" => 1,
+        _ => 2,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// Builds the estates fields.
+pub fn estates_summary<'a>(
     model: &'a ModelConfig,
     result: &'a EstatesResult,
-    backend: Backend,
-    check: Option<&'a CheckReport>,
-) -> PlanSummary<'a> {
+) -> EstatesSummary<'a> {
     let (objective, best_bound, sense) = objective_of(model, result);
     let gap = match &result.outcome {
         Outcome::Optimal => Some(0.0),
         Outcome::Feasible { gap, .. } => *gap,
         _ => None,
     };
-    PlanSummary {
-        schema: "consolidate.plan/1",
-        status: result.outcome.status(),
+    EstatesSummary {
+        estates_status: result.outcome.status(),
         objective,
         objective_sense: sense,
         best_bound,
         gap,
         solve_seconds: result.solve_seconds,
-        solver: SolverInfo {
-            name: backend.name(),
-            version: backend.version(),
-        },
         model_size: &result.size,
         plan_source: result.plan_source,
         kpis: result.kpis.as_ref(),
         conflicts: &result.conflicts,
         unserved_zones: &result.unserved_zones,
+    }
+}
+
+/// Builds the summary document.
+pub fn summary<'a>(
+    model: &'a ModelConfig,
+    estates: Option<&'a EstatesResult>,
+    procurement: Option<procurement::ProcurementSummary<'a>>,
+    backend: Backend,
+    check: Option<&'a CheckReport>,
+) -> PlanSummary<'a> {
+    let mut status = estates.map_or("optimal", |e| e.outcome.status());
+    if let Some(p) = &procurement {
+        status = worse(status, p.status);
+    }
+    PlanSummary {
+        schema: "consolidate.plan/2",
+        status,
+        estates: estates.map(|e| estates_summary(model, e)),
+        procurement,
+        solver: SolverInfo {
+            name: backend.name(),
+            version: backend.version(),
+        },
         check,
         model: &model.name,
         version: env!("CARGO_PKG_VERSION"),
     }
 }
 
-fn csv_bytes<F: FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>>(f: F) -> Vec<u8> {
+pub(crate) fn csv_bytes<F: FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>>(f: F) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to a Vec cannot fail for I/O reasons; a failure here would be a bug in the row shapes.
     f(&mut w).expect("CSV rows have a fixed shape");

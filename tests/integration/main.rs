@@ -6,5 +6,7 @@ mod common;
 mod fuzz;
 mod gm_example;
 mod import_cli;
+mod overlaps_cli;
 mod plan_cli;
+mod procurement_cli;
 mod validate_cli;

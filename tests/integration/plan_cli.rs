@@ -140,10 +140,48 @@ fn gm_example_is_proven_optimal_and_checked_and_every_release_is_explained() {
         "--out",
         out.to_str().unwrap(),
         "--check",
+        "--threads",
+        "2",
     ]);
     assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
     let s = summary(&out);
     assert_eq!(s["status"], "optimal");
+    assert_eq!(s["estates_status"], "optimal");
+    // The award: every category optimal and checked; savings by partner, category and year add up.
+    let p = &s["procurement"];
+    let cats = p["categories"].as_array().unwrap();
+    assert_eq!(cats.len(), 13);
+    for c in cats {
+        assert_eq!(c["status"], "optimal", "{}", c["category"]);
+        assert_eq!(c["check"]["ok"], true, "{}", c["check"]);
+    }
+    let npv = p["npv"].as_f64().unwrap();
+    assert!(npv > 0.0);
+    for key in ["savings_by_partner", "savings_by_category"] {
+        let sum: f64 = p[key]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_f64().unwrap())
+            .sum();
+        assert!((sum - npv).abs() < 1.0, "{key}: {sum} vs {npv}");
+    }
+    assert_eq!(p["savings_by_year"].as_array().unwrap().len(), 5);
+    let awards = std::fs::read_to_string(out.join("awards.csv")).unwrap();
+    assert!(awards.starts_with(
+        "category,partner,contract,from_supplier,to_supplier,share,spend_gbp,timing,year,"
+    ));
+    let contracts = std::fs::read_to_string("inputs/greater-manchester/contracts.csv").unwrap();
+    let awarded: std::collections::BTreeSet<&str> = awards
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert_eq!(
+        awarded.len(),
+        contracts.lines().count() - 1,
+        "every contract has an award line"
+    );
     assert_eq!(s["check"]["ok"], true);
     assert_eq!(s["objective_sense"], "maximise");
     assert_eq!(s["objective"], s["kpis"]["npv"]);

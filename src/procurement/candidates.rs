@@ -1,0 +1,229 @@
+//! What one category's award model is built from: its contracts with their timing, the suppliers that can take
+//! volume with their tiers, the partners buying, and the rules that apply.
+
+use crate::domain::{Dataset, OrgIx, SupplierIx};
+use crate::model_config::{CategoryRules, ModelConfig};
+use crate::plan::award::{discount_factors, free_year, is_local_sme, offer_book};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A contract taking part in the award.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContractCand {
+    /// Index into [`Dataset::contracts`].
+    pub ix: usize,
+    /// Position of its buyer in [`Case::partners`].
+    pub partner: usize,
+    /// Position of today's supplier in [`Case::suppliers`].
+    pub incumbent: usize,
+    /// Annual spend at today's prices.
+    pub spend: f64,
+    /// First plan year (0-based) it can move without a fee; `years` when it runs past the horizon.
+    pub free_year: usize,
+    /// Termination fee.
+    pub fee: f64,
+    /// Ending it early is worth modelling: it is locked, or the best possible price could repay the fee.
+    pub early: bool,
+}
+
+/// A supplier that can hold volume in the category.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplierCand {
+    /// The supplier.
+    pub ix: SupplierIx,
+    /// `(min volume, price index)` sorted by min volume; a supplier without an offer gets `[(0, 1)]`.
+    pub tiers: Vec<(f64, f64)>,
+    /// Most annual volume; a supplier without an offer may hold only what it holds today.
+    pub capacity: f64,
+    /// It may win new volume: it has an offer in the category and is on the shortlist.
+    pub offers: bool,
+    /// Local SME (social value).
+    pub local_sme: bool,
+}
+
+/// One category's award problem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// Category name.
+    pub name: String,
+    /// The rules, overrides applied.
+    pub rules: CategoryRules,
+    /// Contracts taking part.
+    pub contracts: Vec<ContractCand>,
+    /// Contracts that end with a released site (index into [`Dataset::contracts`], with the release year).
+    pub site_released: Vec<(usize, usize)>,
+    /// Suppliers.
+    pub suppliers: Vec<SupplierCand>,
+    /// Partners buying.
+    pub partners: Vec<OrgIx>,
+    /// Per partner, the supplier positions it buys from today.
+    pub incumbents: Vec<BTreeSet<usize>>,
+    /// Discount factor per plan year.
+    pub df: Vec<f64>,
+    /// Sum of discount factors from each 0-based year to the end (`annuity[years] = 0`).
+    pub annuity: Vec<f64>,
+    /// Local-SME share required: the rule's target, or today's share when lower.
+    pub sme_share_required: f64,
+    /// Local-SME share today.
+    pub sme_share_today: f64,
+    /// Transition cost per new relationship.
+    pub transition_cost: f64,
+}
+
+impl Case {
+    /// Annual spend taking part.
+    pub fn total_spend(&self) -> f64 {
+        self.contracts.iter().map(|c| c.spend).sum()
+    }
+
+    /// Suppliers with an offer.
+    pub fn offering(&self) -> usize {
+        self.suppliers.iter().filter(|s| s.offers).count()
+    }
+}
+
+/// The categories to award, in name order: those listed in the model file, or every category with contracts.
+pub fn categories(data: &Dataset, model: &ModelConfig) -> Vec<String> {
+    let all: BTreeSet<&str> = data.contracts.iter().map(|c| c.category.as_str()).collect();
+    if model.procurement.categories.is_empty() {
+        all.into_iter().map(String::from).collect()
+    } else {
+        let wanted: BTreeSet<&str> = model
+            .procurement
+            .categories
+            .iter()
+            .map(String::as_str)
+            .collect();
+        wanted.into_iter().map(String::from).collect()
+    }
+}
+
+/// Builds one category's case. `released` gives the release year (1-based) of each released site.
+pub fn build(
+    data: &Dataset,
+    model: &ModelConfig,
+    category: &str,
+    released: &BTreeMap<usize, usize>,
+) -> Case {
+    let years = model.horizon_years as usize;
+    let df = discount_factors(model);
+    let mut annuity = vec![0.0; years + 1];
+    for y in (0..years).rev() {
+        annuity[y] = annuity[y + 1] + df[y];
+    }
+    let book = offer_book(data);
+    let rules = model.procurement.rules_for(category);
+    let mut suppliers: Vec<SupplierCand> = Vec::new();
+    let mut pos: BTreeMap<SupplierIx, usize> = BTreeMap::new();
+    for ((s, cat), (tiers, capacity)) in &book {
+        if *cat == category {
+            pos.insert(*s, suppliers.len());
+            suppliers.push(SupplierCand {
+                ix: *s,
+                tiers: tiers.clone(),
+                capacity: *capacity,
+                offers: true,
+                local_sme: is_local_sme(data, *s),
+            });
+        }
+    }
+    let mut partners: Vec<OrgIx> = Vec::new();
+    let mut ppos: BTreeMap<OrgIx, usize> = BTreeMap::new();
+    let mut contracts = Vec::new();
+    let mut site_released = Vec::new();
+    for (ix, c) in data.contracts.iter().enumerate() {
+        if c.category != category {
+            continue;
+        }
+        if let Some(y) = c.site.and_then(|s| released.get(&s.ix())) {
+            site_released.push((ix, *y));
+            continue;
+        }
+        let incumbent = *pos.entry(c.supplier).or_insert_with(|| {
+            suppliers.push(SupplierCand {
+                ix: c.supplier,
+                tiers: vec![(0.0, 1.0)],
+                capacity: 0.0,
+                offers: false,
+                local_sme: is_local_sme(data, c.supplier),
+            });
+            suppliers.len() - 1
+        });
+        if !suppliers[incumbent].offers {
+            suppliers[incumbent].capacity += c.annual_spend;
+        }
+        let partner = *ppos.entry(c.organisation).or_insert_with(|| {
+            partners.push(c.organisation);
+            partners.len() - 1
+        });
+        contracts.push(ContractCand {
+            ix,
+            partner,
+            incumbent,
+            spend: c.annual_spend,
+            free_year: free_year(model.start_date, years, c.end),
+            fee: c.termination_fee,
+            early: false,
+        });
+    }
+    // The shortlist: suppliers ranked by potential saving (capacity x best discount), ties by id; the rest keep
+    // only what they hold today, like a supplier without an offer.
+    let n = model.procurement.shortlist as usize;
+    if n > 0 && suppliers.iter().filter(|s| s.offers).count() > n {
+        let mut ranked: Vec<usize> = (0..suppliers.len())
+            .filter(|&i| suppliers[i].offers)
+            .collect();
+        let potential = |s: &SupplierCand| {
+            s.capacity * (1.0 - s.tiers.iter().map(|t| t.1).fold(1.0_f64, f64::min))
+        };
+        ranked.sort_by(|&a, &b| {
+            potential(&suppliers[b])
+                .total_cmp(&potential(&suppliers[a]))
+                .then(
+                    data.supplier(suppliers[a].ix)
+                        .id
+                        .cmp(&data.supplier(suppliers[b].ix).id),
+                )
+        });
+        for &i in &ranked[n..] {
+            suppliers[i].offers = false;
+        }
+    }
+    // Ending early is only worth a variable when it could pay: the best price in the category over the years
+    // gained must beat the fee. (A locked contract may also need to end early to satisfy a rule.)
+    let best_price = suppliers
+        .iter()
+        .filter(|s| s.offers)
+        .flat_map(|s| s.tiers.iter().map(|t| t.1))
+        .fold(1.0_f64, f64::min);
+    for c in &mut contracts {
+        let gain = c.spend * (1.0 - best_price) * (annuity[0] - annuity[c.free_year]);
+        c.early = model.procurement.allow_early_termination
+            && c.free_year > 0
+            && (c.free_year >= years || gain > c.fee);
+    }
+    let mut incumbents = vec![BTreeSet::new(); partners.len()];
+    for c in &contracts {
+        incumbents[c.partner].insert(c.incumbent);
+    }
+    let total: f64 = contracts.iter().map(|c| c.spend).sum();
+    let sme_today: f64 = contracts
+        .iter()
+        .filter(|c| suppliers[c.incumbent].local_sme)
+        .map(|c| c.spend)
+        .sum();
+    let sme_share_today = if total > 0.0 { sme_today / total } else { 0.0 };
+    Case {
+        name: category.to_string(),
+        rules,
+        contracts,
+        site_released,
+        suppliers,
+        partners,
+        incumbents,
+        df,
+        annuity,
+        sme_share_required: rules.local_sme_share.min(sme_share_today),
+        sme_share_today,
+        transition_cost: model.procurement.transition_cost_gbp,
+    }
+}

@@ -1,0 +1,362 @@
+//! The procurement award model: per category, which supplier each partner's contracts go to, and when.
+//!
+//! Categories are independent, so each is its own MILP ([`milp`]) over its candidates ([`candidates`]), solved
+//! in parallel with rayon. Every category carries its own honest status; an infeasible category is diagnosed
+//! ([`diagnose`]) and never stops the others. Contracts tied to a site the estates plan releases end with the
+//! site: the estates model is solved first and its released sites are passed in (the two are not one model).
+
+pub mod candidates;
+pub mod diagnose;
+pub mod milp;
+
+use crate::domain::Dataset;
+use crate::model_config::ModelConfig;
+use crate::plan::award::{self, Award, CategoryFigures, Timing};
+use crate::solve::{self, Backend, Limits, Outcome};
+use candidates::Case;
+use indicatif::{ProgressBar, ProgressStyle};
+use milp::Group;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The size of one category's model.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+pub struct CategorySize {
+    /// Contracts taking part.
+    pub contracts: usize,
+    /// Partners buying.
+    pub partners: usize,
+    /// Suppliers that may hold volume.
+    pub suppliers: usize,
+    /// Variables.
+    pub variables: usize,
+    /// Binary variables.
+    pub integer_variables: usize,
+    /// Rows.
+    pub constraints: usize,
+}
+
+/// One category's result.
+#[derive(Debug, Clone)]
+pub struct CategoryResult {
+    /// Category name.
+    pub category: String,
+    /// How solving ended.
+    pub outcome: Outcome,
+    /// The awards, when there is a plan.
+    pub awards: Option<Vec<Award>>,
+    /// Their figures.
+    pub figures: Option<CategoryFigures>,
+    /// Proven upper bound on the net present value, when known.
+    pub npv_bound: Option<f64>,
+    /// For an infeasible category: the rule groups in conflict.
+    pub conflicts: Vec<diagnose::Conflict>,
+    /// Model size.
+    pub size: CategorySize,
+    /// Seconds in the solver(s).
+    pub seconds: f64,
+    /// Required local-SME share, and today's.
+    pub sme_share: (f64, f64),
+}
+
+/// The whole award.
+#[derive(Debug, Clone)]
+pub struct ProcurementResult {
+    /// Per category, in name order.
+    pub categories: Vec<CategoryResult>,
+    /// Sites released by the estates plan that ended contracts (site id → release year).
+    pub released_sites: usize,
+    /// Wall-clock seconds for all categories.
+    pub seconds: f64,
+    /// Worker threads used.
+    pub threads: usize,
+}
+
+impl ProcurementResult {
+    /// True when every category is proven optimal.
+    pub fn all_optimal(&self) -> bool {
+        self.categories
+            .iter()
+            .all(|c| c.outcome == Outcome::Optimal)
+    }
+
+    /// The worst status over the categories (`optimal` < `feasible` < anything else).
+    pub fn worst_status(&self) -> &'static str {
+        let rank = |o: &Outcome| match o {
+            Outcome::Optimal => 0,
+            Outcome::Feasible { .. } => 1,
+            _ => 2,
+        };
+        self.categories
+            .iter()
+            .max_by_key(|c| rank(&c.outcome))
+            .map_or("optimal", |c| c.outcome.status())
+    }
+}
+
+/// How to solve.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Backend.
+    pub backend: Backend,
+    /// Limits for each category (threads = worker threads over categories; each solve uses one).
+    pub limits: Limits,
+    /// Show progress on stderr.
+    pub progress: bool,
+}
+
+/// Solves every category. `released` maps released site index → release year (1-based).
+pub fn solve(
+    data: &Dataset,
+    model: &ModelConfig,
+    released: &BTreeMap<usize, usize>,
+    opts: Options,
+) -> ProcurementResult {
+    let start = std::time::Instant::now();
+    let names = candidates::categories(data, model);
+    let cases: Vec<Case> = names
+        .iter()
+        .map(|n| candidates::build(data, model, n, released))
+        .collect();
+    let threads = opts.limits.threads.max(1) as usize;
+    let bar = progress_bar(cases.len(), opts.progress);
+    let done = AtomicUsize::new(0);
+    let per = Limits {
+        threads: 1,
+        ..opts.limits
+    };
+    let run = || {
+        cases
+            .par_iter()
+            .map(|case| {
+                let r = solve_case(data, model, case, opts.backend, per);
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                let line = format!(
+                    "procurement: {} {} in {:.2} s ({n}/{})",
+                    case.name,
+                    r.outcome.status(),
+                    r.seconds,
+                    cases.len()
+                );
+                match &bar {
+                    Some(b) => {
+                        b.set_message(case.name.clone());
+                        b.inc(1);
+                    }
+                    None if opts.progress => eprintln!("{line}"),
+                    None => {}
+                }
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    let categories = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    };
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    ProcurementResult {
+        categories,
+        released_sites: released.len(),
+        seconds: start.elapsed().as_secs_f64(),
+        threads,
+    }
+}
+
+/// A bar when stderr is a terminal and progress is wanted; plain lines otherwise (`None`).
+fn progress_bar(len: usize, progress: bool) -> Option<ProgressBar> {
+    if !progress || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) =
+        ProgressStyle::with_template("procurement {bar:30} {pos}/{len} categories  {msg}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// Solves one category.
+pub fn solve_case(
+    data: &Dataset,
+    model: &ModelConfig,
+    case: &Case,
+    backend: Backend,
+    limits: Limits,
+) -> CategoryResult {
+    let all: BTreeSet<Group> = [
+        Group::Award,
+        Group::Timing,
+        Group::Capacity,
+        Group::Tiers,
+        Group::MinSuppliers,
+        Group::MaxSuppliers,
+        Group::PartnerMax,
+        Group::SmeShare,
+    ]
+    .into_iter()
+    .collect();
+    let release_year = |ix: usize| {
+        case.site_released
+            .iter()
+            .find(|(c, _)| *c == ix)
+            .map(|(_, y)| *y)
+    };
+    // The suppliers-per-partner rule is added lazily: solve, find partners over the limit, add the rule for
+    // them, solve again. Each round is exact for the partners it covers; the loop ends when none is over.
+    let kmax = case.rules.max_suppliers_per_partner as usize;
+    let mut limited: Vec<usize> = Vec::new();
+    let mut seconds = 0.0;
+    let (x, dims, solved) = loop {
+        let built = milp::build(case, &all, &limited, false, false);
+        let dims = (
+            built.milp.columns.len(),
+            built.milp.integer.iter().filter(|&&i| i).count(),
+            built.milp.constraints.len(),
+        );
+        let x = built.x;
+        let solved = solve::solve(built.milp, backend, limits, None);
+        seconds += solved.seconds;
+        let over: Vec<usize> = match (&solved.outcome, &solved.values) {
+            (Outcome::Optimal | Outcome::Feasible { .. }, Some(v)) if kmax > 0 => {
+                partners_over(case, &x, v, kmax)
+                    .into_iter()
+                    .filter(|p| !limited.contains(p))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        if over.is_empty() {
+            break (x, dims, solved);
+        }
+        limited.extend(over);
+        limited.sort_unstable();
+    };
+    let size = CategorySize {
+        contracts: case.contracts.len(),
+        partners: case.partners.len(),
+        suppliers: case.suppliers.len(),
+        variables: dims.0,
+        integer_variables: dims.1,
+        constraints: dims.2,
+    };
+    let mut result = CategoryResult {
+        category: case.name.clone(),
+        outcome: solved.outcome.clone(),
+        awards: None,
+        figures: None,
+        npv_bound: None,
+        conflicts: Vec::new(),
+        size,
+        seconds: 0.0,
+        sme_share: (case.sme_share_required, case.sme_share_today),
+    };
+    match (&solved.outcome, solved.values) {
+        (Outcome::Optimal | Outcome::Feasible { .. }, Some(values)) => {
+            let awards = awards_from(data, case, &x, &values);
+            let figures = award::evaluate(data, model, &awards, &release_year);
+            if let Outcome::Feasible { .. } = solved.outcome {
+                let (npv_bound, lp_seconds) = lp_bound(case, &all, &limited, backend, limits);
+                seconds += lp_seconds;
+                result.npv_bound = npv_bound;
+                result.outcome = Outcome::Feasible {
+                    bound: npv_bound,
+                    gap: npv_bound.map(|b| ((b - figures.npv) / b.abs().max(1e-9)).max(0.0)),
+                };
+            } else {
+                result.npv_bound = Some(figures.npv);
+            }
+            result.awards = Some(awards);
+            result.figures = Some(figures);
+        }
+        (Outcome::Infeasible, _) => {
+            result.conflicts = diagnose::run(case, backend, limits);
+        }
+        _ => {}
+    }
+    result.seconds = seconds;
+    result
+}
+
+/// An upper bound on the category's net present value from the LP relaxation, and the seconds it took.
+fn lp_bound(
+    case: &Case,
+    groups: &BTreeSet<Group>,
+    limited: &[usize],
+    backend: Backend,
+    limits: Limits,
+) -> (Option<f64>, f64) {
+    let relaxed = milp::build(case, groups, limited, true, false);
+    let (cost, columns) = (relaxed.milp.cost.clone(), relaxed.milp.columns.clone());
+    // The bound needs a finished LP: give it at least a second even under a tiny solver limit.
+    let lp_limits = Limits {
+        time_limit_s: limits.time_limit_s.max(1.0),
+        ..limits
+    };
+    let lp = solve::solve(relaxed.milp, backend, lp_limits, None);
+    let bound = match lp.outcome {
+        Outcome::Optimal => lp
+            .values
+            .map(|v| -crate::estates::value_of(cost, &columns, &v) * milp::unit(case)),
+        _ => None,
+    };
+    (bound, lp.seconds)
+}
+
+/// Reads the awards out of the column values: shares below a millionth are dropped and each contract's shares
+/// rescaled to sum to one; contracts that ended with a released site are added as such.
+fn awards_from(data: &Dataset, case: &Case, x: &[milp::XVar], values: &[f64]) -> Vec<Award> {
+    let years = case.df.len();
+    let mut by_k: Vec<Vec<Award>> = vec![Vec::new(); case.contracts.len()];
+    for xv in x {
+        let v = values[xv.col];
+        if v > 1e-6 {
+            let c = &case.contracts[xv.k];
+            let timing = if xv.timing == Timing::Natural && c.free_year >= years {
+                Timing::Locked
+            } else {
+                xv.timing
+            };
+            by_k[xv.k].push(Award {
+                contract: c.ix,
+                supplier: case.suppliers[xv.s].ix,
+                share: v,
+                timing,
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for mut list in by_k {
+        let sum: f64 = list.iter().map(|a| a.share).sum();
+        for a in &mut list {
+            a.share /= sum;
+        }
+        out.extend(list);
+    }
+    for &(ix, _) in &case.site_released {
+        out.push(Award {
+            contract: ix,
+            supplier: data.contracts[ix].supplier,
+            share: 1.0,
+            timing: Timing::SiteReleased,
+        });
+    }
+    out
+}
+
+/// Partners (positions) buying from more than `kmax` suppliers in a solution.
+fn partners_over(case: &Case, x: &[milp::XVar], values: &[f64], kmax: usize) -> Vec<usize> {
+    let mut used: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); case.partners.len()];
+    for xv in x {
+        if values[xv.col] > 1e-6 {
+            used[case.contracts[xv.k].partner].insert(xv.s);
+        }
+    }
+    (0..used.len()).filter(|&p| used[p].len() > kmax).collect()
+}

@@ -1,0 +1,266 @@
+//! The award's outputs: `awards.csv`, the `procurement` object of `summary.json`, and the report section.
+
+use super::csv_bytes;
+use crate::check::CheckReport;
+use crate::procurement::{CategoryResult, CategorySize, ProcurementResult, diagnose::Conflict};
+use crate::solve::Outcome;
+use crate::summary::money;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// How the estates plan and the award are linked (said in the summary and the report).
+pub const LINKING: &str = "estates first: contracts tied to a site the estates plan releases end with the site \
+(no procurement saving; the estates plan counts the site's running costs); the award is then solved per category";
+
+/// The `procurement` object of `summary.json`.
+#[derive(Debug, Serialize)]
+pub struct ProcurementSummary<'a> {
+    /// The worst status over the categories.
+    pub status: &'static str,
+    /// Net present value of all categories with a plan (GBP).
+    pub npv: f64,
+    /// Present value of price savings before fees and transition costs (GBP).
+    pub gross_npv: f64,
+    /// Termination fees (GBP, year 1).
+    pub termination_fees: f64,
+    /// Transition costs (GBP, year 1).
+    pub transition_costs: f64,
+    /// Annual spend taking part today (GBP a year).
+    pub spend_today: f64,
+    /// Net present value per partner id.
+    pub savings_by_partner: BTreeMap<String, f64>,
+    /// Net present value per category.
+    pub savings_by_category: BTreeMap<String, f64>,
+    /// Net saving per plan year, undiscounted (index 0 = year 1).
+    pub savings_by_year: Vec<f64>,
+    /// How the estates plan feeds the award.
+    pub linking: &'static str,
+    /// Released sites passed in from the estates plan.
+    pub released_sites: usize,
+    /// Worker threads over categories.
+    pub threads: usize,
+    /// Wall-clock seconds for all categories.
+    pub seconds: f64,
+    /// Per category.
+    pub categories: Vec<CategorySummary<'a>>,
+}
+
+/// One category in `summary.json`.
+#[derive(Debug, Serialize)]
+pub struct CategorySummary<'a> {
+    /// Name.
+    pub category: &'a str,
+    /// `optimal`, `feasible`, `infeasible`, `unbounded` or `unknown`.
+    pub status: &'static str,
+    /// Net present value (GBP), null without a plan.
+    pub npv: Option<f64>,
+    /// Proven upper bound on the NPV.
+    pub best_bound: Option<f64>,
+    /// Relative gap.
+    pub gap: Option<f64>,
+    /// Annual spend today (GBP a year).
+    pub spend_today: Option<f64>,
+    /// Suppliers holding volume today and after the award.
+    pub suppliers_before: usize,
+    /// Suppliers holding volume after the award.
+    pub suppliers_after: Option<usize>,
+    /// New partner–supplier relationships.
+    pub switches: Option<usize>,
+    /// Local-SME share: required, today, after.
+    pub local_sme_share_required: f64,
+    /// Local-SME share today.
+    pub local_sme_share_today: f64,
+    /// Local-SME share after the award.
+    pub local_sme_share_after: Option<f64>,
+    /// Model size.
+    pub model_size: &'a CategorySize,
+    /// Seconds in the solver(s).
+    pub solve_seconds: f64,
+    /// For an infeasible category: the rule groups in conflict.
+    pub conflicts: &'a [Conflict],
+    /// The checker's verdict for this category, when `--check` was given.
+    pub check: Option<&'a CheckReport>,
+}
+
+fn suppliers_before(c: &CategoryResult) -> usize {
+    c.size
+        .suppliers
+        .min(c.figures.as_ref().map_or(c.size.suppliers, |f| {
+            let mut s: Vec<&str> = f.lines.iter().map(|l| l.from_supplier.as_str()).collect();
+            s.sort_unstable();
+            s.dedup();
+            s.len()
+        }))
+}
+
+/// Builds the `procurement` object.
+pub fn summary<'a>(
+    r: &'a ProcurementResult,
+    checks: &'a [Option<CheckReport>],
+) -> ProcurementSummary<'a> {
+    let mut s = ProcurementSummary {
+        status: r.worst_status(),
+        npv: 0.0,
+        gross_npv: 0.0,
+        termination_fees: 0.0,
+        transition_costs: 0.0,
+        spend_today: 0.0,
+        savings_by_partner: BTreeMap::new(),
+        savings_by_category: BTreeMap::new(),
+        savings_by_year: Vec::new(),
+        linking: LINKING,
+        released_sites: r.released_sites,
+        threads: r.threads,
+        seconds: r.seconds,
+        categories: Vec::new(),
+    };
+    for (i, c) in r.categories.iter().enumerate() {
+        let f = c.figures.as_ref();
+        if let Some(f) = f {
+            s.npv += f.npv;
+            s.gross_npv += f.gross_npv;
+            s.termination_fees += f.fees;
+            s.transition_costs += f.transition_costs;
+            s.spend_today += f.spend_today;
+            s.savings_by_category.insert(c.category.clone(), f.npv);
+            for (p, v) in &f.by_partner {
+                *s.savings_by_partner.entry(p.clone()).or_default() += v;
+            }
+            if s.savings_by_year.len() < f.by_year.len() {
+                s.savings_by_year.resize(f.by_year.len(), 0.0);
+            }
+            for (y, v) in f.by_year.iter().enumerate() {
+                s.savings_by_year[y] += v;
+            }
+        }
+        let gap = match &c.outcome {
+            Outcome::Optimal => Some(0.0),
+            Outcome::Feasible { gap, .. } => *gap,
+            _ => None,
+        };
+        s.categories.push(CategorySummary {
+            category: &c.category,
+            status: c.outcome.status(),
+            npv: f.map(|f| f.npv),
+            best_bound: c.npv_bound,
+            gap,
+            spend_today: f.map(|f| f.spend_today),
+            suppliers_before: suppliers_before(c),
+            suppliers_after: f.map(|f| f.suppliers.values().filter(|v| v.0 > 1e-6).count()),
+            switches: f.map(|f| f.switches),
+            local_sme_share_required: c.sme_share.0,
+            local_sme_share_today: c.sme_share.1,
+            local_sme_share_after: f.map(|f| f.local_sme_share),
+            model_size: &c.size,
+            solve_seconds: c.seconds,
+            conflicts: &c.conflicts,
+            check: checks.get(i).and_then(Option::as_ref),
+        });
+    }
+    s
+}
+
+/// `awards.csv`: one row per awarded share of a contract.
+pub fn awards_csv(r: &ProcurementResult) -> Vec<u8> {
+    csv_bytes(|w| {
+        w.write_record([
+            "category",
+            "partner",
+            "contract",
+            "from_supplier",
+            "to_supplier",
+            "share",
+            "spend_gbp",
+            "timing",
+            "year",
+            "price_index",
+            "annual_saving_gbp",
+            "npv_saving_gbp",
+        ])?;
+        for c in &r.categories {
+            let Some(f) = &c.figures else { continue };
+            for l in &f.lines {
+                w.write_record([
+                    c.category.as_str(),
+                    &l.partner,
+                    &l.contract,
+                    &l.from_supplier,
+                    &l.to_supplier,
+                    &format!("{:.6}", l.share),
+                    &format!("{:.2}", l.spend),
+                    l.timing.name(),
+                    &l.start_year.map_or(String::new(), |y| y.to_string()),
+                    &format!("{:.4}", l.price_index),
+                    &format!("{:.2}", l.annual_saving),
+                    &format!("{:.2}", l.npv_saving),
+                ])?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The procurement section of `report.md`.
+pub fn report_md(r: &ProcurementResult) -> String {
+    let s = summary(r, &[]);
+    let mut o = String::new();
+    let _ = writeln!(o, "\n# Procurement award\n");
+    let _ = writeln!(
+        o,
+        "Status: **{}** over {} categories, solved in parallel on {} threads in {:.2} s. Linking: {}.\n",
+        s.status,
+        s.categories.len(),
+        s.threads,
+        s.seconds,
+        LINKING
+    );
+    let _ = writeln!(o, "| figure | value |\n|---|---|");
+    for (name, v) in [
+        ("Net present value (GBP)", s.npv),
+        ("Price savings, present value (GBP)", s.gross_npv),
+        ("Termination fees (GBP)", s.termination_fees),
+        ("Transition costs (GBP)", s.transition_costs),
+        ("Annual spend taking part (GBP a year)", s.spend_today),
+    ] {
+        let _ = writeln!(o, "| {name} | {} |", money(v));
+    }
+    let _ = writeln!(
+        o,
+        "\n## By category\n\n| category | status | NPV (GBP) | spend today (GBP/yr) | suppliers before → after | local SME share today → after (required) |\n|---|---|---|---|---|---|"
+    );
+    for c in &s.categories {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} → {} | {:.1}% → {} ({:.1}%) |",
+            c.category,
+            c.status,
+            c.npv.map_or("—".into(), money),
+            c.spend_today.map_or("—".into(), money),
+            c.suppliers_before,
+            c.suppliers_after.map_or("—".into(), |n| n.to_string()),
+            c.local_sme_share_today * 100.0,
+            c.local_sme_share_after
+                .map_or("—".into(), |v| format!("{:.1}%", v * 100.0)),
+            c.local_sme_share_required * 100.0,
+        );
+        for k in c.conflicts {
+            let _ = writeln!(o, "|   ↳ conflict | **{}** | {} | | | |", k.group, k.rule);
+        }
+    }
+    let _ = writeln!(
+        o,
+        "\n## By partner (net present value, GBP)\n\n| partner | saving |\n|---|---|"
+    );
+    for (p, v) in s.savings_by_partner.iter().filter(|(_, v)| v.abs() > 0.5) {
+        let _ = writeln!(o, "| {p} | {} |", money(*v));
+    }
+    let _ = writeln!(
+        o,
+        "\n## By year (net, undiscounted, GBP)\n\n| year | saving |\n|---|---|"
+    );
+    for (y, v) in s.savings_by_year.iter().enumerate() {
+        let _ = writeln!(o, "| {} | {} |", y + 1, money(*v));
+    }
+    o
+}

@@ -1,0 +1,247 @@
+//! The procurement award end to end: a hand-computed optimum, an impossible category that is diagnosed while the
+//! others are solved, generated cases, and the independent checker catching a broken award.
+
+use crate::common::{code, copy_dir, data, run};
+use consolidate::check::procurement::check_category;
+use consolidate::domain::SupplierIx;
+use consolidate::model_config::ModelConfig;
+use consolidate::plan::award::{Award, Timing};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn tiny_with(model: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&data("tiny"), tmp.path());
+    std::fs::write(tmp.path().join("model.toml"), model).unwrap();
+    tmp
+}
+
+const AWARD_ONLY: &str = "[estates]\nenabled = false\n[procurement]\nenabled = true\n";
+
+fn summary(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
+}
+
+fn category<'a>(s: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    s["procurement"]["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["category"] == name)
+        .unwrap_or_else(|| panic!("no category {name}"))
+}
+
+#[test]
+fn tiny_award_matches_the_hand_computed_optimum() {
+    // By hand (README "The procurement model"): ACME reaches its 0.95 tier only with CLEAN's contract K2
+    // (800k + 350k >= 1m). Ending K2 early gains 17,500 a year for one more year, more than its 10,000 fee.
+    // facilities: 800k x 5% x (df4 + df5) + 350k x 5% x (df1..df5) - 10,000 = 142,714.28
+    // it_services: BOLT keeps both contracts and reaches 0.96 at renewal: 510k x 4% x (df3..df5) = 55,220.67
+    let dir = tiny_with(AWARD_ONLY);
+    let out = dir.path().join("out");
+    let res = run(&[
+        "plan",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--check",
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let s = summary(&out);
+    assert_eq!(s["status"], "optimal");
+    let p = &s["procurement"];
+    assert!(
+        (p["npv"].as_f64().unwrap() - 197_934.95).abs() < 0.01,
+        "{}",
+        p["npv"]
+    );
+    assert!(
+        (p["savings_by_category"]["facilities_management"]
+            .as_f64()
+            .unwrap()
+            - 142_714.28)
+            .abs()
+            < 0.01
+    );
+    assert!((p["savings_by_category"]["it_services"].as_f64().unwrap() - 55_220.67).abs() < 0.01);
+    assert!((p["termination_fees"].as_f64().unwrap() - 10_000.0).abs() < 1e-6);
+    for c in p["categories"].as_array().unwrap() {
+        assert_eq!(c["check"]["ok"], true, "{c}");
+    }
+    let awards = std::fs::read_to_string(out.join("awards.csv")).unwrap();
+    assert!(
+        awards.contains(
+            "facilities_management,C1,K2,CLEAN,ACME,1.000000,350000.00,early,1,0.9500,17500.00,"
+        ),
+        "{awards}"
+    );
+    assert!(
+        awards
+            .contains("it_services,C1,K3,BOLT,BOLT,1.000000,420000.00,natural,3,0.9600,16800.00,")
+    );
+    // Savings by year add up to the headline: year 1 pays the fee.
+    let by_year: Vec<f64> = p["savings_by_year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(
+        (by_year[0] - (17_500.0 - 10_000.0)).abs() < 1e-6,
+        "{by_year:?}"
+    );
+}
+
+#[test]
+fn an_impossible_category_names_its_conflict_and_the_others_are_still_solved() {
+    let dir = tiny_with(&format!(
+        "{AWARD_ONLY}[procurement.overrides.it_services]\nmin_suppliers = 2\n"
+    ));
+    let out = dir.path().join("out");
+    let res = run(&[
+        "plan",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--check",
+    ]);
+    assert_eq!(
+        code(&res),
+        1,
+        "an infeasible category makes the run not clean"
+    );
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    assert!(
+        stdout.contains("conflict [min_suppliers] in it_services"),
+        "{stdout}"
+    );
+    let s = summary(&out);
+    assert_eq!(s["status"], "infeasible");
+    let it = category(&s, "it_services");
+    assert_eq!(it["status"], "infeasible");
+    let groups: Vec<&str> = it["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["min_suppliers"]);
+    assert!(
+        it["conflicts"][0]["rule"]
+            .as_str()
+            .unwrap()
+            .contains("1 suppliers offer it")
+    );
+    let fm = category(&s, "facilities_management");
+    assert_eq!(fm["status"], "optimal");
+    assert!((fm["npv"].as_f64().unwrap() - 142_714.28).abs() < 0.01);
+    assert_eq!(fm["check"]["ok"], true);
+}
+
+#[test]
+fn generated_cases_are_deterministic_valid_and_solved_optimally() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for dir in [&a, &b] {
+        let res = run(&[
+            "generate",
+            "--categories",
+            "4",
+            "--partners",
+            "6",
+            "--suppliers",
+            "7",
+            "--seed",
+            "9",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert_eq!(code(&res), 0);
+    }
+    for f in ["contracts.csv", "offers.csv", "suppliers.csv", "model.toml"] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let out = tmp.path().join("out");
+    let res = run(&[
+        "plan",
+        a.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--check",
+        "--threads",
+        "2",
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let s = summary(&out);
+    assert_eq!(s["procurement"]["categories"].as_array().unwrap().len(), 4);
+    assert_eq!(s["procurement"]["threads"], 2);
+    assert!(s["procurement"]["npv"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn the_checker_catches_an_award_that_breaks_the_rules() {
+    let loaded = consolidate::input::load(&data("tiny"), &ModelConfig::default());
+    let d = &loaded.dataset;
+    let sup = |id: &str| SupplierIx(d.suppliers.iter().position(|s| s.id == id).unwrap() as u32);
+    let k = |id: &str| d.contracts.iter().position(|c| c.id == id).unwrap();
+    let mut model =
+        ModelConfig::parse("[procurement]\nenabled = true\nallow_early_termination = false\n")
+            .unwrap();
+    // K2 ended early (forbidden here) and moved to CLEAN's rival; K1 only 90% awarded.
+    let awards = [
+        Award {
+            contract: k("K1"),
+            supplier: sup("ACME"),
+            share: 0.9,
+            timing: Timing::Natural,
+        },
+        Award {
+            contract: k("K2"),
+            supplier: sup("ACME"),
+            share: 1.0,
+            timing: Timing::Early,
+        },
+    ];
+    let r = check_category(
+        d,
+        &model,
+        "facilities_management",
+        &awards,
+        &BTreeMap::new(),
+        None,
+    );
+    let rules: Vec<&str> = r.violations.iter().map(|v| v.rule).collect();
+    assert!(!r.ok);
+    assert!(rules.contains(&"award"), "{rules:?}");
+    assert!(rules.contains(&"timing"), "{rules:?}");
+    // The same award, complete and with early ending allowed, passes and its NPV is the hand-computed one.
+    model.procurement.allow_early_termination = true;
+    let good = [
+        Award {
+            contract: k("K1"),
+            supplier: sup("ACME"),
+            share: 1.0,
+            timing: Timing::Natural,
+        },
+        Award {
+            contract: k("K2"),
+            supplier: sup("ACME"),
+            share: 1.0,
+            timing: Timing::Early,
+        },
+    ];
+    let r = check_category(
+        d,
+        &model,
+        "facilities_management",
+        &good,
+        &BTreeMap::new(),
+        None,
+    );
+    assert!(r.ok, "{:?}", r.violations);
+    assert!((r.npv - 142_714.28).abs() < 0.01, "{}", r.npv);
+}
