@@ -93,6 +93,9 @@ pub struct EstatesConfig {
     pub budget: BudgetConfig,
     /// No partner's costs may rise.
     pub partners_no_worse: bool,
+    /// Sites of different partners at most this far apart (km) are co-location candidates: the report names,
+    /// for each released site, the kept sites of other partners within this distance (0 = off).
+    pub colocation_km: f64,
 }
 
 impl Default for EstatesConfig {
@@ -110,6 +113,7 @@ impl Default for EstatesConfig {
             staff: StaffConfig::default(),
             budget: BudgetConfig::default(),
             partners_no_worse: false,
+            colocation_km: 1.0,
         }
     }
 }

@@ -56,6 +56,42 @@ pub fn check_category(
         capacity.insert(o.supplier, o.capacity);
     }
 
+    // The shortlist: only the `shortlist` suppliers with the largest capacity x best discount may win new volume.
+    let invited: Option<BTreeSet<SupplierIx>> = (p.shortlist > 0).then(|| {
+        let mut ranked: Vec<(f64, &str, SupplierIx)> = tiers
+            .iter()
+            .map(|(s, t)| {
+                let best = t.iter().map(|x| x.1).fold(1.0_f64, f64::min);
+                (
+                    capacity[s] * (1.0 - best),
+                    data.supplier(*s).id.as_str(),
+                    *s,
+                )
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        ranked
+            .iter()
+            .take(p.shortlist as usize)
+            .map(|r| r.2)
+            .collect()
+    });
+    if let Some(invited) = &invited {
+        for a in awards {
+            let c = &data.contracts[a.contract];
+            if a.supplier != c.supplier && !invited.contains(&a.supplier) {
+                bad(
+                    "shortlist",
+                    format!(
+                        "contract {} goes to {}, which is not on the shortlist",
+                        c.id,
+                        data.supplier(a.supplier).id
+                    ),
+                );
+            }
+        }
+    }
+
     // Every contract of the category is awarded in full, once.
     let mut share_sum: BTreeMap<usize, f64> = BTreeMap::new();
     for a in awards {

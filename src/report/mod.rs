@@ -355,6 +355,8 @@ pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) ->
         let _ = writeln!(o, "| {name} | {value} |");
     }
     let _ = writeln!(o, "\n## Sites released and why\n");
+    // Kept sites of other partners nearby: where a released site's services could co-locate.
+    let colocation = crate::graph::proximity::colocation_pairs(data, model.estates.colocation_km);
     let mut any = false;
     for (i, s) in data.sites.iter().enumerate() {
         if let SiteDecision::Release(y) = plan.sites[i] {
@@ -370,6 +372,28 @@ pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) ->
                 money(s.disposal_value),
                 money(penalty)
             );
+            if model.estates.colocation_km > 0.0 {
+                let near: Vec<String> = colocation
+                    .iter()
+                    .filter_map(|c| match (c.a.ix(), c.b.ix()) {
+                        (a, b) if a == i => Some((b, c.km)),
+                        (a, b) if b == i => Some((a, c.km)),
+                        _ => None,
+                    })
+                    .filter(|(other, _)| plan.sites[*other] == SiteDecision::Keep)
+                    .map(|(other, km)| {
+                        let other = &data.sites[other];
+                        format!(
+                            "{} ({}, {km:.2} km)",
+                            other.name,
+                            data.org(other.organisation).name
+                        )
+                    })
+                    .collect();
+                if !near.is_empty() {
+                    let _ = writeln!(o, "  - co-location candidates: {}", near.join("; "));
+                }
+            }
         }
     }
     if !any {

@@ -245,3 +245,55 @@ fn the_checker_catches_an_award_that_breaks_the_rules() {
     assert!(r.ok, "{:?}", r.violations);
     assert!((r.npv - 142_714.28).abs() < 0.01, "{}", r.npv);
 }
+
+mod properties {
+    use consolidate::check::procurement::check_category;
+    use consolidate::import::generate::{Shape, files};
+    use consolidate::model_config::ModelConfig;
+    use consolidate::procurement::{self, Options};
+    use consolidate::solve::{Backend, Limits, Outcome};
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+        /// Whatever the generated case and the rules, every category ends optimal or infeasible (with its
+        /// conflict named), and every optimal award passes the independent checker with the same figures.
+        #[test]
+        fn every_award_passes_the_checker(
+            seed in 0u64..10_000,
+            partners in 2usize..6,
+            suppliers in 2usize..7,
+            min_suppliers in 1u32..4,
+            max_per_partner in 0u32..3,
+            sme in 0.0f64..0.3,
+        ) {
+            let tmp = tempfile::tempdir().unwrap();
+            for (name, text) in files(Shape { categories: 2, partners, suppliers, seed }) {
+                std::fs::write(tmp.path().join(name), text).unwrap();
+            }
+            let mut model = ModelConfig::load(&tmp.path().join("model.toml")).unwrap();
+            model.procurement.min_suppliers = min_suppliers;
+            model.procurement.max_suppliers_per_partner = max_per_partner;
+            model.procurement.local_sme_share = sme;
+            let loaded = consolidate::input::load(tmp.path(), &model);
+            prop_assert_eq!(loaded.errors(), 0);
+            let data = &loaded.dataset;
+            let limits = Limits { time_limit_s: 60.0, gap: 0.0, threads: 1 };
+            let none = BTreeMap::new();
+            let r = procurement::solve(data, &model, &none, Options { backend: Backend::Microlp, limits, progress: false });
+            for c in &r.categories {
+                match &c.outcome {
+                    Outcome::Optimal => {
+                        let awards = c.awards.as_ref().unwrap();
+                        let chk = check_category(data, &model, &c.category, awards, &none, c.figures.as_ref());
+                        prop_assert!(chk.ok, "{}: {:?} {:?}", c.category, chk.violations, chk.mismatches);
+                    }
+                    Outcome::Infeasible => prop_assert!(!c.conflicts.is_empty()),
+                    other => prop_assert!(false, "{}: {:?}", c.category, other),
+                }
+            }
+        }
+    }
+}
