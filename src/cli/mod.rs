@@ -4,6 +4,7 @@
 //! 2 an error (bad input, bad usage, I/O). Each command returns a [`Status`] or an [`Error`]; [`exit_code`] maps
 //! them, and nothing else calls `std::process::exit`.
 
+mod evaluate;
 mod import;
 mod overlaps;
 mod plan;
@@ -32,6 +33,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Solve the estates model: which sites to keep or release, and where teams work.
     Plan(PlanArgs),
+    /// Cost a plan written by hand (or by `plan`) and list every rule it breaks.
+    Evaluate(EvaluateArgs),
     /// Supplier overlaps, collaboration clusters and site proximity: tables, a summary and graph files.
     Overlaps(OverlapsArgs),
     /// Write a generated procurement case (for benchmarks): categories x partners x suppliers, from a seed.
@@ -92,6 +95,18 @@ pub struct PlanArgs {
     /// No progress lines on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Arguments of `evaluate`.
+#[derive(Debug, clap::Args)]
+pub struct EvaluateArgs {
+    /// The data set folder.
+    pub dir: PathBuf,
+    /// The plan folder: any of sites.csv, moves.csv, awards.csv in the layout `plan` writes.
+    pub plan: PathBuf,
+    /// Model file (default: DIR/model.toml, then models/<DIR name>.toml, then built-in defaults).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
 }
 
 /// Arguments of `overlaps`.
@@ -159,6 +174,7 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Command::Generate(args) => import::generate(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Overlaps(args) => overlaps::run(&args),
+        Command::Evaluate(args) => evaluate::run(&args),
     }
 }
 

@@ -5,10 +5,11 @@ use super::validate::model_for;
 use super::{PlanArgs, Status};
 use crate::check::{self, CheckReport};
 use crate::error::Error;
-use crate::estates::{self, SolveOptions};
+use crate::estates::{self, EstatesResult, SolveOptions};
 use crate::input;
+use crate::model_config::ModelConfig;
 use crate::plan::SiteDecision;
-use crate::procurement;
+use crate::procurement::{self, ProcurementResult};
 use crate::report::{self, atomic::AtomicDir};
 use crate::solve::{Backend, Limits, Outcome};
 use std::collections::BTreeMap;
@@ -148,24 +149,44 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
     let path = out.commit()?;
     let mut clean = true;
     if let Some(result) = &result {
-        let (objective, bound, sense) = report::objective_of(&model, result);
-        println!(
-            "estates: {}  objective ({sense}): {}  bound: {}  solver: {}  seconds: {:.2}",
-            result.outcome.status(),
-            objective.map_or("none".into(), |v| format!("{v:.4}")),
-            bound.map_or("none".into(), |v| format!("{v:.4}")),
-            backend.name(),
-            result.solve_seconds
-        );
-        for c in &result.conflicts {
-            println!(
-                "conflict [{}]: {} (relax by {:.2})",
-                c.group, c.rule, c.relax_by
-            );
-        }
-        clean &= result.outcome == Outcome::Optimal;
+        clean &= print_estates(&model, result, backend, checked.as_ref());
     }
-    if let Some(c) = &checked {
+    if let Some(a) = &awarded {
+        clean &= print_award(a, &award_checks, args.check);
+    }
+    println!("wrote {}", path.display());
+    Ok(if clean {
+        Status::Clean
+    } else {
+        Status::NotClean
+    })
+}
+
+/// Prints the estates result and its check; true when optimal and the check (if any) passed.
+fn print_estates(
+    model: &ModelConfig,
+    result: &EstatesResult,
+    backend: Backend,
+    checked: Option<&CheckReport>,
+) -> bool {
+    let mut clean = true;
+    let (objective, bound, sense) = report::objective_of(model, result);
+    println!(
+        "estates: {}  objective ({sense}): {}  bound: {}  solver: {}  seconds: {:.2}",
+        result.outcome.status(),
+        objective.map_or("none".into(), |v| format!("{v:.4}")),
+        bound.map_or("none".into(), |v| format!("{v:.4}")),
+        backend.name(),
+        result.solve_seconds
+    );
+    for c in &result.conflicts {
+        println!(
+            "conflict [{}]: {} (relax by {:.2})",
+            c.group, c.rule, c.relax_by
+        );
+    }
+    clean &= result.outcome == Outcome::Optimal;
+    if let Some(c) = checked {
         println!("check: {}", if c.ok { "passed" } else { "FAILED" });
         for v in &c.violations {
             println!("  violation [{}]: {}", v.rule, v.detail);
@@ -175,53 +196,53 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         }
         clean &= c.ok;
     }
-    if let Some(a) = &awarded {
-        let npv: f64 = a
-            .categories
-            .iter()
-            .filter_map(|c| c.figures.as_ref().map(|f| f.npv))
-            .sum();
-        println!(
-            "procurement: {}  npv: {npv:.2}  categories: {}  threads: {}  seconds: {:.2}",
-            a.worst_status(),
-            a.categories.len(),
-            a.threads,
-            a.seconds
-        );
-        for (c, chk) in a.categories.iter().zip(&award_checks) {
-            if c.outcome != Outcome::Optimal {
-                let detail = match &c.outcome {
-                    Outcome::Feasible { gap, .. } => {
-                        gap.map_or(String::new(), |g| format!(" (gap {:.4})", g))
-                    }
-                    Outcome::Unknown { reason } => format!(" ({reason})"),
-                    _ => String::new(),
-                };
-                println!("  category {}: {}{detail}", c.category, c.outcome.status());
-            }
-            for k in &c.conflicts {
-                println!("  conflict [{}] in {}: {}", k.group, c.category, k.rule);
-            }
-            if let Some(chk) = chk {
-                for v in &chk.violations {
-                    println!("  violation [{}] in {}: {}", v.rule, c.category, v.detail);
+    clean
+}
+
+/// Prints the award's headline, every category that is not optimal, conflicts and check results; true when
+/// every category is optimal and every check passed.
+fn print_award(a: &ProcurementResult, award_checks: &[Option<CheckReport>], check: bool) -> bool {
+    let mut clean = true;
+    let npv: f64 = a
+        .categories
+        .iter()
+        .filter_map(|c| c.figures.as_ref().map(|f| f.npv))
+        .sum();
+    println!(
+        "procurement: {}  npv: {npv:.2}  categories: {}  threads: {}  seconds: {:.2}",
+        a.worst_status(),
+        a.categories.len(),
+        a.threads,
+        a.seconds
+    );
+    for (c, chk) in a.categories.iter().zip(award_checks) {
+        if c.outcome != Outcome::Optimal {
+            let detail = match &c.outcome {
+                Outcome::Feasible { gap, .. } => {
+                    gap.map_or(String::new(), |g| format!(" (gap {:.4})", g))
                 }
-                for m in &chk.mismatches {
-                    println!("  mismatch: {m}");
-                }
-                clean &= chk.ok;
+                Outcome::Unknown { reason } => format!(" ({reason})"),
+                _ => String::new(),
+            };
+            println!("  category {}: {}{detail}", c.category, c.outcome.status());
+        }
+        for k in &c.conflicts {
+            println!("  conflict [{}] in {}: {}", k.group, c.category, k.rule);
+        }
+        if let Some(chk) = chk {
+            for v in &chk.violations {
+                println!("  violation [{}] in {}: {}", v.rule, c.category, v.detail);
             }
+            for m in &chk.mismatches {
+                println!("  mismatch: {m}");
+            }
+            clean &= chk.ok;
         }
-        if args.check {
-            let ok = award_checks.iter().flatten().all(|c| c.ok);
-            println!("award check: {}", if ok { "passed" } else { "FAILED" });
-        }
-        clean &= a.all_optimal();
     }
-    println!("wrote {}", path.display());
-    Ok(if clean {
-        Status::Clean
-    } else {
-        Status::NotClean
-    })
+    if check {
+        let ok = award_checks.iter().flatten().all(|c| c.ok);
+        println!("award check: {}", if ok { "passed" } else { "FAILED" });
+    }
+    clean &= a.all_optimal();
+    clean
 }

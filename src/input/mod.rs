@@ -5,6 +5,7 @@
 
 pub mod cells;
 pub mod codes;
+pub mod plan_files;
 mod readers;
 pub mod table;
 pub mod validate;

@@ -16,6 +16,22 @@ use chrono::{Months, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The columns of `awards.csv`, in order (also the columns `evaluate` accepts).
+pub const AWARD_COLUMNS: [&str; 12] = [
+    "category",
+    "partner",
+    "contract",
+    "from_supplier",
+    "to_supplier",
+    "share",
+    "spend_gbp",
+    "timing",
+    "year",
+    "price_index",
+    "annual_saving_gbp",
+    "npv_saving_gbp",
+];
+
 /// How an awarded share of a contract starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -31,6 +31,8 @@ pub struct CategorySize {
     pub partners: usize,
     /// Suppliers that may hold volume.
     pub suppliers: usize,
+    /// Suppliers holding the category's contracts today.
+    pub suppliers_today: usize,
     /// Variables.
     pub variables: usize,
     /// Binary variables.
@@ -242,6 +244,12 @@ pub fn solve_case(
         contracts: case.contracts.len(),
         partners: case.partners.len(),
         suppliers: case.suppliers.len(),
+        suppliers_today: case
+            .contracts
+            .iter()
+            .map(|c| c.incumbent)
+            .collect::<BTreeSet<_>>()
+            .len(),
         variables: dims.0,
         integer_variables: dims.1,
         constraints: dims.2,

@@ -2,7 +2,7 @@
 
 use super::csv_bytes;
 use crate::check::CheckReport;
-use crate::procurement::{CategoryResult, CategorySize, ProcurementResult, diagnose::Conflict};
+use crate::procurement::{CategorySize, ProcurementResult, diagnose::Conflict};
 use crate::solve::Outcome;
 use crate::summary::money;
 use serde::Serialize;
@@ -61,7 +61,7 @@ pub struct CategorySummary<'a> {
     pub gap: Option<f64>,
     /// Annual spend today (GBP a year).
     pub spend_today: Option<f64>,
-    /// Suppliers holding volume today and after the award.
+    /// Suppliers holding the category's contracts today.
     pub suppliers_before: usize,
     /// Suppliers holding volume after the award.
     pub suppliers_after: Option<usize>,
@@ -81,17 +81,6 @@ pub struct CategorySummary<'a> {
     pub conflicts: &'a [Conflict],
     /// The checker's verdict for this category, when `--check` was given.
     pub check: Option<&'a CheckReport>,
-}
-
-fn suppliers_before(c: &CategoryResult) -> usize {
-    c.size
-        .suppliers
-        .min(c.figures.as_ref().map_or(c.size.suppliers, |f| {
-            let mut s: Vec<&str> = f.lines.iter().map(|l| l.from_supplier.as_str()).collect();
-            s.sort_unstable();
-            s.dedup();
-            s.len()
-        }))
 }
 
 /// Builds the `procurement` object.
@@ -146,7 +135,7 @@ pub fn summary<'a>(
             best_bound: c.npv_bound,
             gap,
             spend_today: f.map(|f| f.spend_today),
-            suppliers_before: suppliers_before(c),
+            suppliers_before: c.size.suppliers_today,
             suppliers_after: f.map(|f| f.suppliers.values().filter(|v| v.0 > 1e-6).count()),
             switches: f.map(|f| f.switches),
             local_sme_share_required: c.sme_share.0,
@@ -164,20 +153,7 @@ pub fn summary<'a>(
 /// `awards.csv`: one row per awarded share of a contract.
 pub fn awards_csv(r: &ProcurementResult) -> Vec<u8> {
     csv_bytes(|w| {
-        w.write_record([
-            "category",
-            "partner",
-            "contract",
-            "from_supplier",
-            "to_supplier",
-            "share",
-            "spend_gbp",
-            "timing",
-            "year",
-            "price_index",
-            "annual_saving_gbp",
-            "npv_saving_gbp",
-        ])?;
+        w.write_record(crate::plan::award::AWARD_COLUMNS)?;
         for c in &r.categories {
             let Some(f) = &c.figures else { continue };
             for l in &f.lines {

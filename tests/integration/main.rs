@@ -3,6 +3,7 @@
 
 mod broken;
 mod common;
+mod evaluate_cli;
 mod fuzz;
 mod gm_example;
 mod import_cli;

@@ -139,6 +139,35 @@ fn an_impossible_category_names_its_conflict_and_the_others_are_still_solved() {
 }
 
 #[test]
+fn a_conflict_of_three_rules_is_named_as_exactly_those_three() {
+    // facilities_management: one supplier only (max_suppliers = 1), yet 30% must stay with the local SME CLEAN
+    // (today's share is 30.4%), and CLEAN alone cannot hold 1.15m a year (capacity 600k). Any two can hold.
+    let dir = tiny_with(&format!(
+        "{AWARD_ONLY}categories = [\"facilities_management\"]\n\
+         [procurement.overrides.facilities_management]\nmax_suppliers = 1\nlocal_sme_share = 0.3\n"
+    ));
+    let out = dir.path().join("out");
+    let res = run(&[
+        "plan",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&res), 1);
+    let s = summary(&out);
+    let fm = category(&s, "facilities_management");
+    assert_eq!(fm["status"], "infeasible");
+    let mut groups: Vec<&str> = fm["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["group"].as_str().unwrap())
+        .collect();
+    groups.sort_unstable();
+    assert_eq!(groups, ["capacity", "local_sme_share", "max_suppliers"]);
+}
+
+#[test]
 fn generated_cases_are_deterministic_valid_and_solved_optimally() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));

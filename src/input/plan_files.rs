@@ -1,0 +1,289 @@
+//! Reading a plan written by hand (or by `plan`): `sites.csv`, `moves.csv` and `awards.csv` in the layout `plan`
+//! writes, into a [`Plan`] and awards. Missing rows mean "no change"; every problem is a coded finding with file,
+//! row and column, reported in one pass.
+
+use super::cells::RowReader;
+use super::codes::{E1010, E1017, E1020, E1021};
+use super::table::{FileSpec, Table, read_table};
+use crate::domain::{Dataset, SiteIx, SupplierIx};
+use crate::error::Finding;
+use crate::model_config::ModelConfig;
+use crate::plan::award::{Award, Timing, free_year};
+use crate::plan::{Plan, SiteDecision};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+const SITES: FileSpec = FileSpec {
+    name: "sites.csv",
+    required: &["site", "decision"],
+    optional: &[
+        "name",
+        "owner",
+        "year",
+        "annual_saving_gbp",
+        "receipt_gbp",
+        "exit_penalty_gbp",
+        "reason",
+    ],
+};
+const MOVES: FileSpec = FileSpec {
+    name: "moves.csv",
+    required: &["team", "to"],
+    optional: &["organisation", "from", "headcount", "share", "move_km"],
+};
+const AWARDS: FileSpec = FileSpec {
+    name: "awards.csv",
+    required: &["contract", "to_supplier"],
+    // Every column `plan` writes is accepted; only these two (and `share`, `timing`) are read.
+    optional: &crate::plan::award::AWARD_COLUMNS,
+};
+
+/// A plan read from files.
+#[derive(Debug, Clone)]
+pub struct PlanFiles {
+    /// The estates plan (every site kept and every team in place where the files say nothing).
+    pub plan: Plan,
+    /// Awards per category (contracts not listed renew with today's supplier), when `awards.csv` exists.
+    pub awards: Option<BTreeMap<String, Vec<Award>>>,
+    /// Which of the three files were found.
+    pub found: Vec<&'static str>,
+}
+
+/// Reads the plan folder `dir` against `data`.
+pub fn read(
+    dir: &Path,
+    data: &Dataset,
+    model: &ModelConfig,
+    findings: &mut Vec<Finding>,
+) -> PlanFiles {
+    let site_ix: HashMap<&str, usize> = data
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let years = model.horizon_years as u64;
+    let mut plan = Plan::baseline(data);
+    let mut found = Vec::new();
+    if let Some(t) = read_table(dir, SITES, false, findings) {
+        found.push("sites.csv");
+        let mut seen = HashSet::new();
+        each_row(&t, findings, |r| {
+            let site = r.id("site");
+            let decision = r.choice(
+                "decision",
+                |s| match s.to_ascii_lowercase().as_str() {
+                    "keep" => Some(false),
+                    "release" => Some(true),
+                    _ => None,
+                },
+                "keep, release",
+            );
+            let Some(site) = site else { return };
+            let Some(&i) = site_ix.get(site.as_str()) else {
+                r.report(
+                    E1021,
+                    "site",
+                    "no site has this id in the data set",
+                    "use a site id from sites.csv of the data set",
+                );
+                return;
+            };
+            if !seen.insert(i) {
+                r.report(
+                    E1020,
+                    "site",
+                    "the site appears twice",
+                    "keep one row per site",
+                );
+                return;
+            }
+            if decision == Some(true) {
+                match r.raw("year") {
+                    None => r.report(
+                        E1010,
+                        "year",
+                        "a released site needs the year it is released",
+                        format!("give a year from 1 to {years}"),
+                    ),
+                    Some(_) => {
+                        if let Some(y) = r.count("year") {
+                            if (1..=years).contains(&y) {
+                                plan.sites[i] = SiteDecision::Release(y as u32);
+                            } else {
+                                r.report(
+                                    E1017,
+                                    "year",
+                                    "the year is outside the plan's horizon",
+                                    format!("give a year from 1 to {years}"),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+    if let Some(t) = read_table(dir, MOVES, false, findings) {
+        found.push("moves.csv");
+        let team_ix: HashMap<&str, usize> = data
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect();
+        let mut placed: BTreeMap<usize, Vec<(SiteIx, f64)>> = BTreeMap::new();
+        each_row(&t, findings, |r| {
+            let team = r.id("team");
+            let to = r.id("to");
+            let share = if r.raw("share").is_some() {
+                r.non_negative("share")
+            } else {
+                Some(1.0)
+            };
+            let (Some(team), Some(to), Some(share)) = (team, to, share) else {
+                return;
+            };
+            let Some(&t) = team_ix.get(team.as_str()) else {
+                r.report(
+                    E1021,
+                    "team",
+                    "no team has this id in the data set",
+                    "use a team id from teams.csv of the data set",
+                );
+                return;
+            };
+            let Some(&s) = site_ix.get(to.as_str()) else {
+                r.report(
+                    E1021,
+                    "to",
+                    "no site has this id in the data set",
+                    "use a site id from sites.csv of the data set",
+                );
+                return;
+            };
+            if !(share > 0.0 && share <= 1.0) {
+                r.report(
+                    E1017,
+                    "share",
+                    "a share must be above 0 and at most 1",
+                    "give the share of the team's headcount at this site",
+                );
+                return;
+            }
+            placed.entry(t).or_default().push((SiteIx(s as u32), share));
+        });
+        for (t, list) in placed {
+            plan.teams[t] = list;
+        }
+    }
+    let awards = read_table(dir, AWARDS, false, findings).map(|t| {
+        found.push("awards.csv");
+        let contract_ix: HashMap<&str, usize> = data
+            .contracts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let supplier_ix: HashMap<&str, usize> = data
+            .suppliers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let mut listed: BTreeMap<usize, Vec<Award>> = BTreeMap::new();
+        each_row(&t, findings, |r| {
+            let contract = r.id("contract");
+            let to = r.id("to_supplier");
+            let share = if r.raw("share").is_some() {
+                r.non_negative("share")
+            } else {
+                Some(1.0)
+            };
+            let timing = if r.raw("timing").is_some() {
+                r.choice(
+                    "timing",
+                    |s| match s {
+                        "natural" => Some(Timing::Natural),
+                        "early" => Some(Timing::Early),
+                        "locked" => Some(Timing::Locked),
+                        "site_released" => Some(Timing::SiteReleased),
+                        _ => None,
+                    },
+                    "natural, early, locked, site_released",
+                )
+            } else {
+                Some(Timing::Natural)
+            };
+            let (Some(contract), Some(to), Some(share), Some(timing)) =
+                (contract, to, share, timing)
+            else {
+                return;
+            };
+            let Some(&k) = contract_ix.get(contract.as_str()) else {
+                r.report(
+                    E1021,
+                    "contract",
+                    "no contract has this id in the data set",
+                    "use a contract id from contracts.csv of the data set",
+                );
+                return;
+            };
+            let Some(&s) = supplier_ix.get(to.as_str()) else {
+                r.report(
+                    E1021,
+                    "to_supplier",
+                    "no supplier has this id in the data set",
+                    "use a supplier id from suppliers.csv of the data set",
+                );
+                return;
+            };
+            listed.entry(k).or_default().push(Award {
+                contract: k,
+                supplier: SupplierIx(s as u32),
+                share,
+                timing,
+            });
+        });
+        // Contracts not listed: no change (renewal with today's supplier, or locked, or ended with its site).
+        let mut by_category: BTreeMap<String, Vec<Award>> = BTreeMap::new();
+        for (k, c) in data.contracts.iter().enumerate() {
+            let list = listed.remove(&k).unwrap_or_else(|| {
+                let released = c
+                    .site
+                    .is_some_and(|s| plan.sites[s.ix()] != SiteDecision::Keep);
+                let timing = if released {
+                    Timing::SiteReleased
+                } else if free_year(model.start_date, years as usize, c.end) < years as usize {
+                    Timing::Natural
+                } else {
+                    Timing::Locked
+                };
+                vec![Award {
+                    contract: k,
+                    supplier: c.supplier,
+                    share: 1.0,
+                    timing,
+                }]
+            });
+            by_category
+                .entry(c.category.clone())
+                .or_default()
+                .extend(list);
+        }
+        by_category
+    });
+    PlanFiles {
+        plan,
+        awards,
+        found,
+    }
+}
+
+/// Runs `f` on every row of `t`, keeping each row's findings.
+fn each_row(t: &Table, findings: &mut Vec<Finding>, mut f: impl FnMut(&mut RowReader<'_>)) {
+    for mut r in t.rows() {
+        f(&mut r);
+        findings.append(&mut r.findings);
+    }
+}
