@@ -44,6 +44,19 @@ impl Plan {
         }
     }
 
+    /// Released sites (index into [`Dataset::sites`]) with their release year (1-based): the sites whose
+    /// site-bound contracts end with them.
+    pub fn released(&self) -> BTreeMap<usize, usize> {
+        self.sites
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| match d {
+                SiteDecision::Release(y) => Some((i, *y as usize)),
+                SiteDecision::Keep => None,
+            })
+            .collect()
+    }
+
     /// True when the site is kept.
     pub fn kept(&self, s: SiteIx) -> bool {
         self.sites[s.ix()] == SiteDecision::Keep

@@ -5,30 +5,19 @@
 //! checker. A plan that breaks rules is still costed, with its violations listed (exit 1); a malformed plan
 //! file gets coded findings with row and column (exit 2).
 
-use super::validate::model_for;
+use super::validate::{load_valid, model_for};
 use super::{EvaluateArgs, Status};
 use crate::check;
 use crate::error::Error;
 use crate::estates::candidates;
-use crate::input::{self, plan_files};
-use crate::plan::{self, SiteDecision, award};
+use crate::input::plan_files;
+use crate::plan::{self, award};
 use crate::summary::money;
-use std::collections::BTreeMap;
 
 /// Runs the command.
 pub fn run(args: &EvaluateArgs) -> Result<Status, Error> {
     let model = model_for(&args.dir, args.model.as_deref())?;
-    let loaded = input::load(&args.dir, &model);
-    if loaded.errors() > 0 {
-        for f in loaded.findings.iter().filter(|f| f.is_error()) {
-            eprintln!("{f}");
-        }
-        return Err(Error::InvalidInput {
-            dir: args.dir.clone(),
-            errors: loaded.errors(),
-            findings: loaded.findings,
-        });
-    }
+    let loaded = load_valid(&args.dir, &model)?;
     let data = &loaded.dataset;
     let mut findings = Vec::new();
     let read = plan_files::read(&args.plan, data, &model, &mut findings);
@@ -74,16 +63,7 @@ pub fn run(args: &EvaluateArgs) -> Result<Status, Error> {
         violations += report.violations.len();
     }
     if let Some(by_category) = &read.awards {
-        let released: BTreeMap<usize, usize> = read
-            .plan
-            .sites
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| match d {
-                SiteDecision::Release(y) => Some((i, *y as usize)),
-                SiteDecision::Keep => None,
-            })
-            .collect();
+        let released = read.plan.released();
         let release_year = |k: usize| {
             data.contracts[k]
                 .site

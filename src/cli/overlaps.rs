@@ -4,11 +4,10 @@
 //! every file of [`crate::graph::outputs`] through an [`AtomicDir`], so the output folder is never half-written.
 //! Stdout gets one line per file and the headline counts; progress goes to stderr unless `--quiet`.
 
-use super::validate::model_for;
+use super::validate::{load_valid, model_for};
 use super::{OverlapsArgs, Status};
 use crate::error::Error;
 use crate::graph::{self, projection::Projection};
-use crate::input;
 use crate::report::atomic::AtomicDir;
 
 /// Runs the command.
@@ -25,18 +24,7 @@ pub fn run(args: &OverlapsArgs) -> Result<Status, Error> {
     };
     let model = model_for(&args.dir, args.model.as_deref())?;
     log(&format!("reading {}", args.dir.display()));
-    let loaded = input::load(&args.dir, &model);
-    let errors = loaded.errors();
-    if errors > 0 {
-        for f in loaded.findings.iter().filter(|f| f.is_error()) {
-            eprintln!("{f}");
-        }
-        return Err(Error::InvalidInput {
-            dir: args.dir.clone(),
-            errors,
-            findings: loaded.findings,
-        });
-    }
+    let loaded = load_valid(&args.dir, &model)?;
     let data = &loaded.dataset;
     log(&format!(
         "analysing {} contracts, {} suppliers, {} sites",

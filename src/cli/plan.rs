@@ -1,18 +1,16 @@
 //! `consolidate plan DIR`: validate, solve the estates model, then the procurement award (with the released
 //! sites passed in), check both, write the output folder.
 
-use super::validate::model_for;
+use super::validate::{load_valid, model_for};
 use super::{PlanArgs, Status};
 use crate::check::{self, CheckReport};
 use crate::error::Error;
 use crate::estates::{self, EstatesResult, SolveOptions};
-use crate::input;
 use crate::model_config::ModelConfig;
-use crate::plan::SiteDecision;
+use crate::plan::Plan;
 use crate::procurement::{self, ProcurementResult};
 use crate::report::{self, atomic::AtomicDir};
 use crate::solve::{Backend, Limits, Outcome};
-use std::collections::BTreeMap;
 
 /// Runs the command.
 pub fn run(args: &PlanArgs) -> Result<Status, Error> {
@@ -35,18 +33,7 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         ));
     }
     let backend = Backend::parse(&model.solver.name)?;
-    let loaded = input::load(&args.dir, &model);
-    let errors = loaded.errors();
-    if errors > 0 {
-        for f in loaded.findings.iter().filter(|f| f.is_error()) {
-            eprintln!("{f}");
-        }
-        return Err(Error::InvalidInput {
-            dir: args.dir.clone(),
-            errors,
-            findings: loaded.findings,
-        });
-    }
+    let loaded = load_valid(&args.dir, &model)?;
     let data = &loaded.dataset;
     let quiet = args.quiet;
     let mut log = |line: String| {
@@ -73,19 +60,10 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         _ => None,
     };
     // Sites the estates plan releases, with their release year: their site-bound contracts end with them.
-    let released: BTreeMap<usize, usize> = result
+    let released = result
         .as_ref()
         .and_then(|r| r.plan.as_ref())
-        .map(|p| {
-            p.sites
-                .iter()
-                .enumerate()
-                .filter_map(|(i, d)| match d {
-                    SiteDecision::Release(y) => Some((i, *y as usize)),
-                    SiteDecision::Keep => None,
-                })
-                .collect()
-        })
+        .map(Plan::released)
         .unwrap_or_default();
     let awarded = model.procurement.enabled.then(|| {
         procurement::solve(

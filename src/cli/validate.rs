@@ -82,3 +82,21 @@ pub fn run(args: &ValidateArgs) -> Result<Status, Error> {
     }
     Ok(Status::Clean)
 }
+
+/// Loads a data set and refuses it (printing each error) when it has any error: the start of every command
+/// that solves or analyses.
+pub fn load_valid(dir: &Path, model: &ModelConfig) -> Result<input::Loaded, Error> {
+    let loaded = input::load(dir, model);
+    let errors = loaded.errors();
+    if errors > 0 {
+        for f in loaded.findings.iter().filter(|f| f.is_error()) {
+            eprintln!("{f}");
+        }
+        return Err(Error::InvalidInput {
+            dir: dir.to_path_buf(),
+            errors,
+            findings: loaded.findings,
+        });
+    }
+    Ok(loaded)
+}
