@@ -6,8 +6,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod assess;
 pub mod check;
 pub mod cli;
+pub mod compare;
 pub mod domain;
 pub mod error;
 pub mod estates;

@@ -320,7 +320,8 @@ impl ModelConfig {
 }
 
 /// Finds the model file for a data set when `--model` is not given: `DIR/model.toml` if it exists, else
-/// `models/<folder name>.toml` (relative to the working directory) if it exists, else none (built-in defaults).
+/// `models/<folder name>.toml` (relative to the working directory) if it exists, else
+/// `DIR/../../models/<folder name>.toml` (the repository's layout) if it exists, else none (built-in defaults).
 pub fn discover(dir: &Path) -> Option<PathBuf> {
     let own = dir.join("model.toml");
     if own.is_file() {
@@ -328,7 +329,17 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
     }
     let name = dir.file_name()?.to_str()?;
     let shared = Path::new("models").join(format!("{name}.toml"));
-    shared.is_file().then_some(shared)
+    if shared.is_file() {
+        return Some(shared);
+    }
+    // The repository's layout (inputs/<name> beside models/<name>.toml), so the shipped example finds its model
+    // from any working folder.
+    let beside = dir
+        .parent()?
+        .parent()?
+        .join("models")
+        .join(format!("{name}.toml"));
+    beside.is_file().then_some(beside)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! (its current site's release year, or year 1), and extra staff travel for the whole horizon.
 
 pub mod award;
+pub mod shares;
 
 use crate::domain::{Dataset, SiteIx};
 use crate::estates::candidates::Candidates;
@@ -100,6 +101,18 @@ pub struct Kpis {
     pub savings_by_year: Vec<f64>,
     /// One-off costs in each year (undiscounted).
     pub one_off_by_year: Vec<f64>,
+}
+
+/// A share as text for `moves.csv` and `awards.csv`: six decimals when that reads back exactly, else every digit
+/// needed to read it back unchanged, so that a share filling a site or a tier exactly cannot overflow the site or
+/// fall below the tier's minimum when the plan is read back.
+pub fn share_text(share: f64) -> String {
+    let short = format!("{share:.6}");
+    if short.parse::<f64>() == Ok(share) {
+        short
+    } else {
+        format!("{share}")
+    }
 }
 
 /// The year a team moves: its current site's release year, or year 1.

@@ -983,12 +983,18 @@ def derive_contracts(orgs: dict, sites: list[dict], borough_pop: dict, gm_pop: i
     return rows, {"per_head": per_head, "plan": plan, "hub_pop": hub_pop}
 
 
+# Files copied byte for byte into the data set: the borough outlines drawn under the map of report.html.
+COPIES = {"boroughs.geojson": SRC / "geo" / "gm_local_authorities_2016_generalised.geojson"}
+
+
 def write_files(files: dict[str, list[list[str]]], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in files.items():
         with open(folder / name, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
             w.writerows(rows)
+    for name, src in COPIES.items():
+        (folder / name).write_bytes(src.read_bytes())
 
 
 # ---------------------------------------------------------------- self-check
@@ -1175,7 +1181,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             write_files(files, Path(tmp))
             differ = []
-            for name in sorted(files):
+            for name in sorted([*files, *COPIES]):
                 new = (Path(tmp) / name).read_bytes()
                 old_path = OUT / name
                 if not old_path.exists() or old_path.read_bytes() != new:

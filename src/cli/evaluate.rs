@@ -7,11 +7,12 @@
 
 use super::validate::{load_valid, model_for};
 use super::{EvaluateArgs, Status};
-use crate::check;
+use crate::assess;
 use crate::error::Error;
-use crate::estates::candidates;
+use crate::estates::{candidates, milp::Ctx, reasons};
 use crate::input::plan_files;
-use crate::plan::{self, award};
+use crate::report::atomic::AtomicDir;
+use crate::report::html::{self, PlanView, StatusLine};
 use crate::summary::money;
 
 /// Runs the command.
@@ -43,50 +44,89 @@ pub fn run(args: &EvaluateArgs) -> Result<Status, Error> {
         read.found.join(", "),
         args.plan.display()
     );
-    let mut violations = 0;
-    if read.found.iter().any(|f| *f != "awards.csv") {
-        let cand = candidates::build(data, &model);
-        let kpis = plan::evaluate(data, &cand, &read.plan);
-        let report = check::check(data, &model, &read.plan, None);
+    let a = assess::assess(data, &model, plan_name(&args.plan), read);
+    if let Some(k) = &a.kpis {
         println!(
             "estates: NPV GBP {}  running cost GBP {} -> {} a year  one-off GBP {}  sites released {}  people moved {:.0}",
-            money(kpis.npv),
-            money(kpis.running_cost_before),
-            money(kpis.running_cost_after),
-            money(kpis.one_off_cost),
-            kpis.sites_released,
-            kpis.people_moved
+            money(k.npv),
+            money(k.running_cost_before),
+            money(k.running_cost_after),
+            money(k.one_off_cost),
+            k.sites_released,
+            k.people_moved
         );
-        for v in &report.violations {
-            println!("  violation [{}]: {}", v.rule, v.detail);
-        }
-        violations += report.violations.len();
     }
-    if let Some(by_category) = &read.awards {
-        let released = read.plan.released();
-        let release_year = |k: usize| {
-            data.contracts[k]
-                .site
-                .and_then(|s| released.get(&s.ix()).copied())
-        };
-        let mut npv = 0.0;
-        for (category, awards) in by_category {
-            let figures = award::evaluate(data, &model, awards, &release_year);
-            let report =
-                check::procurement::check_category(data, &model, category, awards, &released, None);
-            npv += figures.npv;
-            println!("award {category}: NPV GBP {}", money(figures.npv));
-            for v in &report.violations {
-                println!("  violation [{}] in {category}: {}", v.rule, v.detail);
-            }
-            violations += report.violations.len();
-        }
-        println!("award: NPV GBP {}", money(npv));
+    for (category, f) in &a.award_figures {
+        println!("award {category}: NPV GBP {}", money(f.npv));
     }
+    if a.awards.is_some() {
+        println!("award: NPV GBP {}", money(a.award_npv()));
+    }
+    for (category, v) in &a.violations {
+        match category {
+            None => println!("  violation [{}]: {}", v.rule, v.detail),
+            Some(c) => println!("  violation [{}] in {c}: {}", v.rule, v.detail),
+        }
+    }
+    let violations = a.violations.len();
     println!("violations: {violations}");
+    let reasons = if a.has_estates() {
+        let cand = candidates::build(data, &model);
+        let ctx = Ctx {
+            data,
+            cand: &cand,
+            model: &model,
+        };
+        reasons::site_reasons(&ctx, &a.plan)
+    } else {
+        Vec::new()
+    };
+    let verdict = if violations == 0 {
+        StatusLine::new(
+            "Rules",
+            "clean",
+            "the independent checker finds no broken rule",
+        )
+    } else {
+        StatusLine::new(
+            "Rules",
+            "violations",
+            format!(
+                "the independent checker finds {violations} broken rules, listed below; the plan is still costed"
+            ),
+        )
+    };
+    let view = PlanView {
+        title: format!("Plan evaluated: {}", a.name),
+        subtitle: format!(
+            "Plan {} ({}) on data set {}; model {}",
+            args.plan.display(),
+            a.found.join(", "),
+            args.dir.display(),
+            model.name
+        ),
+        statuses: vec![verdict],
+        conflicts: Vec::new(),
+        assessment: &a,
+        reasons,
+        category_status: Default::default(),
+    };
+    let page = html::plan_html(data, &model, &view)?;
+    let out = AtomicDir::new(&args.out)?;
+    out.write("report.html", page.as_bytes())?;
+    let path = out.commit()?;
+    println!("wrote {}", path.display());
     Ok(if violations == 0 {
         Status::Clean
     } else {
         Status::NotClean
     })
+}
+
+/// A plan's short name: its folder's name.
+pub(super) fn plan_name(dir: &std::path::Path) -> String {
+    dir.file_name().map_or_else(
+        || dir.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }

@@ -4,6 +4,7 @@
 //! 2 an error (bad input, bad usage, I/O). Each command returns a [`Status`] or an [`Error`]; [`exit_code`] maps
 //! them, and nothing else calls `std::process::exit`.
 
+mod compare;
 mod evaluate;
 mod import;
 mod overlaps;
@@ -35,6 +36,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// Cost a plan written by hand (or by `plan`) and list every rule it breaks.
     Evaluate(EvaluateArgs),
+    /// Two or more plans side by side: KPIs, a ranking and the decisions that differ.
+    Compare(CompareArgs),
     /// Supplier overlaps, collaboration clusters and site proximity: tables, a summary and graph files.
     Overlaps(OverlapsArgs),
     /// Write a generated procurement case (for benchmarks): categories x partners x suppliers, from a seed.
@@ -92,6 +95,10 @@ pub struct PlanArgs {
     /// Run the independent checker on the plan; a failed check exits 1.
     #[arg(long)]
     pub check: bool,
+    /// Estates: keep the greedy heuristic's plan and skip the MILP (status `feasible`, no bound; exit 1). For
+    /// comparing against the optimum with `compare`.
+    #[arg(long)]
+    pub greedy: bool,
     /// No progress lines on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -107,6 +114,28 @@ pub struct EvaluateArgs {
     /// Model file (default: DIR/model.toml, then models/<DIR name>.toml, then built-in defaults).
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// Output folder for report.html, replaced atomically.
+    #[arg(long, default_value = "out/evaluate")]
+    pub out: PathBuf,
+}
+
+/// Arguments of `compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The data set folder.
+    pub dir: PathBuf,
+    /// Plan folders (or folders of plan folders), two or more in all.
+    #[arg(required = true, num_args = 1..)]
+    pub plans: Vec<PathBuf>,
+    /// Model file (default: DIR/model.toml, then models/<DIR name>.toml, then built-in defaults).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Output folder for compare.csv, differences.csv and report.html, replaced atomically.
+    #[arg(long, default_value = "out/compare")]
+    pub out: PathBuf,
+    /// How many differing decisions to print in the terminal (all are in differences.csv).
+    #[arg(long, default_value_t = 25)]
+    pub show: usize,
 }
 
 /// Arguments of `overlaps`.
@@ -175,6 +204,7 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Command::Plan(args) => plan::run(&args),
         Command::Overlaps(args) => overlaps::run(&args),
         Command::Evaluate(args) => evaluate::run(&args),
+        Command::Compare(args) => compare::run(&args),
     }
 }
 

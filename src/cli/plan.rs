@@ -3,14 +3,19 @@
 
 use super::validate::{load_valid, model_for};
 use super::{PlanArgs, Status};
+use crate::assess::Assessment;
 use crate::check::{self, CheckReport};
+use crate::domain::Dataset;
 use crate::error::Error;
 use crate::estates::{self, EstatesResult, SolveOptions};
 use crate::model_config::ModelConfig;
 use crate::plan::Plan;
 use crate::procurement::{self, ProcurementResult};
+use crate::report::html::{PlanView, StatusLine};
 use crate::report::{self, atomic::AtomicDir};
 use crate::solve::{Backend, Limits, Outcome};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 /// Runs the command.
 pub fn run(args: &PlanArgs) -> Result<Status, Error> {
@@ -46,10 +51,14 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         gap: model.solver.gap,
         threads: model.solver.threads,
     };
-    let result = model
-        .estates
-        .enabled
-        .then(|| estates::solve(data, &model, SolveOptions { backend, limits }, &mut log));
+    let result = model.estates.enabled.then(|| {
+        let opts = SolveOptions {
+            backend,
+            limits,
+            greedy_only: args.greedy,
+        };
+        estates::solve(data, &model, opts, &mut log)
+    });
     let checked = match (result.as_ref().and_then(|r| r.plan.as_ref()), args.check) {
         (Some(p), true) => Some(check::check(
             data,
@@ -111,10 +120,23 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
             .map_err(|e| Error::Other(e.to_string()))?
             .as_bytes(),
     )?;
+    let reasons = result
+        .as_ref()
+        .and_then(|r| {
+            let ctx = estates::milp::Ctx {
+                data,
+                cand: &r.candidates,
+                model: &model,
+            };
+            r.plan
+                .as_ref()
+                .map(|p| estates::reasons::site_reasons(&ctx, p))
+        })
+        .unwrap_or_default();
     let mut md = String::new();
     if let Some(result) = &result {
         if result.plan.is_some() {
-            out.write("sites.csv", &report::sites_csv(data, &model, result))?;
+            out.write("sites.csv", &report::sites_csv(data, result, &reasons))?;
             out.write("moves.csv", &report::moves_csv(data, result))?;
         }
         md.push_str(&report::report_md(data, &model, result));
@@ -124,6 +146,17 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         md.push_str(&report::procurement::report_md(a));
     }
     out.write("report.md", md.as_bytes())?;
+    let page = html_page(
+        data,
+        &model,
+        &args.dir,
+        result.as_ref(),
+        awarded.as_ref(),
+        checked.as_ref(),
+        &award_checks,
+        reasons,
+    )?;
+    out.write("report.html", page.as_bytes())?;
     let path = out.commit()?;
     let mut clean = true;
     if let Some(result) = &result {
@@ -138,6 +171,126 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
     } else {
         Status::NotClean
     })
+}
+
+/// `report.html` for a solved plan: the same page `evaluate` writes, with the solver's statuses.
+#[allow(clippy::too_many_arguments)]
+fn html_page(
+    data: &Dataset,
+    model: &ModelConfig,
+    dir: &Path,
+    result: Option<&EstatesResult>,
+    awarded: Option<&ProcurementResult>,
+    checked: Option<&CheckReport>,
+    award_checks: &[Option<CheckReport>],
+    reasons: Vec<String>,
+) -> Result<String, Error> {
+    let mut statuses = Vec::new();
+    let mut conflicts = Vec::new();
+    let mut violations = Vec::new();
+    let mut found = Vec::new();
+    if let Some(r) = result {
+        statuses.push(StatusLine::new(
+            "Estates",
+            r.outcome.status(),
+            report::status_words(r).replace("**", ""),
+        ));
+        conflicts.extend(r.conflicts.iter().map(|c| {
+            format!(
+                "estates rule group {}: {} (relax by {:.2})",
+                c.group, c.rule, c.relax_by
+            )
+        }));
+        if r.plan.is_some() {
+            found.extend(["sites.csv", "moves.csv"]);
+        }
+    }
+    if let Some(c) = checked {
+        violations.extend(c.violations.iter().cloned().map(|v| (None, v)));
+    }
+    let mut awards = None;
+    let mut award_figures = BTreeMap::new();
+    let mut category_status = BTreeMap::new();
+    if let Some(a) = awarded {
+        let optimal = a
+            .categories
+            .iter()
+            .filter(|c| c.outcome == Outcome::Optimal)
+            .count();
+        statuses.push(StatusLine::new(
+            "Procurement",
+            a.worst_status(),
+            format!(
+                "{optimal} of {} categories proven optimal; each category is its own model with its own status",
+                a.categories.len()
+            ),
+        ));
+        let mut by_category = BTreeMap::new();
+        for (c, chk) in a.categories.iter().zip(award_checks) {
+            category_status.insert(c.category.clone(), c.outcome.status().to_string());
+            conflicts.extend(
+                c.conflicts
+                    .iter()
+                    .map(|k| format!("{} rule group {}: {}", c.category, k.group, k.rule)),
+            );
+            if let (Some(aw), Some(f)) = (&c.awards, &c.figures) {
+                by_category.insert(c.category.clone(), aw.clone());
+                award_figures.insert(c.category.clone(), f.clone());
+            }
+            if let Some(chk) = chk {
+                violations.extend(
+                    chk.violations
+                        .iter()
+                        .cloned()
+                        .map(|v| (Some(c.category.clone()), v)),
+                );
+            }
+        }
+        awards = Some(by_category);
+        found.push("awards.csv");
+    }
+    let checks: Vec<&CheckReport> = checked
+        .into_iter()
+        .chain(award_checks.iter().flatten())
+        .collect();
+    statuses.push(match checks.is_empty() {
+        true => StatusLine::new(
+            "Independent check",
+            "not run",
+            "run plan with --check to re-derive every rule and figure",
+        ),
+        false if checks.iter().all(|c| c.ok) => StatusLine::new(
+            "Independent check",
+            "passed",
+            "every rule and figure re-derived from the inputs agrees",
+        ),
+        false => StatusLine::new(
+            "Independent check",
+            "failed",
+            "the checker disagrees with the plan: see the rules broken below",
+        ),
+    });
+    let assessment = Assessment {
+        name: "plan".into(),
+        plan: result
+            .and_then(|r| r.plan.clone())
+            .unwrap_or_else(|| Plan::baseline(data)),
+        kpis: result.and_then(|r| r.kpis.clone()),
+        awards,
+        award_figures,
+        violations,
+        found,
+    };
+    let view = PlanView {
+        title: format!("Consolidation plan: {}", model.name),
+        subtitle: format!("Data set {}; model {}", dir.display(), model.name),
+        statuses,
+        conflicts,
+        assessment: &assessment,
+        reasons,
+        category_status,
+    };
+    report::html::plan_html(data, model, &view)
 }
 
 /// Prints the estates result and its check; true when optimal and the check (if any) passed.

@@ -251,6 +251,17 @@ pub struct Dataset {
     pub contracts: Vec<Contract>,
     /// Offer tiers.
     pub offers: Vec<Offer>,
+    /// Area outlines for maps (optional `boroughs.geojson`; not used by any rule).
+    pub boroughs: Vec<Borough>,
+}
+
+/// A local authority (or any area) outline: longitude/latitude rings, outer and inner rings alike.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Borough {
+    /// The area's name, shown as the outline's tooltip.
+    pub name: String,
+    /// Rings of (longitude, latitude); drawn as one path with `fill-rule="evenodd"`, so holes stay holes.
+    pub rings: Vec<Vec<(f64, f64)>>,
 }
 
 impl Dataset {

@@ -46,7 +46,7 @@ fn place(ctx: &Ctx<'_>, p: &mut Plan, used: &mut [f64], t: usize, avoid: Option<
 }
 
 /// Releases `s` in year `y` and re-places the teams there; `None` when they do not fit.
-fn release(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, y: u32) -> Option<Plan> {
+pub(crate) fn release(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, y: u32) -> Option<Plan> {
     let mut next = p.clone();
     next.sites[s.ix()] = SiteDecision::Release(y);
     let mut used = load(ctx, &next);
@@ -66,35 +66,121 @@ fn release(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, y: u32) -> Option<Plan> {
 
 /// True when the plan keeps every rule group the MILP enforces (except those the model switches off).
 pub fn feasible(ctx: &Ctx<'_>, p: &Plan) -> bool {
+    broken(ctx, p).is_empty()
+}
+
+/// The rule groups a plan breaks (`capacity`, `placement`, `access`, `staff`, `budget`, `partners`), each with
+/// what breaks it in business terms. Empty when the plan keeps every rule the MILP enforces.
+pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
     let used = load(ctx, p);
     let e = &ctx.model.estates;
-    let cap_ok = ctx.data.sites.iter().enumerate().all(|(s, site)| {
-        let placed_here = used[s] > 1e-9;
-        !placed_here || (p.kept(SiteIx(s as u32)) && used[s] <= f64::from(site.desks) + 1e-6)
-    });
-    let placed = p.teams.iter().all(|t| !t.is_empty());
-    let access_ok = !e.access.enabled
-        || ctx
+    let data = ctx.data;
+    let over: Vec<&str> = data
+        .sites
+        .iter()
+        .enumerate()
+        .filter(|&(s, site)| {
+            let placed_here = used[s] > 1e-9;
+            placed_here && !(p.kept(SiteIx(s as u32)) && used[s] <= f64::from(site.desks) + 1e-6)
+        })
+        .map(|(_, site)| site.id.as_str())
+        .collect();
+    if !over.is_empty() {
+        out.push((
+            "capacity",
+            format!("more desks needed than kept at {}", list(&over)),
+        ));
+    }
+    let unplaced: Vec<&str> = (0..p.teams.len())
+        .filter(|&t| p.teams[t].is_empty())
+        .map(|t| data.teams[t].id.as_str())
+        .collect();
+    if !unplaced.is_empty() {
+        out.push((
+            "placement",
+            format!("teams without a site: {}", list(&unplaced)),
+        ));
+    }
+    if e.access.enabled {
+        let lost: Vec<&str> = ctx
             .cand
             .access
             .iter()
-            .all(|n| n.cover.is_empty() || n.cover.iter().any(|&s| p.kept(s)))
-            && ctx.cand.borough_sites.values().all(|sites| {
-                let need = (e.access.min_sites_per_borough as usize).min(sites.len());
-                sites.iter().filter(|&&s| p.kept(s)).count() >= need
-            });
-    let k = plan::evaluate(ctx.data, ctx.cand, p);
-    let staff_ok = k.mean_staff_move_km <= e.staff.max_mean_increase_km + 1e-6;
-    let budget_ok = e
-        .budget
-        .capital_per_year
-        .is_none_or(|cap| k.one_off_by_year.iter().all(|&c| c <= cap + 1e-6));
-    let partners_ok = !e.partners_no_worse || k.savings_by_partner.values().all(|&v| v >= -1e-6);
-    cap_ok && placed && access_ok && staff_ok && budget_ok && partners_ok
+            .filter(|n| !n.cover.is_empty() && !n.cover.iter().any(|&s| p.kept(s)))
+            .map(|n| data.zones[n.zone].id.as_str())
+            .collect();
+        if !lost.is_empty() {
+            out.push((
+                "access",
+                format!(
+                    "zones {} would have no kept public-facing site within {} km",
+                    list(&lost),
+                    e.access.max_km
+                ),
+            ));
+        }
+        for (borough, sites) in &ctx.cand.borough_sites {
+            let need = (e.access.min_sites_per_borough as usize).min(sites.len());
+            let kept = sites.iter().filter(|&&s| p.kept(s)).count();
+            if kept < need {
+                out.push((
+                    "access",
+                    format!("{borough} would keep {kept} public-facing sites, fewer than {need}"),
+                ));
+            }
+        }
+    }
+    let k = plan::evaluate(data, ctx.cand, p);
+    if k.mean_staff_move_km > e.staff.max_mean_increase_km + 1e-6 {
+        out.push((
+            "staff",
+            format!(
+                "staff would move {:.2} km on average, more than the {} km allowed",
+                k.mean_staff_move_km, e.staff.max_mean_increase_km
+            ),
+        ));
+    }
+    if let Some(cap) = e.budget.capital_per_year {
+        for (y, c) in k.one_off_by_year.iter().enumerate() {
+            if *c > cap + 1e-6 {
+                out.push((
+                    "budget",
+                    format!(
+                        "one-off costs in year {} would be GBP {}, above the GBP {} a year allowed",
+                        y + 1,
+                        crate::summary::money(*c),
+                        crate::summary::money(cap)
+                    ),
+                ));
+            }
+        }
+    }
+    if e.partners_no_worse {
+        let worse: Vec<&str> = k
+            .savings_by_partner
+            .iter()
+            .filter(|(_, v)| **v < -1e-6)
+            .map(|(p, _)| p.as_str())
+            .collect();
+        if !worse.is_empty() {
+            out.push(("partners", format!("{} would be worse off", list(&worse))));
+        }
+    }
+    out
+}
+
+/// Up to five names, then how many more.
+pub fn list(names: &[&str]) -> String {
+    if names.len() <= 5 {
+        names.join(", ")
+    } else {
+        format!("{} and {} more", names[..5].join(", "), names.len() - 5)
+    }
 }
 
 /// Years worth trying for a release: year 1 and the first year without an exit penalty.
-fn years_to_try(cand: &Candidates, s: usize) -> Vec<u32> {
+pub(crate) fn years_to_try(cand: &Candidates, s: usize) -> Vec<u32> {
     let mut ys = vec![1];
     if let Some(free) = cand.sites[s].penalty.iter().position(|&p| p == 0.0)
         && free > 0

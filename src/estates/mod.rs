@@ -8,6 +8,7 @@ pub mod candidates;
 pub mod diagnose;
 pub mod heuristic;
 pub mod milp;
+pub mod reasons;
 pub mod solution;
 
 use crate::domain::Dataset;
@@ -20,7 +21,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The size of the model handed to the solver.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
 pub struct ModelSize {
     /// Variables.
     pub variables: usize,
@@ -39,6 +40,8 @@ pub struct SolveOptions {
     pub backend: Backend,
     /// Limits.
     pub limits: Limits,
+    /// Stop after the greedy heuristic: no MILP, no bound (`plan --greedy`, for comparing against the optimum).
+    pub greedy_only: bool,
 }
 
 /// Everything `plan` learns about the estates model.
@@ -100,6 +103,35 @@ pub fn solve(
         .map(|p| plan::evaluate(data, &cand, p).plan_cost);
     if let Some(c) = heuristic_cost {
         log(format!("heuristic: a feasible plan costing {c:.2}"));
+    }
+    let unserved_zones = unserved(data, &cand);
+    if opts.greedy_only {
+        let outcome = match &greedy {
+            Some(_) => Outcome::Feasible {
+                bound: None,
+                gap: None,
+            },
+            None => Outcome::Unknown {
+                reason: "the greedy heuristic found no plan that keeps every rule".into(),
+            },
+        };
+        return EstatesResult {
+            outcome,
+            kpis: greedy.as_ref().map(|p| plan::evaluate(data, &cand, p)),
+            plan_source: if greedy.is_some() {
+                "heuristic"
+            } else {
+                "none"
+            },
+            plan: greedy,
+            cost_bound: None,
+            size: ModelSize::default(),
+            solve_seconds: 0.0,
+            heuristic_cost,
+            conflicts: Vec::new(),
+            unserved_zones,
+            candidates: cand,
+        };
     }
     let built = milp::build(&ctx, false);
     let size = size_of(&built);
@@ -171,16 +203,6 @@ pub fn solve(
         conflicts = d.0;
     }
     let kpis = plan.as_ref().map(|p| plan::evaluate(data, &cand, p));
-    let unserved_zones = cand
-        .access
-        .iter()
-        .filter(|n| n.cover.is_empty())
-        .map(|n| {
-            let z = &data.zones[n.zone];
-            let kind = n.kind.map_or(String::new(), |k| format!(": no {k} site"));
-            format!("{} ({}){kind}", z.name, z.id)
-        })
-        .collect();
     EstatesResult {
         outcome,
         plan,
@@ -194,6 +216,19 @@ pub fn solve(
         unserved_zones,
         candidates: cand,
     }
+}
+
+/// Zones that no public-facing site can serve at all (left out of the access rule), named for the report.
+fn unserved(data: &Dataset, cand: &Candidates) -> Vec<String> {
+    cand.access
+        .iter()
+        .filter(|n| n.cover.is_empty())
+        .map(|n| {
+            let z = &data.zones[n.zone];
+            let kind = n.kind.map_or(String::new(), |k| format!(": no {k} site"));
+            format!("{} ({}){kind}", z.name, z.id)
+        })
+        .collect()
 }
 
 /// The value of an expression at column values.

@@ -34,6 +34,7 @@ codes! {
     E1006 = "a malformed CSV record (wrong number of fields or broken quoting)";
     E1007 = "a column header appears twice";
     E1008 = "the data set folder does not exist or is not a folder";
+    E1009 = "the optional map layer boroughs.geojson cannot be used";
     E1010 = "a required value is empty";
     E1011 = "a value is not a number (or not a whole number where one is needed)";
     E1012 = "a value is not a date in YYYY-MM-DD form";

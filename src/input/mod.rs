@@ -3,6 +3,7 @@
 //! `load` reads each file (row-level checks), then [`validate`] runs the rules that need several rows or files.
 //! The data set is only handed out when there is no error finding, so nothing downstream sees bad data.
 
+pub mod boundaries;
 pub mod cells;
 pub mod codes;
 pub mod plan_files;
@@ -131,6 +132,7 @@ pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
     if let Some(t) = read_table(dir, OFFERS, false, f) {
         (lines.offers, data.offers) = unzip(offers(&t, &ids, f));
     }
+    data.boroughs = boundaries::read(dir, f);
     validate::run(&data, &lines, model, f);
     Loaded {
         dataset: data,

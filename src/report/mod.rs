@@ -4,10 +4,12 @@
 //! so a change of meaning is a new version.
 
 pub mod atomic;
+pub mod html;
 pub mod procurement;
+pub mod svg;
 
 use crate::check::CheckReport;
-use crate::domain::{Dataset, SiteIx, Tenure};
+use crate::domain::Dataset;
 use crate::estates::EstatesResult;
 use crate::model_config::{ModelConfig, ObjectiveKind};
 use crate::plan::{Kpis, SiteDecision};
@@ -160,24 +162,9 @@ pub(crate) fn csv_bytes<F: FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>>
     w.into_inner().unwrap_or_default()
 }
 
-/// Why a kept site is kept, when a rule holds it.
-pub fn keep_reason(data: &Dataset, model: &ModelConfig, s: SiteIx) -> String {
-    let site = data.site(s);
-    if site.must_keep {
-        "must-keep site".into()
-    } else if model.estates.never_release_kinds.contains(&site.kind) {
-        format!("{} sites are never released", site.kind)
-    } else if site.tenure == Tenure::Pfi && !model.estates.release_pfi {
-        "PFI site (release_pfi is off)".into()
-    } else if data.teams.iter().any(|t| !t.movable && t.site == Some(s)) {
-        "hosts a team that cannot move".into()
-    } else {
-        "kept: releasing it would cost more than it saves or break a rule".into()
-    }
-}
-
-/// `sites.csv`: one row per site with its decision, year, annual saving and reason.
-pub fn sites_csv(data: &Dataset, model: &ModelConfig, result: &EstatesResult) -> Vec<u8> {
+/// `sites.csv`: one row per site with its decision, year, annual saving and reason (`reasons`, in site order,
+/// from [`crate::estates::reasons::site_reasons`]).
+pub fn sites_csv(data: &Dataset, result: &EstatesResult, reasons: &[String]) -> Vec<u8> {
     let Some(plan) = &result.plan else {
         return Vec::new();
     };
@@ -195,36 +182,13 @@ pub fn sites_csv(data: &Dataset, model: &ModelConfig, result: &EstatesResult) ->
         ])?;
         for (i, s) in data.sites.iter().enumerate() {
             let owner = &data.org(s.organisation).id;
+            let reason = &reasons[i];
             match plan.sites[i] {
                 SiteDecision::Keep => {
-                    let reason = keep_reason(data, model, SiteIx(i as u32));
-                    w.write_record([&s.id, &s.name, owner, "keep", "", "0", "0", "0", &reason])?;
+                    w.write_record([&s.id, &s.name, owner, "keep", "", "0", "0", "0", reason])?;
                 }
                 SiteDecision::Release(y) => {
                     let penalty = result.candidates.sites[i].penalty[y as usize - 1];
-                    let dest: Vec<String> = data
-                        .teams
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, t)| t.site == Some(SiteIx(i as u32)))
-                        .flat_map(|(t, _)| {
-                            plan.teams[t].iter().map(|(d, _)| data.site(*d).id.clone())
-                        })
-                        .collect::<std::collections::BTreeSet<_>>()
-                        .into_iter()
-                        .collect();
-                    let reason = if dest.is_empty() {
-                        format!(
-                            "saves GBP {} a year; no teams to move",
-                            money(s.running.total())
-                        )
-                    } else {
-                        format!(
-                            "saves GBP {} a year; teams move to {}",
-                            money(s.running.total()),
-                            dest.join(" ")
-                        )
-                    };
                     w.write_record([
                         &s.id,
                         &s.name,
@@ -234,7 +198,7 @@ pub fn sites_csv(data: &Dataset, model: &ModelConfig, result: &EstatesResult) ->
                         &format!("{:.2}", s.running.total()),
                         &format!("{:.2}", s.disposal_value),
                         &format!("{penalty:.2}"),
-                        &reason,
+                        reason,
                     ])?;
                 }
             }
@@ -275,7 +239,7 @@ pub fn moves_csv(data: &Dataset, result: &EstatesResult) -> Vec<u8> {
                     &from,
                     &data.site(s).id,
                     &format!("{:.4}", f64::from(team.headcount) * share),
-                    &format!("{share:.6}"),
+                    &crate::plan::share_text(share),
                     &format!("{km:.3}"),
                 ])?;
             }
@@ -284,7 +248,8 @@ pub fn moves_csv(data: &Dataset, result: &EstatesResult) -> Vec<u8> {
     })
 }
 
-fn status_words(result: &EstatesResult) -> String {
+/// The estates status in a sentence (Markdown bold on the status word).
+pub fn status_words(result: &EstatesResult) -> String {
     match &result.outcome {
         Outcome::Optimal => {
             "**Optimal.** The solver proved that no plan under these rules has a better value."

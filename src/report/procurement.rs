@@ -163,7 +163,7 @@ pub fn awards_csv(r: &ProcurementResult) -> Vec<u8> {
                     &l.contract,
                     &l.from_supplier,
                     &l.to_supplier,
-                    &format!("{:.6}", l.share),
+                    &crate::plan::share_text(l.share),
                     &format!("{:.2}", l.spend),
                     l.timing.name(),
                     &l.start_year.map_or(String::new(), |y| y.to_string()),

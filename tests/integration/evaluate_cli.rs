@@ -21,8 +21,16 @@ fn planned() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     (tmp, dir, out)
 }
 
+/// Runs `evaluate`, writing its report beside the plan folder.
 fn evaluate(dir: &Path, plan: &Path) -> (i32, String, String) {
-    let res = run(&["evaluate", dir.to_str().unwrap(), plan.to_str().unwrap()]);
+    let out = plan.with_extension("evaluated");
+    let res = run(&[
+        "evaluate",
+        dir.to_str().unwrap(),
+        plan.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     (
         code(&res),
         String::from_utf8_lossy(&res.stdout).into_owned(),
@@ -47,6 +55,17 @@ fn the_plan_that_plan_wrote_evaluates_clean_with_the_same_figures() {
     assert!(
         stdout.contains(&format!("award: NPV GBP {award}")),
         "{award} in {stdout}"
+    );
+    let html =
+        std::fs::read_to_string(out.with_extension("evaluated").join("report.html")).unwrap();
+    assert!(
+        html.contains("RULES: clean") || html.contains("Rules: clean"),
+        "report.html states the verdict"
+    );
+    assert_eq!(
+        html.matches("class=\"site-marker").count(),
+        6,
+        "one marker per tiny site"
     );
 }
 

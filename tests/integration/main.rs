@@ -2,10 +2,13 @@
 //! against its sources, and property tests that no input makes a reader panic.
 
 mod broken;
+mod browser;
 mod common;
+mod compare_cli;
 mod evaluate_cli;
 mod fuzz;
 mod gm_example;
+mod gm_report;
 mod import_cli;
 mod overlaps_cli;
 mod plan_cli;

@@ -1,0 +1,430 @@
+//! Plans side by side: the same KPIs for every plan, a ranking, and the decisions that differ.
+//!
+//! Ranking rule (documented in the README): plans that keep every rule come first, ordered by total net present
+//! value (estates plus award, highest first); plans that break rules follow, fewest violations first, then by
+//! NPV. A plan that breaks a rule is never ranked above one that keeps them all, however large its NPV.
+
+use crate::assess::Assessment;
+use crate::domain::Dataset;
+use crate::plan::SiteDecision;
+use crate::report::csv_bytes;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Whether a higher or a lower value of a KPI is better (for highlighting the best plan per row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    /// Higher is better (savings).
+    Higher,
+    /// Lower is better (costs, distances).
+    Lower,
+    /// Neither (counts that describe the plan).
+    Neither,
+}
+
+/// One KPI across the plans.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiRow {
+    /// Stable key (CSV column `kpi`).
+    pub key: String,
+    /// Label for people.
+    pub label: String,
+    /// One value per plan, in the order the plans were given; `None` where the plan has no such figure.
+    pub values: Vec<Option<f64>>,
+    /// Which direction is better.
+    pub better: Better,
+}
+
+/// One decision that is not the same in every plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Difference {
+    /// `site`, `team` or `contract`.
+    pub kind: &'static str,
+    /// The site, team or contract id.
+    pub id: String,
+    /// Its name (sites) or owner (teams, contracts).
+    pub name: String,
+    /// The decision in each plan, in words (`keep`, `release in year 2`, `S1`, `S1 60% + S2 40%`, ...).
+    pub decisions: Vec<String>,
+}
+
+/// Several plans compared.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// The plans, in the order given.
+    pub plans: Vec<Assessment>,
+    /// Rank of each plan (1 = best), in the order given.
+    pub rank: Vec<usize>,
+    /// KPIs, one row each.
+    pub kpis: Vec<KpiRow>,
+    /// Decisions that differ.
+    pub differences: Vec<Difference>,
+}
+
+/// Compares assessed plans.
+pub fn compare(data: &Dataset, plans: Vec<Assessment>) -> Comparison {
+    let rank = ranks(&plans);
+    let kpis = kpi_rows(&plans);
+    let differences = site_differences(data, &plans)
+        .chain(team_differences(data, &plans))
+        .chain(award_differences(data, &plans))
+        .collect();
+    Comparison {
+        plans,
+        rank,
+        kpis,
+        differences,
+    }
+}
+
+fn ranks(plans: &[Assessment]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..plans.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&plans[a], &plans[b]);
+        (pa.violations.len().min(1), pa.violations.len())
+            .cmp(&(pb.violations.len().min(1), pb.violations.len()))
+            .then(pb.total_npv().total_cmp(&pa.total_npv()))
+            .then(a.cmp(&b))
+    });
+    let mut rank = vec![0; plans.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r + 1;
+    }
+    rank
+}
+
+fn kpi_rows(plans: &[Assessment]) -> Vec<KpiRow> {
+    let row =
+        |key: &str, label: &str, better: Better, f: &dyn Fn(&Assessment) -> Option<f64>| KpiRow {
+            key: key.into(),
+            label: label.into(),
+            values: plans.iter().map(f).collect(),
+            better,
+        };
+    let est = |f: fn(&crate::plan::Kpis) -> f64| move |a: &Assessment| a.kpis.as_ref().map(f);
+    let mut rows = vec![
+        row("violations", "Rules broken", Better::Lower, &|a| {
+            Some(a.violations.len() as f64)
+        }),
+        row(
+            "npv_gbp",
+            "Net present value, total (GBP)",
+            Better::Higher,
+            &|a| Some(a.total_npv()),
+        ),
+        row(
+            "estates_npv_gbp",
+            "Estates net present value (GBP)",
+            Better::Higher,
+            &est(|k| k.npv),
+        ),
+        row(
+            "award_npv_gbp",
+            "Award net present value (GBP)",
+            Better::Higher,
+            &|a| a.awards.as_ref().map(|_| a.award_npv()),
+        ),
+        row(
+            "running_cost_after_gbp",
+            "Running cost after (GBP a year)",
+            Better::Lower,
+            &est(|k| k.running_cost_after),
+        ),
+        row(
+            "one_off_cost_gbp",
+            "One-off costs (GBP)",
+            Better::Lower,
+            &est(|k| k.one_off_cost),
+        ),
+        row(
+            "sites_released",
+            "Sites released",
+            Better::Neither,
+            &est(|k| k.sites_released as f64),
+        ),
+        row(
+            "floor_area_released_m2",
+            "Floor area released (m2)",
+            Better::Neither,
+            &est(|k| k.floor_area_released_m2),
+        ),
+        row(
+            "people_moved",
+            "People moved",
+            Better::Lower,
+            &est(|k| k.people_moved),
+        ),
+        row(
+            "mean_staff_move_km",
+            "Staff travel change: mean move (km)",
+            Better::Lower,
+            &est(|k| k.mean_staff_move_km),
+        ),
+        row(
+            "worst_zone_access_km",
+            "Worst zone access (km)",
+            Better::Lower,
+            &|a| a.kpis.as_ref().and_then(|k| k.worst_zone_access_km),
+        ),
+        row(
+            "mean_zone_access_km",
+            "Population-weighted zone access (km)",
+            Better::Lower,
+            &|a| a.kpis.as_ref().and_then(|k| k.mean_zone_access_km),
+        ),
+        row(
+            "contracts_switched",
+            "Contracts moved to another supplier",
+            Better::Neither,
+            &|a| {
+                a.awards
+                    .as_ref()
+                    .map(|_| a.award_figures.values().map(|f| f.switches as f64).sum())
+            },
+        ),
+    ];
+    let by_partner: Vec<BTreeMap<String, f64>> =
+        plans.iter().map(Assessment::savings_by_partner).collect();
+    let partners: std::collections::BTreeSet<&String> = by_partner
+        .iter()
+        .flat_map(|m| m.iter().filter(|(_, v)| v.abs() > 0.5).map(|(p, _)| p))
+        .collect();
+    for p in partners {
+        rows.push(KpiRow {
+            key: format!("saving_{p}_gbp"),
+            label: format!("Saving: {p} (GBP, present value)"),
+            values: by_partner
+                .iter()
+                .map(|m| Some(m.get(p).copied().unwrap_or(0.0)))
+                .collect(),
+            better: Better::Higher,
+        });
+    }
+    rows
+}
+
+/// Keeps the rows whose decisions are not all the same.
+fn differing(rows: impl Iterator<Item = Difference>) -> impl Iterator<Item = Difference> {
+    rows.filter(|d| d.decisions.iter().any(|x| x != &d.decisions[0]))
+}
+
+fn site_differences<'a>(
+    data: &'a Dataset,
+    plans: &'a [Assessment],
+) -> impl Iterator<Item = Difference> + 'a {
+    differing(data.sites.iter().enumerate().map(move |(i, s)| {
+        Difference {
+            kind: "site",
+            id: s.id.clone(),
+            name: s.name.clone(),
+            decisions: plans
+                .iter()
+                .map(|a| match a.plan.sites[i] {
+                    SiteDecision::Keep => "keep".to_string(),
+                    SiteDecision::Release(y) => format!("release in year {y}"),
+                })
+                .collect(),
+        }
+    }))
+}
+
+fn team_differences<'a>(
+    data: &'a Dataset,
+    plans: &'a [Assessment],
+) -> impl Iterator<Item = Difference> + 'a {
+    differing(data.teams.iter().enumerate().map(move |(t, team)| {
+        Difference {
+            kind: "team",
+            id: team.id.clone(),
+            name: data.org(team.organisation).id.clone(),
+            decisions: plans
+                .iter()
+                .map(|a| {
+                    let places = &a.plan.teams[t];
+                    match places.as_slice() {
+                        [] => "no site".to_string(),
+                        [(s, _)] => data.site(*s).id.clone(),
+                        many => many
+                            .iter()
+                            .map(|(s, f)| format!("{} {:.0}%", data.site(*s).id, f * 100.0))
+                            .collect::<Vec<_>>()
+                            .join(" + "),
+                    }
+                })
+                .collect(),
+        }
+    }))
+}
+
+fn award_differences<'a>(
+    data: &'a Dataset,
+    plans: &'a [Assessment],
+) -> impl Iterator<Item = Difference> + 'a {
+    // Per plan: contract index -> its award lines in words.
+    let words: Vec<Option<BTreeMap<usize, Vec<String>>>> = plans
+        .iter()
+        .map(|a| {
+            a.awards.as_ref().map(|by_category| {
+                let mut m: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+                for aw in by_category.values().flatten() {
+                    let sup = &data.suppliers[aw.supplier.ix()].id;
+                    let share = if aw.share < 1.0 - 1e-9 {
+                        format!(" {:.0}%", aw.share * 100.0)
+                    } else {
+                        String::new()
+                    };
+                    m.entry(aw.contract)
+                        .or_default()
+                        .push(format!("{sup}{share} ({})", aw.timing.name()));
+                }
+                m
+            })
+        })
+        .collect();
+    differing(data.contracts.iter().enumerate().map(move |(k, c)| {
+        Difference {
+            kind: "contract",
+            id: c.id.clone(),
+            name: data.org(c.organisation).id.clone(),
+            decisions: words
+                .iter()
+                .map(|w| match w {
+                    None => "no award in this plan".to_string(),
+                    Some(m) => m.get(&k).map_or_else(
+                        || "renew with today's supplier".to_string(),
+                        |v| v.join(" + "),
+                    ),
+                })
+                .collect(),
+        }
+    }))
+}
+
+/// A KPI value in words: money with separators, distances to 2 decimals, counts whole.
+pub fn format_value(key: &str, v: Option<f64>) -> String {
+    match v {
+        None => "n/a".into(),
+        Some(v) if key.ends_with("_gbp") || key.ends_with("_m2") => crate::summary::money(v),
+        Some(v) if key.ends_with("_km") => format!("{v:.2}"),
+        Some(v) => format!("{v:.0}"),
+    }
+}
+
+/// The comparison as an aligned text table (KPIs, then the first `max_differences` decisions that differ).
+pub fn text_table(c: &Comparison, max_differences: usize) -> String {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut head = vec!["".to_string()];
+    head.extend(c.plans.iter().map(|p| p.name.clone()));
+    rows.push(head);
+    let mut rank = vec!["Rank (1 = best)".to_string()];
+    rank.extend(c.rank.iter().map(usize::to_string));
+    rows.push(rank);
+    for r in &c.kpis {
+        let mut rec = vec![r.label.clone()];
+        rec.extend(r.values.iter().map(|v| format_value(&r.key, *v)));
+        rows.push(rec);
+    }
+    let mut out = aligned(&rows);
+    out.push_str(&format!(
+        "\ndecisions that differ: {}\n",
+        c.differences.len()
+    ));
+    let mut diff_rows = vec![{
+        let mut h = vec!["kind".to_string(), "id".to_string()];
+        h.extend(c.plans.iter().map(|p| p.name.clone()));
+        h
+    }];
+    for d in c.differences.iter().take(max_differences) {
+        let mut rec = vec![d.kind.to_string(), d.id.clone()];
+        rec.extend(d.decisions.iter().cloned());
+        diff_rows.push(rec);
+    }
+    if diff_rows.len() > 1 {
+        out.push_str(&aligned(&diff_rows));
+    }
+    if c.differences.len() > max_differences {
+        out.push_str(&format!(
+            "... and {} more (differences.csv has them all)\n",
+            c.differences.len() - max_differences
+        ));
+    }
+    out
+}
+
+/// Left-aligns the first column and right-aligns the others, padded to each column's widest cell.
+fn aligned(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width: Vec<usize> = (0..cols)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    format!("{c:<w$}", w = width[i])
+                } else {
+                    format!("{c:>w$}", w = width[i])
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// `compare.csv`: one row per KPI, one column per plan (named by the plans' names), plus a `rank` row first.
+pub fn kpis_csv(c: &Comparison) -> Vec<u8> {
+    csv_bytes(|w| {
+        let mut head = vec!["kpi".to_string(), "label".to_string()];
+        head.extend(c.plans.iter().map(|p| p.name.clone()));
+        w.write_record(&head)?;
+        let mut rank = vec!["rank".to_string(), "Rank (1 = best)".to_string()];
+        rank.extend(c.rank.iter().map(usize::to_string));
+        w.write_record(&rank)?;
+        for r in &c.kpis {
+            let mut rec = vec![r.key.clone(), r.label.clone()];
+            rec.extend(
+                r.values
+                    .iter()
+                    .map(|v| v.map_or(String::new(), |v| csv_number(&r.key, v))),
+            );
+            w.write_record(&rec)?;
+        }
+        Ok(())
+    })
+}
+
+/// Money, areas and distances to 2 decimals; counts whole.
+fn csv_number(key: &str, v: f64) -> String {
+    if ["_gbp", "_km", "_m2"].iter().any(|s| key.ends_with(s)) {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+/// `differences.csv`: one row per decision that differs: kind, id, name, then one column per plan.
+pub fn differences_csv(c: &Comparison) -> Vec<u8> {
+    csv_bytes(|w| {
+        let mut head = vec!["kind".to_string(), "id".to_string(), "name".to_string()];
+        head.extend(c.plans.iter().map(|p| p.name.clone()));
+        w.write_record(&head)?;
+        for d in &c.differences {
+            let mut rec = vec![d.kind.to_string(), d.id.clone(), d.name.clone()];
+            rec.extend(d.decisions.iter().cloned());
+            w.write_record(&rec)?;
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,135 @@
+//! The reason for every site decision, in business terms, written beside the decision in `sites.csv` and the
+//! HTML report.
+//!
+//! - A released site: what it saves a year, its receipt and exit penalty, and where its teams go.
+//! - A kept site that a rule holds (must-keep, a kind never released, PFI, a team that cannot move): that rule.
+//! - Any other kept site: the plan is tried with that one site released as well (in year 1 and in the first year
+//!   without an exit penalty, its teams moved to the cheapest kept sites with room, as the greedy heuristic
+//!   does). The reason names what would break (no room for named teams, access for named zones, staff travel,
+//!   budget, a partner worse off) or, when nothing breaks, the present value the release would lose.
+//!
+//! This is a one-site-at-a-time explanation: quick, and exact about what it tried. `plan --explain N` re-solves
+//! the whole model with a decision forced the other way, which also lets every other decision adapt.
+
+use super::heuristic::{self, list};
+use super::milp::Ctx;
+use crate::domain::{SiteIx, Tenure};
+use crate::plan::{self, Plan, SiteDecision};
+use crate::summary::money;
+use std::collections::BTreeSet;
+
+/// Why a site is kept when a rule holds it, or `None` when no rule does.
+pub fn held_by_rule(ctx: &Ctx<'_>, s: SiteIx) -> Option<String> {
+    let (data, e) = (ctx.data, &ctx.model.estates);
+    let site = data.site(s);
+    if site.must_keep {
+        Some("must-keep site".into())
+    } else if e.never_release_kinds.contains(&site.kind) {
+        Some(format!("{} sites are never released", site.kind))
+    } else if site.tenure == Tenure::Pfi && !e.release_pfi {
+        Some("PFI site (release_pfi is off)".into())
+    } else if data.teams.iter().any(|t| !t.movable && t.site == Some(s)) {
+        Some("hosts a team that cannot move".into())
+    } else {
+        None
+    }
+}
+
+/// One reason per site, in site order.
+pub fn site_reasons(ctx: &Ctx<'_>, p: &Plan) -> Vec<String> {
+    let npv = plan::evaluate(ctx.data, ctx.cand, p).npv;
+    (0..ctx.data.sites.len())
+        .map(|i| {
+            let s = SiteIx(i as u32);
+            match p.sites[i] {
+                SiteDecision::Release(y) => released(ctx, p, s, y),
+                SiteDecision::Keep => {
+                    held_by_rule(ctx, s).unwrap_or_else(|| kept_because(ctx, p, s, npv))
+                }
+            }
+        })
+        .collect()
+}
+
+fn released(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, y: u32) -> String {
+    let data = ctx.data;
+    let site = data.site(s);
+    let dest: BTreeSet<&str> = data
+        .teams
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.site == Some(s))
+        .flat_map(|(t, _)| p.teams[t].iter().map(|(d, _)| data.site(*d).id.as_str()))
+        .collect();
+    let mut words = format!(
+        "saves GBP {} a year from year {y}",
+        money(site.running.total())
+    );
+    let penalty = ctx.cand.sites[s.ix()].penalty[y as usize - 1];
+    if penalty > 0.0 {
+        words.push_str(&format!("; exit penalty GBP {}", money(penalty)));
+    }
+    if site.disposal_value > 0.0 {
+        words.push_str(&format!("; receipt GBP {}", money(site.disposal_value)));
+    }
+    if dest.is_empty() {
+        words.push_str("; no teams to move");
+    } else {
+        let dest: Vec<&str> = dest.into_iter().collect();
+        words.push_str(&format!("; teams move to {}", list(&dest)));
+    }
+    words
+}
+
+fn kept_because(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, npv: f64) -> String {
+    let mut tried = Vec::new();
+    let mut best: Option<(f64, u32)> = None;
+    for y in heuristic::years_to_try(ctx.cand, s.ix()) {
+        let Some(next) = heuristic::release(ctx, p, s, y) else {
+            continue;
+        };
+        let broken = heuristic::broken(ctx, &next);
+        if broken.is_empty() {
+            let delta = plan::evaluate(ctx.data, ctx.cand, &next).npv - npv;
+            if best.is_none_or(|(b, _)| delta > b) {
+                best = Some((delta, y));
+            }
+        } else {
+            tried.push(
+                broken
+                    .into_iter()
+                    .map(|(rule, detail)| format!("{rule}: {detail}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+        }
+    }
+    match best {
+        Some((delta, y)) if delta <= 0.0 => format!(
+            "releasing it in year {y} would lose GBP {} of present value (exit penalty, moves and extra costs \
+             elsewhere outweigh the GBP {} a year saved)",
+            money(-delta),
+            money(ctx.data.site(s).running.total())
+        ),
+        Some((delta, y)) => format!(
+            "kept, though releasing it in year {y} (teams to the cheapest sites with room) would add GBP {}: \
+             this plan is not optimal there",
+            money(delta)
+        ),
+        None if tried.is_empty() => {
+            let teams: Vec<&str> = ctx
+                .data
+                .teams
+                .iter()
+                .enumerate()
+                .filter(|(t, _)| p.teams[*t].iter().any(|(x, _)| *x == s))
+                .map(|(_, t)| t.id.as_str())
+                .collect();
+            format!(
+                "capacity: no kept site has room for its teams {}",
+                list(&teams)
+            )
+        }
+        None => tried.swap_remove(0),
+    }
+}

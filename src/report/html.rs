@@ -1,0 +1,542 @@
+//! `report.html`: one self-contained page per plan or comparison that works offline (inline CSS, inline SVG and a
+//! few lines of inline script to sort tables; nothing fetched).
+//!
+//! Pages are rendered from templates in `src/report/templates/` (minijinja, HTML auto-escaping on) with view
+//! structs built here; the map and charts come from [`super::svg`]. The same [`PlanView`] serves `plan` (a
+//! solved plan) and `evaluate` (a plan read from files), so both pages show the same figures the same way.
+
+use super::svg::{self, MapDecision, MapInput, MapMove, MapSite, MapZone};
+use crate::assess::Assessment;
+use crate::compare::{Better, Comparison, format_value};
+use crate::domain::{Dataset, SiteIx};
+use crate::error::Error;
+use crate::geo::haversine_km;
+use crate::model_config::ModelConfig;
+use crate::plan::award::Timing;
+use crate::plan::{Plan, SiteDecision};
+use crate::summary::money;
+use minijinja::Environment;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Attribution carried by every page (the inputs' licence terms).
+pub const ATTRIBUTION: &str = "Contains public sector information licensed under the Open Government Licence \
+v3.0 (NHS Digital ERIC, ONS boundaries and population estimates, council spend data) where the data set is built \
+from them.";
+
+/// One status line at the top of a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusLine {
+    /// What the status is about (`Estates`, `Procurement`, `Check`, ...).
+    pub label: String,
+    /// The status word (`optimal`, `feasible`, `infeasible`, `passed`, `failed`, ...).
+    pub status: String,
+    /// The status in a sentence.
+    pub words: String,
+    /// CSS class: `ok`, `warn` or `bad`.
+    pub class: &'static str,
+}
+
+impl StatusLine {
+    /// A status line; the colour follows the status word.
+    pub fn new(label: &str, status: &str, words: impl Into<String>) -> StatusLine {
+        let class = match status {
+            "optimal" | "passed" | "clean" => "ok",
+            "feasible" | "not run" => "warn",
+            _ => "bad",
+        };
+        StatusLine {
+            label: label.into(),
+            status: status.into(),
+            words: words.into(),
+            class,
+        }
+    }
+}
+
+/// What a plan page shows.
+#[derive(Debug, Clone)]
+pub struct PlanView<'a> {
+    /// Page title.
+    pub title: String,
+    /// Line under the title (data set, model).
+    pub subtitle: String,
+    /// Status lines, most important first.
+    pub statuses: Vec<StatusLine>,
+    /// Rule conflicts of an infeasible model, in words.
+    pub conflicts: Vec<String>,
+    /// The plan with its figures and violations.
+    pub assessment: &'a Assessment,
+    /// The reason for each site's decision, in site order (empty: no sites table).
+    pub reasons: Vec<String>,
+    /// Each category's solver status (empty for a plan read from files).
+    pub category_status: BTreeMap<String, String>,
+}
+
+fn env() -> Result<Environment<'static>, Error> {
+    let mut env = Environment::new();
+    for (name, text) in [
+        ("base.html", include_str!("templates/base.html")),
+        ("plan.html", include_str!("templates/plan.html")),
+        ("compare.html", include_str!("templates/compare.html")),
+    ] {
+        env.add_template(name, text)
+            .map_err(|e| Error::Other(format!("report template {name}: {e}")))?;
+    }
+    Ok(env)
+}
+
+fn render(name: &str, ctx: minijinja::Value) -> Result<String, Error> {
+    let env = env()?;
+    let t = env
+        .get_template(name)
+        .map_err(|e| Error::Other(format!("report template {name}: {e}")))?;
+    t.render(ctx)
+        .map_err(|e| Error::Other(format!("rendering {name}: {e}")))
+}
+
+/// A number with its text: tables sort by `v` and show `text`.
+#[derive(Debug, Serialize)]
+struct Num {
+    v: f64,
+    text: String,
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// The map of a plan: boroughs, sites by decision, team moves, zones beyond the access distance.
+pub fn map_input(data: &Dataset, model: &ModelConfig, plan: &Plan) -> MapInput {
+    let sites = data
+        .sites
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let at = s.location?;
+            let decision = match plan.sites[i] {
+                SiteDecision::Release(year) => MapDecision::Release { year },
+                SiteDecision::Keep if s.must_keep => MapDecision::MustKeep,
+                SiteDecision::Keep => MapDecision::Keep,
+            };
+            Some(MapSite {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                partner: data.org(s.organisation).name.clone(),
+                lon: at.lon,
+                lat: at.lat,
+                decision,
+            })
+        })
+        .collect();
+    let mut moves = Vec::new();
+    for (t, team) in data.teams.iter().enumerate() {
+        let Some(from) = team.site.and_then(|s| data.site(s).location) else {
+            continue;
+        };
+        for &(s, share) in &plan.teams[t] {
+            let Some(to) = data.site(s).location.filter(|_| Some(s) != team.site) else {
+                continue;
+            };
+            let people = f64::from(team.headcount) * share;
+            moves.push(MapMove {
+                from: (from.lon, from.lat),
+                to: (to.lon, to.lat),
+                headcount: people,
+                label: format!(
+                    "{} ({}): {people:.0} people to {}",
+                    team.id,
+                    data.org(team.organisation).id,
+                    data.site(s).id
+                ),
+            });
+        }
+    }
+    let access = &model.estates.access;
+    let kept: Vec<_> = data
+        .sites
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| s.public_facing && plan.kept(SiteIx(*i as u32)))
+        .filter_map(|(_, s)| s.location)
+        .collect();
+    let zones = data
+        .zones
+        .iter()
+        .map(|z| {
+            let nearest = kept
+                .iter()
+                .map(|&p| haversine_km(z.location, p))
+                .fold(f64::INFINITY, f64::min);
+            MapZone {
+                id: format!("{} ({})", z.name, z.id),
+                lon: z.location.lon,
+                lat: z.location.lat,
+                population: z.population,
+                nearest_km: nearest,
+                beyond: access.enabled && nearest > access.max_km,
+            }
+        })
+        .collect();
+    MapInput {
+        boroughs: data.boroughs.clone(),
+        sites,
+        moves,
+        zones,
+        access_km: access.enabled.then_some(access.max_km),
+    }
+}
+
+#[derive(Serialize)]
+struct Kpi {
+    label: &'static str,
+    value: String,
+}
+
+fn headline(a: &Assessment) -> Vec<Kpi> {
+    let mut out = vec![Kpi {
+        label: "Net present value, total (GBP)",
+        value: money(a.total_npv()),
+    }];
+    if let Some(k) = &a.kpis {
+        let km = |d: Option<f64>| d.map_or("n/a".into(), |d| format!("{d:.2} km"));
+        out.extend([
+            Kpi {
+                label: "Estates NPV (GBP)",
+                value: money(k.npv),
+            },
+            Kpi {
+                label: "Running cost (GBP a year)",
+                value: format!(
+                    "{} → {}",
+                    money(k.running_cost_before),
+                    money(k.running_cost_after)
+                ),
+            },
+            Kpi {
+                label: "One-off costs (GBP)",
+                value: money(k.one_off_cost),
+            },
+            Kpi {
+                label: "Sites released",
+                value: k.sites_released.to_string(),
+            },
+            Kpi {
+                label: "Floor area released (m2)",
+                value: money(k.floor_area_released_m2),
+            },
+            Kpi {
+                label: "People moved",
+                value: format!("{:.0}", k.people_moved),
+            },
+            Kpi {
+                label: "Worst zone access",
+                value: km(k.worst_zone_access_km),
+            },
+            Kpi {
+                label: "Population-weighted access",
+                value: km(k.mean_zone_access_km),
+            },
+        ]);
+    }
+    if a.awards.is_some() {
+        out.push(Kpi {
+            label: "Award NPV (GBP)",
+            value: money(a.award_npv()),
+        });
+        out.push(Kpi {
+            label: "Contracts moved",
+            value: a
+                .award_figures
+                .values()
+                .map(|f| f.switches)
+                .sum::<usize>()
+                .to_string(),
+        });
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Violation<'a> {
+    rule: &'a str,
+    scope: Option<&'a str>,
+    detail: &'a str,
+    plan: &'a str,
+}
+
+fn violations(a: &Assessment) -> Vec<Violation<'_>> {
+    a.violations
+        .iter()
+        .map(|(scope, v)| Violation {
+            rule: v.rule,
+            scope: scope.as_deref(),
+            detail: &v.detail,
+            plan: &a.name,
+        })
+        .collect()
+}
+
+/// Renders a plan page.
+pub fn plan_html(
+    data: &Dataset,
+    model: &ModelConfig,
+    view: &PlanView<'_>,
+) -> Result<String, Error> {
+    let a = view.assessment;
+    let has_estates = a.has_estates();
+    let map = has_estates.then(|| svg::map_svg(&map_input(data, model, &a.plan), 900));
+    let partners: Vec<(String, f64)> = a
+        .savings_by_partner()
+        .into_iter()
+        .filter(|(_, v)| v.abs() > 0.5)
+        .map(|(id, v)| (partner_label(data, &id), v))
+        .collect();
+    let partner_chart = svg::bar_chart_svg(
+        "Net saving by partner (GBP, present value)",
+        &partners,
+        "GBP",
+        560,
+    );
+    let mut series = Vec::new();
+    if let Some(k) = &a.kpis {
+        series.push(("Estates net saving".to_string(), k.savings_by_year.clone()));
+        series.push((
+            "Estates one-off costs".to_string(),
+            k.one_off_by_year.iter().map(|c| -c).collect(),
+        ));
+    }
+    if a.awards.is_some() {
+        let mut by_year = vec![0.0; model.horizon_years as usize];
+        for f in a.award_figures.values() {
+            for (o, v) in by_year.iter_mut().zip(&f.by_year) {
+                *o += v;
+            }
+        }
+        series.push(("Award net saving".to_string(), by_year));
+    }
+    let year_chart = svg::year_chart_svg("Net saving by year (GBP, undiscounted)", &series, 560);
+    let sites: Vec<_> = if has_estates && !view.reasons.is_empty() {
+        data.sites
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let (decision, year, saving) = match a.plan.sites[i] {
+                    SiteDecision::Keep => ("keep", String::new(), 0.0),
+                    SiteDecision::Release(y) => ("release", y.to_string(), s.running.total()),
+                };
+                minijinja::context! {
+                    id => s.id, name => s.name, owner => data.org(s.organisation).id,
+                    decision, year, saving, saving_text => money(saving), reason => view.reasons[i],
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let moves = move_rows(data, &a.plan);
+    let categories = category_rows(a, &view.category_status);
+    let award_lines = award_rows(a);
+    let shares = shares_table(data, model, a);
+    render(
+        "plan.html",
+        minijinja::context! {
+            title => view.title, subtitle => view.subtitle, statuses => view.statuses,
+            conflicts => view.conflicts, violations => violations(a), headline => headline(a),
+            map, access_km => model.estates.access.enabled.then_some(model.estates.access.max_km),
+            partner_chart, year_chart, sites, moves, categories, award_lines,
+            shares => shares.rows, shares_heads => shares.heads, shares_rule => shares.rule,
+            version => env!("CARGO_PKG_VERSION"), generated => generated(), attribution => ATTRIBUTION,
+        },
+    )
+}
+
+/// The fair-shares table: direct attribution and the proportional rule, per partner with any figure.
+struct SharesTable {
+    heads: Vec<&'static str>,
+    rows: Vec<minijinja::Value>,
+    rule: &'static str,
+}
+
+fn shares_table(data: &Dataset, model: &ModelConfig, a: &Assessment) -> SharesTable {
+    let cand = crate::estates::candidates::build(data, model);
+    let estates = a
+        .kpis
+        .as_ref()
+        .map(|k| k.savings_by_partner.clone())
+        .unwrap_or_default();
+    let plan = a.has_estates().then_some(&a.plan);
+    let shares = crate::plan::shares::shares(data, &cand, plan, &estates, &a.award_figures);
+    let num = |v: f64| Num { v, text: money(v) };
+    let rows = shares
+        .iter()
+        .filter(|s| s.direct().abs() > 0.5 || s.one_off_direct > 0.5)
+        .map(|s| {
+            let values = vec![
+                num(s.estates_direct),
+                num(s.award_direct),
+                num(s.direct()),
+                num(s.one_off_direct),
+                num(s.baseline_cost),
+                num(s.proportional),
+            ];
+            minijinja::context! { partner => s.partner, values }
+        })
+        .collect();
+    SharesTable {
+        heads: vec![
+            "estates NPV, direct",
+            "award NPV, direct",
+            "total, direct",
+            "one-off costs paid",
+            "baseline cost (GBP a year)",
+            "total, proportional to baseline",
+        ],
+        rows,
+        rule: "Direct: what happens on each partner's own books (its sites, teams and contracts). \
+               Proportional: the plan's total NPV shared in proportion to each partner's baseline cost \
+               (its sites' running cost plus its contract spend today). Both add up to the plan's total NPV; \
+               money in GBP, present values except costs paid and baseline.",
+    }
+}
+
+/// A partner's name for chart labels (its id when the name is unknown).
+fn partner_label(data: &Dataset, id: &str) -> String {
+    data.organisations
+        .iter()
+        .find(|o| o.id == id)
+        .map_or_else(|| id.to_string(), |o| o.name.clone())
+}
+
+fn generated() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn move_rows(data: &Dataset, plan: &Plan) -> Vec<minijinja::Value> {
+    let mut out = Vec::new();
+    for (t, team) in data.teams.iter().enumerate() {
+        for &(s, share) in &plan.teams[t] {
+            if Some(s) == team.site {
+                continue;
+            }
+            let people = f64::from(team.headcount) * share;
+            let km = team
+                .site
+                .and_then(|f| data.site(f).location)
+                .zip(data.site(s).location)
+                .map(|(a, b)| haversine_km(a, b));
+            out.push(minijinja::context! {
+                team => team.id, partner => data.org(team.organisation).id,
+                from => team.site.map_or(String::new(), |f| data.site(f).id.clone()),
+                to => data.site(s).id, people, people_text => format!("{people:.0}"),
+                km => km.unwrap_or(0.0), km_text => km.map_or("n/a".into(), |k| format!("{k:.2}")),
+            });
+        }
+    }
+    out
+}
+
+fn category_rows(a: &Assessment, status: &BTreeMap<String, String>) -> Vec<minijinja::Value> {
+    a.award_figures
+        .iter()
+        .map(|(c, f)| {
+            minijinja::context! {
+                category => c,
+                status => status.get(c).cloned().unwrap_or_else(|| "from file".into()),
+                spend => f.spend_today, spend_text => money(f.spend_today),
+                npv => f.npv, npv_text => money(f.npv), switches => f.switches,
+                sme_before => f.local_sme_share_today, sme_before_text => pct(f.local_sme_share_today),
+                sme_after => f.local_sme_share, sme_after_text => pct(f.local_sme_share),
+            }
+        })
+        .collect()
+}
+
+fn award_rows(a: &Assessment) -> Vec<minijinja::Value> {
+    a.award_figures
+        .values()
+        .flat_map(|f| &f.lines)
+        .filter(|l| l.from_supplier != l.to_supplier || l.timing != Timing::Natural)
+        .map(|l| {
+            minijinja::context! {
+                contract => l.contract, partner => l.partner, from => l.from_supplier,
+                to => l.to_supplier, share => l.share, share_text => pct(l.share),
+                timing => l.timing.name(), start => l.start_year.map_or(String::new(), |y| y.to_string()),
+                npv => l.npv_saving, npv_text => money(l.npv_saving),
+            }
+        })
+        .collect()
+}
+
+/// Renders a comparison page.
+pub fn compare_html(
+    data: &Dataset,
+    model: &ModelConfig,
+    c: &Comparison,
+    title: &str,
+) -> Result<String, Error> {
+    let names: Vec<&str> = c.plans.iter().map(|p| p.name.as_str()).collect();
+    let mut order: Vec<usize> = (0..c.plans.len()).collect();
+    order.sort_by_key(|&i| c.rank[i]);
+    let ranking: Vec<_> = order
+        .iter()
+        .map(|&i| {
+            let p = &c.plans[i];
+            minijinja::context! { name => p.name, npv => money(p.total_npv()), violations => p.violations.len() }
+        })
+        .collect();
+    let kpis: Vec<_> = c
+        .kpis
+        .iter()
+        .map(|r| {
+            let best = match r.better {
+                Better::Higher => r.values.iter().flatten().copied().reduce(f64::max),
+                Better::Lower => r.values.iter().flatten().copied().reduce(f64::min),
+                Better::Neither => None,
+            };
+            let all_same = r.values.iter().all(|v| v == &r.values[0]);
+            let cells: Vec<_> = r
+                .values
+                .iter()
+                .map(|v| {
+                    let is_best = !all_same && best.is_some() && *v == best;
+                    minijinja::context! {
+                        v => v.unwrap_or(0.0), text => format_value(&r.key, *v), best => is_best,
+                    }
+                })
+                .collect();
+            minijinja::context! { label => r.label, cells }
+        })
+        .collect();
+    let npv: Vec<(String, f64)> = c
+        .plans
+        .iter()
+        .map(|p| (p.name.clone(), p.total_npv()))
+        .collect();
+    let npv_chart = svg::bar_chart_svg("Net present value, total (GBP)", &npv, "GBP", 560);
+    let series: Vec<(String, Vec<f64>)> = c
+        .plans
+        .iter()
+        .map(|p| (p.name.clone(), p.savings_by_year()))
+        .collect();
+    let year_chart = svg::year_chart_svg("Net saving by year (GBP, undiscounted)", &series, 560);
+    let maps: Vec<_> = c
+        .plans
+        .iter()
+        .filter(|p| p.has_estates())
+        .map(|p| {
+            let svg = svg::map_svg(&map_input(data, model, &p.plan), 560);
+            minijinja::context! { name => p.name, svg }
+        })
+        .collect();
+    let all_violations: Vec<_> = c.plans.iter().flat_map(violations).collect();
+    render(
+        "compare.html",
+        minijinja::context! {
+            title, subtitle => format!("{} plans compared on model {}", c.plans.len(), model.name),
+            plans => names, ranking, kpis, npv_chart, year_chart, maps,
+            differences => c.differences, violations => all_violations,
+            version => env!("CARGO_PKG_VERSION"), generated => generated(), attribution => ATTRIBUTION,
+        },
+    )
+}

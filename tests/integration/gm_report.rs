@@ -1,0 +1,259 @@
+//! The shipped Greater Manchester example end to end, planned once and shared by these tests: proven optimal
+//! and checked; `evaluate` on what `plan` wrote gives the same figures; `compare` ranks the optimal, greedy and
+//! a hand-written plan; `report.html` renders in headless Chromium (a screenshot is kept as a test artefact in
+//! `target/tmp/gm-artefacts/`).
+
+use crate::browser;
+use crate::common::*;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::OnceLock;
+
+/// Where the GM plans and the screenshot are kept after the tests (cargo's per-target scratch folder).
+fn artefacts() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("gm-artefacts")
+}
+
+/// `plan inputs/greater-manchester --check`, run once for every test here (it takes about a minute).
+fn gm_plan() -> (&'static Path, &'static Output) {
+    static PLANNED: OnceLock<(PathBuf, Output)> = OnceLock::new();
+    let (out, res) = PLANNED.get_or_init(|| {
+        let out = artefacts().join("optimal");
+        let res = run(&[
+            "plan",
+            "inputs/greater-manchester",
+            "--out",
+            out.to_str().unwrap(),
+            "--check",
+            "--threads",
+            "2",
+        ]);
+        (out, res)
+    });
+    assert_eq!(code(res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    (out, res)
+}
+
+fn summary(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn gm_example_is_proven_optimal_and_checked_and_every_release_is_explained() {
+    let (out, res) = gm_plan();
+    let s = summary(out);
+    assert_eq!(s["status"], "optimal");
+    assert_eq!(s["estates_status"], "optimal");
+    // The award: every category optimal and checked; savings by partner, category and year add up.
+    let p = &s["procurement"];
+    let cats = p["categories"].as_array().unwrap();
+    assert_eq!(cats.len(), 13);
+    for c in cats {
+        assert_eq!(c["status"], "optimal", "{}", c["category"]);
+        assert_eq!(c["check"]["ok"], true, "{}", c["check"]);
+    }
+    let npv = p["npv"].as_f64().unwrap();
+    assert!(npv > 0.0);
+    for key in ["savings_by_partner", "savings_by_category"] {
+        let sum: f64 = p[key]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_f64().unwrap())
+            .sum();
+        assert!((sum - npv).abs() < 1.0, "{key}: {sum} vs {npv}");
+    }
+    assert_eq!(p["savings_by_year"].as_array().unwrap().len(), 5);
+    let awards = std::fs::read_to_string(out.join("awards.csv")).unwrap();
+    assert!(awards.starts_with(
+        "category,partner,contract,from_supplier,to_supplier,share,spend_gbp,timing,year,"
+    ));
+    let contracts = std::fs::read_to_string("inputs/greater-manchester/contracts.csv").unwrap();
+    let awarded: std::collections::BTreeSet<&str> = awards
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert_eq!(
+        awarded.len(),
+        contracts.lines().count() - 1,
+        "every contract has an award line"
+    );
+    assert_eq!(s["check"]["ok"], true);
+    assert_eq!(s["objective_sense"], "maximise");
+    assert_eq!(s["objective"], s["kpis"]["npv"]);
+    let released = s["kpis"]["sites_released"].as_u64().unwrap();
+    assert!(released > 0);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let sites = std::fs::read_to_string(out.join("sites.csv")).unwrap();
+    let mut explained = 0;
+    for line in sites.lines().filter(|l| l.contains(",release,")) {
+        let id = line.split(',').next().unwrap();
+        assert!(
+            report.contains(&format!("({id},")),
+            "report.md does not explain {id}"
+        );
+        assert!(line.contains("saves GBP"), "{line}");
+        explained += 1;
+    }
+    assert_eq!(explained as u64, released);
+    assert!(
+        String::from_utf8_lossy(&res.stderr).contains("model: "),
+        "the model size is printed before solving"
+    );
+}
+
+#[test]
+fn gm_evaluate_of_the_written_plan_is_clean_with_the_same_figures() {
+    let (out, _) = gm_plan();
+    let s = summary(out);
+    let res = run(&[
+        "evaluate",
+        "inputs/greater-manchester",
+        out.to_str().unwrap(),
+        "--out",
+        artefacts().join("evaluated").to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    assert_eq!(code(&res), 0, "{stdout}");
+    assert!(stdout.contains("violations: 0"), "{stdout}");
+    let money = |v: &serde_json::Value| consolidate::summary::money(v.as_f64().unwrap());
+    let estates = format!("estates: NPV GBP {} ", money(&s["kpis"]["npv"]));
+    let award = format!("award: NPV GBP {}", money(&s["procurement"]["npv"]));
+    assert!(stdout.contains(&estates), "{estates} in {stdout}");
+    assert!(stdout.contains(&award), "{award} in {stdout}");
+}
+
+#[test]
+fn gm_compare_ranks_the_optimal_the_greedy_and_a_hand_written_plan() {
+    let (out, _) = gm_plan();
+    let greedy = artefacts().join("greedy");
+    let res = run(&[
+        "plan",
+        "inputs/greater-manchester",
+        "--greedy",
+        "-q",
+        "--out",
+        greedy.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        code(&res),
+        1,
+        "the greedy plan is feasible, not proven optimal"
+    );
+    // By hand: also release the first must-keep site, keeping its teams where they are.
+    let hand = artefacts().join("hand");
+    copy_dir(out, &hand);
+    let sites = std::fs::read_to_string(out.join("sites.csv")).unwrap();
+    let mut released = None;
+    let edited: Vec<String> = sites
+        .lines()
+        .map(|l| {
+            if released.is_none() && l.ends_with(",must-keep site") {
+                let id = l.split(',').next().unwrap().to_string();
+                released = Some(id.clone());
+                format!("{id},,,release,2,,,,")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(hand.join("sites.csv"), edited.join("\n")).unwrap();
+    let released = released.expect("GM has must-keep sites");
+    let cmp = artefacts().join("compared");
+    let res = run(&[
+        "compare",
+        "inputs/greater-manchester",
+        out.to_str().unwrap(),
+        greedy.to_str().unwrap(),
+        hand.to_str().unwrap(),
+        "--out",
+        cmp.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    assert_eq!(code(&res), 1, "the hand plan breaks a rule: {stdout}");
+    let table = std::fs::read_to_string(cmp.join("compare.csv")).unwrap();
+    let row = |key: &str| -> Vec<String> {
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(&format!("{key},")))
+            .unwrap();
+        line.rsplitn(4, ',')
+            .take(3)
+            .map(String::from)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect()
+    };
+    assert_eq!(
+        row("rank")[2],
+        "3",
+        "the plan that breaks a rule ranks last"
+    );
+    let npv: Vec<f64> = row("npv_gbp").iter().map(|v| v.parse().unwrap()).collect();
+    assert!(
+        npv[0] >= npv[1] - 0.01,
+        "the optimum is no worse than the greedy plan: {npv:?}"
+    );
+    let diffs = std::fs::read_to_string(cmp.join("differences.csv")).unwrap();
+    assert!(
+        diffs
+            .lines()
+            .any(|l| l.starts_with(&format!("site,{released},"))
+                && l.ends_with(",release in year 2")),
+        "{released} in {diffs}"
+    );
+    assert!(
+        stdout.contains("must-keep")
+            || std::fs::read_to_string(cmp.join("report.html"))
+                .unwrap()
+                .contains("must-keep")
+    );
+}
+
+#[test]
+fn gm_report_html_renders_in_headless_chromium_with_every_site_on_the_map() {
+    let (out, _) = gm_plan();
+    let html = out.join("report.html");
+    let shot = artefacts().join("gm-report.png");
+    let Some(page) = browser::render(&html, &shot, (1280, 4000)) else {
+        return;
+    };
+    assert!(page.errors.is_empty(), "console errors: {:?}", page.errors);
+    let sites = std::fs::read_to_string("inputs/greater-manchester/sites.csv").unwrap();
+    let mut r = csv::Reader::from_reader(sites.as_bytes());
+    let lat = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "lat")
+        .unwrap();
+    let located = r
+        .records()
+        .filter(|x| !x.as_ref().unwrap()[lat].is_empty())
+        .count();
+    assert!(located > 100, "{located}");
+    assert!(
+        page.dom.contains("data-ready=\"yes\""),
+        "the page's script ran"
+    );
+    assert!(
+        page.dom.contains(&format!("data-markers=\"{located}\"")),
+        "one marker per located site ({located})"
+    );
+    assert_eq!(
+        browser::count(&page.dom, "class=\"borough\""),
+        10,
+        "the ten GM boroughs are outlined"
+    );
+    assert!(
+        browser::count(&page.dom, "data-charts=\"2\"") == 1,
+        "partner and year charts"
+    );
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 20_000,
+        "a real screenshot"
+    );
+    eprintln!("screenshot kept at {}", shot.display());
+}
