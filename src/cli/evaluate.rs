@@ -110,10 +110,17 @@ pub fn run(args: &EvaluateArgs) -> Result<Status, Error> {
         assessment: &a,
         reasons,
         category_status: Default::default(),
+        explained: &[],
+        shapley: None,
     };
     let page = html::plan_html(data, &model, &view)?;
     let out = AtomicDir::new(&args.out)?;
     out.write("report.html", page.as_bytes())?;
+    let shares = crate::report::shares::compute(data, &model, &a);
+    out.write(
+        "shares.csv",
+        &crate::report::shares::shares_csv(&shares, None),
+    )?;
     let path = out.commit()?;
     println!("wrote {}", path.display());
     Ok(if violations == 0 {

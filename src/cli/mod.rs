@@ -9,6 +9,7 @@ mod evaluate;
 mod import;
 mod overlaps;
 mod plan;
+mod plan_page;
 mod validate;
 
 pub use import::{BenchKind, ImportArgs};
@@ -99,6 +100,14 @@ pub struct PlanArgs {
     /// comparing against the optimum with `compare`.
     #[arg(long)]
     pub greedy: bool,
+    /// Re-solve with each of the top N free site decisions (largest running cost first) forced the other way and
+    /// report what that would cost (explain.csv, report.md, report.html).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub explain: usize,
+    /// Fair shares by the Shapley value over partner kinds: the estates model solved for every coalition of
+    /// kinds (2^kinds solves); written to shares.csv and report.html.
+    #[arg(long)]
+    pub shapley: bool,
     /// No progress lines on stderr.
     #[arg(long, short)]
     pub quiet: bool,

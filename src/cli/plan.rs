@@ -3,19 +3,14 @@
 
 use super::validate::{load_valid, model_for};
 use super::{PlanArgs, Status};
-use crate::assess::Assessment;
 use crate::check::{self, CheckReport};
-use crate::domain::Dataset;
 use crate::error::Error;
 use crate::estates::{self, EstatesResult, SolveOptions};
 use crate::model_config::ModelConfig;
 use crate::plan::Plan;
 use crate::procurement::{self, ProcurementResult};
-use crate::report::html::{PlanView, StatusLine};
 use crate::report::{self, atomic::AtomicDir};
 use crate::solve::{Backend, Limits, Outcome};
-use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Runs the command.
 pub fn run(args: &PlanArgs) -> Result<Status, Error> {
@@ -59,6 +54,21 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         };
         estates::solve(data, &model, opts, &mut log)
     });
+    let explained = match &result {
+        Some(r) if args.explain > 0 && r.plan.is_some() => {
+            log(format!(
+                "explain: forcing the top {} decisions the other way",
+                args.explain
+            ));
+            let opts = SolveOptions {
+                backend,
+                limits,
+                greedy_only: false,
+            };
+            estates::explain::explain(data, &model, r, args.explain, opts)
+        }
+        _ => Vec::new(),
+    };
     let checked = match (result.as_ref().and_then(|r| r.plan.as_ref()), args.check) {
         (Some(p), true) => Some(check::check(
             data,
@@ -145,18 +155,37 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         out.write("awards.csv", &report::procurement::awards_csv(a))?;
         md.push_str(&report::procurement::report_md(a));
     }
+    if !explained.is_empty() {
+        out.write("explain.csv", &report::explain_csv(&explained))?;
+        md.push_str(&report::explain_md(&explained));
+    }
     out.write("report.md", md.as_bytes())?;
-    let page = html_page(
+    let shapley = match &result {
+        Some(_) if args.shapley => {
+            log("shapley: solving the estates model for every coalition of partner kinds".into());
+            let opts = SolveOptions {
+                backend,
+                limits,
+                greedy_only: false,
+            };
+            Some(estates::shapley::shapley(data, &model, opts))
+        }
+        _ => None,
+    };
+    let pages = super::plan_page::pages(super::plan_page::Solved {
         data,
-        &model,
-        &args.dir,
-        result.as_ref(),
-        awarded.as_ref(),
-        checked.as_ref(),
-        &award_checks,
+        model: &model,
+        dir: &args.dir,
+        result: result.as_ref(),
+        awarded: awarded.as_ref(),
+        checked: checked.as_ref(),
+        award_checks: &award_checks,
         reasons,
-    )?;
-    out.write("report.html", page.as_bytes())?;
+        explained: &explained,
+        shapley: shapley.as_ref(),
+    })?;
+    out.write("report.html", pages.html.as_bytes())?;
+    out.write("shares.csv", &pages.shares_csv)?;
     let path = out.commit()?;
     let mut clean = true;
     if let Some(result) = &result {
@@ -165,132 +194,30 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
     if let Some(a) = &awarded {
         clean &= print_award(a, &award_checks, args.check);
     }
+    for e in &explained {
+        println!("explain: {}", report::explain_line(e));
+    }
+    match &shapley {
+        Some(Ok(x)) => {
+            let groups: Vec<String> = x
+                .groups
+                .iter()
+                .map(|g| format!("{} {:.2}", g.kind, g.value))
+                .collect();
+            println!(
+                "shapley (estates NPV by partner kind): {}",
+                groups.join("  ")
+            );
+        }
+        Some(Err(why)) => println!("shapley: not computed: {why}"),
+        None => {}
+    }
     println!("wrote {}", path.display());
     Ok(if clean {
         Status::Clean
     } else {
         Status::NotClean
     })
-}
-
-/// `report.html` for a solved plan: the same page `evaluate` writes, with the solver's statuses.
-#[allow(clippy::too_many_arguments)]
-fn html_page(
-    data: &Dataset,
-    model: &ModelConfig,
-    dir: &Path,
-    result: Option<&EstatesResult>,
-    awarded: Option<&ProcurementResult>,
-    checked: Option<&CheckReport>,
-    award_checks: &[Option<CheckReport>],
-    reasons: Vec<String>,
-) -> Result<String, Error> {
-    let mut statuses = Vec::new();
-    let mut conflicts = Vec::new();
-    let mut violations = Vec::new();
-    let mut found = Vec::new();
-    if let Some(r) = result {
-        statuses.push(StatusLine::new(
-            "Estates",
-            r.outcome.status(),
-            report::status_words(r).replace("**", ""),
-        ));
-        conflicts.extend(r.conflicts.iter().map(|c| {
-            format!(
-                "estates rule group {}: {} (relax by {:.2})",
-                c.group, c.rule, c.relax_by
-            )
-        }));
-        if r.plan.is_some() {
-            found.extend(["sites.csv", "moves.csv"]);
-        }
-    }
-    if let Some(c) = checked {
-        violations.extend(c.violations.iter().cloned().map(|v| (None, v)));
-    }
-    let mut awards = None;
-    let mut award_figures = BTreeMap::new();
-    let mut category_status = BTreeMap::new();
-    if let Some(a) = awarded {
-        let optimal = a
-            .categories
-            .iter()
-            .filter(|c| c.outcome == Outcome::Optimal)
-            .count();
-        statuses.push(StatusLine::new(
-            "Procurement",
-            a.worst_status(),
-            format!(
-                "{optimal} of {} categories proven optimal; each category is its own model with its own status",
-                a.categories.len()
-            ),
-        ));
-        let mut by_category = BTreeMap::new();
-        for (c, chk) in a.categories.iter().zip(award_checks) {
-            category_status.insert(c.category.clone(), c.outcome.status().to_string());
-            conflicts.extend(
-                c.conflicts
-                    .iter()
-                    .map(|k| format!("{} rule group {}: {}", c.category, k.group, k.rule)),
-            );
-            if let (Some(aw), Some(f)) = (&c.awards, &c.figures) {
-                by_category.insert(c.category.clone(), aw.clone());
-                award_figures.insert(c.category.clone(), f.clone());
-            }
-            if let Some(chk) = chk {
-                violations.extend(
-                    chk.violations
-                        .iter()
-                        .cloned()
-                        .map(|v| (Some(c.category.clone()), v)),
-                );
-            }
-        }
-        awards = Some(by_category);
-        found.push("awards.csv");
-    }
-    let checks: Vec<&CheckReport> = checked
-        .into_iter()
-        .chain(award_checks.iter().flatten())
-        .collect();
-    statuses.push(match checks.is_empty() {
-        true => StatusLine::new(
-            "Independent check",
-            "not run",
-            "run plan with --check to re-derive every rule and figure",
-        ),
-        false if checks.iter().all(|c| c.ok) => StatusLine::new(
-            "Independent check",
-            "passed",
-            "every rule and figure re-derived from the inputs agrees",
-        ),
-        false => StatusLine::new(
-            "Independent check",
-            "failed",
-            "the checker disagrees with the plan: see the rules broken below",
-        ),
-    });
-    let assessment = Assessment {
-        name: "plan".into(),
-        plan: result
-            .and_then(|r| r.plan.clone())
-            .unwrap_or_else(|| Plan::baseline(data)),
-        kpis: result.and_then(|r| r.kpis.clone()),
-        awards,
-        award_figures,
-        violations,
-        found,
-    };
-    let view = PlanView {
-        title: format!("Consolidation plan: {}", model.name),
-        subtitle: format!("Data set {}; model {}", dir.display(), model.name),
-        statuses,
-        conflicts,
-        assessment: &assessment,
-        reasons,
-        category_status,
-    };
-    report::html::plan_html(data, model, &view)
 }
 
 /// Prints the estates result and its check; true when optimal and the check (if any) passed.

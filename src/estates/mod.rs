@@ -6,9 +6,11 @@
 
 pub mod candidates;
 pub mod diagnose;
+pub mod explain;
 pub mod heuristic;
 pub mod milp;
 pub mod reasons;
+pub mod shapley;
 pub mod solution;
 
 use crate::domain::Dataset;
@@ -91,7 +93,18 @@ pub fn solve(
     opts: SolveOptions,
     log: &mut dyn FnMut(String),
 ) -> EstatesResult {
-    let cand = candidates::build(data, model);
+    solve_with(data, model, candidates::build(data, model), opts, log)
+}
+
+/// Solves the estates model over given candidates (for callers that narrow them, such as [`shapley`]'s
+/// coalitions, whose teams may only move into their own coalition's sites).
+pub fn solve_with(
+    data: &Dataset,
+    model: &ModelConfig,
+    cand: Candidates,
+    opts: SolveOptions,
+    log: &mut dyn FnMut(String),
+) -> EstatesResult {
     let ctx = Ctx {
         data,
         cand: &cand,

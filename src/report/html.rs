@@ -10,6 +10,7 @@ use crate::assess::Assessment;
 use crate::compare::{Better, Comparison, format_value};
 use crate::domain::{Dataset, SiteIx};
 use crate::error::Error;
+use crate::estates::shapley::ShapleyShares;
 use crate::geo::haversine_km;
 use crate::model_config::ModelConfig;
 use crate::plan::award::Timing;
@@ -71,6 +72,10 @@ pub struct PlanView<'a> {
     pub reasons: Vec<String>,
     /// Each category's solver status (empty for a plan read from files).
     pub category_status: BTreeMap<String, String>,
+    /// `plan --explain N`: the top decisions forced the other way.
+    pub explained: &'a [crate::estates::explain::Explanation],
+    /// `plan --shapley`: the Shapley shares of the estates saving, or why they could not be computed.
+    pub shapley: Option<&'a Result<ShapleyShares, String>>,
 }
 
 fn env() -> Result<Environment<'static>, Error> {
@@ -97,9 +102,9 @@ fn render(name: &str, ctx: minijinja::Value) -> Result<String, Error> {
 
 /// A number with its text: tables sort by `v` and show `text`.
 #[derive(Debug, Serialize)]
-struct Num {
-    v: f64,
-    text: String,
+pub(super) struct Num {
+    pub(super) v: f64,
+    pub(super) text: String,
 }
 
 fn pct(x: f64) -> String {
@@ -337,7 +342,7 @@ pub fn plan_html(
     let moves = move_rows(data, &a.plan);
     let categories = category_rows(a, &view.category_status);
     let award_lines = award_rows(a);
-    let shares = shares_table(data, model, a);
+    let shares = super::shares::table(data, model, a, view.shapley);
     render(
         "plan.html",
         minijinja::context! {
@@ -345,59 +350,16 @@ pub fn plan_html(
             conflicts => view.conflicts, violations => violations(a), headline => headline(a),
             map, access_km => model.estates.access.enabled.then_some(model.estates.access.max_km),
             partner_chart, year_chart, sites, moves, categories, award_lines,
+            explained => view.explained.iter().map(|e| minijinja::context! {
+                site => e.site, name => e.name, planned => e.planned, forced => e.forced, status => e.status,
+                change => e.npv_change.unwrap_or(0.0),
+                change_text => e.npv_change.map_or("n/a".into(), money),
+                effect => super::explain_effect(e),
+            }).collect::<Vec<_>>(),
             shares => shares.rows, shares_heads => shares.heads, shares_rule => shares.rule,
             version => env!("CARGO_PKG_VERSION"), generated => generated(), attribution => ATTRIBUTION,
         },
     )
-}
-
-/// The fair-shares table: direct attribution and the proportional rule, per partner with any figure.
-struct SharesTable {
-    heads: Vec<&'static str>,
-    rows: Vec<minijinja::Value>,
-    rule: &'static str,
-}
-
-fn shares_table(data: &Dataset, model: &ModelConfig, a: &Assessment) -> SharesTable {
-    let cand = crate::estates::candidates::build(data, model);
-    let estates = a
-        .kpis
-        .as_ref()
-        .map(|k| k.savings_by_partner.clone())
-        .unwrap_or_default();
-    let plan = a.has_estates().then_some(&a.plan);
-    let shares = crate::plan::shares::shares(data, &cand, plan, &estates, &a.award_figures);
-    let num = |v: f64| Num { v, text: money(v) };
-    let rows = shares
-        .iter()
-        .filter(|s| s.direct().abs() > 0.5 || s.one_off_direct > 0.5)
-        .map(|s| {
-            let values = vec![
-                num(s.estates_direct),
-                num(s.award_direct),
-                num(s.direct()),
-                num(s.one_off_direct),
-                num(s.baseline_cost),
-                num(s.proportional),
-            ];
-            minijinja::context! { partner => s.partner, values }
-        })
-        .collect();
-    SharesTable {
-        heads: vec![
-            "estates NPV, direct",
-            "award NPV, direct",
-            "total, direct",
-            "one-off costs paid",
-            "baseline cost (GBP a year)",
-            "total, proportional to baseline",
-        ],
-        rows,
-        rule: "Direct: what happens on each partner's own books (its sites, teams and contracts). \
-               Proportional: the plan's total NPV shared in proportion to each partner's baseline cost \
-               (its sites' running cost plus its contract spend today). Both add up to the plan's total NPV; \
-               money in GBP, present values except costs paid and baseline.",
-    }
 }
 
 /// A partner's name for chart labels (its id when the name is unknown).

@@ -6,11 +6,13 @@
 pub mod atomic;
 pub mod html;
 pub mod procurement;
+pub mod shares;
 pub mod svg;
 
 use crate::check::CheckReport;
 use crate::domain::Dataset;
 use crate::estates::EstatesResult;
+use crate::estates::explain::Explanation;
 use crate::model_config::{ModelConfig, ObjectiveKind};
 use crate::plan::{Kpis, SiteDecision};
 use crate::solve::{Backend, Outcome};
@@ -205,6 +207,85 @@ pub fn sites_csv(data: &Dataset, result: &EstatesResult, reasons: &[String]) -> 
         }
         Ok(())
     })
+}
+
+/// What forcing a decision did, in words: the other decisions that change, or the rules in conflict.
+pub fn explain_effect(e: &Explanation) -> String {
+    if !e.conflicts.is_empty() {
+        format!("breaks the rules: {}", e.conflicts.join("; "))
+    } else if e.also_changed.is_empty() {
+        "no other decision changes".into()
+    } else {
+        format!("also changes {}", e.also_changed.join("; "))
+    }
+}
+
+/// One explanation as a terminal line.
+pub fn explain_line(e: &Explanation) -> String {
+    let change = e
+        .npv_change
+        .map_or("no plan".into(), |c| format!("NPV change GBP {}", money(c)));
+    format!(
+        "{} ({}) planned {}, forced {}: {} ({change}); {}",
+        e.site,
+        e.name,
+        e.planned,
+        e.forced,
+        e.status,
+        explain_effect(e)
+    )
+}
+
+/// `explain.csv`: one row per decision forced the other way.
+pub fn explain_csv(explained: &[Explanation]) -> Vec<u8> {
+    csv_bytes(|w| {
+        w.write_record([
+            "site",
+            "name",
+            "planned",
+            "forced",
+            "status",
+            "npv_gbp",
+            "npv_change_gbp",
+            "effect",
+        ])?;
+        for e in explained {
+            let num = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.2}"));
+            w.write_record([
+                e.site.as_str(),
+                &e.name,
+                &e.planned,
+                e.forced,
+                e.status,
+                &num(e.npv),
+                &num(e.npv_change),
+                &explain_effect(e),
+            ])?;
+        }
+        Ok(())
+    })
+}
+
+/// The report.md section for `--explain`.
+pub fn explain_md(explained: &[Explanation]) -> String {
+    let mut o = String::from(
+        "\n## What each top decision is worth (--explain)\n\nEach decision forced the other way and the estates model \
+         re-solved (every other site free to adapt):\n\n| site | planned | forced | status | NPV change (GBP) | effect |\n|---|---|---|---|---|---|\n",
+    );
+    for e in explained {
+        let _ = writeln!(
+            o,
+            "| {} ({}) | {} | {} | {} | {} | {} |",
+            e.name,
+            e.site,
+            e.planned,
+            e.forced,
+            e.status,
+            e.npv_change.map_or("n/a".into(), money),
+            explain_effect(e)
+        );
+    }
+    o
 }
 
 /// `moves.csv`: one row per team and site it works from in the plan.

@@ -286,3 +286,97 @@ fn the_checker_finds_rule_breaks_in_a_hand_made_plan() {
         assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
     }
 }
+
+#[test]
+fn explain_forces_the_top_decisions_and_none_beats_the_optimum() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let res = run(&[
+        "plan",
+        data("tiny").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--explain",
+        "3",
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let s = summary(&out);
+    let npv = s["kpis"]["npv"].as_f64().unwrap();
+    let mut r = csv::Reader::from_path(out.join("explain.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3, "the top three free decisions");
+    let sites = std::fs::read_to_string(out.join("sites.csv")).unwrap();
+    for row in &rows {
+        // Forced the other way: a released site kept, a kept site released.
+        let planned = sites
+            .lines()
+            .find(|l| l.starts_with(&format!("{},", &row[0])))
+            .unwrap();
+        let released = planned.contains(",release,");
+        assert_eq!(
+            &row[3],
+            if released { "keep" } else { "release" },
+            "{row:?}"
+        );
+        // The plan is optimal, so forcing any decision the other way cannot raise the NPV.
+        if &row[4] == "optimal" {
+            let change: f64 = row[6].parse().unwrap();
+            let forced_npv: f64 = row[5].parse().unwrap();
+            assert!(change <= 1e-6, "{row:?}");
+            assert!(
+                (forced_npv - change - npv).abs() < 0.02,
+                "figures to 2 dp: {row:?}"
+            );
+        }
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("What each top decision is worth"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains(&format!("<td>{}</td>", &rows[0][0])));
+}
+
+#[test]
+fn shapley_shares_add_up_to_the_estates_npv_and_are_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let res = run(&[
+        "plan",
+        data("tiny").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--shapley",
+        "-q",
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let npv = summary(&out)["kpis"]["npv"].as_f64().unwrap();
+    let mut r = csv::Reader::from_path(out.join("shares.csv")).unwrap();
+    let head = r.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let (shapley, direct, prop) = (
+        col("shapley_estates_gbp"),
+        col("estates_direct_gbp"),
+        col("proportional_gbp"),
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let sum = |c: usize| {
+        rows.iter()
+            .map(|x| x[c].parse::<f64>().unwrap())
+            .sum::<f64>()
+    };
+    // Efficiency: every rule shares out exactly the plan's NPV (figures to 2 dp).
+    for c in [shapley, direct, prop] {
+        assert!(
+            (sum(c) - npv).abs() < 0.05,
+            "{}: {} vs {npv}",
+            &head[c],
+            sum(c)
+        );
+    }
+    // The council's team moving into the trust's hospital is worth something only in coalition, so the Shapley
+    // shares differ from the direct ones.
+    assert!(rows.iter().any(|x| {
+        (x[shapley].parse::<f64>().unwrap() - x[direct].parse::<f64>().unwrap()).abs() > 1.0
+    }));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Shapley over partner kinds"));
+}
