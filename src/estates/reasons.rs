@@ -105,12 +105,24 @@ fn kept_because(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, npv: f64) -> String {
         }
     }
     match best {
-        Some((delta, y)) if delta <= 0.0 => format!(
-            "releasing it in year {y} would lose GBP {} of present value (exit penalty, moves and extra costs \
-             elsewhere outweigh the GBP {} a year saved)",
-            money(-delta),
-            money(ctx.data.site(s).running.total())
-        ),
+        Some((delta, y)) if delta <= 0.0 => {
+            let penalty = ctx.cand.sites[s.ix()].penalty[y as usize - 1];
+            let saved = money(ctx.data.site(s).running.total());
+            if penalty > 0.0 {
+                format!(
+                    "lease: releasing it in year {y} pays an exit penalty of GBP {}; with moves and extra costs \
+                     elsewhere it would lose GBP {} of present value against GBP {saved} a year saved",
+                    money(penalty),
+                    money(-delta)
+                )
+            } else {
+                format!(
+                    "releasing it in year {y} would lose GBP {} of present value (moves and extra costs \
+                     elsewhere outweigh the GBP {saved} a year saved)",
+                    money(-delta)
+                )
+            }
+        }
         Some((delta, y)) => format!(
             "kept, though releasing it in year {y} (teams to the cheapest sites with room) would add GBP {}: \
              this plan is not optimal there",

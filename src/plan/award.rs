@@ -17,7 +17,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The columns of `awards.csv`, in order (also the columns `evaluate` accepts).
-pub const AWARD_COLUMNS: [&str; 12] = [
+pub const AWARD_COLUMNS: [&str; 13] = [
     "category",
     "partner",
     "contract",
@@ -30,6 +30,7 @@ pub const AWARD_COLUMNS: [&str; 12] = [
     "price_index",
     "annual_saving_gbp",
     "npv_saving_gbp",
+    "reason",
 ];
 
 /// How an awarded share of a contract starts.
@@ -143,6 +144,51 @@ pub struct AwardLine {
     pub annual_saving: f64,
     /// Present value of the saving over the horizon (GBP).
     pub npv_saving: f64,
+}
+
+impl AwardLine {
+    /// Why this line is what it is, in words (the `reason` column of `awards.csv`).
+    pub fn reason(&self) -> String {
+        use crate::summary::money;
+        let part = if self.share < 1.0 - 1e-9 {
+            format!("{:.0}% of the contract ", self.share * 100.0)
+        } else {
+            String::new()
+        };
+        let moved = self.to_supplier != self.from_supplier;
+        let saving = money(self.annual_saving);
+        match (self.timing, self.start_year) {
+            (Timing::SiteReleased, _) => {
+                "ends with the site it serves, which the estates plan releases".into()
+            }
+            (Timing::Locked, _) => {
+                "runs past the plan's horizon (early termination not allowed or not worth \
+                                    its fee): stays as it is"
+                    .into()
+            }
+            (_, None) => "ends after the plan's horizon: stays as it is".into(),
+            (Timing::Early, Some(_)) if moved => format!(
+                "{part}ended early (termination fee paid) and moved to {}: saves GBP {saving} a year from year 1",
+                self.to_supplier
+            ),
+            (Timing::Early, Some(_)) => format!(
+                "{part}ended early and re-let to {} at the pooled tier price: saves GBP {saving} a year from year 1",
+                self.to_supplier
+            ),
+            (Timing::Natural, Some(y)) if moved => format!(
+                "{part}moved to {} at its natural end: saves GBP {saving} a year from year {y}",
+                self.to_supplier
+            ),
+            (Timing::Natural, Some(y)) if self.annual_saving > 0.005 => format!(
+                "{part}renewed with {} at its natural end at the pooled tier price: saves GBP {saving} a year from \
+                 year {y}",
+                self.to_supplier
+            ),
+            (Timing::Natural, Some(_)) => format!(
+                "{part}renewed with today's supplier at its natural end: no better offer within the rules"
+            ),
+        }
+    }
 }
 
 /// The figures of one category's award.

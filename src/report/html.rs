@@ -424,7 +424,7 @@ fn award_rows(a: &Assessment) -> Vec<minijinja::Value> {
                 contract => l.contract, partner => l.partner, from => l.from_supplier,
                 to => l.to_supplier, share => l.share, share_text => pct(l.share),
                 timing => l.timing.name(), start => l.start_year.map_or(String::new(), |y| y.to_string()),
-                npv => l.npv_saving, npv_text => money(l.npv_saving),
+                npv => l.npv_saving, npv_text => money(l.npv_saving), reason => l.reason(),
             }
         })
         .collect()

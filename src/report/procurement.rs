@@ -170,6 +170,7 @@ pub fn awards_csv(r: &ProcurementResult) -> Vec<u8> {
                     &format!("{:.4}", l.price_index),
                     &format!("{:.2}", l.annual_saving),
                     &format!("{:.2}", l.npv_saving),
+                    &l.reason(),
                 ])?;
             }
         }

@@ -97,6 +97,23 @@ fn gm_example_is_proven_optimal_and_checked_and_every_release_is_explained() {
         explained += 1;
     }
     assert_eq!(explained as u64, released);
+    // Every kept site names the rule that holds it, what releasing it would break, or what it would lose.
+    let held = [
+        "must-keep site",
+        "sites are never released",
+        "PFI site",
+        "hosts a team that cannot move",
+        "lease: ",
+        "capacity: ",
+        "access: ",
+        "staff: ",
+        "budget: ",
+        "partners: ",
+        "would lose GBP",
+    ];
+    for line in sites.lines().filter(|l| l.contains(",keep,")) {
+        assert!(held.iter().any(|h| line.contains(h)), "no reason: {line}");
+    }
     assert!(
         String::from_utf8_lossy(&res.stderr).contains("model: "),
         "the model size is printed before solving"

@@ -75,6 +75,13 @@ fn tiny_award_matches_the_hand_computed_optimum() {
         ),
         "{awards}"
     );
+    // Every award line carries its reason in words.
+    assert!(
+        awards.contains(
+            "ended early (termination fee paid) and moved to ACME: saves GBP 17,500 a year from year 1"
+        ),
+        "{awards}"
+    );
     assert!(
         awards
             .contains("it_services,C1,K3,BOLT,BOLT,1.000000,420000.00,natural,3,0.9600,16800.00,")
