@@ -9,7 +9,8 @@ mod evaluate;
 mod import;
 mod overlaps;
 mod plan;
-mod plan_page;
+mod run;
+
 mod validate;
 
 pub use import::{BenchKind, ImportArgs};
@@ -37,6 +38,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// Cost a plan written by hand (or by `plan`) and list every rule it breaks.
     Evaluate(EvaluateArgs),
+    /// Run the scenarios of a manifest unattended into a dated, complete report folder.
+    Run(RunArgs),
     /// Two or more plans side by side: KPIs, a ranking and the decisions that differ.
     Compare(CompareArgs),
     /// Supplier overlaps, collaboration clusters and site proximity: tables, a summary and graph files.
@@ -128,6 +131,38 @@ pub struct EvaluateArgs {
     pub out: PathBuf,
 }
 
+/// Log line format for `run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Arguments of `run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The manifest (see models/overnight.toml).
+    pub manifest: PathBuf,
+    /// Finish this interrupted run folder, skipping the scenarios it completed.
+    #[arg(long)]
+    pub resume: Option<PathBuf>,
+    /// Output root instead of the manifest's `output_root`.
+    #[arg(long)]
+    pub out_root: Option<PathBuf>,
+    /// Run only the i-th of n slices of the scenarios (for example 2/4), for batch schedulers; join the shard
+    /// folders with `consolidate merge`.
+    #[arg(long)]
+    pub shard: Option<String>,
+    /// How log lines are printed on stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// No log lines on stderr (run.log still has them).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 /// Arguments of `compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
@@ -214,6 +249,7 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Command::Overlaps(args) => overlaps::run(&args),
         Command::Evaluate(args) => evaluate::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Run(args) => run::run(&args),
     }
 }
 

@@ -3,12 +3,12 @@
 
 use super::validate::{load_valid, model_for};
 use super::{PlanArgs, Status};
-use crate::check::{self, CheckReport};
+use crate::check::CheckReport;
 use crate::error::Error;
-use crate::estates::{self, EstatesResult, SolveOptions};
+use crate::estates::EstatesResult;
 use crate::model_config::ModelConfig;
-use crate::plan::Plan;
-use crate::procurement::{self, ProcurementResult};
+use crate::pipeline;
+use crate::procurement::ProcurementResult;
 use crate::report::{self, atomic::AtomicDir};
 use crate::solve::{Backend, Limits, Outcome};
 
@@ -46,146 +46,29 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         gap: model.solver.gap,
         threads: model.solver.threads,
     };
-    let result = model.estates.enabled.then(|| {
-        let opts = SolveOptions {
-            backend,
-            limits,
-            greedy_only: args.greedy,
-        };
-        estates::solve(data, &model, opts, &mut log)
-    });
-    let explained = match &result {
-        Some(r) if args.explain > 0 && r.plan.is_some() => {
-            log(format!(
-                "explain: forcing the top {} decisions the other way",
-                args.explain
-            ));
-            let opts = SolveOptions {
-                backend,
-                limits,
-                greedy_only: false,
-            };
-            estates::explain::explain(data, &model, r, args.explain, opts)
-        }
-        _ => Vec::new(),
-    };
-    let checked = match (result.as_ref().and_then(|r| r.plan.as_ref()), args.check) {
-        (Some(p), true) => Some(check::check(
-            data,
-            &model,
-            p,
-            result.as_ref().and_then(|r| r.kpis.as_ref()),
-        )),
-        _ => None,
-    };
-    // Sites the estates plan releases, with their release year: their site-bound contracts end with them.
-    let released = result
-        .as_ref()
-        .and_then(|r| r.plan.as_ref())
-        .map(Plan::released)
-        .unwrap_or_default();
-    let awarded = model.procurement.enabled.then(|| {
-        procurement::solve(
-            data,
-            &model,
-            &released,
-            procurement::Options {
-                backend,
-                limits,
-                progress: !quiet,
-            },
-        )
-    });
-    let award_checks: Vec<Option<CheckReport>> = awarded.as_ref().map_or(Vec::new(), |a| {
-        a.categories
-            .iter()
-            .map(|c| {
-                (args.check).then_some(()).and(c.awards.as_ref()).map(|aw| {
-                    check::procurement::check_category(
-                        data,
-                        &model,
-                        &c.category,
-                        aw,
-                        &released,
-                        c.figures.as_ref(),
-                    )
-                })
-            })
-            .collect()
-    });
-    let award_summary = awarded
-        .as_ref()
-        .map(|a| report::procurement::summary(a, &award_checks));
-    let summary = report::summary(
-        &model,
-        result.as_ref(),
-        award_summary,
+    let opts = pipeline::Options {
         backend,
-        checked.as_ref(),
-    );
-    let out = AtomicDir::new(&args.out)?;
-    out.write(
-        "summary.json",
-        serde_json::to_string_pretty(&summary)
-            .map_err(|e| Error::Other(e.to_string()))?
-            .as_bytes(),
-    )?;
-    let reasons = result
-        .as_ref()
-        .and_then(|r| {
-            let ctx = estates::milp::Ctx {
-                data,
-                cand: &r.candidates,
-                model: &model,
-            };
-            r.plan
-                .as_ref()
-                .map(|p| estates::reasons::site_reasons(&ctx, p))
-        })
-        .unwrap_or_default();
-    let mut md = String::new();
-    if let Some(result) = &result {
-        if result.plan.is_some() {
-            out.write("sites.csv", &report::sites_csv(data, result, &reasons))?;
-            out.write("moves.csv", &report::moves_csv(data, result))?;
-        }
-        md.push_str(&report::report_md(data, &model, result));
-    }
-    if let Some(a) = &awarded {
-        out.write("awards.csv", &report::procurement::awards_csv(a))?;
-        md.push_str(&report::procurement::report_md(a));
-    }
-    if !explained.is_empty() {
-        out.write("explain.csv", &report::explain_csv(&explained))?;
-        md.push_str(&report::explain_md(&explained));
-    }
-    out.write("report.md", md.as_bytes())?;
-    let shapley = match &result {
-        Some(_) if args.shapley => {
-            log("shapley: solving the estates model for every coalition of partner kinds".into());
-            let opts = SolveOptions {
-                backend,
-                limits,
-                greedy_only: false,
-            };
-            Some(estates::shapley::shapley(data, &model, opts))
-        }
-        _ => None,
+        limits,
+        check: args.check,
+        greedy: args.greedy,
+        explain: args.explain,
+        shapley: args.shapley,
+        progress: !quiet,
     };
-    let pages = super::plan_page::pages(super::plan_page::Solved {
-        data,
-        model: &model,
-        dir: &args.dir,
-        result: result.as_ref(),
-        awarded: awarded.as_ref(),
-        checked: checked.as_ref(),
-        award_checks: &award_checks,
-        reasons,
-        explained: &explained,
-        shapley: shapley.as_ref(),
-    })?;
-    out.write("report.html", pages.html.as_bytes())?;
-    out.write("shares.csv", &pages.shares_csv)?;
+    let done = pipeline::run(data, &model, &args.dir, opts, &mut log)?;
+    let out = AtomicDir::new(&args.out)?;
+    for (name, bytes) in &done.files {
+        out.write(name, bytes)?;
+    }
+    let pipeline::Outputs {
+        result,
+        awarded,
+        checked,
+        award_checks,
+        explained,
+        shapley,
+        ..
+    } = done;
     let path = out.commit()?;
     let mut clean = true;
     if let Some(result) = &result {

@@ -110,6 +110,23 @@ pub struct Options {
     pub progress: bool,
 }
 
+/// A category skipped because the run was asked to stop.
+fn interrupted(case: &Case) -> CategoryResult {
+    CategoryResult {
+        category: case.name.clone(),
+        outcome: Outcome::Unknown {
+            reason: "interrupted before this category was solved".into(),
+        },
+        awards: None,
+        figures: None,
+        npv_bound: None,
+        conflicts: Vec::new(),
+        size: CategorySize::default(),
+        seconds: 0.0,
+        sme_share: (case.sme_share_required, case.sme_share_today),
+    }
+}
+
 /// Solves every category. `released` maps released site index → release year (1-based).
 pub fn solve(
     data: &Dataset,
@@ -134,7 +151,11 @@ pub fn solve(
         cases
             .par_iter()
             .map(|case| {
-                let r = solve_case(data, model, case, opts.backend, per);
+                let r = if crate::solve::cancelled() {
+                    interrupted(case)
+                } else {
+                    solve_case(data, model, case, opts.backend, per)
+                };
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 let line = format!(
                     "procurement: {} {} in {:.2} s ({n}/{})",
@@ -155,7 +176,12 @@ pub fn solve(
             })
             .collect::<Vec<_>>()
     };
-    let categories = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+    let categories = match rayon::ThreadPoolBuilder::new()
+        // Solving and rendering a scenario (the MILP, templates) needs more than the 2 MiB default stack.
+        .stack_size(64 << 20)
+        .num_threads(threads)
+        .build()
+    {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     };

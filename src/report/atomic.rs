@@ -40,6 +40,11 @@ impl AtomicDir {
     /// Writes one file into the folder (flushed to disk).
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Error> {
         let path = self.tmp.join(name);
+        // Names may hold sub-folders (`<scenario>/summary.json` in an overnight run's folder).
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io("cannot create folder", parent, e))?;
+        }
         let mut f =
             std::fs::File::create(&path).map_err(|e| Error::io("cannot create", &path, e))?;
         f.write_all(bytes)

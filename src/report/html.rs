@@ -84,11 +84,17 @@ fn env() -> Result<Environment<'static>, Error> {
         ("base.html", include_str!("templates/base.html")),
         ("plan.html", include_str!("templates/plan.html")),
         ("compare.html", include_str!("templates/compare.html")),
+        ("run.html", include_str!("templates/run.html")),
     ] {
         env.add_template(name, text)
             .map_err(|e| Error::Other(format!("report template {name}: {e}")))?;
     }
     Ok(env)
+}
+
+/// Renders one of the report templates (`plan.html`, `compare.html`, `run.html`) with a context.
+pub fn render_named(name: &str, ctx: minijinja::Value) -> Result<String, Error> {
+    render(name, ctx)
 }
 
 fn render(name: &str, ctx: minijinja::Value) -> Result<String, Error> {

@@ -5,6 +5,7 @@
 
 pub mod atomic;
 pub mod html;
+pub mod plan_page;
 pub mod procurement;
 pub mod shares;
 pub mod svg;

@@ -89,6 +89,15 @@ pub struct Limits {
     pub threads: u32,
 }
 
+/// Set when the process is asked to stop (SIGTERM or SIGINT during an overnight run): solves not yet started are
+/// skipped with status `unknown` ("interrupted"); a solve already running finishes.
+pub static CANCEL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True once [`CANCEL`] is set.
+pub fn cancelled() -> bool {
+    CANCEL.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// How a solve ended. Never says optimal unless the solver proved it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "status", rename_all = "lowercase")]

@@ -274,3 +274,51 @@ fn gm_report_html_renders_in_headless_chromium_with_every_site_on_the_map() {
     );
     eprintln!("screenshot kept at {}", shot.display());
 }
+
+#[test]
+fn gm_overnight_manifest_runs_every_scenario_optimal_and_its_index_renders() {
+    let root = artefacts().join("overnight");
+    let _ = std::fs::remove_dir_all(&root);
+    let res = run(&[
+        "run",
+        "models/overnight.toml",
+        "--out-root",
+        root.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let folder = root.join(std::fs::read_link(root.join("latest")).unwrap());
+    let s = summary(&folder);
+    let scenarios = s["scenarios"].as_array().unwrap();
+    assert!(scenarios.len() >= 20, "{}", scenarios.len());
+    let with_award = scenarios
+        .iter()
+        .filter(|x| x["award_npv"].is_number())
+        .count();
+    let swept = scenarios.iter().filter(|x| x["sweep"].is_object()).count();
+    assert!(
+        with_award >= 1 && swept >= 10,
+        "estates and procurement, with sweeps"
+    );
+    for x in scenarios {
+        assert_eq!(x["status"], "optimal", "{x}");
+        assert_eq!(x["check_ok"], true, "{x}");
+    }
+    let Some(page) = browser::render(
+        &folder.join("index.html"),
+        &artefacts().join("overnight-index.png"),
+        (1280, 2400),
+    ) else {
+        return;
+    };
+    assert!(page.errors.is_empty(), "console errors: {:?}", page.errors);
+    assert!(page.dom.contains("data-ready=\"yes\""));
+    assert!(
+        browser::count(&page.dom, "class=\"scenario-point\"") >= swept,
+        "every swept scenario is on a chart"
+    );
+    assert!(
+        page.dom.contains("data-charts=\"3\""),
+        "one Pareto chart per sweep"
+    );
+}

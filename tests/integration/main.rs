@@ -13,4 +13,5 @@ mod import_cli;
 mod overlaps_cli;
 mod plan_cli;
 mod procurement_cli;
+mod run_cli;
 mod validate_cli;

@@ -1,4 +1,4 @@
-//! The pages `plan` writes from what it solved: `report.html` (through [`crate::report::html`]) and
+//! The pages a plan run writes from what it solved: `report.html` (through [`crate::report::html`]) and
 //! `shares.csv`, both from one [`Assessment`] of the solved plan so they show the same figures `evaluate` would.
 
 use crate::assess::Assessment;
@@ -20,28 +20,40 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Everything `plan` solved, for its pages.
-pub(super) struct Solved<'a> {
+pub struct Solved<'a> {
+    /// The data set.
     pub data: &'a Dataset,
+    /// The model.
     pub model: &'a ModelConfig,
+    /// The data set folder (named in the page).
     pub dir: &'a Path,
+    /// The estates result.
     pub result: Option<&'a EstatesResult>,
+    /// The award.
     pub awarded: Option<&'a ProcurementResult>,
+    /// The checker's verdict on the estates plan.
     pub checked: Option<&'a CheckReport>,
+    /// The checker's verdict per category.
     pub award_checks: &'a [Option<CheckReport>],
+    /// The reason for each site decision.
     pub reasons: Vec<String>,
+    /// `--explain` results.
     pub explained: &'a [Explanation],
+    /// `--shapley` shares.
     pub shapley: Option<&'a Result<ShapleyShares, String>>,
 }
 
 /// `report.html` and `shares.csv`.
-pub(super) struct Pages {
+pub struct Pages {
+    /// `report.html`.
     pub html: String,
+    /// `shares.csv`.
     pub shares_csv: Vec<u8>,
 }
 
 /// `report.html` for a solved plan (the same page `evaluate` writes, with the solver's statuses) and
 /// `shares.csv` from the same figures.
-pub(super) fn pages(s: Solved<'_>) -> Result<Pages, Error> {
+pub fn pages(s: Solved<'_>) -> Result<Pages, Error> {
     let Solved {
         data,
         model,

@@ -1,0 +1,223 @@
+//! One plan, end to end, as a library call: solve the estates model, then the procurement award (with the
+//! released sites passed in), explain, share out, check, and render every output file in memory. `plan` writes
+//! the files to its output folder; an overnight run writes them into each scenario's folder.
+
+use crate::check::{self, CheckReport};
+use crate::domain::Dataset;
+use crate::error::Error;
+use crate::estates::shapley::ShapleyShares;
+use crate::estates::{self, EstatesResult, SolveOptions, explain::Explanation};
+use crate::model_config::ModelConfig;
+use crate::plan::Plan;
+use crate::procurement::{self, ProcurementResult};
+use crate::report;
+use crate::solve::{Backend, Limits};
+use std::path::Path;
+
+/// What to do beyond solving.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Solver backend.
+    pub backend: Backend,
+    /// Solver limits (per model).
+    pub limits: Limits,
+    /// Run the independent checker.
+    pub check: bool,
+    /// Estates: the greedy heuristic's plan only.
+    pub greedy: bool,
+    /// Force the top N decisions the other way and re-solve.
+    pub explain: usize,
+    /// Shapley fair shares over partner kinds.
+    pub shapley: bool,
+    /// Progress bars and lines for the award.
+    pub progress: bool,
+}
+
+/// Everything a plan run produced.
+pub struct Outputs {
+    /// The estates result (none with `[estates] enabled = false`).
+    pub result: Option<EstatesResult>,
+    /// The award (none with `[procurement] enabled = false`).
+    pub awarded: Option<ProcurementResult>,
+    /// The checker's verdict on the estates plan.
+    pub checked: Option<CheckReport>,
+    /// The checker's verdict per category.
+    pub award_checks: Vec<Option<CheckReport>>,
+    /// `--explain`.
+    pub explained: Vec<Explanation>,
+    /// `--shapley`.
+    pub shapley: Option<Result<ShapleyShares, String>>,
+    /// The output files, by name, in the order written.
+    pub files: Vec<(&'static str, Vec<u8>)>,
+    /// The whole run's status (`summary.json` `status`).
+    pub status: &'static str,
+}
+
+/// Solves and renders one plan of `data` under `model`; `dir` names the data set in the reports.
+pub fn run(
+    data: &Dataset,
+    model: &ModelConfig,
+    dir: &Path,
+    opts: Options,
+    log: &mut dyn FnMut(String),
+) -> Result<Outputs, Error> {
+    let (backend, limits) = (opts.backend, opts.limits);
+    let result = model.estates.enabled.then(|| {
+        let solve = SolveOptions {
+            backend,
+            limits,
+            greedy_only: opts.greedy,
+        };
+        estates::solve(data, model, solve, log)
+    });
+    let explained = match &result {
+        Some(r) if opts.explain > 0 && r.plan.is_some() => {
+            log(format!(
+                "explain: forcing the top {} decisions the other way",
+                opts.explain
+            ));
+            let solve = SolveOptions {
+                backend,
+                limits,
+                greedy_only: false,
+            };
+            estates::explain::explain(data, model, r, opts.explain, solve)
+        }
+        _ => Vec::new(),
+    };
+    let checked = match (result.as_ref().and_then(|r| r.plan.as_ref()), opts.check) {
+        (Some(p), true) => Some(check::check(
+            data,
+            model,
+            p,
+            result.as_ref().and_then(|r| r.kpis.as_ref()),
+        )),
+        _ => None,
+    };
+    // Sites the estates plan releases, with their release year: their site-bound contracts end with them.
+    let released = result
+        .as_ref()
+        .and_then(|r| r.plan.as_ref())
+        .map(Plan::released)
+        .unwrap_or_default();
+    let awarded = model.procurement.enabled.then(|| {
+        procurement::solve(
+            data,
+            model,
+            &released,
+            procurement::Options {
+                backend,
+                limits,
+                progress: opts.progress,
+            },
+        )
+    });
+    let award_checks: Vec<Option<CheckReport>> = awarded.as_ref().map_or(Vec::new(), |a| {
+        a.categories
+            .iter()
+            .map(|c| {
+                (opts.check).then_some(()).and(c.awards.as_ref()).map(|aw| {
+                    check::procurement::check_category(
+                        data,
+                        model,
+                        &c.category,
+                        aw,
+                        &released,
+                        c.figures.as_ref(),
+                    )
+                })
+            })
+            .collect()
+    });
+    let award_summary = awarded
+        .as_ref()
+        .map(|a| report::procurement::summary(a, &award_checks));
+    let summary = report::summary(
+        model,
+        result.as_ref(),
+        award_summary,
+        backend,
+        checked.as_ref(),
+    );
+    let mut files: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Other(e.to_string()))?;
+    files.push(("summary.json", json.into_bytes()));
+    let reasons = result
+        .as_ref()
+        .and_then(|r| {
+            let ctx = estates::milp::Ctx {
+                data,
+                cand: &r.candidates,
+                model,
+            };
+            r.plan
+                .as_ref()
+                .map(|p| estates::reasons::site_reasons(&ctx, p))
+        })
+        .unwrap_or_default();
+    let mut md = String::new();
+    if let Some(result) = &result {
+        if result.plan.is_some() {
+            files.push(("sites.csv", report::sites_csv(data, result, &reasons)));
+            files.push(("moves.csv", report::moves_csv(data, result)));
+        }
+        md.push_str(&report::report_md(data, model, result));
+    }
+    if let Some(a) = &awarded {
+        files.push(("awards.csv", report::procurement::awards_csv(a)));
+        md.push_str(&report::procurement::report_md(a));
+    }
+    if !explained.is_empty() {
+        files.push(("explain.csv", report::explain_csv(&explained)));
+        md.push_str(&report::explain_md(&explained));
+    }
+    files.push(("report.md", md.into_bytes()));
+    let shapley = match &result {
+        Some(_) if opts.shapley => {
+            log("shapley: solving the estates model for every coalition of partner kinds".into());
+            let opts = SolveOptions {
+                backend,
+                limits,
+                greedy_only: false,
+            };
+            Some(estates::shapley::shapley(data, model, opts))
+        }
+        _ => None,
+    };
+    let pages = crate::report::plan_page::pages(crate::report::plan_page::Solved {
+        data,
+        model,
+        dir,
+        result: result.as_ref(),
+        awarded: awarded.as_ref(),
+        checked: checked.as_ref(),
+        award_checks: &award_checks,
+        reasons,
+        explained: &explained,
+        shapley: shapley.as_ref(),
+    })?;
+    files.push(("report.html", pages.html.into_bytes()));
+    files.push(("shares.csv", pages.shares_csv));
+    let status = summary_status(result.as_ref(), awarded.as_ref());
+    Ok(Outputs {
+        result,
+        awarded,
+        checked,
+        award_checks,
+        explained,
+        shapley,
+        files,
+        status,
+    })
+}
+
+fn summary_status(
+    result: Option<&EstatesResult>,
+    awarded: Option<&ProcurementResult>,
+) -> &'static str {
+    let mut status = result.map_or("optimal", |e| e.outcome.status());
+    if let Some(a) = awarded {
+        status = report::worse(status, a.worst_status());
+    }
+    status
+}

@@ -1,0 +1,92 @@
+//! The run's log: human lines on stderr (or one JSON object per line with `--log-format json`, for log
+//! collectors), every line also kept for `run.log` in the run folder.
+
+use serde::Serialize;
+use std::sync::Mutex;
+
+/// How lines are printed on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `2026-11-24T18:00:00 scenario: message`.
+    Human,
+    /// `{"time": ..., "level": ..., "scenario": ..., "message": ...}`.
+    Json,
+}
+
+/// The log of one run (shared by the worker threads).
+#[derive(Debug)]
+pub struct Log {
+    format: Format,
+    quiet: bool,
+    lines: Mutex<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    time: String,
+    level: &'a str,
+    scenario: Option<&'a str>,
+    message: &'a str,
+}
+
+impl Log {
+    /// A log printing in `format` (nothing on stderr when `quiet`, but every line is still kept).
+    pub fn new(format: Format, quiet: bool) -> Log {
+        Log {
+            format,
+            quiet,
+            lines: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn line(&self, level: &str, scenario: Option<&str>, message: String, print: bool) {
+        let time = chrono::Local::now()
+            .format("%Y-%m-%dT%H:%M:%S%.3f")
+            .to_string();
+        let human = match scenario {
+            Some(s) => format!("{time} {level} {s}: {message}"),
+            None => format!("{time} {level} {message}"),
+        };
+        if print && !self.quiet {
+            match self.format {
+                Format::Human => eprintln!("{human}"),
+                Format::Json => {
+                    let json = serde_json::to_string(&Line {
+                        time: time.clone(),
+                        level,
+                        scenario,
+                        message: &message,
+                    })
+                    .unwrap_or_default();
+                    eprintln!("{json}");
+                }
+            }
+        }
+        if let Ok(mut lines) = self.lines.lock() {
+            lines.push(human);
+        }
+    }
+
+    /// A line for people watching.
+    pub fn info(&self, scenario: Option<&str>, message: String) {
+        self.line("INFO", scenario, message, true);
+    }
+
+    /// A problem worth a look in the morning.
+    pub fn warn(&self, scenario: Option<&str>, message: String) {
+        self.line("WARN", scenario, message, true);
+    }
+
+    /// Solver detail: kept in `run.log`, not printed.
+    pub fn debug(&self, scenario: Option<&str>, message: String) {
+        self.line("DEBUG", scenario, message, false);
+    }
+
+    /// Everything logged so far, one line each, for `run.log`.
+    pub fn text(&self) -> String {
+        let lines = self.lines.lock().map(|l| l.clone()).unwrap_or_default();
+        let mut text = lines.join("\n");
+        text.push('\n');
+        text
+    }
+}

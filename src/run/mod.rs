@@ -1,0 +1,16 @@
+//! Overnight runs: `consolidate run MANIFEST.toml` runs many scenarios unattended and writes a dated, complete
+//! report folder.
+//!
+//! [`manifest`] reads and validates the manifest and expands sweeps into scenarios; [`batch`] validates every
+//! scenario's data, takes the root's lock ([`folder`]) and writes the run folder atomically; [`execute`] runs the
+//! scenarios in parallel through [`crate::pipeline`]; [`index`] draws `index.html` with the Pareto fronts;
+//! [`resume`] finishes an interrupted run; [`log`] prints and keeps the run's log.
+
+pub mod batch;
+pub mod execute;
+pub mod folder;
+pub mod index;
+pub mod log;
+pub mod manifest;
+mod overrides;
+pub mod resume;

@@ -1,0 +1,300 @@
+//! `consolidate run`: dated complete folders, `latest`, provenance, the lock, bad manifests, SIGTERM and SIGKILL,
+//! resuming and shards.
+
+use crate::common::{code, copy_dir, data, run};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// tiny (award on) and a manifest with a base scenario and a sweep of access distance with `points` values.
+fn setup(points: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("tiny");
+    copy_dir(&data("tiny"), &dir);
+    std::fs::write(
+        tmp.path().join("tiny.toml"),
+        "[procurement]\nenabled = true\n",
+    )
+    .unwrap();
+    let step = 4.0 / (points.max(2) - 1) as f64;
+    let manifest = tmp.path().join("night.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "name = \"tiny-night\"\noutput_root = \"runs\"\nthreads = 2\ntime_limit_s = 30\n\n\
+             [[dataset]]\nname = \"tiny\"\ndir = \"tiny\"\n\n\
+             [[scenario]]\nname = \"base\"\ndataset = \"tiny\"\nmodel = \"tiny.toml\"\n\n\
+             [[sweep]]\nname = \"access\"\ndataset = \"tiny\"\nmodel = \"tiny.toml\"\n\
+             parameter = \"estates.access.max_km\"\nfrom = 3.0\nto = 7.0\nstep = {step}\n"
+        ),
+    )
+    .unwrap();
+    let root = tmp.path().join("runs");
+    (tmp, manifest, root)
+}
+
+/// A manifest of `points` estates-only GM scenarios (about a second each): long enough to signal mid-run.
+fn setup_gm(points: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root_dir = crate::common::root();
+    let manifest = tmp.path().join("gm-night.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "name = \"gm-night\"\noutput_root = \"runs\"\nthreads = 2\ntime_limit_s = 60\n\n\
+             [[dataset]]\nname = \"gm\"\ndir = \"{}\"\n\n\
+             [[sweep]]\nname = \"budget\"\ndataset = \"gm\"\nmodel = \"{}\"\n\
+             overrides = {{ \"procurement.enabled\" = false }}\n\
+             parameter = \"estates.budget.capital_per_year\"\nfrom = 1000000.0\nto = {}.0\nstep = 1000000.0\n",
+            root_dir.join("inputs/greater-manchester").display(),
+            root_dir.join("models/greater-manchester.toml").display(),
+            points * 1_000_000
+        ),
+    )
+    .unwrap();
+    let root = tmp.path().join("runs");
+    (tmp, manifest, root)
+}
+
+fn summary(folder: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(folder.join("summary.json")).unwrap()).unwrap()
+}
+
+/// Run folders with a final name (not temporary, not `latest`).
+fn finals(root: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.retain(|p| {
+        let n = p.file_name().unwrap().to_string_lossy().to_string();
+        !n.starts_with('.') && n != "latest"
+    });
+    v.sort();
+    v
+}
+
+fn latest(root: &Path) -> PathBuf {
+    root.join(std::fs::read_link(root.join("latest")).unwrap())
+}
+
+fn spawn(manifest: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_consolidate"))
+        .args(["run", manifest.to_str().unwrap(), "-q"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn wait(child: &mut Child, limit: Duration) -> Option<i32> {
+    let t = Instant::now();
+    while t.elapsed() < limit {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s.code();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    panic!("the run did not stop within {limit:?}");
+}
+
+/// Waits until the run has started writing (its temporary folder exists), so a signal lands mid-run.
+fn wait_started(root: &Path) {
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(30) {
+        let started = std::fs::read_dir(root)
+            .map(|d| {
+                d.flatten()
+                    .any(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+            })
+            .unwrap_or(false);
+        if started {
+            std::thread::sleep(Duration::from_millis(300));
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the run never started writing");
+}
+
+fn sha256(path: &Path) -> String {
+    use sha2::Digest;
+    format!("{:x}", sha2::Sha256::digest(std::fs::read(path).unwrap()))
+}
+
+#[test]
+fn a_run_writes_a_dated_complete_folder_with_provenance_and_latest() {
+    let (_tmp, manifest, root) = setup(5);
+    let res = run(&["run", manifest.to_str().unwrap(), "-q"]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let folders = finals(&root);
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    let name = folders[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    // <YYYY-MM-DD>T<HHMMSS>-<name>
+    assert_eq!(name.len(), "2026-01-01T000000-tiny-night".len(), "{name}");
+    assert!(
+        name.ends_with("-tiny-night") && &name[10..11] == "T",
+        "{name}"
+    );
+    assert_eq!(latest(&root), folders[0]);
+    let s = summary(&folders[0]);
+    assert_eq!(s["schema"], "consolidate.run/1");
+    assert_eq!(s["status"], "optimal");
+    assert_eq!(s["manifest"]["sha256"], sha256(&manifest));
+    let inputs = s["inputs"].as_array().unwrap();
+    assert!(
+        inputs
+            .iter()
+            .any(|i| i["path"].as_str().unwrap().ends_with("sites.csv"))
+    );
+    assert!(
+        inputs
+            .iter()
+            .any(|i| i["path"].as_str().unwrap().ends_with("tiny.toml"))
+    );
+    assert_eq!(s["solver"]["name"], "microlp");
+    let scenarios = s["scenarios"].as_array().unwrap();
+    assert_eq!(scenarios.len(), 6);
+    for sc in scenarios {
+        assert_eq!(sc["status"], "optimal", "{sc}");
+        assert_eq!(sc["check_ok"], true, "{sc}");
+        let dir = folders[0].join(sc["name"].as_str().unwrap());
+        for f in ["summary.json", "sites.csv", "awards.csv", "report.html"] {
+            assert!(dir.join(f).is_file(), "{}/{f}", dir.display());
+        }
+    }
+    for f in ["index.html", "run.log"] {
+        assert!(folders[0].join(f).is_file(), "{f}");
+    }
+    let index = std::fs::read_to_string(folders[0].join("index.html")).unwrap();
+    assert!(index.contains("Pareto fronts") && index.contains("href=\"base/report.html\""));
+    // The same manifest again: a second folder, the same plans byte for byte; latest moves to it.
+    let res = run(&["run", manifest.to_str().unwrap(), "-q"]);
+    assert_eq!(code(&res), 0);
+    let folders = finals(&root);
+    assert_eq!(folders.len(), 2);
+    assert_eq!(latest(&root), folders[1]);
+    for sc in scenarios {
+        let n = sc["name"].as_str().unwrap();
+        for f in ["sites.csv", "moves.csv", "awards.csv"] {
+            let a = std::fs::read(folders[0].join(n).join(f)).unwrap();
+            let b = std::fs::read(folders[1].join(n).join(f)).unwrap();
+            assert!(a == b, "{n}/{f} differs between two runs");
+        }
+    }
+}
+
+#[test]
+fn a_bad_manifest_exits_2_and_writes_nothing_and_a_held_lock_refuses() {
+    let (_tmp, manifest, root) = setup(3);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("threads = 2", "threads = 0")).unwrap();
+    let res = run(&["run", manifest.to_str().unwrap()]);
+    assert_eq!(code(&res), 2);
+    assert!(!root.exists(), "nothing is written for a bad manifest");
+    std::fs::write(&manifest, &text).unwrap();
+    std::fs::create_dir_all(&root).unwrap();
+    // Process 1 is alive: its lock holds.
+    std::fs::write(root.join(".lock"), "1").unwrap();
+    let res = run(&["run", manifest.to_str().unwrap()]);
+    assert_eq!(code(&res), 2);
+    assert!(String::from_utf8_lossy(&res.stderr).contains("another run (process 1)"));
+    // A lock left by a crashed run (no such process) is taken over.
+    std::fs::write(root.join(".lock"), "4294967").unwrap();
+    let res = run(&["run", manifest.to_str().unwrap(), "-q"]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+    assert!(!root.join(".lock").exists(), "the lock is released");
+}
+
+#[test]
+fn sigterm_finishes_the_folder_with_interrupted_scenarios_and_exit_1_then_resume_completes_it() {
+    let (_tmp, manifest, root) = setup_gm(30);
+    let mut child = spawn(&manifest);
+    wait_started(&root);
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let t = Instant::now();
+    let rc = wait(&mut child, Duration::from_secs(20));
+    assert_eq!(rc, Some(1));
+    assert!(
+        t.elapsed() < Duration::from_secs(10),
+        "stopped within a few seconds"
+    );
+    let folders = finals(&root);
+    assert_eq!(folders.len(), 1);
+    assert_eq!(latest(&root), folders[0]);
+    let s = summary(&folders[0]);
+    let scenarios = s["scenarios"].as_array().unwrap();
+    assert_eq!(scenarios.len(), 30, "every scenario is recorded");
+    let interrupted = scenarios
+        .iter()
+        .filter(|x| x["status"] == "interrupted")
+        .count();
+    assert!(interrupted > 0, "the signal landed mid-run");
+    for x in scenarios.iter().filter(|x| x["status"] == "optimal") {
+        let dir = folders[0].join(x["name"].as_str().unwrap());
+        assert!(
+            dir.join("report.html").is_file(),
+            "a finished scenario is complete"
+        );
+    }
+    assert!(folders[0].join("index.html").is_file() && folders[0].join("run.log").is_file());
+    // --resume finishes it: every scenario optimal, in the same folder.
+    let res = run(&[
+        "run",
+        manifest.to_str().unwrap(),
+        "--resume",
+        folders[0].to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+    let s = summary(&folders[0]);
+    assert!(
+        s["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["status"] == "optimal")
+    );
+}
+
+#[test]
+fn sigkill_leaves_no_partial_folder_and_latest_on_the_previous_complete_run() {
+    let (_tmp, manifest, root) = setup_gm(30);
+    // A first, complete run of a small manifest on the same root.
+    let (_t2, small, _) = setup_gm(2);
+    let text = std::fs::read_to_string(&small).unwrap();
+    let small_here = manifest.with_file_name("small.toml");
+    std::fs::write(
+        &small_here,
+        text.replace("name = \"gm-night\"", "name = \"small\""),
+    )
+    .unwrap();
+    let res = run(&["run", small_here.to_str().unwrap(), "-q"]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+    let before = finals(&root);
+    assert_eq!(before.len(), 1);
+    let mut child = spawn(&manifest);
+    wait_started(&root);
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(
+        finals(&root),
+        before,
+        "no folder with a final name from the killed run"
+    );
+    assert_eq!(
+        latest(&root),
+        before[0],
+        "latest still points at the complete run"
+    );
+    assert_eq!(summary(&before[0])["status"], "optimal");
+    // The killed run's lock is stale and does not block the next run.
+    let res = run(&["run", small_here.to_str().unwrap(), "-q"]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+}
