@@ -40,6 +40,8 @@ pub enum Command {
     Evaluate(EvaluateArgs),
     /// Run the scenarios of a manifest unattended into a dated, complete report folder.
     Run(RunArgs),
+    /// Join the folders of a sharded run (`run --shard i/n`) into one run folder.
+    Merge(MergeArgs),
     /// Two or more plans side by side: KPIs, a ranking and the decisions that differ.
     Compare(CompareArgs),
     /// Supplier overlaps, collaboration clusters and site proximity: tables, a summary and graph files.
@@ -163,6 +165,17 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+/// Arguments of `merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The shard folders (each written by `run --shard i/n` of the same manifest).
+    #[arg(required = true, num_args = 1..)]
+    pub shards: Vec<PathBuf>,
+    /// The merged run folder, replaced atomically.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
 /// Arguments of `compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
@@ -250,6 +263,7 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Command::Evaluate(args) => evaluate::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Merge(args) => run::merge(&args),
     }
 }
 

@@ -3,7 +3,7 @@
 //! Everything is validated before anything is solved or written (coded findings, exit 2). SIGTERM and SIGINT stop
 //! the run cleanly: scenarios not started are recorded as `interrupted`, the folder is finished, exit 1.
 
-use super::{LogFormat, RunArgs, Status};
+use super::{LogFormat, MergeArgs, RunArgs, Status};
 use crate::error::Error;
 use crate::run::batch::{self, RunOptions};
 use crate::run::log::{Format, Log};
@@ -73,6 +73,18 @@ pub fn run(args: &RunArgs) -> Result<Status, Error> {
     println!("run: {}", done.status);
     println!("wrote {}", done.folder.display());
     Ok(if done.status == "optimal" {
+        Status::Clean
+    } else {
+        Status::NotClean
+    })
+}
+
+/// Runs `merge`.
+pub fn merge(args: &MergeArgs) -> Result<Status, Error> {
+    let (folder, status) = crate::run::merge::merge(&args.shards, &args.out)?;
+    println!("run: {status}");
+    println!("wrote {}", folder.display());
+    Ok(if status == "optimal" {
         Status::Clean
     } else {
         Status::NotClean

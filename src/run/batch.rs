@@ -239,7 +239,13 @@ pub fn run(
         results.push((i, r));
     }
     results.sort_by_key(|(i, _)| *i);
-    let results: Vec<ScenarioResult> = results.into_iter().map(|(_, r)| r).collect();
+    let results: Vec<ScenarioResult> = results
+        .into_iter()
+        .map(|(i, mut r)| {
+            r.index = i;
+            r
+        })
+        .collect();
     let status = worst(&results);
     let backend = manifest
         .scenarios

@@ -31,6 +31,8 @@ pub struct SweepValue {
 /// How one scenario came out.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct ScenarioResult {
+    /// Position in the manifest's expanded scenario list (so shards merge back into manifest order).
+    pub index: usize,
     /// Scenario name (its folder's name).
     pub name: String,
     /// Data set name.
@@ -63,6 +65,7 @@ impl ScenarioResult {
     /// A result without figures.
     pub fn empty(s: &Scenario, status: &str, message: Option<String>) -> ScenarioResult {
         ScenarioResult {
+            index: 0,
             name: s.name.clone(),
             dataset: s.dataset.clone(),
             sweep: s.sweep.as_ref().map(|p| SweepValue {

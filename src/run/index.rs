@@ -186,6 +186,7 @@ mod tests {
 
     fn r(name: &str, npv: f64, access: f64, released: usize) -> ScenarioResult {
         ScenarioResult {
+            index: 0,
             name: name.into(),
             dataset: "d".into(),
             sweep: Some(SweepValue {

@@ -12,5 +12,6 @@ pub mod folder;
 pub mod index;
 pub mod log;
 pub mod manifest;
+pub mod merge;
 mod overrides;
 pub mod resume;

@@ -298,3 +298,59 @@ fn sigkill_leaves_no_partial_folder_and_latest_on_the_previous_complete_run() {
     let res = run(&["run", small_here.to_str().unwrap(), "-q"]);
     assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
 }
+
+#[test]
+fn two_shards_merged_give_the_same_summary_as_one_unsharded_run() {
+    let (tmp, manifest, root) = setup(5);
+    let m = manifest.to_str().unwrap();
+    let one = tmp.path().join("one");
+    let res = run(&["run", m, "-q", "--out-root", one.to_str().unwrap()]);
+    assert_eq!(code(&res), 0);
+    let mut shards = Vec::new();
+    for k in ["1/2", "2/2"] {
+        let res = run(&["run", m, "-q", "--shard", k]);
+        assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+        shards.push(latest(&root));
+    }
+    let merged = tmp.path().join("merged");
+    let mut args = vec!["merge"];
+    args.extend(shards.iter().map(|p| p.to_str().unwrap()));
+    args.extend(["--out", merged.to_str().unwrap()]);
+    let res = run(&args);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+    // Everything but timings agrees with the unsharded run.
+    let strip = |v: serde_json::Value| -> Vec<serde_json::Value> {
+        v["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                let mut x = x.clone();
+                x["seconds"] = serde_json::Value::Null;
+                x
+            })
+            .collect()
+    };
+    let whole = summary(&latest(&one));
+    let joined = summary(&merged);
+    assert_eq!(strip(whole.clone()), strip(joined.clone()));
+    assert_eq!(whole["status"], joined["status"]);
+    assert_eq!(whole["manifest"], joined["manifest"]);
+    for sc in whole["scenarios"].as_array().unwrap() {
+        let n = sc["name"].as_str().unwrap();
+        assert_eq!(
+            std::fs::read(latest(&one).join(n).join("sites.csv")).unwrap(),
+            std::fs::read(merged.join(n).join("sites.csv")).unwrap()
+        );
+    }
+    assert!(merged.join("index.html").is_file());
+    // A shard given twice is refused.
+    let res = run(&[
+        "merge",
+        shards[0].to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&res), 2);
+}
