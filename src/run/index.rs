@@ -35,13 +35,36 @@ pub fn pareto(results: &[ScenarioResult]) -> Vec<bool> {
         .collect()
 }
 
-/// A scatter chart of one sweep: worst access (x) against NPV (y), front points filled and joined.
+/// A scatter chart of one sweep: worst access (x) against NPV (y), front points filled and joined. When every
+/// scenario of the sweep has the same worst access (a flat axis says nothing), sites released go on x instead.
 fn front_svg(title: &str, points: &[(&ScenarioResult, bool)]) -> String {
-    let (w, h, m) = (520.0, 300.0, 56.0);
-    let xs: Vec<f64> = points
+    let (w, h, m) = (560.0, 300.0, 84.0);
+    let access: Vec<f64> = points
         .iter()
         .filter_map(|(r, _)| r.worst_access_km)
         .collect();
+    let flat = access.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        - access.iter().copied().fold(f64::INFINITY, f64::min)
+        < 0.01;
+    let x_of = |r: &ScenarioResult| {
+        if flat {
+            r.sites_released.map(|n| n as f64)
+        } else {
+            r.worst_access_km
+        }
+    };
+    let x_label = if flat {
+        "sites released (worst access is the same in every scenario)"
+    } else {
+        "worst zone access (km)"
+    };
+    let title = if flat {
+        title.replace("worst access", "sites released")
+    } else {
+        title.to_string()
+    };
+    let title = title.as_str();
+    let xs: Vec<f64> = points.iter().filter_map(|(r, _)| x_of(r)).collect();
     let ys: Vec<f64> = points.iter().filter_map(|(r, _)| r.npv).collect();
     let esc = |s: &str| {
         s.replace('&', "&amp;")
@@ -71,8 +94,8 @@ fn front_svg(title: &str, points: &[(&ScenarioResult, bool)]) -> String {
     let _ = write!(
         o,
         "<line x1=\"{m}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#888\"/><line x1=\"{m}\" y1=\"24\" x2=\"{m}\" \
-         y2=\"{b}\" stroke=\"#888\"/><text x=\"{cx}\" y=\"{t}\" text-anchor=\"middle\">worst zone access (km)</text>\
-         <text x=\"4\" y=\"36\">NPV (GBP)</text><text x=\"{m}\" y=\"{t}\">{:.2}</text><text x=\"{r}\" y=\"{t}\" \
+         y2=\"{b}\" stroke=\"#888\"/><text x=\"{cx}\" y=\"{t}\" text-anchor=\"middle\">{x_label}</text>\
+         <text x=\"4\" y=\"50\">NPV (GBP)</text><text x=\"{m}\" y=\"{t}\">{:.2}</text><text x=\"{r}\" y=\"{t}\" \
          text-anchor=\"end\">{:.2}</text><text x=\"{lx}\" y=\"{b}\" text-anchor=\"end\">{}</text><text x=\"{lx}\" \
          y=\"30\" text-anchor=\"end\">{}</text>",
         x0,
@@ -88,7 +111,7 @@ fn front_svg(title: &str, points: &[(&ScenarioResult, bool)]) -> String {
     let mut front: Vec<(f64, f64)> = points
         .iter()
         .filter(|(_, f)| *f)
-        .filter_map(|(r, _)| Some((px(r.worst_access_km?), py(r.npv?))))
+        .filter_map(|(r, _)| Some((px(x_of(r)?), py(r.npv?))))
         .collect();
     front.sort_by(|a, b| a.0.total_cmp(&b.0));
     if front.len() > 1 {
@@ -103,18 +126,19 @@ fn front_svg(title: &str, points: &[(&ScenarioResult, bool)]) -> String {
         );
     }
     for (r, on_front) in points {
-        let (Some(x), Some(y)) = (r.worst_access_km, r.npv) else {
+        let (Some(x), Some(y)) = (x_of(r), r.npv) else {
             continue;
         };
         let fill = if *on_front { "#1b7f3b" } else { "#fff" };
         let _ = write!(
             o,
             "<circle class=\"scenario-point\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"{fill}\" stroke=\"#1b7f3b\">\
-             <title>{}: NPV GBP {}, worst access {x:.2} km, {} sites released{}</title></circle>",
+             <title>{}: NPV GBP {}, worst access {:.2} km, {} sites released{}</title></circle>",
             px(x),
             py(y),
             esc(&r.name),
             money(y),
+            r.worst_access_km.unwrap_or(f64::NAN),
             r.sites_released.unwrap_or(0),
             if *on_front { " (on the front)" } else { "" }
         );

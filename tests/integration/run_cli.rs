@@ -354,3 +354,25 @@ fn two_shards_merged_give_the_same_summary_as_one_unsharded_run() {
     ]);
     assert_eq!(code(&res), 2);
 }
+
+#[test]
+fn json_logs_are_one_object_per_line_and_run_log_keeps_them() {
+    let (_tmp, manifest, root) = setup(2);
+    let res = run(&["run", manifest.to_str().unwrap(), "--log-format", "json"]);
+    assert_eq!(code(&res), 0);
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines.len() >= 3, "{stderr}");
+    for l in &lines {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+        assert!(
+            v["time"].is_string() && v["level"].is_string() && v["message"].is_string(),
+            "{l}"
+        );
+    }
+    let log = std::fs::read_to_string(latest(&root).join("run.log")).unwrap();
+    assert!(
+        log.contains("base: started") && log.contains("DEBUG"),
+        "solver detail is kept: {log}"
+    );
+}
