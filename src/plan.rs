@@ -181,16 +181,7 @@ pub fn evaluate(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
         };
         let base = t.site.map_or(0.0, cost_at);
         let now: f64 = plan.teams[ti].iter().map(|&(s, f)| f * cost_at(s)).sum();
-        let stay = plan.teams[ti]
-            .iter()
-            .filter(|(s, _)| Some(*s) == t.site)
-            .map(|(_, f)| f)
-            .sum::<f64>();
-        let moved = if t.site.is_some() {
-            (1.0 - stay).max(0.0)
-        } else {
-            0.0
-        };
+        let moved = moved_share(t.site, &plan.teams[ti]);
         let y = move_year(plan, t.site);
         let one_off = moved * tc.move_cost;
         k.baseline_cost += base * annuity;
@@ -222,10 +213,22 @@ pub fn evaluate(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
     k
 }
 
-fn access(data: &Dataset, plan: &Plan, k: &mut Kpis) {
-    if data.zones.is_empty() {
-        return;
+/// The share of a team that leaves its current site, given the sites it works from (0 for a team without one).
+pub fn moved_share(current: Option<SiteIx>, places: &[(SiteIx, f64)]) -> f64 {
+    let stay: f64 = places
+        .iter()
+        .filter(|(s, _)| Some(*s) == current)
+        .map(|(_, f)| f)
+        .sum();
+    if current.is_some() {
+        (1.0 - stay).max(0.0)
+    } else {
+        0.0
     }
+}
+
+/// Per zone, the distance to its nearest kept public-facing site (km; infinite when none is kept).
+pub fn zone_access_km(data: &Dataset, plan: &Plan) -> Vec<f64> {
     let kept: Vec<_> = data
         .sites
         .iter()
@@ -233,12 +236,22 @@ fn access(data: &Dataset, plan: &Plan, k: &mut Kpis) {
         .filter(|(i, s)| s.public_facing && plan.kept(SiteIx(*i as u32)))
         .filter_map(|(_, s)| s.location)
         .collect();
+    data.zones
+        .iter()
+        .map(|z| {
+            kept.iter()
+                .map(|&p| haversine_km(z.location, p))
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect()
+}
+
+fn access(data: &Dataset, plan: &Plan, k: &mut Kpis) {
+    if data.zones.is_empty() {
+        return;
+    }
     let (mut worst, mut weighted, mut pop) = (0.0f64, 0.0, 0.0);
-    for z in &data.zones {
-        let d = kept
-            .iter()
-            .map(|&p| haversine_km(z.location, p))
-            .fold(f64::INFINITY, f64::min);
+    for (z, d) in data.zones.iter().zip(zone_access_km(data, plan)) {
         worst = worst.max(d);
         weighted += d * z.population as f64;
         pop += z.population as f64;

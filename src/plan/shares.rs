@@ -94,16 +94,7 @@ pub fn shares(
             }
         }
         for (t, team) in data.teams.iter().enumerate() {
-            let stay: f64 = plan.teams[t]
-                .iter()
-                .filter(|(s, _)| Some(*s) == team.site)
-                .map(|(_, f)| f)
-                .sum();
-            let moved = if team.site.is_some() {
-                (1.0 - stay).max(0.0)
-            } else {
-                0.0
-            };
+            let moved = crate::plan::moved_share(team.site, &plan.teams[t]);
             if let Some(s) = by.get_mut(data.org(team.organisation).id.as_str()) {
                 s.one_off_direct += moved * cand.teams[t].move_cost;
             }

@@ -8,7 +8,7 @@
 use super::svg::{self, MapDecision, MapInput, MapMove, MapSite, MapZone};
 use crate::assess::Assessment;
 use crate::compare::{Better, Comparison, format_value};
-use crate::domain::{Dataset, SiteIx};
+use crate::domain::Dataset;
 use crate::error::Error;
 use crate::estates::shapley::ShapleyShares;
 use crate::geo::haversine_km;
@@ -164,29 +164,17 @@ pub fn map_input(data: &Dataset, model: &ModelConfig, plan: &Plan) -> MapInput {
         }
     }
     let access = &model.estates.access;
-    let kept: Vec<_> = data
-        .sites
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| s.public_facing && plan.kept(SiteIx(*i as u32)))
-        .filter_map(|(_, s)| s.location)
-        .collect();
     let zones = data
         .zones
         .iter()
-        .map(|z| {
-            let nearest = kept
-                .iter()
-                .map(|&p| haversine_km(z.location, p))
-                .fold(f64::INFINITY, f64::min);
-            MapZone {
-                id: format!("{} ({})", z.name, z.id),
-                lon: z.location.lon,
-                lat: z.location.lat,
-                population: z.population,
-                nearest_km: nearest,
-                beyond: access.enabled && nearest > access.max_km,
-            }
+        .zip(crate::plan::zone_access_km(data, plan))
+        .map(|(z, nearest)| MapZone {
+            id: format!("{} ({})", z.name, z.id),
+            lon: z.location.lon,
+            lat: z.location.lat,
+            population: z.population,
+            nearest_km: nearest,
+            beyond: access.enabled && nearest > access.max_km,
         })
         .collect();
     MapInput {
