@@ -139,14 +139,9 @@ pub enum Error {
         /// All findings (errors and warnings).
         findings: Vec<Finding>,
     },
-    /// A model or manifest file is wrong.
-    #[error("model file {path}: {message}")]
-    Model {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong, with the key and what to do.
-        message: String,
-    },
+    /// A model or benchmark file is wrong: one coded finding with its line and key (E1050, E1070).
+    #[error("{0}")]
+    Coded(Box<Finding>),
     /// Reading or writing a file failed.
     #[error("{action} {path}: {source}")]
     Io {
@@ -166,6 +161,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// A model file error from its finding.
+    pub fn coded(finding: Finding) -> Self {
+        Error::Coded(Box::new(finding))
+    }
+
     /// An I/O error with context.
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

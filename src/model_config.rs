@@ -8,7 +8,8 @@ mod procurement;
 pub use procurement::{CategoryRules, ProcurementConfig, RuleOverride};
 
 use crate::domain::SiteKind;
-use crate::error::Error;
+use crate::error::{Error, Finding};
+use crate::input::codes::E1050;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -250,21 +251,45 @@ impl Default for SolverConfig {
 }
 
 impl ModelConfig {
-    /// Reads and checks a model file.
+    /// Reads and checks a model file; a problem is an E1050 finding at the file's line and key.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::io("cannot read model file", path, e))?;
-        Self::parse(&text).map_err(|message| Error::Model {
-            path: path.to_path_buf(),
-            message,
-        })
+        let name = path.display().to_string();
+        let text = std::fs::read(path).map_err(|e| Error::io("cannot read model file", path, e))?;
+        let text = String::from_utf8(text).map_err(|_| {
+            Error::coded(Finding::file(
+                E1050,
+                &name,
+                "the model file is not UTF-8 text",
+                "save it as UTF-8 TOML",
+            ))
+        })?;
+        Self::parse_located(&text).map_err(|fail| Error::coded(fail.finding(&name)))
     }
 
     /// Parses and checks model text; the error says which key is wrong and what to do.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let config: ModelConfig =
-            toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
-        config.check()?;
+        Self::parse_located(text).map_err(|fail| fail.message)
+    }
+
+    /// [`ModelConfig::parse`], keeping where in the text the problem is.
+    pub fn parse_located(text: &str) -> Result<Self, ModelFail> {
+        let config: ModelConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|span| line_of(text, span.start));
+            let key = line
+                .and_then(|l| text.lines().nth(l as usize - 1))
+                .and_then(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()));
+            ModelFail {
+                message: e.to_string().trim().to_string(),
+                line,
+                key,
+            }
+        })?;
+        config.check().map_err(|message| {
+            // Range errors read "key 'a.b.c': why": find the line that sets that key.
+            let key = message.split('\'').nth(1).map(str::to_string);
+            let line = key.as_deref().and_then(|k| line_of_key(text, k));
+            ModelFail { message, line, key }
+        })?;
         Ok(config)
     }
 
@@ -315,8 +340,87 @@ impl ModelConfig {
                 return bad(key, "must be zero or a positive number");
             }
         }
+        // Known names only: whether this build has the solver is the command's question (a flag may override it).
+        if !["microlp", "lpsolve", "lp_solve", "highs"]
+            .contains(&self.solver.name.to_ascii_lowercase().as_str())
+        {
+            return bad("solver.name", "must be microlp, lpsolve or highs");
+        }
         self.procurement.check()
     }
+}
+
+/// A model file problem with where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelFail {
+    /// What is wrong (TOML's message or "key 'a.b': why").
+    pub message: String,
+    /// The 1-based line, when known.
+    pub line: Option<u64>,
+    /// The key, when known.
+    pub key: Option<String>,
+}
+
+impl ModelFail {
+    /// The E1050 finding for this problem in `file`.
+    pub fn finding(&self, file: &str) -> Finding {
+        // TOML's message repeats the line with a caret under it: keep its first and last lines.
+        let lines: Vec<&str> = self
+            .message
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('|') && !l.starts_with('^'))
+            .collect();
+        let cause = match (lines.first(), lines.last()) {
+            (Some(first), Some(last)) if first.starts_with("TOML parse error") => last.to_string(),
+            _ => lines.join(" "),
+        };
+        let mut f = Finding::file(
+            E1050,
+            file,
+            cause,
+            "correct the key or value (every key is described in models/greater-manchester.toml and README)",
+        );
+        if let Some(l) = self.line {
+            f = f.at_row(l);
+        }
+        if let Some(k) = &self.key {
+            f = f.at_column(k);
+        }
+        f
+    }
+}
+
+/// The 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> u64 {
+    1 + text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+}
+
+/// The line that sets a dotted key (`estates.access.max_km`), following `[section]` headers.
+fn line_of_key(text: &str, dotted: &str) -> Option<u64> {
+    let mut section = String::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if let Some(h) = line.strip_prefix('[') {
+            section = h.trim_matches(['[', ']', ' ']).to_string();
+            continue;
+        }
+        if let Some((k, _)) = line.split_once('=') {
+            let k = k.trim().trim_matches(['"', '\'']);
+            let full = if section.is_empty() {
+                k.to_string()
+            } else {
+                format!("{section}.{k}")
+            };
+            if full == dotted {
+                return Some(i as u64 + 1);
+            }
+        }
+    }
+    None
 }
 
 /// Finds the model file for a data set when `--model` is not given: `DIR/model.toml` if it exists, else
@@ -363,6 +467,25 @@ mod tests {
         let b = ModelConfig::parse("start_date = \"2020-04-01\"\n").unwrap();
         assert_eq!(a.start_date, b.start_date);
         assert_eq!(a.start_date.to_string(), "2020-04-01");
+    }
+
+    #[test]
+    fn problems_are_located_at_their_line_and_key() {
+        let fail =
+            ModelConfig::parse_located("name = \"x\"\n[estates]\ndesk_ration = 0.8\n").unwrap_err();
+        assert_eq!(
+            (fail.line, fail.key.as_deref()),
+            (Some(3), Some("desk_ration"))
+        );
+        let fail = ModelConfig::parse_located("[estates.access]\nmax_km = -1.0\n").unwrap_err();
+        assert_eq!(
+            (fail.line, fail.key.as_deref()),
+            (Some(2), Some("estates.access.max_km"))
+        );
+        let f = fail.finding("m.toml");
+        assert_eq!((f.code, f.row), (E1050, Some(2)));
+        let fail = ModelConfig::parse_located("[solver]\nname = \"cplex\"\n").unwrap_err();
+        assert_eq!(fail.line, Some(2), "{}", fail.message);
     }
 
     #[test]

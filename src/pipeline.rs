@@ -31,6 +31,8 @@ pub struct Options {
     pub shapley: bool,
     /// Progress bars and lines for the award.
     pub progress: bool,
+    /// Refuse an estates model whose estimated peak memory is above this many bytes, before building it.
+    pub max_memory: Option<u64>,
 }
 
 /// Everything a plan run produced.
@@ -62,14 +64,30 @@ pub fn run(
     log: &mut dyn FnMut(String),
 ) -> Result<Outputs, Error> {
     let (backend, limits) = (opts.backend, opts.limits);
-    let result = model.estates.enabled.then(|| {
-        let solve = SolveOptions {
-            backend,
-            limits,
-            greedy_only: opts.greedy,
-        };
-        estates::solve(data, model, solve, log)
-    });
+    let result = match model.estates.enabled {
+        false => None,
+        true => {
+            let cand = estates::candidates::build(data, model);
+            let size = cand.estimate();
+            if let Some(limit) = opts.max_memory.filter(|&l| size.bytes > l) {
+                return Err(Error::Usage(format!(
+                    "the estates model would need about {} MiB ({} variables, {} non-zeros), above the {} MiB \
+                     allowed (--max-memory); lower estates.staff.max_team_increase_km (fewer placements), split \
+                     the data set by region, or raise --max-memory on a larger machine",
+                    size.bytes.div_ceil(1 << 20),
+                    size.variables,
+                    size.nonzeros,
+                    limit >> 20
+                )));
+            }
+            let solve = SolveOptions {
+                backend,
+                limits,
+                greedy_only: opts.greedy,
+            };
+            Some(estates::solve_with(data, model, cand, solve, log))
+        }
+    };
     let explained = match &result {
         Some(r) if opts.explain > 0 && r.plan.is_some() => {
             log(format!(

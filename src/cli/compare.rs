@@ -108,7 +108,7 @@ pub fn run(args: &CompareArgs) -> Result<Status, Error> {
         .map(|(name, files)| assess::assess(data, &model, name, files))
         .collect();
     let c = compare::compare(data, plans);
-    print!("{}", compare::text_table(&c, args.show));
+    out!("{}", compare::text_table(&c, args.show));
     let out = AtomicDir::new(&args.out)?;
     out.write("compare.csv", &compare::kpis_csv(&c))?;
     out.write("differences.csv", &compare::differences_csv(&c))?;
@@ -125,7 +125,7 @@ pub fn run(args: &CompareArgs) -> Result<Status, Error> {
         crate::report::html::compare_html(data, &model, &c, &title)?.as_bytes(),
     )?;
     let path = out.commit()?;
-    println!("wrote {}", path.display());
+    outln!("wrote {}", path.display());
     Ok(if c.plans.iter().all(|p| p.violations.is_empty()) {
         Status::Clean
     } else {

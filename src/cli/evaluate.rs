@@ -39,14 +39,14 @@ pub fn run(args: &EvaluateArgs) -> Result<Status, Error> {
             args.plan.display()
         )));
     }
-    println!(
+    outln!(
         "read {} from {}",
         read.found.join(", "),
         args.plan.display()
     );
     let a = assess::assess(data, &model, plan_name(&args.plan), read);
     if let Some(k) = &a.kpis {
-        println!(
+        outln!(
             "estates: NPV GBP {}  running cost GBP {} -> {} a year  one-off GBP {}  sites released {}  people moved {:.0}",
             money(k.npv),
             money(k.running_cost_before),
@@ -57,19 +57,19 @@ pub fn run(args: &EvaluateArgs) -> Result<Status, Error> {
         );
     }
     for (category, f) in &a.award_figures {
-        println!("award {category}: NPV GBP {}", money(f.npv));
+        outln!("award {category}: NPV GBP {}", money(f.npv));
     }
     if a.awards.is_some() {
-        println!("award: NPV GBP {}", money(a.award_npv()));
+        outln!("award: NPV GBP {}", money(a.award_npv()));
     }
     for (category, v) in &a.violations {
         match category {
-            None => println!("  violation [{}]: {}", v.rule, v.detail),
-            Some(c) => println!("  violation [{}] in {c}: {}", v.rule, v.detail),
+            None => outln!("  violation [{}]: {}", v.rule, v.detail),
+            Some(c) => outln!("  violation [{}] in {c}: {}", v.rule, v.detail),
         }
     }
     let violations = a.violations.len();
-    println!("violations: {violations}");
+    outln!("violations: {violations}");
     let reasons = if a.has_estates() {
         let cand = candidates::build(data, &model);
         let ctx = Ctx {
@@ -122,7 +122,7 @@ pub fn run(args: &EvaluateArgs) -> Result<Status, Error> {
         &crate::report::shares::shares_csv(&shares, None),
     )?;
     let path = out.commit()?;
-    println!("wrote {}", path.display());
+    outln!("wrote {}", path.display());
     Ok(if violations == 0 {
         Status::Clean
     } else {

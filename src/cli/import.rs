@@ -49,7 +49,7 @@ pub fn run(args: &ImportArgs) -> Result<Status, Error> {
         }
     };
     import::write_dataset(&instance, &args.file, &args.out)?;
-    println!(
+    outln!(
         "imported {source}: {} facilities, {} customers, {} costs into {}",
         instance.facilities(),
         instance.customers(),
@@ -61,6 +61,25 @@ pub fn run(args: &ImportArgs) -> Result<Status, Error> {
 
 /// Runs `generate`.
 pub fn generate(args: &GenerateArgs) -> Result<Status, Error> {
+    if let Some(sites) = args.sites {
+        let shape = import::estates_gen::Shape {
+            sites: sites as usize,
+            teams: args.teams.map_or(3 * sites as usize, |t| t as usize),
+            zones: args.zones.map_or(2 * sites as usize, |z| z as usize),
+            partners: args.partners as usize,
+            seed: args.seed,
+        };
+        import::estates_gen::write(shape, &args.out)?;
+        outln!(
+            "generated an estates case of {} sites x {} teams x {} zones (seed {}) into {}",
+            shape.sites,
+            shape.teams,
+            shape.zones,
+            args.seed,
+            args.out.display()
+        );
+        return Ok(Status::Clean);
+    }
     let shape = import::generate::Shape {
         categories: args.categories as usize,
         partners: args.partners as usize,
@@ -68,7 +87,7 @@ pub fn generate(args: &GenerateArgs) -> Result<Status, Error> {
         seed: args.seed,
     };
     import::generate::write(shape, &args.out)?;
-    println!(
+    outln!(
         "generated {} categories x {} partners x {} suppliers (seed {}) into {}",
         args.categories,
         args.partners,

@@ -4,6 +4,23 @@
 //! 2 an error (bad input, bad usage, I/O). Each command returns a [`Status`] or an [`Error`]; [`exit_code`] maps
 //! them, and nothing else calls `std::process::exit`.
 
+/// `println!` that never panics: when whoever reads standard output has gone (`| head`), the rest is dropped
+/// instead of the process dying with "failed printing to stdout".
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` that never panics (see `outln!`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod compare;
 mod evaluate;
 mod import;
@@ -46,7 +63,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Supplier overlaps, collaboration clusters and site proximity: tables, a summary and graph files.
     Overlaps(OverlapsArgs),
-    /// Write a generated procurement case (for benchmarks): categories x partners x suppliers, from a seed.
+    /// Write a generated case from a seed: estates (--sites, --teams, --zones) or procurement (categories x
+    /// partners x suppliers).
     Generate(GenerateArgs),
     /// Turn a facility-location benchmark file (OR-Library, Holmberg) into a data set folder.
     Import(ImportArgs),
@@ -113,9 +131,26 @@ pub struct PlanArgs {
     /// kinds (2^kinds solves); written to shares.csv and report.html.
     #[arg(long)]
     pub shapley: bool,
+    /// Refuse an estates model whose estimated peak memory is above this many MiB, before building it (default:
+    /// 80% of the machine's memory).
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_memory: Option<u64>,
     /// No progress lines on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// The memory limit in bytes: `MIB` when given, else 80% of `MemTotal` in `/proc/meminfo`, else 16 GiB.
+pub fn max_memory_bytes(mib: Option<u64>) -> u64 {
+    if let Some(m) = mib {
+        return m << 20;
+    }
+    let total_kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|t| {
+        t.lines()
+            .find_map(|l| l.strip_prefix("MemTotal:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    });
+    total_kib.map_or(16 << 30, |k| k * 1024 / 10 * 8)
 }
 
 /// Arguments of `evaluate`.
@@ -214,10 +249,19 @@ pub struct OverlapsArgs {
     pub quiet: bool,
 }
 
-/// Arguments of `generate`.
+/// Arguments of `generate`: an estates case with `--sites` (and `--teams`, `--zones`), else a procurement case.
 #[derive(Debug, clap::Args)]
 pub struct GenerateArgs {
-    /// Spend categories.
+    /// Estates case: sites (with GM-like statistics; see `src/import/estates_gen.rs`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub sites: Option<u32>,
+    /// Estates case: teams [3 per site].
+    #[arg(long, requires = "sites", value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub teams: Option<u32>,
+    /// Estates case: zones (wards) [2 per site].
+    #[arg(long, requires = "sites", value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub zones: Option<u32>,
+    /// Procurement case: spend categories.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub categories: u32,
     /// Partners.
@@ -278,8 +322,11 @@ pub fn main() -> ExitCode {
         }
     };
     let result = run(cli);
-    if let Err(e) = &result {
-        eprintln!("error: {e}");
+    match &result {
+        // A finding prints as itself ("error[E1050] file row N ...").
+        Err(Error::Coded(f)) => eprintln!("{f}"),
+        Err(e) => eprintln!("error: {e}"),
+        Ok(_) => {}
     }
     ExitCode::from(exit_code(&result))
 }

@@ -54,12 +54,12 @@ pub fn run(args: &OverlapsArgs) -> Result<Status, Error> {
     }
     let path = out.commit()?;
     for f in &files {
-        println!("wrote {} ({})", path.join(f.name).display(), f.note);
+        outln!("wrote {} ({})", path.join(f.name).display(), f.note);
     }
     match &overlaps.procurement {
         Some(p) => {
             let proj = &p.projection;
-            println!(
+            outln!(
                 "procurement: partners {}, supplier groups {} (suppliers {}, merges {}), categories {}, \
                  aggregation candidates {}, partner pairs {}, components {}, clusters {}",
                 proj.partners.len(),
@@ -73,10 +73,10 @@ pub fn run(args: &OverlapsArgs) -> Result<Status, Error> {
                 Projection::count(&proj.communities)
             );
         }
-        None => println!("procurement: no contracts, nothing to analyse"),
+        None => outln!("procurement: no contracts, nothing to analyse"),
     }
     let prox = &overlaps.proximity;
-    println!(
+    outln!(
         "proximity: located sites {}, co-location pairs {} (within {} km), groups {}",
         prox.sites.len(),
         prox.pairs.len(),

@@ -54,6 +54,7 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         explain: args.explain,
         shapley: args.shapley,
         progress: !quiet,
+        max_memory: Some(super::max_memory_bytes(args.max_memory)),
     };
     let done = pipeline::run(data, &model, &args.dir, opts, &mut log)?;
     let out = AtomicDir::new(&args.out)?;
@@ -78,7 +79,7 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         clean &= print_award(a, &award_checks, args.check);
     }
     for e in &explained {
-        println!("explain: {}", report::explain_line(e));
+        outln!("explain: {}", report::explain_line(e));
     }
     match &shapley {
         Some(Ok(x)) => {
@@ -87,15 +88,15 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
                 .iter()
                 .map(|g| format!("{} {:.2}", g.kind, g.value))
                 .collect();
-            println!(
+            outln!(
                 "shapley (estates NPV by partner kind): {}",
                 groups.join("  ")
             );
         }
-        Some(Err(why)) => println!("shapley: not computed: {why}"),
+        Some(Err(why)) => outln!("shapley: not computed: {why}"),
         None => {}
     }
-    println!("wrote {}", path.display());
+    outln!("wrote {}", path.display());
     Ok(if clean {
         Status::Clean
     } else {
@@ -112,7 +113,7 @@ fn print_estates(
 ) -> bool {
     let mut clean = true;
     let (objective, bound, sense) = report::objective_of(model, result);
-    println!(
+    outln!(
         "estates: {}  objective ({sense}): {}  bound: {}  solver: {}  seconds: {:.2}",
         result.outcome.status(),
         objective.map_or("none".into(), |v| format!("{v:.4}")),
@@ -121,19 +122,21 @@ fn print_estates(
         result.solve_seconds
     );
     for c in &result.conflicts {
-        println!(
+        outln!(
             "conflict [{}]: {} (relax by {:.2})",
-            c.group, c.rule, c.relax_by
+            c.group,
+            c.rule,
+            c.relax_by
         );
     }
     clean &= result.outcome == Outcome::Optimal;
     if let Some(c) = checked {
-        println!("check: {}", if c.ok { "passed" } else { "FAILED" });
+        outln!("check: {}", if c.ok { "passed" } else { "FAILED" });
         for v in &c.violations {
-            println!("  violation [{}]: {}", v.rule, v.detail);
+            outln!("  violation [{}]: {}", v.rule, v.detail);
         }
         for m in &c.mismatches {
-            println!("  mismatch: {m}");
+            outln!("  mismatch: {m}");
         }
         clean &= c.ok;
     }
@@ -149,7 +152,7 @@ fn print_award(a: &ProcurementResult, award_checks: &[Option<CheckReport>], chec
         .iter()
         .filter_map(|c| c.figures.as_ref().map(|f| f.npv))
         .sum();
-    println!(
+    outln!(
         "procurement: {}  npv: {npv:.2}  categories: {}  threads: {}  seconds: {:.2}",
         a.worst_status(),
         a.categories.len(),
@@ -165,24 +168,24 @@ fn print_award(a: &ProcurementResult, award_checks: &[Option<CheckReport>], chec
                 Outcome::Unknown { reason } => format!(" ({reason})"),
                 _ => String::new(),
             };
-            println!("  category {}: {}{detail}", c.category, c.outcome.status());
+            outln!("  category {}: {}{detail}", c.category, c.outcome.status());
         }
         for k in &c.conflicts {
-            println!("  conflict [{}] in {}: {}", k.group, c.category, k.rule);
+            outln!("  conflict [{}] in {}: {}", k.group, c.category, k.rule);
         }
         if let Some(chk) = chk {
             for v in &chk.violations {
-                println!("  violation [{}] in {}: {}", v.rule, c.category, v.detail);
+                outln!("  violation [{}] in {}: {}", v.rule, c.category, v.detail);
             }
             for m in &chk.mismatches {
-                println!("  mismatch: {m}");
+                outln!("  mismatch: {m}");
             }
             clean &= chk.ok;
         }
     }
     if check {
         let ok = award_checks.iter().flatten().all(|c| c.ok);
-        println!("award check: {}", if ok { "passed" } else { "FAILED" });
+        outln!("award check: {}", if ok { "passed" } else { "FAILED" });
     }
     clean &= a.all_optimal();
     clean

@@ -62,7 +62,7 @@ pub fn run(args: &RunArgs) -> Result<Status, Error> {
     };
     let done = batch::run(&manifest, &data, &opts, &log)?;
     for r in &done.results {
-        println!(
+        outln!(
             "{:<40} {:<12} npv {:>16}  {:.1} s",
             r.name,
             r.status,
@@ -70,8 +70,8 @@ pub fn run(args: &RunArgs) -> Result<Status, Error> {
             r.seconds
         );
     }
-    println!("run: {}", done.status);
-    println!("wrote {}", done.folder.display());
+    outln!("run: {}", done.status);
+    outln!("wrote {}", done.folder.display());
     Ok(if done.status == "optimal" {
         Status::Clean
     } else {
@@ -82,8 +82,8 @@ pub fn run(args: &RunArgs) -> Result<Status, Error> {
 /// Runs `merge`.
 pub fn merge(args: &MergeArgs) -> Result<Status, Error> {
     let (folder, status) = crate::run::merge::merge(&args.shards, &args.out)?;
-    println!("run: {status}");
-    println!("wrote {}", folder.display());
+    outln!("run: {status}");
+    outln!("wrote {}", folder.display());
     Ok(if status == "optimal" {
         Status::Clean
     } else {

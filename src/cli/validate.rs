@@ -40,39 +40,24 @@ pub fn model_for(dir: &Path, explicit: Option<&Path>) -> Result<ModelConfig, Err
 
 /// Runs the command.
 pub fn run(args: &ValidateArgs) -> Result<Status, Error> {
-    let model = model_for(&args.dir, args.model.as_deref())?;
+    let model = match model_for(&args.dir, args.model.as_deref()) {
+        Ok(m) => m,
+        // A broken model file is reported like any other finding (JSON included); the data is not read.
+        Err(Error::Coded(f)) => {
+            let findings = vec![*f];
+            print_report(args, &findings, None)?;
+            return Err(Error::InvalidInput {
+                dir: args.dir.clone(),
+                errors: 1,
+                findings,
+            });
+        }
+        Err(e) => return Err(e),
+    };
     let loaded = input::load(&args.dir, &model);
     let errors = loaded.errors();
     let summary = (errors == 0).then(|| Summary::of(&loaded.dataset));
-    match args.format {
-        Format::Json => {
-            let report = Report {
-                schema: "consolidate.validate/1",
-                dir: args.dir.display().to_string(),
-                ok: errors == 0,
-                errors,
-                warnings: loaded.warnings(),
-                findings: &loaded.findings,
-                summary,
-            };
-            let text =
-                serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.to_string()))?;
-            println!("{text}");
-        }
-        Format::Text => {
-            for f in &loaded.findings {
-                println!("{f}");
-            }
-            println!(
-                "{}: {errors} error(s), {} warning(s)",
-                args.dir.display(),
-                loaded.warnings()
-            );
-            if let Some(s) = &summary {
-                print!("{}", s.to_text());
-            }
-        }
-    }
+    print_report(args, &loaded.findings, summary)?;
     if errors > 0 {
         return Err(Error::InvalidInput {
             dir: args.dir.clone(),
@@ -81,6 +66,47 @@ pub fn run(args: &ValidateArgs) -> Result<Status, Error> {
         });
     }
     Ok(Status::Clean)
+}
+
+/// Prints the findings (and the summary of a clean data set) in the format asked for.
+fn print_report(
+    args: &ValidateArgs,
+    findings: &[Finding],
+    summary: Option<Summary>,
+) -> Result<(), Error> {
+    let errors = findings.iter().filter(|f| f.is_error()).count();
+    let warnings = findings.len() - errors;
+    let mut text = String::new();
+    match args.format {
+        Format::Json => {
+            let report = Report {
+                schema: "consolidate.validate/1",
+                dir: args.dir.display().to_string(),
+                ok: errors == 0,
+                errors,
+                warnings,
+                findings,
+                summary,
+            };
+            text =
+                serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.to_string()))?;
+            text.push('\n');
+        }
+        Format::Text => {
+            for f in findings {
+                text.push_str(&format!("{f}\n"));
+            }
+            text.push_str(&format!(
+                "{}: {errors} error(s), {warnings} warning(s)\n",
+                args.dir.display()
+            ));
+            if let Some(s) = &summary {
+                text.push_str(&s.to_text());
+            }
+        }
+    }
+    out!("{text}");
+    Ok(())
 }
 
 /// Loads a data set and refuses it (printing each error) when it has any error: the start of every command

@@ -1,12 +1,18 @@
-//! Infeasibility diagnosis: which rules are in conflict, and the smallest relaxation that restores a plan.
+//! Infeasibility diagnosis: which rule groups are in conflict, and the smallest relaxation that restores a plan.
 //!
-//! Every relaxable row gets a non-negative slack; phase one minimises the weighted total slack. The rows whose
-//! slack is positive are the rules that must give, with the amount; their groups are the conflict. A deletion
-//! filter then drops groups from the conflict one at a time (making them hard again) to keep only the groups
-//! needed, so the report names a minimal set of rule groups.
+//! Every relaxable row can get a non-negative slack (the elastic model). A group is "dropped" by letting its rows
+//! take slack and "enforced" by pinning their slacks to zero. A deletion filter starts from every group the model
+//! has (all enforced: infeasible) and drops each group in turn, keeping it out while the model stays infeasible
+//! without it; what remains is a minimal set of groups that cannot all hold together (two groups that are each
+//! satisfiable alone are both named). Then, for each group of the conflict, the elastic model with slack on that
+//! group only (every other rule holding) gives the rows that must give and by how much; minimising the slack makes
+//! it the smallest relaxation of that group that restores a plan.
+//!
+//! Doing nothing (every site kept, every team where it is) satisfies every group except capacity (a site that is
+//! overfull today) and release (a forced release), so every conflict involves one of those two.
 
 use super::SolveOptions;
-use super::milp::{self, Ctx, Group};
+use super::milp::{self, Ctx, Group, Sense};
 use crate::solve::{self, Outcome};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -22,23 +28,27 @@ pub struct Conflict {
     pub relax_by: f64,
 }
 
-/// Solves the elastic model with slack allowed only on `groups`; returns the positive slacks.
+/// Solves the elastic model with slack allowed only on `groups`; returns the positive slacks (`None` when even
+/// that model has no plan).
 fn elastic(
     ctx: &Ctx<'_>,
     opts: SolveOptions,
     groups: &BTreeSet<Group>,
 ) -> (Option<Vec<Conflict>>, f64) {
     let model = milp::build(ctx, false);
-    let labels: Vec<(Group, String)> = model
+    let rows: Vec<(Group, Sense, String)> = model
         .rows
         .iter()
-        .map(|r| (r.group, r.label.clone()))
+        .map(|r| (r.group, r.sense, r.label.clone()))
         .collect();
     let (mut problem, slacks) = model.into_milp(true);
-    // Slack only where allowed: pin the others to zero.
-    for ((group, _), slack) in labels.iter().zip(&slacks) {
+    for ((group, sense, _), slack) in rows.iter().zip(&slacks) {
+        // "Released at most once" is structural, not a business rule: relaxing it would let a site be released
+        // twice and count its saving twice (partners) or cancel a move cost (budget). Dropping the release
+        // group means only that forced releases need not happen.
+        let structural = *group == Group::Release && *sense == Sense::Le;
         if let Some(col) = slack
-            && !groups.contains(group)
+            && (!groups.contains(group) || structural)
         {
             let v = problem.columns[*col];
             problem
@@ -53,12 +63,19 @@ fn elastic(
     else {
         return (None, solved.seconds);
     };
-    let conflicts = labels
+    let heads = staff_heads(ctx);
+    let conflicts = rows
         .into_iter()
         .zip(slacks)
-        .filter_map(|((group, rule), slack)| {
+        .filter_map(|((group, _, rule), slack)| {
             // A slack is a column of its own: its value is read directly.
             let amount = slack.map_or(0.0, |c| values[c]);
+            // The staff row bounds total head-km (cap x heads); its rule reads as a mean in km.
+            let amount = if group == Group::Staff && heads > 0.0 {
+                amount / heads
+            } else {
+                amount
+            };
             (amount > 1e-6).then_some(Conflict {
                 group: group.name(),
                 rule,
@@ -69,21 +86,32 @@ fn elastic(
     (Some(conflicts), solved.seconds)
 }
 
-const RELAXABLE: [Group; 6] = [
+/// The headcount the staff row averages over (teams whose current site has coordinates), as in
+/// [`milp::staff`].
+fn staff_heads(ctx: &Ctx<'_>) -> f64 {
+    ctx.data
+        .teams
+        .iter()
+        .filter(|t| t.site.and_then(|s| ctx.data.site(s).location).is_some())
+        .map(|t| f64::from(t.headcount))
+        .sum()
+}
+
+const RELAXABLE: [Group; 7] = [
     Group::Release,
     Group::Capacity,
     Group::Access,
     Group::Borough,
     Group::Staff,
     Group::Budget,
+    Group::Partners,
 ];
 
 /// Finds the conflicting rules; returns them and the seconds spent.
 pub fn run(ctx: &Ctx<'_>, opts: SolveOptions) -> (Vec<Conflict>, f64) {
-    let mut all: BTreeSet<Group> = RELAXABLE.into_iter().collect();
-    all.insert(Group::Partners);
+    let all: BTreeSet<Group> = RELAXABLE.into_iter().collect();
     let (first, mut seconds) = elastic(ctx, opts, &all);
-    let Some(mut conflicts) = first else {
+    let Some(first) = first else {
         return (
             vec![Conflict {
                 group: "assignment",
@@ -93,24 +121,48 @@ pub fn run(ctx: &Ctx<'_>, opts: SolveOptions) -> (Vec<Conflict>, f64) {
             seconds,
         );
     };
-    // Deletion filter over groups: try making each conflicting group hard; if still feasible without it, drop it.
-    let mut needed: BTreeSet<Group> = all
+    // Deletion filter over the groups the model has rows for: drop a group (let its rows take slack) and keep it
+    // out while the model with only the remaining groups enforced is still infeasible.
+    let mut conflict: BTreeSet<Group> = milp::build(ctx, false)
+        .rows
         .iter()
-        .copied()
-        .filter(|g| conflicts.iter().any(|c| c.group == g.name()))
+        .map(|r| r.group)
+        .filter(|g| all.contains(g))
         .collect();
-    for g in needed.clone() {
-        let mut trial = needed.clone();
+    for g in conflict.clone() {
+        let mut trial = conflict.clone();
         trial.remove(&g);
-        if trial.is_empty() {
-            continue;
-        }
-        let (result, s) = elastic(ctx, opts, &trial);
+        let dropped: BTreeSet<Group> = all.difference(&trial).copied().collect();
+        let (result, s) = elastic(ctx, opts, &dropped);
         seconds += s;
-        if let Some(c) = result {
-            needed = trial;
-            conflicts = c;
+        if result.is_none() {
+            conflict = trial;
         }
+    }
+    // Each group of the conflict: its smallest relaxation with every other rule holding. When that is not
+    // enough (a second, independent conflict elsewhere), its share of the all-groups relaxation is reported.
+    let mut conflicts = Vec::new();
+    for g in conflict {
+        let (result, s) = elastic(ctx, opts, &BTreeSet::from([g]));
+        seconds += s;
+        let rows = result.unwrap_or_else(|| {
+            first
+                .iter()
+                .filter(|c| c.group == g.name())
+                .cloned()
+                .collect()
+        });
+        if rows.is_empty() {
+            conflicts.push(Conflict {
+                group: g.name(),
+                rule: format!(
+                    "the {} rules (relaxing them alone does not restore a plan: another conflict remains)",
+                    g.name()
+                ),
+                relax_by: 0.0,
+            });
+        }
+        conflicts.extend(rows);
     }
     (conflicts, seconds)
 }

@@ -83,7 +83,7 @@ mod tests {
     fn wrong_token_count_is_an_error() {
         let e = err("2 3\n10 1 20 1\n4 5 6\n1 2 3 4 5 6 7\n");
         assert!(
-            e.starts_with("pX: expected 15 numbers") && e.contains("found 16"),
+            e.starts_with("error[E1070] pX: expected 15 numbers") && e.contains("found 16"),
             "{e}"
         );
     }
@@ -92,7 +92,7 @@ mod tests {
     fn bad_tokens_name_index_line_and_role() {
         let e = err(&TINY.replace("314.", "abc"));
         assert!(
-            e.contains("token 6 (line 3, 'abc', fixed cost of facility 2) is not a number"),
+            e.contains("pX row 3 value 'abc': token 6 (fixed cost of facility 2) is not a number"),
             "{e}"
         );
         let e = err(&TINY.replace("6.5", "-6.5"));

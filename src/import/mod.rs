@@ -10,11 +10,13 @@
 //! Files are parsed as a stream of whitespace-separated tokens, so numbers may wrap across lines in any way.
 //! Every problem is an [`Error`] naming the file, the token's position and line, and what to do; nothing panics.
 
+pub mod estates_gen;
 pub mod generate;
 pub mod holmberg;
 pub mod orlib;
 
-use crate::error::Error;
+use crate::error::{Error, Finding};
+use crate::input::codes::E1070;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -57,10 +59,14 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
     let bytes =
         std::fs::read(path).map_err(|e| Error::io("cannot read benchmark file", path, e))?;
     String::from_utf8(bytes).map_err(|e| {
-        Error::Other(format!(
-            "{}: byte {} is not UTF-8 text; give a plain-text benchmark file",
-            path.display(),
-            e.utf8_error().valid_up_to() + 1
+        Error::coded(Finding::file(
+            E1070,
+            &path.display().to_string(),
+            format!(
+                "byte {} is not UTF-8 text",
+                e.utf8_error().valid_up_to() + 1
+            ),
+            "give a plain-text benchmark file",
         ))
     })
 }
@@ -114,19 +120,24 @@ impl<'a> Tokens<'a> {
 
     /// An error about the whole file.
     pub fn file_error(&self, problem: &str) -> Error {
-        Error::Other(format!("{}: {problem}", self.source))
+        Error::coded(Finding::file(
+            E1070,
+            self.source,
+            problem,
+            "give the benchmark file as published (see README, Benchmarks)",
+        ))
     }
 
     /// An error about the token just read.
     fn error(&self, what: &str, problem: &str, action: &str) -> Error {
         let at = self.pos.saturating_sub(1);
         let (text, line) = self.items.get(at).map_or(("", 0), |t| (t.text, t.line));
-        let shown: String = text.chars().take(40).flat_map(char::escape_debug).collect();
-        Error::Other(format!(
-            "{}: token {} (line {line}, '{shown}', {what}) {problem}; {action}",
-            self.source,
-            at + 1
-        ))
+        let cause = format!("token {} ({what}) {problem}", at + 1);
+        let mut f = Finding::file(E1070, self.source, cause, action).with_value(text);
+        if line > 0 {
+            f = f.at_row(line as u64);
+        }
+        Error::coded(f)
     }
 
     /// Moves on past the next token, returning it; an error when the file ends first.

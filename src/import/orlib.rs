@@ -153,7 +153,7 @@ mod tests {
         let e = err(&TINY.replace("3.25", "3,25"), None);
         assert!(
             e.contains(
-                "token 11 (line 5, '3,25', cost of customer 2 at warehouse 1) is not a number"
+                "row 5 value '3,25': token 11 (cost of customer 2 at warehouse 1) is not a number"
             ),
             "{e}"
         );

@@ -55,6 +55,8 @@ codes! {
     E1042 = "a must-keep site's lease has ended before the plan starts";
     E1043 = "tiers of one offer disagree on capacity";
     E1044 = "an offer has no tier starting at volume 0";
+    E1050 = "a model file is not valid TOML, or a key is unknown, of the wrong type or out of range";
+    E1051 = "a model file names a site or category the data set does not have";
     E1060 = "a run manifest cannot be read or is not valid TOML";
     E1061 = "a run manifest key is unknown, missing or of the wrong type";
     E1062 = "a run manifest value is out of range (a name, the threads or a time limit)";
@@ -65,6 +67,7 @@ codes! {
     E1067 = "a model file named in a run manifest is missing or invalid";
     E1068 = "an override or sweep parameter names a key the model does not have";
     E1069 = "an override or sweep value is refused by the model (wrong type or out of range)";
+    E1070 = "a benchmark file cannot be read in its format (OR-Library capacitated, Holmberg)";
     W1001 = "an unknown column is ignored";
     W1002 = "a file has a header but no rows";
     W1003 = "a site has no coordinates and takes no part in access rules";

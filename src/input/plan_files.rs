@@ -238,6 +238,15 @@ pub fn read(
                 );
                 return;
             };
+            if !(share > 0.0 && share <= 1.0) {
+                r.report(
+                    E1017,
+                    "share",
+                    "a share must be above 0 and at most 1",
+                    "give the share of the contract's annual volume awarded to this supplier",
+                );
+                return;
+            }
             listed.entry(k).or_default().push(Award {
                 contract: k,
                 supplier: SupplierIx(s as u32),

@@ -41,6 +41,10 @@ pub struct Table {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The largest data set file read (1 GiB, about 5 million rows): parsing holds the file and its rows in memory
+/// (about 4 times its size), so anything larger is refused with E1002 before it is read.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
 /// Reads `dir/spec.name`. Returns `None` (with findings) when the file is absent or unusable as a whole.
 pub fn read_table(
     dir: &Path,
@@ -59,6 +63,22 @@ pub fn read_table(
                 format!("add {file} with the columns described in docs/inputs.md"),
             ));
         }
+        return None;
+    }
+    // A file far larger than any real estate would exhaust memory while parsing: refuse it first, by its size.
+    if let Ok(meta) = std::fs::metadata(&path)
+        && meta.len() > MAX_FILE_BYTES
+    {
+        findings.push(Finding::file(
+            E1002,
+            file,
+            format!(
+                "the file is {} MiB, above the {} MiB a data set file may have",
+                meta.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+            "check it is the right file; split a larger estate into regional data sets and plan each",
+        ));
         return None;
     }
     let bytes = match std::fs::read(&path) {

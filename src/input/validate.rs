@@ -16,6 +16,7 @@ pub fn run(data: &Dataset, lines: &Lines, model: &ModelConfig, out: &mut Vec<Fin
     e1041_desk_demand_above_capacity(data, model, out);
     e1042_must_keep_lease_ended(data, lines, model, out);
     e1043_e1044_offer_tiers(data, lines, out);
+    e1051_model_names_unknown(data, model, out);
     w1003_site_without_coordinates(data, lines, out);
     w1004_zone_without_population(data, lines, out);
     w1005_site_over_capacity(data, lines, out);
@@ -75,6 +76,56 @@ fn e1040_team_fits_no_site(
                 ),
                 "split the team into smaller teams, or allow splitting (estates.split = true), or add desks",
             ));
+        }
+    }
+}
+
+/// A model file that forces the release of a site, or awards a category, the data set does not have would
+/// otherwise do nothing, silently: a typo in a board's scenario must not pass as a plan.
+fn e1051_model_names_unknown(data: &Dataset, model: &ModelConfig, out: &mut Vec<Finding>) {
+    let sites: HashSet<&str> = data.sites.iter().map(|s| s.id.as_str()).collect();
+    for id in &model.estates.force_release {
+        if !sites.contains(id.as_str()) {
+            out.push(
+                Finding::file(
+                    E1051,
+                    "model file",
+                    format!(
+                        "estates.force_release names site '{id}', which sites.csv does not have"
+                    ),
+                    "correct the site id or remove it from force_release",
+                )
+                .at_column("estates.force_release")
+                .with_value(id),
+            );
+        }
+    }
+    if !model.procurement.enabled {
+        return;
+    }
+    let categories: HashSet<&str> = data.contracts.iter().map(|c| c.category.as_str()).collect();
+    let named = model
+        .procurement
+        .categories
+        .iter()
+        .map(|c| ("procurement.categories", c));
+    let overridden = model
+        .procurement
+        .overrides
+        .keys()
+        .map(|c| ("procurement.overrides", c));
+    for (key, c) in named.chain(overridden) {
+        if !categories.contains(c.as_str()) {
+            out.push(
+                Finding::file(
+                    E1051,
+                    "model file",
+                    format!("{key} names category '{c}', which no contract in contracts.csv has"),
+                    "correct the category (as written in contracts.csv) or remove it",
+                )
+                .at_column(key)
+                .with_value(c),
+            );
         }
     }
 }

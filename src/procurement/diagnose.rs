@@ -56,13 +56,29 @@ fn describe(case: &Case, g: Group) -> Conflict {
     let total = case.total_spend();
     let offering = case.offering();
     let rule = match g {
-        Group::MinSuppliers => format!(
-            "at least {} suppliers must each hold {:.0}% of the category (GBP {}); {} suppliers offer it",
-            r.min_suppliers,
-            r.min_supplier_share * 100.0,
-            money(r.min_supplier_share * total),
-            offering
-        ),
+        Group::MinSuppliers => {
+            let need = r.min_supplier_share * total;
+            let mut rule = format!(
+                "at least {} suppliers must each hold {:.0}% of the category (GBP {}); {} suppliers offer it",
+                r.min_suppliers,
+                r.min_supplier_share * 100.0,
+                money(need),
+                offering
+            );
+            // The resilience rows only count suppliers whose capacity can hold the share, so capacity is part
+            // of this rule: say so when it is what rules suppliers out.
+            let able = case
+                .suppliers
+                .iter()
+                .filter(|s| s.offers && s.capacity + 1e-6 >= need)
+                .count();
+            if able < offering {
+                rule.push_str(&format!(
+                    ", {able} of them with the capacity to hold that share"
+                ));
+            }
+            rule
+        }
         Group::MaxSuppliers => format!(
             "at most {} suppliers may hold volume in the category",
             r.max_suppliers

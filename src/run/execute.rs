@@ -168,6 +168,8 @@ fn one(
         explain: 0,
         shapley: false,
         progress: false,
+        // Scenarios run side by side: each may use its share of the machine's memory.
+        max_memory: Some(crate::cli::max_memory_bytes(None) / manifest.threads.max(1) as u64),
     };
     let name = s.name.clone();
     let mut sink = |line: String| log.debug(Some(&name), line);

@@ -445,12 +445,21 @@ impl Checker<'_> {
                 self.bad(E1067, at, "model", name, cause);
                 None
             }
-            Ok(text) => match ModelConfig::parse(&text)
-                .and_then(|_| text.parse().map_err(|e| format!("{e}")))
-            {
-                Ok(table) => Some(table),
-                Err(why) => {
-                    let f = Finding::file(E1067, name, one_line(&why, false), fix(E1067));
+            Ok(text) => match ModelConfig::parse_located(&text) {
+                Ok(_) => match text.parse() {
+                    Ok(table) => Some(table),
+                    Err(e) => {
+                        let why = one_line(&format!("{e}"), false);
+                        self.findings
+                            .push(Finding::file(E1067, name, why, fix(E1067)));
+                        None
+                    }
+                },
+                Err(fail) => {
+                    // The model file's own line and key, so the fix is one look away.
+                    let mut f = fail.finding(name);
+                    f.code = E1067;
+                    f.action = fix(E1067).to_string();
                     self.findings.push(f);
                     None
                 }

@@ -1,5 +1,7 @@
-//! Property tests: no bytes in any input file, and no edit of a valid file, make `validate` panic; a valid data
-//! set stays valid through a byte-for-byte round trip.
+//! Fuzzing with proptest (no nightly toolchain needed): random bytes and random edits of valid files, fed to every
+//! CSV reader (through the data set loader), the model file parser and the run manifest parser, must never panic;
+//! a refused model or manifest must come back as coded findings. Counts per target are in [`CASES`] (the README's
+//! reliability section quotes their total); any crash found becomes a corpus case in `tests/data/broken/`.
 
 use crate::common::*;
 use consolidate::input;
@@ -50,8 +52,11 @@ fn mutate(mut bytes: Vec<u8>, at: usize, len: usize, kind: u8, fill: &[u8]) -> V
     bytes
 }
 
+/// Inputs tried per fuzz target and per run (random bytes and random edits each).
+pub const CASES: u32 = 256;
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn random_bytes_in_any_file_never_panic(file in 0..FILES.len(), bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
@@ -77,4 +82,93 @@ proptest! {
 fn the_unedited_tiny_set_has_no_errors() {
     let original = std::fs::read(data("tiny").join("sites.csv")).unwrap();
     assert_eq!(load_with("sites.csv", &original), 0);
+}
+
+/// A valid model file with every section, to mutate.
+const MODEL: &str = "name = \"m\"\nstart_date = 2016-04-01\nhorizon_years = 5\ndiscount_rate = 0.035\n\
+[estates]\ndesk_ratio = 0.8\nforce_release = [\"S2\"]\n[estates.access]\nmax_km = 5.0\n\
+[estates.budget]\ncapital_per_year = 1000000.0\n[solver]\nname = \"microlp\"\n\
+[procurement]\nenabled = true\nmin_suppliers = 2\n[procurement.overrides.it_services]\nmax_suppliers = 3\n";
+
+/// A valid run manifest with a scenario and a sweep, to mutate.
+const MANIFEST: &str = "name = \"night\"\noutput_root = \"runs\"\nthreads = 2\ntime_limit_s = 30\n\
+[[dataset]]\nname = \"tiny\"\ndir = \"tiny\"\n\
+[[scenario]]\nname = \"base\"\ndataset = \"tiny\"\nmodel = \"m.toml\"\n\
+overrides = { \"estates.desk_ratio\" = 0.9 }\n\
+[[sweep]]\nname = \"access\"\ndataset = \"tiny\"\nmodel = \"m.toml\"\n\
+parameter = \"estates.access.max_km\"\nfrom = 3.0\nto = 7.0\nstep = 1.0\n";
+
+/// Parses model bytes: a refusal must be a located E1050 finding, never a panic.
+fn model_never_panics(bytes: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(bytes)
+        && let Err(fail) = ModelConfig::parse_located(text)
+    {
+        let f = fail.finding("m.toml");
+        assert_eq!(f.code, "E1050");
+        if let Some(line) = f.row {
+            assert!(line as usize <= text.lines().count().max(1), "{f}");
+        }
+    }
+}
+
+/// Loads a manifest (beside `tiny` and a valid model): a refusal must be coded findings, never a panic.
+fn manifest_never_panics(bytes: &[u8]) {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&data("tiny"), &tmp.path().join("tiny"));
+    std::fs::write(tmp.path().join("m.toml"), "[estates]\ndesk_ratio = 0.8\n").unwrap();
+    let path = tmp.path().join("night.toml");
+    std::fs::write(&path, bytes).unwrap();
+    if let Err(findings) = consolidate::run::manifest::load(&path) {
+        assert!(!findings.is_empty());
+        assert!(
+            findings.iter().all(|f| f.code.starts_with('E')),
+            "{findings:?}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_as_a_model_or_manifest_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        model_never_panics(&bytes);
+        manifest_never_panics(&bytes);
+    }
+
+    #[test]
+    fn random_edits_of_a_valid_model_never_panic(
+        at in any::<usize>(),
+        len in 0usize..12,
+        kind in any::<u8>(),
+        fill in proptest::collection::vec(prop_oneof![
+            Just(b'='), Just(b'"'), Just(b'\n'), Just(b'['), Just(b']'), Just(b'.'), Just(b'-'), Just(b'9'), any::<u8>()
+        ], 0..8),
+    ) {
+        model_never_panics(&mutate(MODEL.as_bytes().to_vec(), at, len, kind, &fill));
+    }
+
+    #[test]
+    fn random_edits_of_a_valid_manifest_never_panic(
+        at in any::<usize>(),
+        len in 0usize..12,
+        kind in any::<u8>(),
+        fill in proptest::collection::vec(prop_oneof![
+            Just(b'='), Just(b'"'), Just(b'\n'), Just(b'['), Just(b']'), Just(b'.'), Just(b'-'), Just(b'0'), any::<u8>()
+        ], 0..8),
+    ) {
+        manifest_never_panics(&mutate(MANIFEST.as_bytes().to_vec(), at, len, kind, &fill));
+    }
+}
+
+#[test]
+fn the_unedited_model_and_manifest_are_valid() {
+    assert!(ModelConfig::parse_located(MODEL).is_ok());
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&data("tiny"), &tmp.path().join("tiny"));
+    std::fs::write(tmp.path().join("m.toml"), "[estates]\ndesk_ratio = 0.8\n").unwrap();
+    let path = tmp.path().join("night.toml");
+    std::fs::write(&path, MANIFEST).unwrap();
+    let m = consolidate::run::manifest::load(&path);
+    assert!(m.is_ok(), "{:?}", m.err());
 }

@@ -195,7 +195,9 @@ fn a_wrong_format_or_bad_usage_is_exit_2() {
     assert_eq!(code(&out), 2);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("cap41.txt: token") && err.contains("is not a whole number"),
+        err.contains("error[E1070]")
+            && err.contains("cap41.txt row")
+            && err.contains("is not a whole number"),
         "{err}"
     );
     assert!(!out_dir.exists());

@@ -94,7 +94,12 @@ fn a_bad_model_file_is_exit_2_naming_the_key() {
         model.to_str().unwrap(),
     ]);
     assert_eq!(code(&out), 2);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("desk_ration"));
+    // Reported like any other finding: code, file, line and key.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("error[E1050]") && text.contains("row 2 column 'desk_ration'"),
+        "{text}"
+    );
 }
 
 #[test]

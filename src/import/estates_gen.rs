@@ -1,0 +1,316 @@
+//! Generated estates cases for scale tests and property tests: N sites, M teams and Z zones with Greater
+//! Manchester-like statistics, from a fixed seed (same seed, same bytes, on every machine).
+//!
+//! The rules, each read off the shipped GM example (`inputs/greater-manchester`, built from ERIC 2019/20 and ONS
+//! figures):
+//! - **Geography.** Sites and zones cluster around `ceil(N / 10)` centres (one per borough, 10 boroughs at
+//!   most named B0..B9, more clusters share them) spread uniformly over a square whose side grows with the
+//!   square root of N, so density stays GM's (about 100 sites over 40 km x 40 km). Each point is its centre
+//!   plus a normal offset of 3 km per axis.
+//! - **Sites.** Kinds: 30% office (back office, not public-facing), 20% civic, 15% library, 15% clinic (all
+//!   public-facing), 20% acute or community (public-facing, never released by the model file, must-keep, as
+//!   GM keeps its clinical sites). Floor area log-uniform 300-20,000 m2 (GM median 1,760); offices and civic
+//!   buildings have one desk per 10-16 m2, the others one per 40 m2. Running cost per m2 log-uniform
+//!   GBP 45-200 (GM median 95), split rent 40% (leasehold only), rates 15%, facilities 25%, utilities 10%,
+//!   maintenance the rest; backlog GBP 20-200 per m2; freeholds sell for GBP 500-1,500 per m2. Tenure: 65%
+//!   freehold, 30% leasehold (lease end 2017-2026, a break two years earlier when that is after 2016, exit
+//!   penalty 1-3 years' rent), 5% PFI (GM: 71 / 31 / 5 of 107).
+//! - **Teams.** Headcount uniform 7-80 (GM: 7-80, median 44); each is placed at a site with room for it at
+//!   the model's desk ratio (0.8), chosen at random among sites weighted by spare desks (a site's desks are
+//!   raised when no site has room, so today's placement is always feasible); 4% cannot move (GM: 11 of 281).
+//! - **Zones.** Population log-uniform 5,000-20,000 (GM ward median 12,400).
+//! - **Partners.** P organisations (default 36, at most N) in turn council, NHS trust, CCG; site i belongs to
+//!   partner i mod P.
+//!
+//! The model file is GM's (`models/greater-manchester.toml`) with estates only and a capital budget scaled by
+//! N / 107.
+
+use super::generate::Rng;
+use crate::error::Error;
+use crate::report::atomic::AtomicDir;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The size of a generated estates case.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    /// Sites.
+    pub sites: usize,
+    /// Teams.
+    pub teams: usize,
+    /// Zones (wards).
+    pub zones: usize,
+    /// Partners (organisations); capped at `sites`.
+    pub partners: usize,
+    /// Seed.
+    pub seed: u64,
+}
+
+/// Kinds in proportion: (kind, public-facing, cumulative share).
+const KINDS: [(&str, bool, f64); 6] = [
+    ("office", false, 0.30),
+    ("civic", true, 0.50),
+    ("library", true, 0.65),
+    ("clinic", true, 0.80),
+    ("acute", true, 0.90),
+    ("community", true, 1.00),
+];
+
+const FUNCTIONS: [&str; 7] = [
+    "finance",
+    "hr",
+    "it",
+    "procurement",
+    "payroll",
+    "estates",
+    "bi",
+];
+
+/// GM's centre: the square of clusters is centred here.
+const CENTRE: (f64, f64) = (53.48, -2.24);
+const KM_PER_DEG_LAT: f64 = 111.2;
+
+impl Rng {
+    /// Log-uniform between `lo` and `hi`.
+    fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo * (hi / lo).powf(self.unit())
+    }
+
+    /// A standard normal draw (Box-Muller; the second value is dropped to keep the stream simple).
+    fn normal(&mut self) -> f64 {
+        let u = self.unit().max(1e-12);
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}
+
+/// A point `km` north and east of `from`, as (lat, lon).
+fn offset(from: (f64, f64), north_km: f64, east_km: f64) -> (f64, f64) {
+    let lat = from.0 + north_km / KM_PER_DEG_LAT;
+    let lon = from.1 + east_km / (KM_PER_DEG_LAT * from.0.to_radians().cos());
+    (lat, lon)
+}
+
+/// The files of a generated estates case, as (name, text).
+pub fn files(shape: Shape) -> Vec<(&'static str, String)> {
+    let mut rng = Rng(shape.seed ^ 0x5EED_E57A_7E5C_A5E5);
+    let n = shape.sites.max(1);
+    let np = shape.partners.clamp(1, n);
+    let side_km = 40.0 * (n as f64 / 100.0).sqrt().max(0.25);
+    let clusters: Vec<(f64, f64)> = (0..n.div_ceil(10))
+        .map(|_| {
+            offset(
+                CENTRE,
+                (rng.unit() - 0.5) * side_km,
+                (rng.unit() - 0.5) * side_km,
+            )
+        })
+        .collect();
+    let borough = |c: usize| format!("B{}", c % 10);
+    let near = |rng: &mut Rng| {
+        let c = rng.below(clusters.len());
+        let p = offset(clusters[c], 3.0 * rng.normal(), 3.0 * rng.normal());
+        (c, p)
+    };
+
+    let mut orgs = String::from("id,name,kind,borough\n");
+    for p in 0..np {
+        let kind = ["council", "nhs_trust", "ccg"][p % 3];
+        let _ = writeln!(orgs, "P{p:04},Partner {p},{kind},B{}", p % 10);
+    }
+
+    struct Site {
+        desks: f64,
+        line: String,
+    }
+    let mut sites: Vec<Site> = Vec::with_capacity(n);
+    for i in 0..n {
+        let (c, (lat, lon)) = near(&mut rng);
+        let draw = rng.unit();
+        let &(kind, public, _) = KINDS
+            .iter()
+            .find(|k| draw < k.2)
+            .unwrap_or(&KINDS[KINDS.len() - 1]);
+        let clinical = matches!(kind, "acute" | "community");
+        let area = rng.log_uniform(300.0, 20_000.0);
+        let per_desk = if matches!(kind, "office" | "civic") {
+            10.0 + 6.0 * rng.unit()
+        } else {
+            40.0
+        };
+        let desks = (area / per_desk).floor();
+        let cost = area * rng.log_uniform(45.0, 200.0);
+        let t = rng.unit();
+        let tenure = if t < 0.65 {
+            "freehold"
+        } else if t < 0.95 {
+            "leasehold"
+        } else {
+            "pfi"
+        };
+        let rent = if tenure == "leasehold" {
+            0.40 * cost
+        } else {
+            0.0
+        };
+        let (rates, fm, utilities) = (0.15 * cost, 0.25 * cost, 0.10 * cost);
+        let maintenance = cost - rent - rates - fm - utilities;
+        let backlog = area * rng.log_uniform(20.0, 200.0);
+        let disposal = if tenure == "freehold" {
+            area * (500.0 + 1000.0 * rng.unit())
+        } else {
+            0.0
+        };
+        let (lease_end, lease_break, penalty) = if tenure == "leasehold" {
+            let end_year = 2017 + rng.below(10);
+            let brk = if end_year - 2 > 2016 {
+                format!("{}-03-31", end_year - 2)
+            } else {
+                String::new()
+            };
+            let penalty = 0.40 * cost * (1.0 + 2.0 * rng.unit());
+            (format!("{end_year}-03-31"), brk, penalty)
+        } else if tenure == "pfi" {
+            (String::new(), String::new(), 2.0 * cost)
+        } else {
+            (String::new(), String::new(), 0.0)
+        };
+        let line = format!(
+            "S{i:05},P{:04},Site {i} ({kind}),{kind},{public},{},{tenure},{lease_end},{lease_break},{penalty:.0},\
+             {lat:.6},{lon:.6},{area:.0},{{desks}},{rent:.0},{rates:.0},{fm:.0},{utilities:.0},{maintenance:.0},\
+             {backlog:.0},{disposal:.0},{clinical}",
+            i % np,
+            borough(c),
+        );
+        sites.push(Site { desks, line });
+    }
+
+    // Teams: placed where there is room at the 0.8 desk ratio, so today's placement keeps the capacity rule.
+    let ratio = 0.8;
+    let mut used = vec![0.0f64; n];
+    let mut teams = String::from("id,organisation,function,headcount,site,movable\n");
+    for t in 0..shape.teams {
+        let head = 7 + rng.below(74);
+        let need = head as f64 * ratio;
+        let room: Vec<f64> = sites
+            .iter()
+            .zip(&used)
+            .map(|(s, u)| (s.desks - u - need).max(0.0))
+            .collect();
+        let total: f64 = room.iter().sum();
+        let s = if total > 0.0 {
+            let mut pick = rng.unit() * total;
+            room.iter()
+                .position(|&r| {
+                    pick -= r;
+                    r > 0.0 && pick <= 0.0
+                })
+                .unwrap_or_else(|| room.iter().rposition(|&r| r > 0.0).unwrap_or(0))
+        } else {
+            // No site has room: grow a random one (its floor area already allows a denser fit-out).
+            let s = rng.below(n);
+            sites[s].desks = (used[s] + need).ceil();
+            s
+        };
+        used[s] += need;
+        let movable = rng.unit() >= 0.04;
+        let function = FUNCTIONS[rng.below(FUNCTIONS.len())];
+        let _ = writeln!(
+            teams,
+            "T{t:05},P{:04},{function},{head},S{s:05},{movable}",
+            s % np
+        );
+    }
+
+    let mut site_text = String::from(
+        "id,organisation,name,kind,public_facing,borough,tenure,lease_end,lease_break,exit_penalty_gbp,lat,lon,\
+         floor_area_m2,desks,rent_gbp,rates_gbp,fm_gbp,utilities_gbp,maintenance_gbp,backlog_gbp,\
+         disposal_value_gbp,must_keep\n",
+    );
+    for s in &sites {
+        site_text.push_str(&s.line.replace("{desks}", &format!("{:.0}", s.desks)));
+        site_text.push('\n');
+    }
+
+    let mut zones = String::from("id,name,borough,lat,lon,population\n");
+    for z in 0..shape.zones {
+        let (c, (lat, lon)) = near(&mut rng);
+        let pop = rng.log_uniform(5_000.0, 20_000.0);
+        let _ = writeln!(
+            zones,
+            "Z{z:05},Zone {z},{},{lat:.6},{lon:.6},{pop:.0}",
+            borough(c)
+        );
+    }
+
+    let budget = 20_000_000.0 * n as f64 / 107.0;
+    let model = format!(
+        "# Generated estates case: {n} sites x {} teams x {} zones, {np} partners, seed {} (consolidate generate).\n\
+         # The Greater Manchester model's rules, estates only, with the capital budget scaled by sites / 107.\n\
+         name = \"generated estates case\"\nstart_date = 2016-04-01\nhorizon_years = 5\ndiscount_rate = 0.035\n\n\
+         [estates]\ndesk_ratio = {ratio}\nsplit = false\nnever_release_kinds = [\"acute\", \"community\"]\n\
+         release_pfi = false\n\n[estates.leases]\nenabled = true\n\n\
+         [estates.access]\nenabled = true\nmax_km = 5.0\nmin_sites_per_borough = 1\n\n\
+         [estates.staff]\nmax_team_increase_km = 10.0\nmax_mean_increase_km = 6.0\n\
+         travel_cost_per_km_head_year = 123.0\n\n\
+         [estates.budget]\nrelocation_per_head = 2500.0\nfitout_per_desk = 3000.0\ncapital_per_year = {budget:.0}\n\n\
+         [solver]\ntime_limit_s = 120\n\n[procurement]\nenabled = false\n",
+        shape.teams, shape.zones, shape.seed
+    );
+
+    vec![
+        ("organisations.csv", orgs),
+        ("sites.csv", site_text),
+        ("teams.csv", teams),
+        ("zones.csv", zones),
+        ("model.toml", model),
+    ]
+}
+
+/// Writes a generated estates case into `out` (atomically).
+pub fn write(shape: Shape, out: &Path) -> Result<(), Error> {
+    let dir = AtomicDir::new(out)?;
+    for (name, text) in files(shape) {
+        dir.write(name, text.as_bytes())?;
+    }
+    dir.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(seed: u64) -> Shape {
+        Shape {
+            sites: 40,
+            teams: 90,
+            zones: 60,
+            partners: 6,
+            seed,
+        }
+    }
+
+    #[test]
+    fn same_seed_same_bytes_other_seed_other_bytes() {
+        assert_eq!(files(shape(3)), files(shape(3)));
+        assert_ne!(files(shape(3)), files(shape(4)));
+    }
+
+    #[test]
+    fn rows_match_the_shape() {
+        let f = files(shape(1));
+        let lines = |name: &str| {
+            f.iter()
+                .find(|(n, _)| *n == name)
+                .unwrap()
+                .1
+                .lines()
+                .count()
+        };
+        assert_eq!(lines("sites.csv"), 41);
+        assert_eq!(lines("teams.csv"), 91);
+        assert_eq!(lines("zones.csv"), 61);
+        assert_eq!(lines("organisations.csv"), 7);
+    }
+}
