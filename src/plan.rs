@@ -125,6 +125,14 @@ pub fn move_year(plan: &Plan, current: Option<SiteIx>) -> usize {
 
 /// Computes every figure of a plan.
 pub fn evaluate(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
+    let mut k = figures(data, cand, plan);
+    access(data, plan, &mut k);
+    k
+}
+
+/// Every figure of a plan except the zone access distances (left at 0), which cost a distance per zone and
+/// public-facing site: for the heuristics, which compare thousands of plans by cost and rules.
+pub fn figures(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
     let years = cand.years;
     let annuity = cand.annuity_from(1);
     let mut k = Kpis {
@@ -173,12 +181,7 @@ pub fn evaluate(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
     let (mut moved_km, mut heads) = (0.0, 0.0);
     for (ti, t) in data.teams.iter().enumerate() {
         let tc = &cand.teams[ti];
-        let cost_at = |s: SiteIx| {
-            tc.options
-                .iter()
-                .find(|o| o.site == s)
-                .map_or(0.0, |o| o.annual_cost)
-        };
+        let cost_at = |s: SiteIx| tc.option_at(s).map_or(0.0, |o| o.annual_cost);
         let base = t.site.map_or(0.0, cost_at);
         let now: f64 = plan.teams[ti].iter().map(|&(s, f)| f * cost_at(s)).sum();
         let moved = moved_share(t.site, &plan.teams[ti]);
@@ -209,7 +212,6 @@ pub fn evaluate(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
     k.mean_staff_move_km = if heads > 0.0 { moved_km / heads } else { 0.0 };
     k.npv = k.baseline_cost - k.plan_cost;
     k.savings_by_partner = partner;
-    access(data, plan, &mut k);
     k
 }
 

@@ -476,6 +476,30 @@ def is_public_body(key: str) -> bool:
 
 
 # ---------------------------------------------------------------- build
+def function_teams(oid: str, heads: int, cap: int) -> list[dict]:
+    """A partner's back-office headcount split by function (largest remainder over FUNCTION_SHARES; functions
+    under MIN_FUNCTION_HEADS pooled as "other"), each function cut into equal teams of at most `cap` people.
+    Shared with build_england.py."""
+    per_fn = largest_remainder(heads, FUNCTION_SHARES)
+    groups: list[tuple[str, int]] = []
+    pooled = 0
+    for fn, _ in FUNCTION_SHARES:
+        if per_fn[fn] >= MIN_FUNCTION_HEADS:
+            groups.append((fn, per_fn[fn]))
+        else:
+            pooled += per_fn[fn]
+    if pooled:
+        groups.append(("other", pooled))
+    org_teams = []
+    for fn, h in groups:
+        k = math.ceil(h / cap)
+        for i in range(k):
+            size = h // k + (1 if i < h % k else 0)
+            org_teams.append({"id": f"{oid}-{fn}-{i + 1}", "organisation": oid, "function": fn,
+                              "headcount": size})
+    return org_teams
+
+
 def build() -> tuple[dict[str, list[list[str]]], dict]:
     rng = random.Random(SEED)
     files: dict[str, list[list[str]]] = {}
@@ -712,23 +736,7 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
         osites = sorted(org_sites[oid], key=lambda s: (-s["desks"], s["id"]))
         assert osites, oid
         cap = min(MAX_TEAM, osites[0]["desks"])
-        per_fn = largest_remainder(heads[oid], FUNCTION_SHARES)
-        groups: list[tuple[str, int]] = []
-        pooled = 0
-        for fn, _ in FUNCTION_SHARES:
-            if per_fn[fn] >= MIN_FUNCTION_HEADS:
-                groups.append((fn, per_fn[fn]))
-            else:
-                pooled += per_fn[fn]
-        if pooled:
-            groups.append(("other", pooled))
-        org_teams = []
-        for fn, h in groups:
-            k = math.ceil(h / cap)
-            for i in range(k):
-                size = h // k + (1 if i < h % k else 0)
-                org_teams.append({"id": f"{oid}-{fn}-{i + 1}", "organisation": oid, "function": fn,
-                                  "headcount": size})
+        org_teams = function_teams(oid, heads[oid], cap)
         # placement: largest teams first, each to the first site (largest desks first) with room left;
         # if none has room, to the site with the most desks left.
         remaining = {s["id"]: s["desks"] for s in osites}

@@ -61,6 +61,29 @@ pub fn run(args: &ImportArgs) -> Result<Status, Error> {
 
 /// Runs `generate`.
 pub fn generate(args: &GenerateArgs) -> Result<Status, Error> {
+    if let Some(kind) = args.cap {
+        use import::cap_gen::CapClass;
+        let class = match kind {
+            super::CapKind::A => CapClass::A,
+            super::CapKind::B => CapClass::B,
+            super::CapKind::C => CapClass::C,
+        };
+        let text = import::cap_gen::file(class, args.seed);
+        // Written beside its name and renamed, so a reader never sees half a file.
+        let tmp = args
+            .out
+            .with_extension(format!("tmp-{}", std::process::id()));
+        std::fs::write(&tmp, text).map_err(|e| Error::io("cannot write", &tmp, e))?;
+        std::fs::rename(&tmp, &args.out)
+            .map_err(|e| Error::io("cannot rename into place", &args.out, e))?;
+        outln!(
+            "generated a cap{} look-alike (100 x 1,000, seed {}) into {}; import it with --capacity N",
+            format!("{kind:?}").to_lowercase(),
+            args.seed,
+            args.out.display()
+        );
+        return Ok(Status::Clean);
+    }
     if let Some(sites) = args.sites {
         let shape = import::estates_gen::Shape {
             sites: sites as usize,

@@ -252,6 +252,10 @@ pub struct OverlapsArgs {
 /// Arguments of `generate`: an estates case with `--sites` (and `--teams`, `--zones`), else a procurement case.
 #[derive(Debug, clap::Args)]
 pub struct GenerateArgs {
+    /// A look-alike of OR-Library's capa, capb or capc (100 x 1,000, capacities the word `capacity`), written
+    /// to the file --out, for `import orlib-cap FILE --capacity N`.
+    #[arg(long, value_enum, conflicts_with = "sites")]
+    pub cap: Option<CapKind>,
     /// Estates case: sites (with GM-like statistics; see `src/import/estates_gen.rs`).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub sites: Option<u32>,
@@ -273,9 +277,20 @@ pub struct GenerateArgs {
     /// Seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// The data set folder to write (replaced atomically).
+    /// The data set folder to write (replaced atomically); with --cap, the file.
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// The classes of large OR-Library capacitated instances `generate --cap` imitates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CapKind {
+    /// capa: capacities 8,000 to 14,000.
+    A,
+    /// capb: capacities 5,000 to 8,000.
+    B,
+    /// capc: capacities 5,000 to 7,250.
+    C,
 }
 
 /// How a command that ran to the end came out.

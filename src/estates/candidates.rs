@@ -30,6 +30,21 @@ pub struct TeamCandidates {
     pub move_cost: f64,
 }
 
+impl TeamCandidates {
+    /// The option at `site`, if the team may work there. Options are the current site first, then the others
+    /// by site (see `team_candidates`), so this is a binary search: the evaluators look it up per team and plan.
+    pub fn option_at(&self, site: SiteIx) -> Option<&Placement> {
+        let (first, rest) = self.options.split_first()?;
+        if first.site == site {
+            return Some(first);
+        }
+        // The first option is the current site or the smallest; the rest are in site order either way.
+        rest.binary_search_by_key(&site, |o| o.site)
+            .ok()
+            .map(|i| &rest[i])
+    }
+}
+
 /// What the model knows about each site.
 #[derive(Debug, Clone)]
 pub struct SiteCandidate {

@@ -131,7 +131,7 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(&'static str, String)> {
             }
         }
     }
-    let k = plan::evaluate(data, ctx.cand, p);
+    let k = plan::figures(data, ctx.cand, p);
     if k.mean_staff_move_km > e.staff.max_mean_increase_km + 1e-6 {
         out.push((
             "staff",
@@ -190,8 +190,10 @@ pub(crate) fn years_to_try(cand: &Candidates, s: usize) -> Vec<u32> {
     ys
 }
 
-/// Runs the heuristic; `None` when even the starting plan breaks a rule.
-pub fn greedy(ctx: &Ctx<'_>) -> Option<Plan> {
+/// Runs the heuristic; `None` when even the starting plan breaks a rule. Past `deadline` it stops releasing
+/// and returns the plan so far (every plan on the way keeps every rule): it is a warm start, and on a large
+/// estate each round tries every kept site.
+pub fn greedy(ctx: &Ctx<'_>, deadline: Option<std::time::Instant>) -> Option<Plan> {
     let mut p = Plan::baseline(ctx.data);
     let mut used = load(ctx, &p);
     for t in 0..p.teams.len() {
@@ -208,8 +210,11 @@ pub fn greedy(ctx: &Ctx<'_>) -> Option<Plan> {
     if !feasible(ctx, &p) {
         return None;
     }
-    let mut cost = plan::evaluate(ctx.data, ctx.cand, &p).plan_cost;
+    let mut cost = plan::figures(ctx.data, ctx.cand, &p).plan_cost;
     loop {
+        if deadline.is_some_and(|d| std::time::Instant::now() > d) {
+            return Some(p);
+        }
         let mut best: Option<(f64, Plan)> = None;
         for s in 0..ctx.data.sites.len() {
             if !ctx.cand.sites[s].releasable || !p.kept(SiteIx(s as u32)) {
@@ -219,7 +224,7 @@ pub fn greedy(ctx: &Ctx<'_>) -> Option<Plan> {
                 let Some(next) = release(ctx, &p, SiteIx(s as u32), y) else {
                     continue;
                 };
-                let c = plan::evaluate(ctx.data, ctx.cand, &next).plan_cost;
+                let c = plan::figures(ctx.data, ctx.cand, &next).plan_cost;
                 if c < cost - 1e-6
                     && best.as_ref().is_none_or(|(b, _)| c < *b)
                     && feasible(ctx, &next)

@@ -5,6 +5,7 @@
 //! [`diagnose`] relaxes the rule groups with penalised slacks and names the rows that had to give.
 
 pub mod candidates;
+pub mod cfl;
 pub mod diagnose;
 pub mod explain;
 pub mod heuristic;
@@ -110,7 +111,12 @@ pub fn solve_with(
         cand: &cand,
         model,
     };
-    let greedy = heuristic::greedy(&ctx);
+    // The warm start may take a tenth of the time limit (the greedy-only plan, all of it).
+    let budget = if opts.greedy_only { 1.0 } else { 0.1 } * opts.limits.time_limit_s;
+    let deadline = std::time::Duration::try_from_secs_f64(budget.clamp(0.0, 1e6))
+        .ok()
+        .and_then(|d| std::time::Instant::now().checked_add(d));
+    let greedy = heuristic::greedy(&ctx, deadline);
     let heuristic_cost = greedy
         .as_ref()
         .map(|p| plan::evaluate(data, &cand, p).plan_cost);
@@ -159,6 +165,9 @@ pub fn solve_with(
             .collect::<Vec<_>>()
             .join(", ")
     ));
+    if let Some(inst) = cfl::detect(&ctx, &built) {
+        return solve_cfl(&ctx, &inst, opts, size, heuristic_cost, unserved_zones, log);
+    }
     let warm = greedy
         .as_ref()
         .map(|p| solution::values_of(&ctx, &built.vars, p));
@@ -228,6 +237,61 @@ pub fn solve_with(
         conflicts,
         unserved_zones,
         candidates: cand,
+    }
+}
+
+/// The facility location strategy ([`cfl`]): Lagrangian branch and bound, to the solver's relative gap (at
+/// least 1e-6: its bounds come from subgradient steps, which approach but need not reach the dual optimum).
+fn solve_cfl(
+    ctx: &Ctx<'_>,
+    inst: &cfl::Instance,
+    opts: SolveOptions,
+    size: ModelSize,
+    heuristic_cost: Option<f64>,
+    unserved_zones: Vec<String>,
+    log: &mut dyn FnMut(String),
+) -> EstatesResult {
+    log(format!(
+        "strategy: capacitated facility location ({} sites, {} teams): Lagrangian branch and bound",
+        inst.fixed_cost.len(),
+        inst.demand.len()
+    ));
+    let started = std::time::Instant::now();
+    let found = cfl::lagrange::search(inst, opts.limits.time_limit_s, opts.limits.gap.max(1e-6));
+    let seconds = started.elapsed().as_secs_f64();
+    log(format!(
+        "search: {} nodes in {seconds:.2} s, bound {:.4}",
+        found.nodes, found.bound
+    ));
+    let plan = found.best.as_ref().map(|b| cfl::plan_of(inst, b));
+    let kpis = plan.as_ref().map(|p| plan::evaluate(ctx.data, ctx.cand, p));
+    let outcome = match (&kpis, found.proven) {
+        (Some(_), true) => Outcome::Optimal,
+        (Some(k), false) => Outcome::Feasible {
+            bound: Some(found.bound),
+            gap: Some(((k.plan_cost - found.bound) / k.plan_cost.abs().max(1e-9)).max(0.0)),
+        },
+        (None, true) => Outcome::Infeasible,
+        (None, false) => Outcome::Unknown {
+            reason: "the time limit came before any plan was found".into(),
+        },
+    };
+    let cost_bound = match &outcome {
+        Outcome::Optimal => kpis.as_ref().map(|k| k.plan_cost),
+        _ => kpis.as_ref().map(|_| found.bound),
+    };
+    EstatesResult {
+        outcome,
+        plan_source: if plan.is_some() { "lagrangian" } else { "none" },
+        plan,
+        kpis,
+        cost_bound,
+        size,
+        solve_seconds: seconds,
+        heuristic_cost,
+        conflicts: Vec::new(),
+        unserved_zones,
+        candidates: ctx.cand.clone(),
     }
 }
 

@@ -37,7 +37,7 @@ pub fn held_by_rule(ctx: &Ctx<'_>, s: SiteIx) -> Option<String> {
 
 /// One reason per site, in site order.
 pub fn site_reasons(ctx: &Ctx<'_>, p: &Plan) -> Vec<String> {
-    let npv = plan::evaluate(ctx.data, ctx.cand, p).npv;
+    let npv = plan::figures(ctx.data, ctx.cand, p).npv;
     (0..ctx.data.sites.len())
         .map(|i| {
             let s = SiteIx(i as u32);
@@ -90,7 +90,7 @@ fn kept_because(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, npv: f64) -> String {
         };
         let broken = heuristic::broken(ctx, &next);
         if broken.is_empty() {
-            let delta = plan::evaluate(ctx.data, ctx.cand, &next).npv - npv;
+            let delta = plan::figures(ctx.data, ctx.cand, &next).npv - npv;
             if best.is_none_or(|(b, _)| delta > b) {
                 best = Some((delta, y));
             }

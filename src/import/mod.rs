@@ -10,6 +10,7 @@
 //! Files are parsed as a stream of whitespace-separated tokens, so numbers may wrap across lines in any way.
 //! Every problem is an [`Error`] naming the file, the token's position and line, and what to do; nothing panics.
 
+pub mod cap_gen;
 pub mod estates_gen;
 pub mod generate;
 pub mod holmberg;

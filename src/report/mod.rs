@@ -60,7 +60,7 @@ pub struct EstatesSummary<'a> {
     pub solve_seconds: f64,
     /// Model size.
     pub model_size: &'a crate::estates::ModelSize,
-    /// Which search produced the plan: `solver`, `heuristic` or `none`.
+    /// Which search produced the plan: `solver`, `lagrangian`, `heuristic` or `none`.
     pub plan_source: &'static str,
     /// The plan's figures.
     pub kpis: Option<&'a Kpis>,

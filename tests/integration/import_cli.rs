@@ -231,3 +231,48 @@ fn a_wrong_format_or_bad_usage_is_exit_2() {
         2
     );
 }
+
+#[test]
+fn a_generated_capc_look_alike_is_proven_optimal_by_the_lagrangian_strategy_and_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("capc-like.txt");
+    let res = run(&[
+        "generate",
+        "--cap",
+        "c",
+        "--seed",
+        "1",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+    // The real files' word `capacity` needs --capacity on import, as for capc itself (the loosest of the
+    // class keeps this debug-build test short; benches/capacitated.sh times all twelve).
+    let data = tmp.path().join("data");
+    let res = run(&[
+        "import",
+        "orlib-cap",
+        file.to_str().unwrap(),
+        "--capacity",
+        "7250",
+        "--out",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+    let out = tmp.path().join("out");
+    let res = run(&[
+        "plan",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--check",
+        "-q",
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["status"], "optimal");
+    assert_eq!(s["plan_source"], "lagrangian");
+    assert_eq!(s["check"]["ok"], true, "{}", s["check"]);
+    assert_eq!(s["model_size"]["integer_variables"], 100);
+}

@@ -156,3 +156,14 @@ fn a_missing_organisations_file_is_reported_once_not_per_reference() {
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0]["code"], "E1001");
 }
+
+#[test]
+fn the_england_example_is_valid_with_its_unlocated_sites_as_warnings() {
+    let (status, json) = validate_json(&root().join("inputs/england"));
+    assert_eq!(status, 0, "{}", json["findings"]);
+    assert_eq!(json["summary"]["sites"], 1261, "{}", json["summary"]);
+    // Every warning is one the example's README explains: no coordinates, or a postcode shared with another site.
+    for f in json["findings"].as_array().unwrap() {
+        assert!(f["code"] == "W1003" || f["code"] == "W1006", "{f}");
+    }
+}
