@@ -1,5 +1,6 @@
 //! Fuzzing with proptest (no nightly toolchain needed): random bytes and random edits of valid files, fed to every
-//! CSV reader (through the data set loader), the model file parser and the run manifest parser, must never panic;
+//! CSV reader (the data set loader, and the plan files `evaluate` reads, whose plans then go through the
+//! independent checker), the model file parser and the run manifest parser, must never panic;
 //! a refused model or manifest must come back as coded findings. Counts per target are in [`CASES`] (the README's
 //! reliability section quotes their total); any crash found becomes a corpus case in `tests/data/broken/`.
 
@@ -171,4 +172,66 @@ fn the_unedited_model_and_manifest_are_valid() {
     std::fs::write(&path, MANIFEST).unwrap();
     let m = consolidate::run::manifest::load(&path);
     assert!(m.is_ok(), "{:?}", m.err());
+}
+
+/// Valid plan files for tiny, to mutate: (file, text).
+const PLAN_FILES: [(&str, &str); 3] = [
+    (
+        "sites.csv",
+        "site,decision,year\nS2,release,1\nS5,release,2\n",
+    ),
+    (
+        "moves.csv",
+        "team,to,share\nT1-hr,S1,1\nT1-it,S3,0.5\nT1-it,S1,0.5\n",
+    ),
+    (
+        "awards.csv",
+        "contract,to_supplier,share,timing\nK1,ACME,1,natural\n",
+    ),
+];
+
+/// Reads a plan folder with `file` replaced by `bytes` against tiny, then checks the plan: never a panic, and a
+/// plan read without errors only names real sites.
+fn plan_files_never_panic(file: usize, bytes: &[u8]) {
+    let model = ModelConfig::default();
+    let loaded = input::load(&data("tiny"), &model);
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, (name, text)) in PLAN_FILES.iter().enumerate() {
+        let content = if i == file { bytes } else { text.as_bytes() };
+        std::fs::write(tmp.path().join(name), content).unwrap();
+    }
+    let mut findings = Vec::new();
+    let read =
+        consolidate::input::plan_files::read(tmp.path(), &loaded.dataset, &model, &mut findings);
+    if findings.iter().any(|f| f.is_error()) {
+        return;
+    }
+    for places in &read.plan.teams {
+        assert!(
+            places
+                .iter()
+                .all(|(s, _)| s.ix() < loaded.dataset.sites.len())
+        );
+    }
+    let _ = consolidate::check::check(&loaded.dataset, &model, &read.plan, None);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_and_edits_in_plan_files_never_panic(
+        file in 0usize..3,
+        random in proptest::collection::vec(any::<u8>(), 0..300),
+        at in any::<usize>(),
+        len in 0usize..12,
+        kind in any::<u8>(),
+        fill in proptest::collection::vec(prop_oneof![
+            Just(b','), Just(b'\n'), Just(b'-'), Just(b'.'), Just(b'0'), Just(b'9'), Just(b'e'), any::<u8>()
+        ], 0..8),
+    ) {
+        plan_files_never_panic(file, &random);
+        let edited = mutate(PLAN_FILES[file].1.as_bytes().to_vec(), at, len, kind, &fill);
+        plan_files_never_panic(file, &edited);
+    }
 }

@@ -13,6 +13,7 @@ mod gm_example;
 mod gm_report;
 mod import_cli;
 mod infeasible;
+mod numbers;
 mod overlaps_cli;
 mod plan_cli;
 mod procurement_cli;
