@@ -398,6 +398,23 @@ def num(s: str) -> float:
     return float(s)
 
 
+def eric_money(r: dict) -> dict:
+    """A tidy ERIC site row's floor area and yearly money by the sites.csv column it feeds (shared with
+    build_england.py): facilities management includes grounds, hard and soft FM, their management and PFI
+    contractor costs; utilities are electricity and gas; backlog sums the four risk bands."""
+    return {
+        "floor_area_m2": num(r["gia_m2"]),
+        "rent_gbp": num(r["leases_rent_gbp"]),
+        "rates_gbp": num(r["rates_gbp"]),
+        "fm_gbp": sum(num(r[c]) for c in ("grounds_gardens_gbp", "other_hard_fm_gbp", "other_soft_fm_gbp",
+                                           "fm_management_gbp", "pfi_spv_gbp")),
+        "utilities_gbp": num(r["electricity_gbp"]) + num(r["gas_gbp"]),
+        "maintenance_gbp": num(r["estates_property_maintenance_gbp"]),
+        "backlog_gbp": sum(num(r[c]) for c in ("backlog_high_gbp", "backlog_significant_gbp",
+                                                "backlog_moderate_gbp", "backlog_low_gbp")),
+    }
+
+
 def rhu(x: float, places: str = "1") -> Decimal:
     return Decimal(repr(x)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
@@ -570,15 +587,7 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
             "id": r["site_code"], "organisation": org, "name": r["site_name"].strip(), "kind": kind,
             "source": "nhs", "public_facing": kind not in ("ambulance", "other"),
             "borough": r["la_name"], "tenure": tenure, "lat": lat, "lon": lon,
-            "floor_area_m2": num(r["gia_m2"]),
-            "rent_gbp": num(r["leases_rent_gbp"]),
-            "rates_gbp": num(r["rates_gbp"]),
-            "fm_gbp": sum(num(r[c]) for c in ("grounds_gardens_gbp", "other_hard_fm_gbp", "other_soft_fm_gbp",
-                                               "fm_management_gbp", "pfi_spv_gbp")),
-            "utilities_gbp": num(r["electricity_gbp"]) + num(r["gas_gbp"]),
-            "maintenance_gbp": num(r["estates_property_maintenance_gbp"]),
-            "backlog_gbp": sum(num(r[c]) for c in ("backlog_high_gbp", "backlog_significant_gbp",
-                                                    "backlog_moderate_gbp", "backlog_low_gbp")),
+            **eric_money(r),
             "must_keep": kind in ("acute", "specialist"),
         })
 
@@ -995,13 +1004,14 @@ def derive_contracts(orgs: dict, sites: list[dict], borough_pop: dict, gm_pop: i
 COPIES = {"boroughs.geojson": SRC / "geo" / "gm_local_authorities_2016_generalised.geojson"}
 
 
-def write_files(files: dict[str, list[list[str]]], folder: Path) -> None:
+def write_files(files: dict[str, list[list[str]]], folder: Path, copies: dict[str, Path] = COPIES) -> None:
+    """Writes the CSV files (UTF-8, \\n line ends) and the byte-for-byte `copies` (shared with build_england.py)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in files.items():
         with open(folder / name, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
             w.writerows(rows)
-    for name, src in COPIES.items():
+    for name, src in copies.items():
         (folder / name).write_bytes(src.read_bytes())
 
 
@@ -1025,14 +1035,9 @@ INTS = {"sites.csv": ["desks"], "teams.csv": ["headcount"], "zones.csv": ["popul
 NUM_RE = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-def check(folder: Path) -> None:
-    data = {}
-    for name in ["organisations.csv", "sites.csv", "teams.csv", "zones.csv", "suppliers.csv",
-                 "contracts.csv", "offers.csv"]:
-        raw = (folder / name).read_bytes()
-        assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw, name
-        with open(folder / name, encoding="utf-8", newline="") as fh:
-            data[name] = list(csv.DictReader(fh))
+def check_formats(data: dict[str, list[dict]]) -> None:
+    """Per-file format checks of a built data set (shared with build_england.py): unique well-formed ids, allowed
+    words, yes/no values, number formats, no stray spaces, coordinates in pairs and inside Great Britain."""
     for name, rows in data.items():
         if "id" in rows[0]:
             ids = [r["id"] for r in rows]
@@ -1055,6 +1060,17 @@ def check(folder: Path) -> None:
                 assert (r["lat"] == "") == (r["lon"] == ""), (name, r)
                 if r["lat"]:
                     assert 49.8 <= float(r["lat"]) <= 60.9 and -8.7 <= float(r["lon"]) <= 1.8, (name, r)
+
+
+def check(folder: Path) -> None:
+    data = {}
+    for name in ["organisations.csv", "sites.csv", "teams.csv", "zones.csv", "suppliers.csv",
+                 "contracts.csv", "offers.csv"]:
+        raw = (folder / name).read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw, name
+        with open(folder / name, encoding="utf-8", newline="") as fh:
+            data[name] = list(csv.DictReader(fh))
+    check_formats(data)
     orgs = {r["id"] for r in data["organisations.csv"]}
     sites = {r["id"]: r for r in data["sites.csv"]}
     sups = {r["id"] for r in data["suppliers.csv"]}
@@ -1178,6 +1194,26 @@ def check(folder: Path) -> None:
     print("partners per supplier (partners: suppliers):", dict(sorted(dist.items())))
 
 
+def check_rebuild(files: dict, names: list[str], out: Path, write, check_folder) -> int:
+    """`--check` (shared with build_england.py): builds into a temporary folder, runs `check_folder` on it, and
+    compares every file in `names` with the committed one in `out`; 1 and the differing names when any differs."""
+    with tempfile.TemporaryDirectory() as tmp:
+        write(files, Path(tmp))
+        differ = []
+        for name in sorted(names):
+            new = (Path(tmp) / name).read_bytes()
+            old_path = out / name
+            if not old_path.exists() or old_path.read_bytes() != new:
+                differ.append(name)
+        check_folder(Path(tmp))
+    for name in differ:
+        print(f"DIFFERS: {out / name}")
+    if differ:
+        return 1
+    print("check: all files identical to the committed data set")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true",
@@ -1186,21 +1222,7 @@ def main() -> int:
     args = ap.parse_args()
     files, info = build()
     if args.check:
-        with tempfile.TemporaryDirectory() as tmp:
-            write_files(files, Path(tmp))
-            differ = []
-            for name in sorted([*files, *COPIES]):
-                new = (Path(tmp) / name).read_bytes()
-                old_path = OUT / name
-                if not old_path.exists() or old_path.read_bytes() != new:
-                    differ.append(name)
-            check(Path(tmp))
-        for name in differ:
-            print(f"DIFFERS: {OUT / name}")
-        if differ:
-            return 1
-        print("check: all files identical to the committed data set")
-        return 0
+        return check_rebuild(files, [*files, *COPIES], OUT, write_files, check)
     write_files(files, OUT)
     check(OUT)
     if args.verbose:

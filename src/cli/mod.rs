@@ -140,19 +140,6 @@ pub struct PlanArgs {
     pub quiet: bool,
 }
 
-/// The memory limit in bytes: `MIB` when given, else 80% of `MemTotal` in `/proc/meminfo`, else 16 GiB.
-pub fn max_memory_bytes(mib: Option<u64>) -> u64 {
-    if let Some(m) = mib {
-        return m << 20;
-    }
-    let total_kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|t| {
-        t.lines()
-            .find_map(|l| l.strip_prefix("MemTotal:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-    });
-    total_kib.map_or(16 << 30, |k| k * 1024 / 10 * 8)
-}
-
 /// Arguments of `evaluate`.
 #[derive(Debug, clap::Args)]
 pub struct EvaluateArgs {

@@ -48,11 +48,7 @@ pub fn run(args: &OverlapsArgs) -> Result<Status, Error> {
     let files = graph::outputs(data, &overlaps, &name)
         .map_err(|e| Error::Other(format!("cannot build a table: {e}")))?;
     log(&format!("writing {} files", files.len()));
-    let out = AtomicDir::new(&args.out)?;
-    for f in &files {
-        out.write(f.name, &f.bytes)?;
-    }
-    let path = out.commit()?;
+    let path = AtomicDir::write_all(&args.out, files.iter().map(|f| (f.name, &f.bytes)))?;
     for f in &files {
         outln!("wrote {} ({})", path.join(f.name).display(), f.note);
     }

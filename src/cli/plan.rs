@@ -54,13 +54,10 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         explain: args.explain,
         shapley: args.shapley,
         progress: !quiet,
-        max_memory: Some(super::max_memory_bytes(args.max_memory)),
+        max_memory: Some(pipeline::max_memory_bytes(args.max_memory)),
     };
     let done = pipeline::run(data, &model, &args.dir, opts, &mut log)?;
-    let out = AtomicDir::new(&args.out)?;
-    for (name, bytes) in &done.files {
-        out.write(name, bytes)?;
-    }
+    let path = AtomicDir::write_all(&args.out, done.files.iter().map(|(n, b)| (*n, b)))?;
     let pipeline::Outputs {
         result,
         awarded,
@@ -70,7 +67,6 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         shapley,
         ..
     } = done;
-    let path = out.commit()?;
     let mut clean = true;
     if let Some(result) = &result {
         clean &= print_estates(&model, result, backend, checked.as_ref());

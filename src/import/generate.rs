@@ -135,10 +135,5 @@ pub fn files(shape: Shape) -> Vec<(&'static str, String)> {
 
 /// Writes a generated case into `out` (atomically).
 pub fn write(shape: Shape, out: &Path) -> Result<(), Error> {
-    let dir = AtomicDir::new(out)?;
-    for (name, text) in files(shape) {
-        dir.write(name, text.as_bytes())?;
-    }
-    dir.commit()?;
-    Ok(())
+    AtomicDir::write_all(out, files(shape)).map(drop)
 }

@@ -38,6 +38,18 @@ impl AtomicDir {
         })
     }
 
+    /// Writes a whole folder of `(name, bytes)` files in one go and puts it in place of `target`.
+    pub fn write_all<N: AsRef<str>, B: AsRef<[u8]>>(
+        target: &Path,
+        files: impl IntoIterator<Item = (N, B)>,
+    ) -> Result<PathBuf, Error> {
+        let dir = AtomicDir::new(target)?;
+        for (name, bytes) in files {
+            dir.write(name.as_ref(), bytes.as_ref())?;
+        }
+        dir.commit()
+    }
+
     /// Writes one file into the folder (flushed to disk).
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Error> {
         let path = self.tmp.join(name);

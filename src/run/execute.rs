@@ -169,7 +169,7 @@ fn one(
         shapley: false,
         progress: false,
         // Scenarios run side by side: each may use its share of the machine's memory.
-        max_memory: Some(crate::cli::max_memory_bytes(None) / manifest.threads.max(1) as u64),
+        max_memory: Some(pipeline::max_memory_bytes(None) / manifest.threads.max(1) as u64),
     };
     let name = s.name.clone();
     let mut sink = |line: String| log.debug(Some(&name), line);

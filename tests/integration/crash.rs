@@ -40,6 +40,19 @@ fn moments(span: Duration, n: u32) -> Vec<Duration> {
         .collect()
 }
 
+/// Starts `consolidate ARGS` and kills it with SIGKILL after `at`.
+fn kill_after<S: AsRef<std::ffi::OsStr>>(args: &[S], at: Duration) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_consolidate"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(at);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// Names in `folder` that are not hidden temporaries.
 fn final_names(folder: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(folder)
@@ -94,15 +107,7 @@ fn sigkill_during_plan_leaves_the_previous_plan_whole() {
     let before = plan_contents(&out);
     let stable: Vec<&str> = ["sites.csv", "moves.csv", "awards.csv", "shares.csv"].to_vec();
     for (i, at) in moments(span, 10).into_iter().enumerate() {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_consolidate"))
-            .args(args(&out))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(at);
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_after(&args(&out), at);
         assert_eq!(
             final_names(tmp.path()),
             ["out", "tiny", "tiny.toml"],
@@ -150,15 +155,7 @@ fn sigkill_during_run_leaves_latest_on_a_complete_folder() {
         String::from_utf8_lossy(&first.stderr)
     );
     for (i, at) in moments(span, 8).into_iter().enumerate() {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_consolidate"))
-            .args(["run", manifest.to_str().unwrap(), "-q"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(at);
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_after(&["run", manifest.to_str().unwrap(), "-q"], at);
         // `latest` points at a complete folder: its summary.json parses and lists every scenario's folder.
         let latest = std::fs::read_link(root.join("latest")).expect("latest is a link");
         let folder = root.join(latest);

@@ -16,7 +16,7 @@
 //! tolerance of the incumbent) or at the time limit with the best bound of the open nodes.
 
 use super::{Instance, Solution};
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashSet};
 use std::time::Instant;
 
 /// How the search ended.
@@ -171,7 +171,8 @@ struct State<'a> {
     inst: &'a Instance,
     by: ByFacility,
     best: Option<Solution>,
-    tried: HashMap<Vec<bool>, Option<f64>>,
+    /// Open sets already costed (each is costed once).
+    tried: HashSet<Vec<bool>>,
     started: Instant,
     limit_s: f64,
     rel_tol: f64,
@@ -198,12 +199,10 @@ impl State<'_> {
 
     /// Costs an open set exactly (once per set) and keeps it if it is the best so far.
     fn try_open(&mut self, open: Vec<bool>) {
-        if self.tried.contains_key(&open) {
+        if !self.tried.insert(open.clone()) {
             return;
         }
-        let sol = self.inst.serve(&open);
-        self.tried.insert(open, sol.as_ref().map(|s| s.cost));
-        if let Some(s) = sol
+        if let Some(s) = self.inst.serve(&open)
             && s.cost < self.upper()
         {
             self.best = Some(s);
@@ -314,7 +313,7 @@ pub fn search(inst: &Instance, limit_s: f64, rel_tol: f64) -> Search {
         inst,
         by,
         best: None,
-        tried: HashMap::new(),
+        tried: HashSet::new(),
         started: Instant::now(),
         limit_s,
         rel_tol: rel_tol.max(1e-9),
