@@ -8,9 +8,9 @@
 use crate::check::{self, Violation};
 use crate::domain::Dataset;
 use crate::estates::candidates;
-use crate::input::plan_files::PlanFiles;
 use crate::model_config::ModelConfig;
 use crate::plan::award::{self, Award, CategoryFigures};
+use crate::plan::files::PlanFiles;
 use crate::plan::{self, Kpis, Plan};
 use std::collections::BTreeMap;
 

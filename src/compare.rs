@@ -7,7 +7,7 @@
 use crate::assess::Assessment;
 use crate::domain::Dataset;
 use crate::plan::SiteDecision;
-use crate::report::csv_bytes;
+use crate::text::csv_bytes;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -305,7 +305,7 @@ fn award_differences<'a>(
 pub fn format_value(key: &str, v: Option<f64>) -> String {
     match v {
         None => "n/a".into(),
-        Some(v) if key.ends_with("_gbp") || key.ends_with("_m2") => crate::summary::money(v),
+        Some(v) if key.ends_with("_gbp") || key.ends_with("_m2") => crate::text::money(v),
         Some(v) if key.ends_with("_km") => format!("{v:.2}"),
         Some(v) => format!("{v:.0}"),
     }

@@ -21,7 +21,7 @@ pub enum Severity {
 /// One problem found in the inputs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    /// Stable code: `E1xxx` for errors, `W1xxx` for warnings (see [`crate::input::codes`]).
+    /// Stable code: `E1xxx` for errors, `W1xxx` for warnings (see [`crate::codes`]).
     pub code: &'static str,
     /// Error or warning (derived from the code's first letter).
     pub severity: Severity,

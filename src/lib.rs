@@ -5,11 +5,14 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(unreachable_pub)]
 
 pub mod assess;
 pub mod check;
 pub mod cli;
+pub mod codes;
 pub mod compare;
+pub mod costing;
 pub mod domain;
 pub mod error;
 pub mod estates;
@@ -25,3 +28,4 @@ pub mod report;
 pub mod run;
 pub mod solve;
 pub mod summary;
+pub mod text;

@@ -7,9 +7,9 @@ mod procurement;
 
 pub use procurement::{CategoryRules, ProcurementConfig, RuleOverride};
 
+use crate::codes::E1050;
 use crate::domain::SiteKind;
 use crate::error::{Error, Finding};
-use crate::input::codes::E1050;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -11,7 +11,7 @@ use crate::model_config::ModelConfig;
 use crate::plan::Plan;
 use crate::procurement::{self, ProcurementResult};
 use crate::report;
-use crate::solve::{Backend, Limits};
+use crate::solve::{self, Backend, Limits, Status};
 use std::path::Path;
 
 /// What to do beyond solving.
@@ -51,8 +51,10 @@ pub struct Outputs {
     pub shapley: Option<Result<ShapleyShares, String>>,
     /// The output files, by name, in the order written.
     pub files: Vec<(&'static str, Vec<u8>)>,
-    /// The whole run's status (`summary.json` `status`).
-    pub status: &'static str,
+    /// The whole run's status (`summary.json` `status`): the worst of the estates model's and every category's.
+    pub status: Status,
+    /// Clean (exit 0): optimal and every check that ran passed ([`solve::clean`]).
+    pub clean: bool,
 }
 
 /// Solves and renders one plan of `data` under `model`; `dir` names the data set in the reports.
@@ -89,7 +91,7 @@ pub fn run(
         }
     };
     let explained = match &result {
-        Some(r) if opts.explain > 0 && r.plan.is_some() => {
+        Some(r) if opts.explain > 0 && r.plan().is_some() => {
             log(format!(
                 "explain: forcing the top {} decisions the other way",
                 opts.explain
@@ -103,19 +105,19 @@ pub fn run(
         }
         _ => Vec::new(),
     };
-    let checked = match (result.as_ref().and_then(|r| r.plan.as_ref()), opts.check) {
+    let checked = match (result.as_ref().and_then(|r| r.plan()), opts.check) {
         (Some(p), true) => Some(check::check(
             data,
             model,
             p,
-            result.as_ref().and_then(|r| r.kpis.as_ref()),
+            result.as_ref().and_then(|r| r.kpis()),
         )),
         _ => None,
     };
     // Sites the estates plan releases, with their release year: their site-bound contracts end with them.
     let released = result
         .as_ref()
-        .and_then(|r| r.plan.as_ref())
+        .and_then(|r| r.plan())
         .map(Plan::released)
         .unwrap_or_default();
     let awarded = model.procurement.enabled.then(|| {
@@ -134,14 +136,14 @@ pub fn run(
         a.categories
             .iter()
             .map(|c| {
-                (opts.check).then_some(()).and(c.awards.as_ref()).map(|aw| {
+                (opts.check).then_some(()).and(c.awards()).map(|aw| {
                     check::procurement::check_category(
                         data,
                         model,
                         &c.category,
                         aw,
                         &released,
-                        c.figures.as_ref(),
+                        c.figures(),
                     )
                 })
             })
@@ -168,14 +170,12 @@ pub fn run(
                 cand: &r.candidates,
                 model,
             };
-            r.plan
-                .as_ref()
-                .map(|p| estates::reasons::site_reasons(&ctx, p))
+            r.plan().map(|p| estates::reasons::site_reasons(&ctx, p))
         })
         .unwrap_or_default();
     let mut md = String::new();
     if let Some(result) = &result {
-        if result.plan.is_some() {
+        if result.plan().is_some() {
             files.push(("sites.csv", report::sites_csv(data, result, &reasons)));
             files.push(("moves.csv", report::moves_csv(data, result)));
         }
@@ -216,7 +216,12 @@ pub fn run(
     })?;
     files.push(("report.html", pages.html.into_bytes()));
     files.push(("shares.csv", pages.shares_csv));
-    let status = summary_status(result.as_ref(), awarded.as_ref());
+    let status = summary.status;
+    let checks = checked
+        .iter()
+        .chain(award_checks.iter().flatten())
+        .map(|c| c.ok);
+    let clean = solve::clean(status, checks);
     Ok(Outputs {
         result,
         awarded,
@@ -226,18 +231,8 @@ pub fn run(
         shapley,
         files,
         status,
+        clean,
     })
-}
-
-fn summary_status(
-    result: Option<&EstatesResult>,
-    awarded: Option<&ProcurementResult>,
-) -> &'static str {
-    let mut status = result.map_or("optimal", |e| e.outcome.status());
-    if let Some(a) = awarded {
-        status = report::worse(status, a.worst_status());
-    }
-    status
 }
 
 /// The memory limit in bytes: `MIB` when given, else 80% of `MemTotal` in `/proc/meminfo`, else 16 GiB.

@@ -6,10 +6,11 @@
 //! (its current site's release year, or year 1), and extra staff travel for the whole horizon.
 
 pub mod award;
+pub mod files;
 pub mod shares;
 
+use crate::costing::{self, PlanCosts};
 use crate::domain::{Dataset, SiteIx};
-use crate::estates::candidates::Candidates;
 use crate::geo::haversine_km;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -115,26 +116,27 @@ pub fn share_text(share: f64) -> String {
     }
 }
 
-/// The year a team moves: its current site's release year, or year 1.
+/// The year a team moves: its current site's release year, or year 1 ([`costing::move_year`]).
 pub fn move_year(plan: &Plan, current: Option<SiteIx>) -> usize {
-    match current.map(|s| plan.sites[s.ix()]) {
-        Some(SiteDecision::Release(y)) => y as usize,
-        _ => 1,
-    }
+    costing::move_year(current.and_then(|s| match plan.sites[s.ix()] {
+        SiteDecision::Release(y) => Some(y),
+        SiteDecision::Keep => None,
+    }))
 }
 
 /// Computes every figure of a plan.
-pub fn evaluate(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
-    let mut k = figures(data, cand, plan);
+pub fn evaluate(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
+    let mut k = figures(data, costs, plan);
     access(data, plan, &mut k);
     k
 }
 
 /// Every figure of a plan except the zone access distances (left at 0), which cost a distance per zone and
 /// public-facing site: for the heuristics, which compare thousands of plans by cost and rules.
-pub fn figures(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
-    let years = cand.years;
-    let annuity = cand.annuity_from(1);
+pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
+    let d = costs.discount();
+    let years = d.years();
+    let annuity = d.annuity_from(1);
     let mut k = Kpis {
         savings_by_year: vec![0.0; years],
         one_off_by_year: vec![0.0; years],
@@ -146,7 +148,7 @@ pub fn figures(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
         .map(|o| (o.id.clone(), 0.0))
         .collect();
     for (i, s) in data.sites.iter().enumerate() {
-        let yearly = s.running.total() + s.backlog / years as f64;
+        let yearly = costing::site_yearly_cost(s, years);
         k.running_cost_before += s.running.total();
         k.baseline_cost += yearly * annuity;
         match plan.sites[i] {
@@ -156,9 +158,8 @@ pub fn figures(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
             }
             SiteDecision::Release(y) => {
                 let y = y as usize;
-                let penalty = cand.sites[i].penalty[y - 1];
-                let pv = yearly * (annuity - cand.annuity_from(y))
-                    + (penalty - s.disposal_value) * cand.df[y - 1];
+                let penalty = costs.exit_penalty(i, y);
+                let pv = costing::released_site_pv(s, yearly, y, penalty, d);
                 k.plan_cost += pv;
                 *partner
                     .entry(data.org(s.organisation).id.clone())
@@ -180,15 +181,14 @@ pub fn figures(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
     }
     let (mut moved_km, mut heads) = (0.0, 0.0);
     for (ti, t) in data.teams.iter().enumerate() {
-        let tc = &cand.teams[ti];
-        let cost_at = |s: SiteIx| tc.option_at(s).map_or(0.0, |o| o.annual_cost);
+        let cost_at = |s: SiteIx| costs.team_annual_cost(ti, s);
         let base = t.site.map_or(0.0, cost_at);
         let now: f64 = plan.teams[ti].iter().map(|&(s, f)| f * cost_at(s)).sum();
         let moved = moved_share(t.site, &plan.teams[ti]);
         let y = move_year(plan, t.site);
-        let one_off = moved * tc.move_cost;
+        let one_off = moved * costs.team_move_cost(ti);
         k.baseline_cost += base * annuity;
-        k.plan_cost += now * annuity + one_off * cand.df[y - 1];
+        k.plan_cost += now * annuity + one_off * d.factor(y);
         k.one_off_cost += one_off;
         k.one_off_by_year[y - 1] += one_off;
         k.savings_by_year[y - 1] -= one_off;
@@ -197,7 +197,7 @@ pub fn figures(data: &Dataset, cand: &Candidates, plan: &Plan) -> Kpis {
         }
         *partner
             .entry(data.org(t.organisation).id.clone())
-            .or_default() -= (now - base) * annuity + one_off * cand.df[y - 1];
+            .or_default() -= (now - base) * annuity + one_off * d.factor(y);
         let hc = f64::from(t.headcount);
         if let Some(from) = t.site.and_then(|s| data.site(s).location) {
             for &(s, f) in &plan.teams[ti] {

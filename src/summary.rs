@@ -1,6 +1,7 @@
 //! The summary of a data set that `validate` prints: what is in it, in the units analysts use.
 
 use crate::domain::{Dataset, Function, OrgKind};
+use crate::text::money;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -126,31 +127,5 @@ impl Summary {
             }
         }
         o
-    }
-}
-
-/// Formats a whole number of pounds with thousands separators: `1,234,567`.
-pub fn money(v: f64) -> String {
-    let neg = v < 0.0;
-    let digits = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if neg { format!("-{out}") } else { out }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::money;
-
-    #[test]
-    fn money_groups_thousands() {
-        assert_eq!(money(1234567.4), "1,234,567");
-        assert_eq!(money(-999.6), "-1,000");
-        assert_eq!(money(0.0), "0");
     }
 }

@@ -10,7 +10,7 @@ use super::{CompareArgs, Status};
 use crate::assess;
 use crate::compare;
 use crate::error::Error;
-use crate::input::plan_files;
+use crate::plan::files as plan_files;
 use crate::report::atomic::AtomicDir;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -70,7 +70,7 @@ fn names(folders: &[PathBuf]) -> Vec<String> {
 }
 
 /// Runs the command.
-pub fn run(args: &CompareArgs) -> Result<Status, Error> {
+pub(super) fn run(args: &CompareArgs) -> Result<Status, Error> {
     let model = model_for(&args.dir, args.model.as_deref())?;
     let mut folders = Vec::new();
     for p in &args.plans {

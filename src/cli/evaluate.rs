@@ -10,13 +10,13 @@ use super::{EvaluateArgs, Status};
 use crate::assess;
 use crate::error::Error;
 use crate::estates::{candidates, milp::Ctx, reasons};
-use crate::input::plan_files;
+use crate::plan::files as plan_files;
 use crate::report::atomic::AtomicDir;
 use crate::report::html::{self, PlanView, StatusLine};
-use crate::summary::money;
+use crate::text::money;
 
 /// Runs the command.
-pub fn run(args: &EvaluateArgs) -> Result<Status, Error> {
+pub(super) fn run(args: &EvaluateArgs) -> Result<Status, Error> {
     let model = model_for(&args.dir, args.model.as_deref())?;
     let loaded = load_valid(&args.dir, &model)?;
     let data = &loaded.dataset;

@@ -34,7 +34,7 @@ pub struct ImportArgs {
 }
 
 /// Runs the command.
-pub fn run(args: &ImportArgs) -> Result<Status, Error> {
+pub(super) fn run(args: &ImportArgs) -> Result<Status, Error> {
     let text = import::read_text(&args.file)?;
     let source = args.file.display().to_string();
     let instance = match args.kind {
@@ -60,7 +60,7 @@ pub fn run(args: &ImportArgs) -> Result<Status, Error> {
 }
 
 /// Runs `generate`.
-pub fn generate(args: &GenerateArgs) -> Result<Status, Error> {
+pub(super) fn generate(args: &GenerateArgs) -> Result<Status, Error> {
     if let Some(kind) = args.cap {
         use import::cap_gen::CapClass;
         let class = match kind {

@@ -3,6 +3,8 @@
 //! Exit codes: 0 success; 1 a result that is not clean (infeasible, stopped at a limit, rule violations);
 //! 2 an error (bad input, bad usage, I/O). Each command returns a [`Status`] or an [`Error`]; [`exit_code`] maps
 //! them, and nothing else calls `std::process::exit`.
+// Doc comments on the argument types are clap's help text, read as plain text: `<DIR name>` is not HTML.
+#![allow(rustdoc::invalid_html_tags)]
 
 /// `println!` that never panics: when whoever reads standard output has gone (`| head`), the rest is dropped
 /// instead of the process dying with "failed printing to stdout".

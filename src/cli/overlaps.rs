@@ -11,7 +11,7 @@ use crate::graph::{self, projection::Projection};
 use crate::report::atomic::AtomicDir;
 
 /// Runs the command.
-pub fn run(args: &OverlapsArgs) -> Result<Status, Error> {
+pub(super) fn run(args: &OverlapsArgs) -> Result<Status, Error> {
     if !(args.distance_km.is_finite() && args.distance_km >= 0.0) {
         return Err(Error::Usage(
             "--distance-km must be a distance in km, zero or more".into(),

@@ -10,10 +10,10 @@ use crate::model_config::ModelConfig;
 use crate::pipeline;
 use crate::procurement::ProcurementResult;
 use crate::report::{self, atomic::AtomicDir};
-use crate::solve::{Backend, Limits, Outcome};
+use crate::solve::{Backend, Limits};
 
 /// Runs the command.
-pub fn run(args: &PlanArgs) -> Result<Status, Error> {
+pub(super) fn run(args: &PlanArgs) -> Result<Status, Error> {
     let mut model = model_for(&args.dir, args.model.as_deref())?;
     if let Some(name) = &args.solver {
         model.solver.name = name.clone();
@@ -65,14 +65,14 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
         award_checks,
         explained,
         shapley,
+        clean,
         ..
     } = done;
-    let mut clean = true;
     if let Some(result) = &result {
-        clean &= print_estates(&model, result, backend, checked.as_ref());
+        print_estates(&model, result, backend, checked.as_ref());
     }
     if let Some(a) = &awarded {
-        clean &= print_award(a, &award_checks, args.check);
+        print_award(a, &award_checks, args.check);
     }
     for e in &explained {
         outln!("explain: {}", report::explain_line(e));
@@ -100,18 +100,17 @@ pub fn run(args: &PlanArgs) -> Result<Status, Error> {
     })
 }
 
-/// Prints the estates result and its check; true when optimal and the check (if any) passed.
+/// Prints the estates result and its check.
 fn print_estates(
     model: &ModelConfig,
     result: &EstatesResult,
     backend: Backend,
     checked: Option<&CheckReport>,
-) -> bool {
-    let mut clean = true;
+) {
     let (objective, bound, sense) = report::objective_of(model, result);
     outln!(
         "estates: {}  objective ({sense}): {}  bound: {}  solver: {}  seconds: {:.2}",
-        result.outcome.status(),
+        result.status(),
         objective.map_or("none".into(), |v| format!("{v:.4}")),
         bound.map_or("none".into(), |v| format!("{v:.4}")),
         backend.name(),
@@ -125,7 +124,6 @@ fn print_estates(
             c.relax_by
         );
     }
-    clean &= result.outcome == Outcome::Optimal;
     if let Some(c) = checked {
         outln!("check: {}", if c.ok { "passed" } else { "FAILED" });
         for v in &c.violations {
@@ -134,37 +132,31 @@ fn print_estates(
         for m in &c.mismatches {
             outln!("  mismatch: {m}");
         }
-        clean &= c.ok;
     }
-    clean
 }
 
-/// Prints the award's headline, every category that is not optimal, conflicts and check results; true when
-/// every category is optimal and every check passed.
-fn print_award(a: &ProcurementResult, award_checks: &[Option<CheckReport>], check: bool) -> bool {
-    let mut clean = true;
+/// Prints the award's headline, every category that is not optimal, conflicts and check results.
+fn print_award(a: &ProcurementResult, award_checks: &[Option<CheckReport>], check: bool) {
     let npv: f64 = a
         .categories
         .iter()
-        .filter_map(|c| c.figures.as_ref().map(|f| f.npv))
+        .filter_map(|c| c.figures().map(|f| f.npv))
         .sum();
     outln!(
         "procurement: {}  npv: {npv:.2}  categories: {}  threads: {}  seconds: {:.2}",
-        a.worst_status(),
+        a.status(),
         a.categories.len(),
         a.threads,
         a.seconds
     );
     for (c, chk) in a.categories.iter().zip(award_checks) {
-        if c.outcome != Outcome::Optimal {
-            let detail = match &c.outcome {
-                Outcome::Feasible { gap, .. } => {
-                    gap.map_or(String::new(), |g| format!(" (gap {:.4})", g))
-                }
-                Outcome::Unknown { reason } => format!(" ({reason})"),
+        if !c.status().is_clean() {
+            let detail = match (c.gap(), c.outcome.reason()) {
+                (_, Some(reason)) => format!(" ({reason})"),
+                (Some(g), _) => format!(" (gap {:.4})", g),
                 _ => String::new(),
             };
-            outln!("  category {}: {}{detail}", c.category, c.outcome.status());
+            outln!("  category {}: {}{detail}", c.category, c.status());
         }
         for k in &c.conflicts {
             outln!("  conflict [{}] in {}: {}", k.group, c.category, k.rule);
@@ -176,13 +168,10 @@ fn print_award(a: &ProcurementResult, award_checks: &[Option<CheckReport>], chec
             for m in &chk.mismatches {
                 outln!("  mismatch: {m}");
             }
-            clean &= chk.ok;
         }
     }
     if check {
         let ok = award_checks.iter().flatten().all(|c| c.ok);
         outln!("award check: {}", if ok { "passed" } else { "FAILED" });
     }
-    clean &= a.all_optimal();
-    clean
 }

@@ -27,7 +27,7 @@ fn shard(text: &str) -> Result<(usize, usize), Error> {
 }
 
 /// Runs the command.
-pub fn run(args: &RunArgs) -> Result<Status, Error> {
+pub(super) fn run(args: &RunArgs) -> Result<Status, Error> {
     let shard = args.shard.as_deref().map(shard).transpose()?;
     let manifest = match manifest::load(&args.manifest) {
         Ok(m) => m,
@@ -66,13 +66,13 @@ pub fn run(args: &RunArgs) -> Result<Status, Error> {
             "{:<40} {:<12} npv {:>16}  {:.1} s",
             r.name,
             r.status,
-            r.npv.map_or("n/a".into(), crate::summary::money),
+            r.npv.map_or("n/a".into(), crate::text::money),
             r.seconds
         );
     }
     outln!("run: {}", done.status);
     outln!("wrote {}", done.folder.display());
-    Ok(if done.status == "optimal" {
+    Ok(if done.is_clean() {
         Status::Clean
     } else {
         Status::NotClean
@@ -80,11 +80,11 @@ pub fn run(args: &RunArgs) -> Result<Status, Error> {
 }
 
 /// Runs `merge`.
-pub fn merge(args: &MergeArgs) -> Result<Status, Error> {
-    let (folder, status) = crate::run::merge::merge(&args.shards, &args.out)?;
-    outln!("run: {status}");
-    outln!("wrote {}", folder.display());
-    Ok(if status == "optimal" {
+pub(super) fn merge(args: &MergeArgs) -> Result<Status, Error> {
+    let done = crate::run::merge::merge(&args.shards, &args.out)?;
+    outln!("run: {}", done.status);
+    outln!("wrote {}", done.folder.display());
+    Ok(if done.is_clean() {
         Status::Clean
     } else {
         Status::NotClean

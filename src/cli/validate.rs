@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// The JSON document `validate --format json` prints (schema `consolidate.validate/1`).
 #[derive(Debug, Serialize)]
-pub struct Report<'a> {
+pub(super) struct Report<'a> {
     /// Schema name and version.
     pub schema: &'static str,
     /// The data set folder as given.
@@ -28,7 +28,7 @@ pub struct Report<'a> {
 }
 
 /// Loads the model for a data set: the given file, else the discovered one, else defaults.
-pub fn model_for(dir: &Path, explicit: Option<&Path>) -> Result<ModelConfig, Error> {
+pub(super) fn model_for(dir: &Path, explicit: Option<&Path>) -> Result<ModelConfig, Error> {
     match explicit
         .map(Path::to_path_buf)
         .or_else(|| model_config::discover(dir))
@@ -39,7 +39,7 @@ pub fn model_for(dir: &Path, explicit: Option<&Path>) -> Result<ModelConfig, Err
 }
 
 /// Runs the command.
-pub fn run(args: &ValidateArgs) -> Result<Status, Error> {
+pub(super) fn run(args: &ValidateArgs) -> Result<Status, Error> {
     let model = match model_for(&args.dir, args.model.as_deref()) {
         Ok(m) => m,
         // A broken model file is reported like any other finding (JSON included); the data is not read.
@@ -111,7 +111,7 @@ fn print_report(
 
 /// Loads a data set and refuses it (printing each error) when it has any error: the start of every command
 /// that solves or analyses.
-pub fn load_valid(dir: &Path, model: &ModelConfig) -> Result<input::Loaded, Error> {
+pub(super) fn load_valid(dir: &Path, model: &ModelConfig) -> Result<input::Loaded, Error> {
     let loaded = input::load(dir, model);
     let errors = loaded.errors();
     if errors > 0 {

@@ -4,10 +4,10 @@
 //! what releasing each one in each year is worth, which sites each team may work from (only those within reach:
 //! no dense team x site matrix), and which sites can serve each zone.
 
+use crate::costing::{self, Discount, PlanCosts};
 use crate::domain::{Dataset, SiteIx, SiteKind, Tenure};
 use crate::geo::haversine_km;
 use crate::model_config::{ModelConfig, ObjectiveKind};
-use chrono::{Months, NaiveDate};
 use std::collections::BTreeMap;
 
 /// One site a team may work from.
@@ -72,10 +72,8 @@ pub struct AccessNeed {
 /// The candidate sets and coefficients.
 #[derive(Debug, Clone)]
 pub struct Candidates {
-    /// Years in the horizon.
-    pub years: usize,
-    /// Discount factor of each year (index `y - 1`): `(1 + r)^-(y - 1)`.
-    pub df: Vec<f64>,
+    /// Discount factors of the horizon.
+    pub discount: Discount,
     /// Per site.
     pub sites: Vec<SiteCandidate>,
     /// Per team.
@@ -106,7 +104,7 @@ impl Candidates {
     /// this (GM: 3,748 columns, under 12 MiB whole process).
     pub fn estimate(&self) -> SizeEstimate {
         let placements: usize = self.teams.iter().map(|t| t.options.len()).sum();
-        let site_years = self.sites.len() * (self.years + 1);
+        let site_years = self.sites.len() * (self.discount.years() + 1);
         let access: usize = self.access.iter().map(|a| a.cover.len()).sum();
         let variables = placements + site_years;
         let nonzeros = 5 * placements + 4 * site_years + access;
@@ -116,27 +114,31 @@ impl Candidates {
             bytes: 600 * nonzeros as u64 + 300 * variables as u64,
         }
     }
+}
 
-    /// Sum of discount factors from year `y` (1-based) to the end of the horizon.
-    pub fn annuity_from(&self, y: usize) -> f64 {
-        self.df[y.saturating_sub(1)..].iter().sum()
+impl PlanCosts for Candidates {
+    fn discount(&self) -> &Discount {
+        &self.discount
     }
 
-    /// The date year `y` (1-based) starts.
-    pub fn year_start(start: NaiveDate, y: usize) -> NaiveDate {
-        start
-            .checked_add_months(Months::new(12 * (y as u32).saturating_sub(1)))
-            .unwrap_or(start)
+    fn exit_penalty(&self, site: usize, y: usize) -> f64 {
+        self.sites[site].penalty[y - 1]
+    }
+
+    fn team_annual_cost(&self, team: usize, site: SiteIx) -> f64 {
+        self.teams[team]
+            .option_at(site)
+            .map_or(0.0, |o| o.annual_cost)
+    }
+
+    fn team_move_cost(&self, team: usize) -> f64 {
+        self.teams[team].move_cost
     }
 }
 
 /// Computes the candidates.
 pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
     let e = &model.estates;
-    let years = model.horizon_years as usize;
-    let df: Vec<f64> = (0..years)
-        .map(|k| (1.0 + model.discount_rate).powi(-(k as i32)))
-        .collect();
     let sites = data
         .sites
         .iter()
@@ -149,21 +151,10 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
                     .teams
                     .iter()
                     .any(|t| !t.movable && t.site.is_some_and(|x| data.site(x).id == s.id));
-            let penalty = (1..=years)
-                .map(|y| {
-                    let date = Candidates::year_start(model.start_date, y);
-                    let early = match (s.tenure, s.lease) {
-                        (Tenure::Pfi, _) => true,
-                        (_, Some(lease)) => e.leases.enabled && date < lease.free_exit(),
-                        _ => false,
-                    };
-                    if early { s.exit_penalty } else { 0.0 }
-                })
-                .collect();
             SiteCandidate {
                 releasable: forced || !protected,
                 forced,
-                penalty,
+                penalty: costing::exit_penalties(s, model),
             }
         })
         .collect();
@@ -179,8 +170,7 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
         }
     }
     Candidates {
-        years,
-        df,
+        discount: Discount::of(model),
         sites,
         teams,
         access,
@@ -199,8 +189,7 @@ fn team_candidates(data: &Dataset, model: &ModelConfig) -> Vec<TeamCandidates> {
         .zip(table)
         .map(|(t, costs)| {
             let hc = f64::from(t.headcount);
-            let move_cost =
-                hc * (e.budget.relocation_per_head + e.budget.fitout_per_desk * e.desk_ratio);
+            let move_cost = costing::team_move_cost(t, model);
             let origin = t.site.map(|s| data.site(s));
             let km = |s: SiteIx| match (origin.and_then(|o| o.location), data.site(s).location) {
                 (Some(a), Some(b)) => haversine_km(a, b),
@@ -239,7 +228,7 @@ fn team_candidates(data: &Dataset, model: &ModelConfig) -> Vec<TeamCandidates> {
                         Placement {
                             site: s,
                             move_km: d,
-                            annual_cost: e.staff.travel_cost_per_km_head_year * hc * d,
+                            annual_cost: costing::travel_cost(t, d, model),
                         }
                     })
                     .collect()

@@ -12,8 +12,9 @@
 //! overfull today) and release (a forced release), so every conflict involves one of those two.
 
 use super::SolveOptions;
-use super::milp::{self, Ctx, Group, Sense};
-use crate::solve::{self, Outcome};
+use super::milp::{self, Ctx, Group};
+use crate::solve;
+use crate::solve::kit::{RuleGroup, Sense, deletion_filter};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -35,13 +36,15 @@ fn elastic(
     opts: SolveOptions,
     groups: &BTreeSet<Group>,
 ) -> (Option<Vec<Conflict>>, f64) {
-    let model = milp::build(ctx, false);
+    let model = milp::build(ctx, false).model;
     let rows: Vec<(Group, Sense, String)> = model
         .rows
         .iter()
         .map(|r| (r.group, r.sense, r.label.clone()))
         .collect();
-    let (mut problem, slacks) = model.into_milp(true);
+    // Every relaxable row gets a slack, and the slacks of the groups that must hold are pinned to zero, so every
+    // trial of the deletion filter solves a model of the same shape.
+    let (mut problem, slacks) = model.into_elastic(|_| true);
     for ((group, sense, _), slack) in rows.iter().zip(&slacks) {
         // "Released at most once" is structural, not a business rule: relaxing it would let a site be released
         // twice and count its saving twice (partners) or cancel a move cost (budget). Dropping the release
@@ -57,11 +60,9 @@ fn elastic(
         }
     }
     let solved = solve::solve(problem, opts.backend, opts.limits, None);
-    let Some(values) = solved
-        .values
-        .filter(|_| matches!(solved.outcome, Outcome::Optimal | Outcome::Feasible { .. }))
-    else {
-        return (None, solved.seconds);
+    let seconds = solved.seconds;
+    let Some(values) = solved.outcome.into_plan() else {
+        return (None, seconds);
     };
     let heads = staff_heads(ctx);
     let conflicts = rows
@@ -123,22 +124,18 @@ pub fn run(ctx: &Ctx<'_>, opts: SolveOptions) -> (Vec<Conflict>, f64) {
     };
     // Deletion filter over the groups the model has rows for: drop a group (let its rows take slack) and keep it
     // out while the model with only the remaining groups enforced is still infeasible.
-    let mut conflict: BTreeSet<Group> = milp::build(ctx, false)
-        .rows
-        .iter()
-        .map(|r| r.group)
+    let start: BTreeSet<Group> = milp::build(ctx, false)
+        .model
+        .groups()
+        .into_iter()
         .filter(|g| all.contains(g))
         .collect();
-    for g in conflict.clone() {
-        let mut trial = conflict.clone();
-        trial.remove(&g);
-        let dropped: BTreeSet<Group> = all.difference(&trial).copied().collect();
+    let conflict = deletion_filter(start, |trial| {
+        let dropped: BTreeSet<Group> = all.difference(trial).copied().collect();
         let (result, s) = elastic(ctx, opts, &dropped);
         seconds += s;
-        if result.is_none() {
-            conflict = trial;
-        }
-    }
+        result.is_none()
+    });
     // Each group of the conflict: its smallest relaxation with every other rule holding. When that is not
     // enough (a second, independent conflict elsewhere), its share of the all-groups relaxation is reported.
     let mut conflicts = Vec::new();

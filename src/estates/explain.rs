@@ -26,7 +26,7 @@ pub struct Explanation {
     /// What was forced (`keep` or `release`).
     pub forced: &'static str,
     /// How the re-solve ended.
-    pub status: &'static str,
+    pub status: crate::solve::Status,
     /// The NPV with the decision forced (GBP), when there is a plan.
     pub npv: Option<f64>,
     /// Its change from the plan's NPV (GBP; negative: forcing costs that much).
@@ -68,7 +68,7 @@ pub fn explain(
     n: usize,
     opts: SolveOptions,
 ) -> Vec<Explanation> {
-    let (Some(plan), Some(kpis)) = (&result.plan, &result.kpis) else {
+    let (Some(plan), Some(kpis)) = (result.plan(), result.kpis()) else {
         return Vec::new();
     };
     top_decisions(data, &result.candidates, n)
@@ -98,8 +98,8 @@ fn one(
         }
     };
     let r = super::solve(&data2, &model2, opts, &mut |_| {});
-    let status = r.outcome.status();
-    let also_changed = r.plan.as_ref().map_or(Vec::new(), |p| {
+    let status = r.status();
+    let also_changed = r.plan().map_or(Vec::new(), |p| {
         (0..data.sites.len())
             .filter(|&j| j != i && p.sites[j] != plan.sites[j])
             .map(|j| {
@@ -112,7 +112,7 @@ fn one(
             })
             .collect()
     });
-    let new_npv = r.kpis.as_ref().map(|k| k.npv);
+    let new_npv = r.kpis().map(|k| k.npv);
     Explanation {
         site: site.id.clone(),
         name: site.name.clone(),

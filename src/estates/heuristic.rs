@@ -149,8 +149,8 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(&'static str, String)> {
                     format!(
                         "one-off costs in year {} would be GBP {}, above the GBP {} a year allowed",
                         y + 1,
-                        crate::summary::money(*c),
-                        crate::summary::money(cap)
+                        crate::text::money(*c),
+                        crate::text::money(cap)
                     ),
                 ));
             }

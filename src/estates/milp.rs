@@ -1,14 +1,15 @@
 //! The estates MILP, built as small named passes over the candidates.
 //!
-//! Each pass adds the rows of one rule group. Rows are kept as data ([`Row`]) with their group and a label in
+//! Each pass adds the rows of one rule group. Rows are kept as data ([`crate::solve::kit::Row`]) with their group and a label in
 //! business terms, so a group can be switched off (the model file), relaxed with a penalised slack (infeasibility
 //! diagnosis), or named in a report. The cost expression equals [`crate::plan::evaluate`]'s `plan_cost`.
 
 use super::candidates::Candidates;
+use crate::costing;
 use crate::domain::{Dataset, SiteIx};
 use crate::model_config::ModelConfig;
-use crate::solve::Milp;
-use good_lp::{Expression, ProblemVariables, Variable, variable};
+use crate::solve::kit::{self, Columns, RuleGroup};
+use good_lp::{Expression, Variable};
 use serde::Serialize;
 
 /// The rule groups, by name.
@@ -35,9 +36,9 @@ pub enum Group {
     Partners,
 }
 
-impl Group {
+impl RuleGroup for Group {
     /// The name used in reports and the model file.
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             Group::Assign => "assignment",
             Group::Release => "release",
@@ -52,7 +53,7 @@ impl Group {
     }
 
     /// Groups whose rows may be relaxed with a slack when diagnosing infeasibility, and the weight of one unit.
-    pub fn slack_weight(self) -> Option<f64> {
+    fn slack_weight(self) -> Option<f64> {
         match self {
             Group::Capacity | Group::Access | Group::Borough | Group::Staff | Group::Release => {
                 Some(1.0)
@@ -64,30 +65,8 @@ impl Group {
     }
 }
 
-/// Which way a row points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sense {
-    /// `lhs <= rhs`
-    Le,
-    /// `lhs >= rhs`
-    Ge,
-    /// `lhs == rhs`
-    Eq,
-}
-
-/// One row of the model.
-pub struct Row {
-    /// Its rule group.
-    pub group: Group,
-    /// What it says, in business terms.
-    pub label: String,
-    /// Left-hand side.
-    pub lhs: Expression,
-    /// Direction.
-    pub sense: Sense,
-    /// Right-hand side.
-    pub rhs: f64,
-}
+/// The estates model as the kit holds it.
+pub type Model = kit::Model<Group>;
 
 /// The variables of the model, indexed like the candidates.
 #[derive(Clone)]
@@ -96,22 +75,8 @@ pub struct Vars {
     pub release: Vec<Vec<Option<Variable>>>,
     /// Share of team `t` at its `o`-th option.
     pub assign: Vec<Vec<Variable>>,
-    /// Columns in creation order.
+    /// The model's columns in creation order (to read values back).
     pub columns: Vec<Variable>,
-    /// Integer flags of the columns.
-    pub integer: Vec<bool>,
-}
-
-/// The whole model before it is handed to a solver.
-pub struct Model {
-    /// Variables.
-    pub vars: Vars,
-    /// The good_lp variable set.
-    pub problem: ProblemVariables,
-    /// Rows.
-    pub rows: Vec<Row>,
-    /// Cost to minimise (present value of the plan's costs).
-    pub cost: Expression,
 }
 
 /// Context shared by the passes.
@@ -144,30 +109,17 @@ impl Ctx<'_> {
     }
 }
 
-/// Pass 1: variables. Only what can be used: release years of releasable sites, and each team's candidates.
-/// With `relax`, every variable is continuous in [0, 1] (the LP relaxation, for bounds).
-pub fn variables(ctx: &Ctx<'_>, relax: bool) -> (ProblemVariables, Vars) {
-    let mut problem = ProblemVariables::new();
-    let mut columns = Vec::new();
-    let mut integer = Vec::new();
-    let mut add = |problem: &mut ProblemVariables, int: bool| {
-        let int = int && !relax;
-        let v = if int {
-            problem.add(variable().binary())
-        } else {
-            problem.add(variable().min(0.0).max(1.0))
-        };
-        columns.push(v);
-        integer.push(int);
-        v
-    };
+/// Pass 1: variables. Only what can be used: release years of releasable sites, and each team's candidates
+/// (binary unless teams may be split). With `relax`, every variable is continuous in [0, 1] (the LP relaxation,
+/// for bounds).
+pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
     let release = ctx
         .cand
         .sites
         .iter()
         .map(|s| {
-            (0..ctx.cand.years)
-                .map(|_| s.releasable.then(|| add(&mut problem, true)))
+            (0..ctx.cand.discount.years())
+                .map(|_| s.releasable.then(|| cols.binary()))
                 .collect()
         })
         .collect();
@@ -179,23 +131,19 @@ pub fn variables(ctx: &Ctx<'_>, relax: bool) -> (ProblemVariables, Vars) {
         .map(|t| {
             t.options
                 .iter()
-                .map(|_| add(&mut problem, !split))
+                .map(|_| if split { cols.unit() } else { cols.binary() })
                 .collect()
         })
         .collect();
-    (
-        problem,
-        Vars {
-            release,
-            assign,
-            columns,
-            integer,
-        },
-    )
+    Vars {
+        release,
+        assign,
+        columns: cols.columns.clone(),
+    }
 }
 
 /// Pass 2: each team is placed once; each site released at most once, forced ones exactly once.
-pub fn assignment_and_release(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
+pub fn assignment_and_release(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
     for (t, xs) in vars.assign.iter().enumerate() {
         let lhs = xs.iter().fold(Expression::from(0.0), |mut e, v| {
             e.add_mul(1.0, *v);
@@ -205,13 +153,7 @@ pub fn assignment_and_release(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
             "team {} is placed at one kept site within reach",
             ctx.data.teams[t].id
         );
-        rows.push(Row {
-            group: Group::Assign,
-            label,
-            lhs,
-            sense: Sense::Eq,
-            rhs: 1.0,
-        });
+        rows.eq(Group::Assign, label, lhs, 1.0);
     }
     for (s, years) in vars.release.iter().enumerate() {
         if !ctx.cand.sites[s].releasable {
@@ -227,20 +169,15 @@ pub fn assignment_and_release(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
         let forced = ctx.cand.sites[s].forced;
         let site = ctx.site_name(SiteIx(s as u32));
         let (sense, label) = if forced {
-            (
-                Sense::Ge,
-                format!("site {site} is on the forced-release list"),
-            )
+            (true, format!("site {site} is on the forced-release list"))
         } else {
-            (Sense::Le, format!("site {site} is released at most once"))
+            (false, format!("site {site} is released at most once"))
         };
-        rows.push(Row {
-            group: Group::Release,
-            label,
-            lhs,
-            sense,
-            rhs: 1.0,
-        });
+        if sense {
+            rows.ge(Group::Release, label, lhs, 1.0);
+        } else {
+            rows.le(Group::Release, label, lhs, 1.0);
+        }
         if forced {
             let lhs = years
                 .iter()
@@ -250,19 +187,13 @@ pub fn assignment_and_release(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
                     e
                 });
             let label = format!("site {site} is released at most once");
-            rows.push(Row {
-                group: Group::Assign,
-                label,
-                lhs,
-                sense: Sense::Le,
-                rhs: 1.0,
-            });
+            rows.le(Group::Assign, label, lhs, 1.0);
         }
     }
 }
 
 /// Pass 3: teams only use kept sites (the strong form `x <= keep`, which tightens the relaxation).
-pub fn link(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
+pub fn link(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
     for (t, tc) in ctx.cand.teams.iter().enumerate() {
         for (o, opt) in tc.options.iter().enumerate() {
             if !ctx.releasable(opt.site) {
@@ -278,19 +209,13 @@ pub fn link(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
                 ctx.data.teams[t].id,
                 ctx.site_name(opt.site)
             );
-            rows.push(Row {
-                group: Group::Link,
-                label,
-                lhs,
-                sense: Sense::Le,
-                rhs: 1.0,
-            });
+            rows.le(Group::Link, label, lhs, 1.0);
         }
     }
 }
 
 /// Pass 4: desks cover the people assigned at the desk ratio.
-pub fn capacity(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
+pub fn capacity(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
     let ratio = ctx.model.estates.desk_ratio;
     let mut per_site: Vec<Expression> = vec![Expression::from(0.0); ctx.data.sites.len()];
     let mut used = vec![false; ctx.data.sites.len()];
@@ -315,18 +240,12 @@ pub fn capacity(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
             ctx.site_name(SiteIx(s as u32)),
             desks
         );
-        rows.push(Row {
-            group: Group::Capacity,
-            label,
-            lhs,
-            sense: Sense::Le,
-            rhs: desks,
-        });
+        rows.le(Group::Capacity, label, lhs, desks);
     }
 }
 
 /// Pass 5: every zone keeps a public-facing site within its access distance; boroughs keep a minimum.
-pub fn access(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
+pub fn access(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
     let a = &ctx.model.estates.access;
     if !a.enabled {
         return;
@@ -348,13 +267,7 @@ pub fn access(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
             "zone {} ({}) needs a kept public-facing {kind}site within {:.1} km",
             zone.name, zone.id, need.limit_km
         );
-        rows.push(Row {
-            group: Group::Access,
-            label,
-            lhs,
-            sense: Sense::Ge,
-            rhs: 1.0,
-        });
+        rows.ge(Group::Access, label, lhs, 1.0);
     }
     if a.min_sites_per_borough > 0 {
         for (borough, sites) in &ctx.cand.borough_sites {
@@ -364,19 +277,13 @@ pub fn access(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
                 e
             });
             let label = format!("borough {borough} keeps at least {need} public-facing site(s)");
-            rows.push(Row {
-                group: Group::Borough,
-                label,
-                lhs,
-                sense: Sense::Ge,
-                rhs: need,
-            });
+            rows.ge(Group::Borough, label, lhs, need);
         }
     }
 }
 
 /// Pass 6: the headcount-weighted mean move stays under the cap.
-pub fn staff(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
+pub fn staff(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
     let cap = ctx.model.estates.staff.max_mean_increase_km;
     let mut lhs = Expression::from(0.0);
     let mut heads = 0.0;
@@ -395,13 +302,7 @@ pub fn staff(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
     }
     if heads > 0.0 {
         let label = format!("the mean staff move is at most {cap:.1} km");
-        rows.push(Row {
-            group: Group::Staff,
-            label,
-            lhs,
-            sense: Sense::Le,
-            rhs: cap * heads,
-        });
+        rows.le(Group::Staff, label, lhs, cap * heads);
     }
 }
 
@@ -433,11 +334,11 @@ fn move_in_year(ctx: &Ctx<'_>, vars: &Vars, t: usize, y: usize) -> Expression {
 }
 
 /// Pass 7: one-off costs (moves and exit penalties) within the capital budget in each year.
-pub fn budget(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
+pub fn budget(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
     let Some(cap) = ctx.model.estates.budget.capital_per_year else {
         return;
     };
-    for y in 1..=ctx.cand.years {
+    for y in 1..=ctx.cand.discount.years() {
         let mut lhs = Expression::from(0.0);
         for t in 0..ctx.data.teams.len() {
             lhs += move_in_year(ctx, vars, t, y);
@@ -449,25 +350,20 @@ pub fn budget(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
         }
         let label =
             format!("one-off costs in year {y} stay within the capital budget of GBP {cap:.0}");
-        rows.push(Row {
-            group: Group::Budget,
-            label,
-            lhs,
-            sense: Sense::Le,
-            rhs: cap,
-        });
+        rows.le(Group::Budget, label, lhs, cap);
     }
 }
 
 /// Present-value saving of releasing site `s`, as an expression in its release variables.
 fn release_saving(ctx: &Ctx<'_>, vars: &Vars, s: usize) -> Expression {
     let site = &ctx.data.sites[s];
-    let yearly = site.running.total() + site.backlog / ctx.cand.years as f64;
+    let d = &ctx.cand.discount;
+    let yearly = costing::site_yearly_cost(site, d.years());
     let mut e = Expression::from(0.0);
     for (y, v) in vars.release[s].iter().enumerate() {
         if let Some(v) = v {
-            let pv = yearly * ctx.cand.annuity_from(y + 1)
-                + (site.disposal_value - ctx.cand.sites[s].penalty[y]) * ctx.cand.df[y];
+            let pv =
+                costing::release_saving_pv(site, yearly, y + 1, ctx.cand.sites[s].penalty[y], d);
             e.add_mul(pv, *v);
         }
     }
@@ -477,7 +373,7 @@ fn release_saving(ctx: &Ctx<'_>, vars: &Vars, s: usize) -> Expression {
 /// Present-value cost of team `t` against staying put: team-site cost change and one-off move costs.
 fn team_cost_change(ctx: &Ctx<'_>, vars: &Vars, t: usize) -> Expression {
     let tc = &ctx.cand.teams[t];
-    let annuity = ctx.cand.annuity_from(1);
+    let annuity = ctx.cand.discount.annuity_from(1);
     let mut e = Expression::from(0.0);
     for (o, opt) in tc.options.iter().enumerate() {
         e.add_mul(opt.annual_cost * annuity, vars.assign[t][o]);
@@ -490,15 +386,15 @@ fn team_cost_change(ctx: &Ctx<'_>, vars: &Vars, t: usize) -> Expression {
             .map_or(0.0, |p| p.annual_cost);
         e -= base * annuity;
     }
-    for y in 1..=ctx.cand.years {
+    for y in 1..=ctx.cand.discount.years() {
         let m = move_in_year(ctx, vars, t, y);
-        e.add_mul(ctx.cand.df[y - 1], m);
+        e.add_mul(ctx.cand.discount.factor(y), m);
     }
     e
 }
 
 /// Pass 8: no partner's costs rise (its release savings cover its teams' extra costs).
-pub fn partners(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
+pub fn partners(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
     if !ctx.model.estates.partners_no_worse {
         return;
     }
@@ -519,23 +415,18 @@ pub fn partners(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Vec<Row>) {
         }
         if any {
             let label = format!("partner {} ({}) is no worse off", org.name, org.id);
-            rows.push(Row {
-                group: Group::Partners,
-                label,
-                lhs,
-                sense: Sense::Ge,
-                rhs: 0.0,
-            });
+            rows.ge(Group::Partners, label, lhs, 0.0);
         }
     }
 }
 
 /// Pass 9: the cost to minimise, equal to `plan_cost` of [`crate::plan::evaluate`].
 pub fn objective(ctx: &Ctx<'_>, vars: &Vars) -> Expression {
-    let annuity = ctx.cand.annuity_from(1);
+    let d = &ctx.cand.discount;
+    let annuity = d.annuity_from(1);
     let mut cost = Expression::from(0.0);
     for (s, site) in ctx.data.sites.iter().enumerate() {
-        cost += (site.running.total() + site.backlog / ctx.cand.years as f64) * annuity;
+        cost += costing::site_yearly_cost(site, d.years()) * annuity;
         cost -= release_saving(ctx, vars, s);
     }
     for t in 0..ctx.data.teams.len() {
@@ -552,10 +443,19 @@ pub fn objective(ctx: &Ctx<'_>, vars: &Vars) -> Expression {
     cost
 }
 
+/// The estates model: the kit's rows and columns, and where the decisions sit among the columns.
+pub struct Built {
+    /// The decision variables.
+    pub vars: Vars,
+    /// Columns, labelled rows and cost.
+    pub model: Model,
+}
+
 /// Runs every pass; `relax` builds the LP relaxation.
-pub fn build(ctx: &Ctx<'_>, relax: bool) -> Model {
-    let (problem, vars) = variables(ctx, relax);
-    let mut rows = Vec::new();
+pub fn build(ctx: &Ctx<'_>, relax: bool) -> Built {
+    let mut cols = Columns::new(relax);
+    let vars = variables(ctx, &mut cols);
+    let mut rows = Model::new(cols);
     assignment_and_release(ctx, &vars, &mut rows);
     link(ctx, &vars, &mut rows);
     capacity(ctx, &vars, &mut rows);
@@ -563,64 +463,6 @@ pub fn build(ctx: &Ctx<'_>, relax: bool) -> Model {
     staff(ctx, &vars, &mut rows);
     budget(ctx, &vars, &mut rows);
     partners(ctx, &vars, &mut rows);
-    let cost = objective(ctx, &vars);
-    Model {
-        vars,
-        problem,
-        rows,
-        cost,
-    }
-}
-
-impl Model {
-    /// Hands the model to the solver layer; with `elastic`, relaxable rows get a slack and the cost becomes the
-    /// weighted total slack (phase one of the infeasibility diagnosis). Returns the slack column of each row.
-    pub fn into_milp(self, elastic: bool) -> (Milp, Vec<Option<usize>>) {
-        let Model {
-            vars,
-            mut problem,
-            rows,
-            cost,
-        } = self;
-        let Vars {
-            mut columns,
-            mut integer,
-            ..
-        } = vars;
-        let mut constraints = Vec::with_capacity(rows.len());
-        let mut slacks = Vec::with_capacity(rows.len());
-        let mut penalty = Expression::from(0.0);
-        for row in rows {
-            let mut lhs = row.lhs;
-            let mut slack_col = None;
-            if let (true, Some(w)) = (elastic, row.group.slack_weight()) {
-                let s = problem.add(variable().min(0.0));
-                slack_col = Some(columns.len());
-                columns.push(s);
-                integer.push(false);
-                penalty.add_mul(w, s);
-                match row.sense {
-                    Sense::Le => lhs.add_mul(-1.0, s),
-                    Sense::Ge | Sense::Eq => lhs.add_mul(1.0, s),
-                }
-            }
-            slacks.push(slack_col);
-            constraints.push(match row.sense {
-                Sense::Le => lhs.leq(row.rhs),
-                Sense::Ge => lhs.geq(row.rhs),
-                Sense::Eq => lhs.eq(row.rhs),
-            });
-        }
-        let cost = if elastic { penalty } else { cost };
-        (
-            Milp {
-                vars: problem,
-                columns,
-                integer,
-                cost,
-                constraints,
-            },
-            slacks,
-        )
-    }
+    rows.cost = objective(ctx, &vars);
+    Built { vars, model: rows }
 }

@@ -17,24 +17,11 @@ pub mod solution;
 use crate::domain::Dataset;
 use crate::model_config::ModelConfig;
 use crate::plan::{self, Kpis, Plan};
-use crate::solve::{self, Backend, Limits, Outcome};
+use crate::solve::kit;
+pub use crate::solve::kit::ModelSize;
+use crate::solve::{self, Backend, Limits, Outcome, PlanSource, Status};
 use candidates::Candidates;
 use milp::Ctx;
-use serde::Serialize;
-use std::collections::BTreeMap;
-
-/// The size of the model handed to the solver.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
-pub struct ModelSize {
-    /// Variables.
-    pub variables: usize,
-    /// Integer (binary) variables.
-    pub integer_variables: usize,
-    /// Rows.
-    pub constraints: usize,
-    /// Rows per rule group.
-    pub constraints_by_group: BTreeMap<String, usize>,
-}
 
 /// How to solve.
 #[derive(Debug, Clone, Copy)]
@@ -47,25 +34,36 @@ pub struct SolveOptions {
     pub greedy_only: bool,
 }
 
+/// A plan of the estates model with its figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstatesPlan {
+    /// The decisions.
+    pub plan: Plan,
+    /// Their figures.
+    pub kpis: Kpis,
+}
+
+impl EstatesPlan {
+    fn costed(data: &Dataset, cand: &Candidates, plan: Plan) -> EstatesPlan {
+        let kpis = plan::evaluate(data, cand, &plan);
+        EstatesPlan { plan, kpis }
+    }
+}
+
 /// Everything `plan` learns about the estates model.
 #[derive(Debug, Clone)]
 pub struct EstatesResult {
-    /// How solving ended.
-    pub outcome: Outcome,
-    /// The plan, when there is one.
-    pub plan: Option<Plan>,
-    /// Its figures.
-    pub kpis: Option<Kpis>,
-    /// Proven lower bound on the plan cost, when known.
-    pub cost_bound: Option<f64>,
+    /// How solving ended, carrying the plan and its figures when there is one. A `Feasible` bound is a proven
+    /// lower bound on the plan cost.
+    pub outcome: Outcome<EstatesPlan>,
     /// Model size.
     pub size: ModelSize,
     /// Seconds in the solver(s).
     pub solve_seconds: f64,
     /// The heuristic's plan cost, when it found a plan.
     pub heuristic_cost: Option<f64>,
-    /// Which plan is reported: `solver` or `heuristic`.
-    pub plan_source: &'static str,
+    /// Which search produced the reported plan.
+    pub plan_source: PlanSource,
     /// For infeasible models: the rules that had to give, in business terms.
     pub conflicts: Vec<diagnose::Conflict>,
     /// Zones that no public-facing site can serve at all (left out of the access rule).
@@ -74,16 +72,30 @@ pub struct EstatesResult {
     pub candidates: Candidates,
 }
 
-fn size_of(model: &milp::Model) -> ModelSize {
-    let mut by_group = BTreeMap::new();
-    for r in &model.rows {
-        *by_group.entry(r.group.name().to_string()).or_default() += 1;
+impl EstatesResult {
+    /// The plan, when there is one.
+    pub fn plan(&self) -> Option<&Plan> {
+        self.outcome.plan().map(|p| &p.plan)
     }
-    ModelSize {
-        variables: model.vars.columns.len(),
-        integer_variables: model.vars.integer.iter().filter(|&&i| i).count(),
-        constraints: model.rows.len(),
-        constraints_by_group: by_group,
+
+    /// The plan's figures, when there is a plan.
+    pub fn kpis(&self) -> Option<&Kpis> {
+        self.outcome.plan().map(|p| &p.kpis)
+    }
+
+    /// The status of the estates model.
+    pub fn status(&self) -> Status {
+        self.outcome.status()
+    }
+
+    /// Proven lower bound on the plan cost (the plan cost itself when optimal), when known.
+    pub fn cost_bound(&self) -> Option<f64> {
+        self.outcome.bound(|p| p.kpis.plan_cost)
+    }
+
+    /// The relative gap on the plan cost (0 when optimal), when known.
+    pub fn gap(&self) -> Option<f64> {
+        self.outcome.gap(|p| p.kpis.plan_cost)
     }
 }
 
@@ -125,25 +137,18 @@ pub fn solve_with(
     }
     let unserved_zones = unserved(data, &cand);
     if opts.greedy_only {
-        let outcome = match &greedy {
-            Some(_) => Outcome::Feasible {
+        let outcome = match greedy {
+            Some(g) => Outcome::Feasible {
+                plan: EstatesPlan::costed(data, &cand, g),
                 bound: None,
-                gap: None,
             },
             None => Outcome::Unknown {
                 reason: "the greedy heuristic found no plan that keeps every rule".into(),
             },
         };
         return EstatesResult {
+            plan_source: source_of(&outcome, PlanSource::Heuristic),
             outcome,
-            kpis: greedy.as_ref().map(|p| plan::evaluate(data, &cand, p)),
-            plan_source: if greedy.is_some() {
-                "heuristic"
-            } else {
-                "none"
-            },
-            plan: greedy,
-            cost_bound: None,
             size: ModelSize::default(),
             solve_seconds: 0.0,
             heuristic_cost,
@@ -153,7 +158,7 @@ pub fn solve_with(
         };
     }
     let built = milp::build(&ctx, false);
-    let size = size_of(&built);
+    let size = built.model.size();
     log(format!(
         "model: {} variables ({} integer), {} constraints [{}]",
         size.variables,
@@ -165,14 +170,14 @@ pub fn solve_with(
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    if let Some(inst) = cfl::detect(&ctx, &built) {
+    if let Some(inst) = cfl::detect(&ctx, &built.model) {
         return solve_cfl(&ctx, &inst, opts, size, heuristic_cost, unserved_zones, log);
     }
     let warm = greedy
         .as_ref()
         .map(|p| solution::values_of(&ctx, &built.vars, p));
     let vars_for_reading = built.vars.clone();
-    let (problem, _) = built.into_milp(false);
+    let problem = built.model.into_milp();
     log(format!(
         "solving with {} (time limit {} s)",
         opts.backend.name(),
@@ -180,56 +185,40 @@ pub fn solve_with(
     ));
     let solved = solve::solve(problem, opts.backend, opts.limits, warm.as_deref());
     let mut seconds = solved.seconds;
-    let solver_plan = solved
-        .values
-        .as_ref()
-        .map(|v| solution::plan_from(&ctx, &vars_for_reading, v));
-    let cost = |p: &Plan| plan::evaluate(data, &cand, p).plan_cost;
-    let mut outcome = solved.outcome;
-    let (plan, source) = match (&outcome, solver_plan, greedy) {
-        (Outcome::Optimal, Some(p), _) => (Some(p), "solver"),
-        (_, Some(p), Some(g)) if cost(&g) < cost(&p) => (Some(g), "heuristic"),
-        (_, Some(p), _) => (Some(p), "solver"),
-        (Outcome::Unknown { .. }, None, Some(g)) => (Some(g), "heuristic"),
-        (_, None, _) => (None, "none"),
+    let costed = |p: Plan| EstatesPlan::costed(data, &cand, p);
+    let (outcome, source) = match solved
+        .outcome
+        .map(|v| solution::plan_from(&ctx, &vars_for_reading, &v))
+    {
+        Outcome::Optimal(p) => (Outcome::Optimal(costed(p)), PlanSource::Solver),
+        // Stopped at a limit (or the solver gave up): report the better of its plan and the heuristic's, with
+        // the LP relaxation's proven bound.
+        Outcome::Feasible { plan, .. } => {
+            let p = costed(plan);
+            let (best, source) = match greedy.map(costed) {
+                Some(g) if g.kpis.plan_cost < p.kpis.plan_cost => (g, PlanSource::Heuristic),
+                _ => (p, PlanSource::Solver),
+            };
+            (lp_bounded(&ctx, opts, best, &mut seconds), source)
+        }
+        Outcome::Unknown { reason } => match greedy {
+            Some(g) => (
+                lp_bounded(&ctx, opts, costed(g), &mut seconds),
+                PlanSource::Heuristic,
+            ),
+            None => (Outcome::Unknown { reason }, PlanSource::None),
+        },
+        other => (other.map(costed), PlanSource::None),
     };
-    let mut cost_bound = None;
-    if let (Some(p), false) = (&plan, outcome == Outcome::Optimal) {
-        // Stopped at a limit (or the solver gave up): the LP relaxation gives a proven bound.
-        let relaxed = milp::build(&ctx, true);
-        let (cost_expr, columns) = (relaxed.cost.clone(), relaxed.vars.columns.clone());
-        // The bound needs a finished LP: give it at least a second even under a tiny solver limit.
-        let lp_limits = Limits {
-            time_limit_s: opts.limits.time_limit_s.max(1.0),
-            ..opts.limits
-        };
-        let lp = solve::solve(relaxed.into_milp(false).0, opts.backend, lp_limits, None);
-        seconds += lp.seconds;
-        let bound = match lp.outcome {
-            Outcome::Optimal => lp.values.map(|v| value_of(cost_expr, &columns, &v)),
-            _ => None,
-        };
-        let c = cost(p);
-        let gap = bound.map(|b| ((c - b) / c.abs().max(1e-9)).max(0.0));
-        cost_bound = bound;
-        outcome = Outcome::Feasible { bound, gap };
-    }
-    if outcome == Outcome::Optimal {
-        cost_bound = plan.as_ref().map(cost);
-    }
     let mut conflicts = Vec::new();
-    if outcome == Outcome::Infeasible {
+    if outcome.status() == Status::Infeasible {
         log("infeasible: relaxing rule groups to find the conflict".into());
         let d = diagnose::run(&ctx, opts);
         seconds += d.1;
         conflicts = d.0;
     }
-    let kpis = plan.as_ref().map(|p| plan::evaluate(data, &cand, p));
     EstatesResult {
         outcome,
-        plan,
-        kpis,
-        cost_bound,
         size,
         solve_seconds: seconds,
         heuristic_cost,
@@ -237,6 +226,29 @@ pub fn solve_with(
         conflicts,
         unserved_zones,
         candidates: cand,
+    }
+}
+
+/// A plan the solver did not prove optimal, with the LP relaxation's proven bound on its cost (`None` when the
+/// relaxation does not finish). The relaxation gets at least a second even under a tiny solver limit.
+fn lp_bounded(
+    ctx: &Ctx<'_>,
+    opts: SolveOptions,
+    plan: EstatesPlan,
+    seconds: &mut f64,
+) -> Outcome<EstatesPlan> {
+    let (bound, lp_seconds) =
+        kit::lp_bound(milp::build(ctx, true).model, opts.backend, opts.limits);
+    *seconds += lp_seconds;
+    Outcome::Feasible { plan, bound }
+}
+
+/// The plan source to report: `found` when the outcome carries a plan, else none.
+fn source_of(outcome: &Outcome<EstatesPlan>, found: PlanSource) -> PlanSource {
+    if outcome.plan().is_some() {
+        found
+    } else {
+        PlanSource::None
     }
 }
 
@@ -263,29 +275,24 @@ fn solve_cfl(
         "search: {} nodes in {seconds:.2} s, bound {:.4}",
         found.nodes, found.bound
     ));
-    let plan = found.best.as_ref().map(|b| cfl::plan_of(inst, b));
-    let kpis = plan.as_ref().map(|p| plan::evaluate(ctx.data, ctx.cand, p));
-    let outcome = match (&kpis, found.proven) {
-        (Some(_), true) => Outcome::Optimal,
-        (Some(k), false) => Outcome::Feasible {
+    let plan = found
+        .best
+        .as_ref()
+        .map(|b| EstatesPlan::costed(ctx.data, ctx.cand, cfl::plan_of(inst, b)));
+    let outcome = match (plan, found.proven) {
+        (Some(p), true) => Outcome::Optimal(p),
+        (Some(plan), false) => Outcome::Feasible {
+            plan,
             bound: Some(found.bound),
-            gap: Some(((k.plan_cost - found.bound) / k.plan_cost.abs().max(1e-9)).max(0.0)),
         },
         (None, true) => Outcome::Infeasible,
         (None, false) => Outcome::Unknown {
             reason: "the time limit came before any plan was found".into(),
         },
     };
-    let cost_bound = match &outcome {
-        Outcome::Optimal => kpis.as_ref().map(|k| k.plan_cost),
-        _ => kpis.as_ref().map(|_| found.bound),
-    };
     EstatesResult {
+        plan_source: source_of(&outcome, PlanSource::Lagrangian),
         outcome,
-        plan_source: if plan.is_some() { "lagrangian" } else { "none" },
-        plan,
-        kpis,
-        cost_bound,
         size,
         solve_seconds: seconds,
         heuristic_cost,
@@ -306,15 +313,4 @@ fn unserved(data: &Dataset, cand: &Candidates) -> Vec<String> {
             format!("{} ({}){kind}", z.name, z.id)
         })
         .collect()
-}
-
-/// The value of an expression at column values.
-pub fn value_of(e: good_lp::Expression, columns: &[good_lp::Variable], values: &[f64]) -> f64 {
-    use good_lp::IntoAffineExpression;
-    let index = solution::column_index(columns);
-    let constant = e.constant();
-    constant
-        + e.linear_coefficients()
-            .map(|(v, c)| c * index.get(&v).map_or(0.0, |&i| values[i]))
-            .sum::<f64>()
 }

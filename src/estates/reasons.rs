@@ -15,7 +15,7 @@ use super::heuristic::{self, list};
 use super::milp::Ctx;
 use crate::domain::{SiteIx, Tenure};
 use crate::plan::{self, Plan, SiteDecision};
-use crate::summary::money;
+use crate::text::money;
 use std::collections::BTreeSet;
 
 /// Why a site is kept when a rule holds it, or `None` when no rule does.

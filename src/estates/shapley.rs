@@ -130,8 +130,8 @@ fn coalition_value(
         }
     }
     let r = super::solve_with(&d, model, cand, opts, &mut |_| {});
-    match (&r.outcome, &r.kpis) {
-        (Outcome::Optimal, Some(k)) => Ok(k.npv),
+    match &r.outcome {
+        Outcome::Optimal(p) => Ok(p.kpis.npv),
         _ => Err(format!(
             "the coalition of groups {mask:#b} ended {} (every coalition must be solved to optimality)",
             r.outcome.status()

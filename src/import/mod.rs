@@ -16,8 +16,8 @@ pub mod generate;
 pub mod holmberg;
 pub mod orlib;
 
+use crate::codes::E1070;
 use crate::error::{Error, Finding};
-use crate::input::codes::E1070;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

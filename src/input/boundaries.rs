@@ -5,7 +5,7 @@
 //! `NAME`, `LAD16NM`, `LAD21NM` that the first feature has. A file that cannot be used is one `E1009` finding
 //! naming the feature and what is wrong, reported with every other finding before anything is solved.
 
-use super::codes::E1009;
+use crate::codes::E1009;
 use crate::domain::Borough;
 use crate::error::Finding;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! Typed access to the cells of one record: every failed parse becomes a finding and marks the row bad.
 
-use super::codes::*;
 use super::table::{Record, Table};
+use crate::codes::*;
 use crate::error::Finding;
 use chrono::NaiveDate;
 

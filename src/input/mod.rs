@@ -5,16 +5,14 @@
 
 pub mod boundaries;
 pub mod cells;
-pub mod codes;
-pub mod plan_files;
 mod readers;
 pub mod table;
 pub mod validate;
 
+use crate::codes::*;
 use crate::domain::Dataset;
 use crate::error::Finding;
 use crate::model_config::ModelConfig;
-use codes::*;
 use readers::*;
 use std::path::Path;
 use table::read_table;

@@ -3,8 +3,8 @@
 //! Files are read in dependency order (organisations, sites, teams, ...), so a reference can be resolved as soon
 //! as its row is read. A row with any bad cell is reported and left out; the rest of the file is still read.
 
-use super::codes::*;
 use super::table::{FileSpec, RowReader, Table};
+use crate::codes::*;
 use crate::domain::*;
 use crate::error::Finding;
 use std::collections::HashMap;
@@ -98,7 +98,7 @@ pub const OFFERS: FileSpec = FileSpec {
 
 /// Maps text ids to indices, reporting duplicates.
 #[derive(Debug, Default)]
-pub struct IdMap {
+pub(super) struct IdMap {
     ids: HashMap<String, u32>,
     /// Ids of rows that were read but had errors: references to them get a finding that says so.
     rejected: std::collections::HashSet<String>,
@@ -111,7 +111,7 @@ pub struct IdMap {
 impl IdMap {
     /// Records the ids of the table's rows that were not accepted: those with findings of their own, and those
     /// dropped quietly because something they depend on is missing (references to those stay quiet too).
-    pub fn note_rejected(&mut self, table: &Table, findings: &[Finding]) {
+    pub(super) fn note_rejected(&mut self, table: &Table, findings: &[Finding]) {
         let with_errors: std::collections::HashSet<u64> = findings
             .iter()
             .filter(|f| f.is_error() && f.file == table.spec.name)
@@ -179,7 +179,7 @@ impl IdMap {
 
 /// The id maps of the files read so far.
 #[derive(Debug, Default)]
-pub struct Ids {
+pub(super) struct Ids {
     /// Organisations.
     pub orgs: IdMap,
     /// Sites.
@@ -213,10 +213,10 @@ fn read_rows<T>(
 }
 
 /// Values with the line each was read from.
-pub type Lined<T> = Vec<(u64, T)>;
+pub(super) type Lined<T> = Vec<(u64, T)>;
 
 /// Reads organisations.
-pub fn organisations(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Organisation> {
+pub(super) fn organisations(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Organisation> {
     read_rows(t, f, |r| {
         let id = r.id("id");
         let name = r.text("name");
@@ -275,7 +275,7 @@ fn whole(r: &mut RowReader<'_>, column: &str) -> Option<u32> {
 }
 
 /// Reads sites.
-pub fn sites(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Site> {
+pub(super) fn sites(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Site> {
     read_rows(t, f, |r| {
         let id = r.id("id");
         let org = r
@@ -376,7 +376,7 @@ pub fn sites(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Site> {
 }
 
 /// Reads teams.
-pub fn teams(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Team> {
+pub(super) fn teams(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Team> {
     read_rows(t, f, |r| {
         let id = r.id("id");
         let org = r
@@ -414,7 +414,7 @@ pub fn teams(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Team> {
 }
 
 /// Reads zones.
-pub fn zones(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Zone> {
+pub(super) fn zones(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Zone> {
     read_rows(t, f, |r| {
         let id = r.id("id");
         let name = r.text("name");
@@ -439,7 +439,7 @@ pub fn zones(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Zone> {
 }
 
 /// Reads team-site costs.
-pub fn team_site_costs(t: &Table, ids: &Ids, f: &mut Vec<Finding>) -> Lined<TeamSiteCost> {
+pub(super) fn team_site_costs(t: &Table, ids: &Ids, f: &mut Vec<Finding>) -> Lined<TeamSiteCost> {
     let mut seen = std::collections::HashSet::new();
     read_rows(t, f, |r| {
         let team = r
@@ -468,7 +468,7 @@ pub fn team_site_costs(t: &Table, ids: &Ids, f: &mut Vec<Finding>) -> Lined<Team
 }
 
 /// Reads suppliers.
-pub fn suppliers(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Supplier> {
+pub(super) fn suppliers(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Supplier> {
     read_rows(t, f, |r| {
         let id = r.id("id");
         let name = r.text("name");
@@ -485,7 +485,7 @@ pub fn suppliers(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Suppli
 }
 
 /// Reads contracts.
-pub fn contracts(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Contract> {
+pub(super) fn contracts(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Contract> {
     read_rows(t, f, |r| {
         let id = r.id("id");
         let org = r
@@ -533,7 +533,7 @@ pub fn contracts(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Contra
 }
 
 /// Reads offer tiers.
-pub fn offers(t: &Table, ids: &Ids, f: &mut Vec<Finding>) -> Lined<Offer> {
+pub(super) fn offers(t: &Table, ids: &Ids, f: &mut Vec<Finding>) -> Lined<Offer> {
     let mut seen = std::collections::HashSet::new();
     read_rows(t, f, |r| {
         let supplier = r

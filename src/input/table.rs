@@ -4,7 +4,7 @@
 //! row is dropped after all its cells have been looked at, so one pass reports everything. Nothing here panics on
 //! any bytes.
 
-use super::codes::*;
+use crate::codes::*;
 use crate::error::Finding;
 use std::collections::HashMap;
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! cell-level problems and the cross-file ones.
 
 use super::Lines;
-use super::codes::*;
+use crate::codes::*;
 use crate::domain::{Dataset, Tenure};
 use crate::error::Finding;
 use crate::model_config::ModelConfig;

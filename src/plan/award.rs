@@ -83,13 +83,6 @@ pub fn free_year(start: NaiveDate, years: usize, end: NaiveDate) -> usize {
         .unwrap_or(years)
 }
 
-/// Discount factor of each plan year (index 0 = year 1, undiscounted).
-pub fn discount_factors(model: &ModelConfig) -> Vec<f64> {
-    (0..model.horizon_years)
-        .map(|k| (1.0 + model.discount_rate).powi(-(k as i32)))
-        .collect()
-}
-
 /// The tier a supplier's annual volume in a category reaches: `(tier position, price index)`, tiers sorted by
 /// minimum volume. `None` when the supplier has no offer in the category (today's price applies).
 pub fn tier_for(tiers: &[(f64, f64)], volume: f64) -> Option<(usize, f64)> {
@@ -149,7 +142,7 @@ pub struct AwardLine {
 impl AwardLine {
     /// Why this line is what it is, in words (the `reason` column of `awards.csv`).
     pub fn reason(&self) -> String {
-        use crate::summary::money;
+        use crate::text::money;
         let part = if self.share < 1.0 - 1e-9 {
             format!("{:.0}% of the contract ", self.share * 100.0)
         } else {
@@ -229,7 +222,7 @@ pub fn evaluate(
     release_year: &dyn Fn(usize) -> Option<usize>,
 ) -> CategoryFigures {
     let years = model.horizon_years as usize;
-    let df = discount_factors(model);
+    let df = crate::costing::Discount::of(model).df;
     let book = offer_book(data);
     let mut sorted = awards.to_vec();
     sorted.sort_by_key(|a| (a.contract, a.supplier));

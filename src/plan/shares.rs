@@ -12,8 +12,8 @@
 //!
 //! Both rules share out exactly the plan's total net present value (they add up to it).
 
+use crate::costing::PlanCosts;
 use crate::domain::Dataset;
-use crate::estates::candidates::Candidates;
 use crate::plan::award::CategoryFigures;
 use crate::plan::{Plan, SiteDecision};
 use serde::Serialize;
@@ -47,7 +47,7 @@ impl Share {
 /// (empty without an estates plan); `awards` the award's figures per category (empty without an award).
 pub fn shares(
     data: &Dataset,
-    cand: &Candidates,
+    cand: &impl PlanCosts,
     plan: Option<&Plan>,
     estates_npv_by_partner: &BTreeMap<String, f64>,
     awards: &BTreeMap<String, CategoryFigures>,
@@ -90,13 +90,13 @@ pub fn shares(
             if let SiteDecision::Release(y) = plan.sites[i]
                 && let Some(s) = by.get_mut(data.org(site.organisation).id.as_str())
             {
-                s.one_off_direct += cand.sites[i].penalty[y as usize - 1];
+                s.one_off_direct += cand.exit_penalty(i, y as usize);
             }
         }
         for (t, team) in data.teams.iter().enumerate() {
             let moved = crate::plan::moved_share(team.site, &plan.teams[t]);
             if let Some(s) = by.get_mut(data.org(team.organisation).id.as_str()) {
-                s.one_off_direct += moved * cand.teams[t].move_cost;
+                s.one_off_direct += moved * cand.team_move_cost(t);
             }
         }
     }

@@ -1,9 +1,10 @@
 //! What one category's award model is built from: its contracts with their timing, the suppliers that can take
 //! volume with their tiers, the partners buying, and the rules that apply.
 
+use crate::costing::Discount;
 use crate::domain::{Dataset, OrgIx, SupplierIx};
 use crate::model_config::{CategoryRules, ModelConfig};
-use crate::plan::award::{discount_factors, free_year, is_local_sme, offer_book};
+use crate::plan::award::{free_year, is_local_sme, offer_book};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A contract taking part in the award.
@@ -104,12 +105,10 @@ pub fn build(
     category: &str,
     released: &BTreeMap<usize, usize>,
 ) -> Case {
-    let years = model.horizon_years as usize;
-    let df = discount_factors(model);
-    let mut annuity = vec![0.0; years + 1];
-    for y in (0..years).rev() {
-        annuity[y] = annuity[y + 1] + df[y];
-    }
+    let discount = Discount::of(model);
+    let years = discount.years();
+    let annuity = discount.annuities();
+    let df = discount.df;
     let book = offer_book(data);
     let rules = model.procurement.rules_for(category);
     let mut suppliers: Vec<SupplierCand> = Vec::new();

@@ -6,8 +6,9 @@
 
 use super::candidates::Case;
 use super::milp::{self, Group};
-use crate::solve::{self, Backend, Limits, Outcome};
-use crate::summary::money;
+use crate::solve::kit::{RuleGroup, deletion_filter};
+use crate::solve::{self, Backend, Limits};
+use crate::text::money;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -23,14 +24,14 @@ pub struct Conflict {
 fn feasible(case: &Case, groups: &BTreeSet<Group>, backend: Backend, limits: Limits) -> bool {
     let everyone: Vec<usize> = (0..case.partners.len()).collect();
     let model = milp::build(case, groups, &everyone, false, true);
-    let solved = solve::solve(model.milp, backend, limits, None);
-    matches!(solved.outcome, Outcome::Optimal | Outcome::Feasible { .. })
+    let solved = solve::solve(model.model.into_milp(), backend, limits, None);
+    solved.outcome.plan().is_some()
 }
 
 /// Names the groups in conflict (empty only if the model turns out feasible after all).
 pub fn run(case: &Case, backend: Backend, limits: Limits) -> Vec<Conflict> {
     let hard: BTreeSet<Group> = [Group::Award, Group::Tiers].into_iter().collect();
-    let mut needed: BTreeSet<Group> = Group::RELAXABLE.into_iter().collect();
+    let needed: BTreeSet<Group> = Group::RELAXABLE.into_iter().collect();
     let with =
         |extra: &BTreeSet<Group>| -> BTreeSet<Group> { hard.union(extra).copied().collect() };
     if !feasible(case, &hard, backend, limits) {
@@ -41,13 +42,9 @@ pub fn run(case: &Case, backend: Backend, limits: Limits) -> Vec<Conflict> {
                     .into(),
         }];
     }
-    for g in Group::RELAXABLE {
-        let mut trial = needed.clone();
-        trial.remove(&g);
-        if !feasible(case, &with(&trial), backend, limits) {
-            needed = trial;
-        }
-    }
+    let needed = deletion_filter(needed, |trial| {
+        !feasible(case, &with(trial), backend, limits)
+    });
     needed.into_iter().map(|g| describe(case, g)).collect()
 }
 

@@ -10,8 +10,8 @@
 
 use super::candidates::Case;
 use crate::plan::award::Timing;
-use crate::solve::Milp;
-use good_lp::{Expression, ProblemVariables, Variable, variable};
+use crate::solve::kit::{self, Columns, RuleGroup};
+use good_lp::{Expression, Variable};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -37,9 +37,9 @@ pub enum Group {
     SmeShare,
 }
 
-impl Group {
+impl RuleGroup for Group {
     /// The name used in reports (the model-file key where there is one).
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             Group::Award => "award",
             Group::Timing => "timing",
@@ -52,6 +52,13 @@ impl Group {
         }
     }
 
+    /// The diagnosis drops whole groups (no slacks); the relaxable groups carry a unit weight for the kit.
+    fn slack_weight(self) -> Option<f64> {
+        Group::RELAXABLE.contains(&self).then_some(1.0)
+    }
+}
+
+impl Group {
     /// Groups a conflict report may name (the others define the award itself).
     pub const RELAXABLE: [Group; 6] = [
         Group::Timing,
@@ -78,55 +85,27 @@ pub struct XVar {
 
 /// The built model.
 pub struct Model {
-    /// Solver input.
-    pub milp: Milp,
+    /// Columns, rows by rule group and cost (money in units of the category's annual spend, see [`unit()`]).
+    pub model: kit::Model<Group>,
     /// The award shares.
     pub x: Vec<XVar>,
-    /// Rows per group (for the model size).
-    pub rows_by_group: Vec<(Group, usize)>,
 }
 
-struct Builder {
-    vars: ProblemVariables,
-    columns: Vec<Variable>,
-    integer: Vec<bool>,
-    relax: bool,
-    rows: Vec<(Group, good_lp::Constraint)>,
+/// What the passes share: the award shares and, per supplier, its annual volume and discounted volume (money
+/// and volumes in units of the category's annual spend, so coefficients stay near 1 and the simplex stays well
+/// conditioned whatever the category's size; the cost is scaled back by the caller).
+struct Shares {
+    x: Vec<XVar>,
+    x_of_k: Vec<Vec<usize>>,
+    volume: Vec<Expression>,
+    discounted: Vec<Expression>,
+    unit: f64,
+    total: f64,
 }
 
-impl Builder {
-    fn binary(&mut self) -> Variable {
-        let v = if self.relax {
-            self.vars.add(variable().min(0.0).max(1.0))
-        } else {
-            self.vars.add(variable().binary())
-        };
-        self.columns.push(v);
-        self.integer.push(!self.relax);
-        v
-    }
-
-    fn share(&mut self) -> (Variable, usize) {
-        let v = self.vars.add(variable().min(0.0).max(1.0));
-        self.columns.push(v);
-        self.integer.push(false);
-        (v, self.columns.len() - 1)
-    }
-
-    fn nonneg(&mut self) -> Variable {
-        let v = self.vars.add(variable().min(0.0));
-        self.columns.push(v);
-        self.integer.push(false);
-        v
-    }
-
-    fn row(&mut self, group: Group, c: good_lp::Constraint) {
-        use good_lp::IntoAffineExpression;
-        // A row without variables (say, "nothing moves" when nothing could) says nothing; leaving it out keeps
-        // the solver's basis free of empty rows.
-        if c.expression().linear_coefficients().next().is_some() {
-            self.rows.push((group, c));
-        }
+impl Shares {
+    fn col(&self, m: &kit::Model<Group>, i: usize) -> Variable {
+        m.cols.columns[self.x[i].col]
     }
 }
 
@@ -140,22 +119,38 @@ pub fn build(
     relax: bool,
     feasibility: bool,
 ) -> Model {
-    let mut b = Builder {
-        vars: ProblemVariables::new(),
-        columns: Vec::new(),
-        integer: Vec::new(),
-        relax,
-        rows: Vec::new(),
-    };
+    let mut m = kit::Model::new(Columns::new(relax));
+    m.skip_empty_rows = true;
     let on = |g: Group| groups.contains(&g);
-    let years = case.df.len();
-    // Money and volumes are measured in units of the category's annual spend, so coefficients stay near 1 and
-    // the simplex stays well conditioned whatever the category's size; the cost is scaled back by the caller.
-    let unit = case.total_spend().max(1.0);
-    let total = case.total_spend() / unit;
-    let ns = case.suppliers.len();
+    let (sh, early_cost) = award_and_timing(case, on(Group::Timing), &mut m);
+    let saving = tiers_and_capacity(case, on(Group::Capacity), &sh, &mut m);
+    if on(Group::MinSuppliers) {
+        min_suppliers(case, &sh, &mut m);
+    }
+    if on(Group::MaxSuppliers) {
+        max_suppliers(case, &sh, &mut m);
+    }
+    if on(Group::PartnerMax) {
+        partner_max(case, &sh, limited, &mut m);
+    }
+    let transition = transition_cost(case, &sh, &m);
+    if on(Group::SmeShare) {
+        sme_share(case, &sh, &mut m);
+    }
+    m.cost = if feasibility {
+        Expression::from(0.0)
+    } else {
+        early_cost + transition - saving
+    };
+    Model { model: m, x: sh.x }
+}
 
-    // Pass 1 (award, timing): shares of every contract, natural and early.
+/// Pass 1 (award, timing): shares of every contract, natural and early; every contract awarded in full; a
+/// contract locked past the horizon moves only by ending it early (with `timing`). Returns the shares and the
+/// termination fees as an expression.
+fn award_and_timing(case: &Case, timing: bool, m: &mut kit::Model<Group>) -> (Shares, Expression) {
+    let years = case.df.len();
+    let unit = unit(case);
     let mut x: Vec<XVar> = Vec::new();
     let mut x_of_k: Vec<Vec<usize>> = vec![Vec::new(); case.contracts.len()];
     let mut early_cost = Expression::from(0.0);
@@ -165,51 +160,52 @@ pub fn build(
             if !sup.offers && s != c.incumbent {
                 continue;
             }
-            let (_, col) = b.share();
+            m.cols.unit();
             x_of_k[k].push(x.len());
             x.push(XVar {
                 k,
                 s,
                 timing: Timing::Natural,
-                col,
+                col: m.cols.last(),
             });
             if c.early && s != c.incumbent {
-                let (_, col) = b.share();
+                m.cols.unit();
                 x_of_k[k].push(x.len());
                 x.push(XVar {
                     k,
                     s,
                     timing: Timing::Early,
-                    col,
+                    col: m.cols.last(),
                 });
             }
         }
-        let all: Expression = x_of_k[k].iter().map(|&i| b.columns[x[i].col]).sum();
-        b.row(Group::Award, all.eq(1.0));
+        let all: Expression = x_of_k[k].iter().map(|&i| m.cols.columns[x[i].col]).sum();
+        m.eq(Group::Award, String::new(), all, 1.0);
         // Ending a contract early pays its termination fee pro rata to the share ended (a partial
         // termination reduces the call-off volume): linear, so no binary per contract is needed.
         if c.early {
             for &i in &x_of_k[k] {
                 if x[i].timing == Timing::Early {
-                    early_cost.add_mul(c.fee / unit, b.columns[x[i].col]);
+                    early_cost.add_mul(c.fee / unit, m.cols.columns[x[i].col]);
                 }
             }
         }
-        if c.free_year >= years && on(Group::Timing) {
+        if c.free_year >= years && timing {
             let moved: Expression = x_of_k[k]
                 .iter()
                 .filter(|&&i| x[i].timing == Timing::Natural && x[i].s != c.incumbent)
-                .map(|&i| b.columns[x[i].col])
+                .map(|&i| m.cols.columns[x[i].col])
                 .sum();
-            b.row(Group::Timing, moved.eq(0.0));
+            m.eq(Group::Timing, String::new(), moved, 0.0);
         }
     }
     // Annual volume and discounted volume per supplier.
+    let ns = case.suppliers.len();
     let mut volume = vec![Expression::from(0.0); ns];
     let mut discounted = vec![Expression::from(0.0); ns];
     for xv in &x {
         let c = &case.contracts[xv.k];
-        let v = b.columns[xv.col];
+        let v = m.cols.columns[xv.col];
         volume[xv.s].add_mul(c.spend / unit, v);
         let from = if xv.timing == Timing::Early {
             0
@@ -218,18 +214,42 @@ pub fn build(
         };
         discounted[xv.s].add_mul(c.spend / unit * case.annuity[from], v);
     }
+    let shares = Shares {
+        x,
+        x_of_k,
+        volume,
+        discounted,
+        unit,
+        total: case.total_spend() / unit,
+    };
+    (shares, early_cost)
+}
 
-    // Pass 2 (tiers, capacity). Savings are incremental over the tiers: the base tier's saving is linear, and
-    // each higher tier j adds (price[j-1] - price[j]) on the discounted volume when its binary is on. Tier
-    // binaries are nested and need the tier's minimum volume (all-units: once on, the whole volume is priced at
-    // the tier). When a tier is dearer than the one below (unusual offers), two more rows force the tier on
-    // as soon as the volume reaches it, so the model never picks a cheaper tier the volume has passed.
+/// Pass 2 (tiers, capacity). Savings are incremental over the tiers: the base tier's saving is linear, and
+/// each higher tier j adds (price[j-1] - price[j]) on the discounted volume when its binary is on. Tier
+/// binaries are nested and need the tier's minimum volume (all-units: once on, the whole volume is priced at
+/// the tier). When a tier is dearer than the one below (unusual offers), two more rows force the tier on
+/// as soon as the volume reaches it, so the model never picks a cheaper tier the volume has passed. Returns the
+/// price saving as an expression.
+fn tiers_and_capacity(
+    case: &Case,
+    capacity: bool,
+    sh: &Shares,
+    m: &mut kit::Model<Group>,
+) -> Expression {
+    let (unit, total) = (sh.unit, sh.total);
     let mut saving = Expression::from(0.0);
     for (s, sup) in case.suppliers.iter().enumerate() {
-        if on(Group::Capacity) {
-            b.row(Group::Capacity, volume[s].clone().leq(sup.capacity / unit));
+        let (volume, discounted) = (&sh.volume[s], &sh.discounted[s]);
+        if capacity {
+            m.le(
+                Group::Capacity,
+                String::new(),
+                volume.clone(),
+                sup.capacity / unit,
+            );
         }
-        saving += (1.0 - sup.tiers[0].1) * discounted[s].clone();
+        saving += (1.0 - sup.tiers[0].1) * discounted.clone();
         let reach = total.min(sup.capacity.max(0.0) / unit);
         let top = reach * case.annuity[0];
         let mut below: Option<Variable> = None;
@@ -239,171 +259,158 @@ pub fn build(
             if min / unit > reach + 1e-9 {
                 break; // the supplier can never reach this tier
             }
-            let t = b.binary();
-            let u = b.nonneg();
-            b.row(Group::Tiers, volume[s].clone().geq(min / unit * t));
+            let t = m.cols.binary();
+            let u = m.cols.nonneg();
+            m.ge(Group::Tiers, String::new(), volume.clone(), min / unit * t);
             if let Some(prev) = below {
-                b.row(Group::Tiers, Expression::from(t).leq(prev));
+                m.le(Group::Tiers, String::new(), t, prev);
             }
-            b.row(Group::Tiers, Expression::from(u).leq(top * t));
-            b.row(Group::Tiers, Expression::from(u).leq(discounted[s].clone()));
+            m.le(Group::Tiers, String::new(), u, top * t);
+            m.le(Group::Tiers, String::new(), u, discounted.clone());
             if step < 0.0 {
-                b.row(
-                    Group::Tiers,
-                    volume[s].clone().leq((min - 0.01) / unit + reach * t),
-                );
-                b.row(
-                    Group::Tiers,
-                    Expression::from(u).geq(discounted[s].clone() - top * (1.0 - t)),
-                );
+                let reached = (min - 0.01) / unit + reach * t;
+                m.le(Group::Tiers, String::new(), volume.clone(), reached);
+                let priced = discounted.clone() - top * (1.0 - t);
+                m.ge(Group::Tiers, String::new(), u, priced);
             }
             saving.add_mul(step, u);
             below = Some(t);
         }
     }
+    saving
+}
 
-    // Pass 3 (resilience and standardisation): supplier counts.
+/// Pass 3 (resilience): at least `min_suppliers` suppliers each hold `min_supplier_share` of the category.
+fn min_suppliers(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
     let r = &case.rules;
-    if on(Group::MinSuppliers) && r.min_suppliers > 0 && total > 0.0 {
-        let need = r.min_supplier_share * total;
+    if r.min_suppliers == 0 || sh.total <= 0.0 {
+        return;
+    }
+    let need = r.min_supplier_share * sh.total;
+    let mut count = Expression::from(0.0);
+    for (s, vol) in sh.volume.iter().enumerate() {
+        // Only a supplier that could ever hold the share needs a binary.
+        let sup = &case.suppliers[s];
+        let most = if sup.offers {
+            sup.capacity / sh.unit
+        } else {
+            case.contracts
+                .iter()
+                .filter(|c| c.incumbent == s)
+                .map(|c| c.spend / sh.unit)
+                .sum()
+        };
+        if most + 1e-9 < need {
+            continue;
+        }
+        let rs = m.cols.binary();
+        count += rs;
+        m.ge(Group::MinSuppliers, String::new(), vol.clone(), need * rs);
+    }
+    let min = f64::from(r.min_suppliers);
+    m.ge(Group::MinSuppliers, String::new(), count, min);
+}
+
+/// Pass 4 (standardisation): at most `max_suppliers` suppliers hold volume. Per contract, x[k, s] <= z[s]: much
+/// tighter than one volume row per supplier (see [`partner_max`]).
+fn max_suppliers(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
+    let r = &case.rules;
+    if r.max_suppliers == 0 {
+        return;
+    }
+    let ns = case.suppliers.len();
+    let mut used = Expression::from(0.0);
+    let mut placed: Vec<Vec<Expression>> = vec![Vec::new(); ns];
+    for list in &sh.x_of_k {
+        let mut by_s: Vec<Option<Expression>> = vec![None; ns];
+        for &i in list {
+            let e = by_s[sh.x[i].s].get_or_insert_with(|| Expression::from(0.0));
+            *e += sh.col(m, i);
+        }
+        for (s, e) in by_s.into_iter().enumerate() {
+            if let Some(e) = e {
+                placed[s].push(e);
+            }
+        }
+    }
+    for rows in placed {
+        let zs = m.cols.binary();
+        used += zs;
+        for e in rows {
+            m.le(Group::MaxSuppliers, String::new(), e, zs);
+        }
+    }
+    let max = f64::from(r.max_suppliers);
+    m.le(Group::MaxSuppliers, String::new(), used, max);
+}
+
+/// Pass 5 (partners): at most k suppliers per partner, for the partners in `limited` only. The rule is added
+/// lazily by the caller: most partners end up with one or two suppliers anyway, and binaries for every
+/// (partner, supplier) pair would make the model far harder than it needs to be.
+fn partner_max(case: &Case, sh: &Shares, limited: &[usize], m: &mut kit::Model<Group>) {
+    let r = &case.rules;
+    if r.max_suppliers_per_partner == 0 {
+        return;
+    }
+    for &p in limited {
+        let mine: Vec<usize> = (0..case.contracts.len())
+            .filter(|&k| case.contracts[k].partner == p)
+            .collect();
         let mut count = Expression::from(0.0);
-        for (s, vol) in volume.iter().enumerate() {
-            // Only a supplier that could ever hold the share needs a binary.
-            let sup = &case.suppliers[s];
-            let most = if sup.offers {
-                sup.capacity / unit
-            } else {
-                case.contracts
-                    .iter()
-                    .filter(|c| c.incumbent == s)
-                    .map(|c| c.spend / unit)
-                    .sum()
-            };
-            if most + 1e-9 < need {
-                continue;
-            }
-            let rs = b.binary();
-            count += rs;
-            b.row(Group::MinSuppliers, vol.clone().geq(need * rs));
-        }
-        b.row(Group::MinSuppliers, count.geq(f64::from(r.min_suppliers)));
-    }
-    if on(Group::MaxSuppliers) && r.max_suppliers > 0 {
-        let mut used = Expression::from(0.0);
-        // Per contract, x[k, s] <= z[s]: much tighter than one volume row per supplier (see pass 4).
-        let mut placed: Vec<Vec<Expression>> = vec![Vec::new(); ns];
-        for list in &x_of_k {
-            let mut by_s: Vec<Option<Expression>> = vec![None; ns];
-            for &i in list {
-                let e = by_s[x[i].s].get_or_insert_with(|| Expression::from(0.0));
-                *e += b.columns[x[i].col];
-            }
-            for (s, e) in by_s.into_iter().enumerate() {
-                if let Some(e) = e {
-                    placed[s].push(e);
-                }
-            }
-        }
-        for rows in placed {
-            let zs = b.binary();
-            used += zs;
-            for e in rows {
-                b.row(Group::MaxSuppliers, e.leq(zs));
-            }
-        }
-        b.row(Group::MaxSuppliers, used.leq(f64::from(r.max_suppliers)));
-    }
-
-    // Pass 4 (partners): at most k suppliers per partner, for the partners in `limited` only. The rule is added
-    // lazily by the caller: most partners end up with one or two suppliers anyway, and binaries for every
-    // (partner, supplier) pair would make the model far harder than it needs to be.
-    if on(Group::PartnerMax) && r.max_suppliers_per_partner > 0 {
-        for &p in limited {
-            let mine: Vec<usize> = (0..case.contracts.len())
-                .filter(|&k| case.contracts[k].partner == p)
+        for s in 0..case.suppliers.len() {
+            let shares: Vec<usize> = mine
+                .iter()
+                .flat_map(|&k| sh.x_of_k[k].iter().copied())
+                .filter(|&i| sh.x[i].s == s)
                 .collect();
-            let mut count = Expression::from(0.0);
-            for s in 0..ns {
-                let shares: Vec<usize> = mine
-                    .iter()
-                    .flat_map(|&k| x_of_k[k].iter().copied())
-                    .filter(|&i| x[i].s == s)
-                    .collect();
-                if shares.is_empty() {
-                    continue; // the partner cannot buy from this supplier at all
-                }
-                let w = b.binary();
-                count += w;
-                // Per contract (not per partner total): x[k, s] <= w for each contract k. Far tighter than one
-                // aggregated row, because a contract placed whole forces w to 1 in the LP relaxation too.
-                for &k in &mine {
-                    let placed: Expression = shares
-                        .iter()
-                        .filter(|&&i| x[i].k == k)
-                        .map(|&i| b.columns[x[i].col])
-                        .sum();
-                    b.row(Group::PartnerMax, placed.leq(w));
-                }
+            if shares.is_empty() {
+                continue; // the partner cannot buy from this supplier at all
             }
-            b.row(
-                Group::PartnerMax,
-                count.leq(f64::from(r.max_suppliers_per_partner)),
-            );
+            let w = m.cols.binary();
+            count += w;
+            // Per contract (not per partner total): x[k, s] <= w for each contract k. Far tighter than one
+            // aggregated row, because a contract placed whole forces w to 1 in the LP relaxation too.
+            for &k in &mine {
+                let placed: Expression = shares
+                    .iter()
+                    .filter(|&&i| sh.x[i].k == k)
+                    .map(|&i| sh.col(m, i))
+                    .sum();
+                m.le(Group::PartnerMax, String::new(), placed, w);
+            }
         }
+        let max = f64::from(r.max_suppliers_per_partner);
+        m.le(Group::PartnerMax, String::new(), count, max);
     }
+}
 
-    // Transition: each contract moved to another supplier costs the transition cost (pro rata to the share).
+/// The transition cost: each contract moved to another supplier costs the transition cost (pro rata to the
+/// share moved).
+fn transition_cost(case: &Case, sh: &Shares, m: &kit::Model<Group>) -> Expression {
     let mut transition = Expression::from(0.0);
     if case.transition_cost > 0.0 {
-        for xv in &x {
+        for (i, xv) in sh.x.iter().enumerate() {
             if xv.s != case.contracts[xv.k].incumbent {
-                transition.add_mul(case.transition_cost / unit, b.columns[xv.col]);
+                transition.add_mul(case.transition_cost / sh.unit, sh.col(m, i));
             }
         }
     }
+    transition
+}
 
-    // Pass 5 (social value): the local-SME share of annual spend.
-    if on(Group::SmeShare) && case.sme_share_required > 0.0 {
-        let mut local = Expression::from(0.0);
-        for (s, sup) in case.suppliers.iter().enumerate() {
-            if sup.local_sme {
-                local += volume[s].clone();
-            }
-        }
-        let need = case.sme_share_required * total;
-        b.row(Group::SmeShare, local.geq(need));
+/// Pass 6 (social value): the local-SME share of annual spend.
+fn sme_share(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
+    if case.sme_share_required <= 0.0 {
+        return;
     }
-
-    let cost = if feasibility {
-        Expression::from(0.0)
-    } else {
-        early_cost + transition - saving
-    };
-    let mut rows_by_group: Vec<(Group, usize)> = Vec::new();
-    for (g, _) in &b.rows {
-        match rows_by_group.iter_mut().find(|(h, _)| h == g) {
-            Some(e) => e.1 += 1,
-            None => rows_by_group.push((*g, 1)),
+    let mut local = Expression::from(0.0);
+    for (s, sup) in case.suppliers.iter().enumerate() {
+        if sup.local_sme {
+            local += sh.volume[s].clone();
         }
     }
-    let Builder {
-        vars,
-        columns,
-        integer,
-        rows,
-        ..
-    } = b;
-    Model {
-        milp: Milp {
-            vars,
-            columns,
-            integer,
-            cost,
-            constraints: rows.into_iter().map(|(_, c)| c).collect(),
-        },
-        x,
-        rows_by_group,
-    }
+    let need = case.sme_share_required * sh.total;
+    m.ge(Group::SmeShare, String::new(), local, need);
 }
 
 /// The money unit of a case's model: its annual spend (GBP), so the cost times this is GBP.

@@ -12,7 +12,7 @@ pub mod milp;
 use crate::domain::Dataset;
 use crate::model_config::ModelConfig;
 use crate::plan::award::{self, Award, CategoryFigures, Timing};
-use crate::solve::{self, Backend, Limits, Outcome};
+use crate::solve::{self, Backend, Limits, Outcome, Status, kit};
 use candidates::Case;
 use indicatif::{ProgressBar, ProgressStyle};
 use milp::Group;
@@ -41,19 +41,23 @@ pub struct CategorySize {
     pub constraints: usize,
 }
 
+/// One category's awards with their figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryPlan {
+    /// The awards.
+    pub awards: Vec<Award>,
+    /// Their figures.
+    pub figures: CategoryFigures,
+}
+
 /// One category's result.
 #[derive(Debug, Clone)]
 pub struct CategoryResult {
     /// Category name.
     pub category: String,
-    /// How solving ended.
-    pub outcome: Outcome,
-    /// The awards, when there is a plan.
-    pub awards: Option<Vec<Award>>,
-    /// Their figures.
-    pub figures: Option<CategoryFigures>,
-    /// Proven upper bound on the net present value, when known.
-    pub npv_bound: Option<f64>,
+    /// How solving ended, carrying the awards when there is a plan. A `Feasible` bound is a proven upper bound on
+    /// the category's net present value.
+    pub outcome: Outcome<CategoryPlan>,
     /// For an infeasible category: the rule groups in conflict.
     pub conflicts: Vec<diagnose::Conflict>,
     /// Model size.
@@ -62,6 +66,33 @@ pub struct CategoryResult {
     pub seconds: f64,
     /// Required local-SME share, and today's.
     pub sme_share: (f64, f64),
+}
+
+impl CategoryResult {
+    /// The awards, when there is a plan.
+    pub fn awards(&self) -> Option<&Vec<Award>> {
+        self.outcome.plan().map(|p| &p.awards)
+    }
+
+    /// Their figures, when there is a plan.
+    pub fn figures(&self) -> Option<&CategoryFigures> {
+        self.outcome.plan().map(|p| &p.figures)
+    }
+
+    /// The category's status.
+    pub fn status(&self) -> Status {
+        self.outcome.status()
+    }
+
+    /// Proven upper bound on the net present value (the NPV itself when optimal), when known.
+    pub fn npv_bound(&self) -> Option<f64> {
+        self.outcome.bound(|p| p.figures.npv)
+    }
+
+    /// The relative gap on the NPV (0 when optimal), when known.
+    pub fn gap(&self) -> Option<f64> {
+        self.outcome.gap(|p| p.figures.npv)
+    }
 }
 
 /// The whole award.
@@ -80,22 +111,12 @@ pub struct ProcurementResult {
 impl ProcurementResult {
     /// True when every category is proven optimal.
     pub fn all_optimal(&self) -> bool {
-        self.categories
-            .iter()
-            .all(|c| c.outcome == Outcome::Optimal)
+        self.status().is_clean()
     }
 
-    /// The worst status over the categories (`optimal` < `feasible` < anything else).
-    pub fn worst_status(&self) -> &'static str {
-        let rank = |o: &Outcome| match o {
-            Outcome::Optimal => 0,
-            Outcome::Feasible { .. } => 1,
-            _ => 2,
-        };
-        self.categories
-            .iter()
-            .max_by_key(|c| rank(&c.outcome))
-            .map_or("optimal", |c| c.outcome.status())
+    /// The worst status over the categories (`optimal` when there are none).
+    pub fn status(&self) -> Status {
+        Status::worst(self.categories.iter().map(CategoryResult::status))
     }
 }
 
@@ -117,9 +138,6 @@ fn interrupted(case: &Case) -> CategoryResult {
         outcome: Outcome::Unknown {
             reason: "interrupted before this category was solved".into(),
         },
-        awards: None,
-        figures: None,
-        npv_bound: None,
         conflicts: Vec::new(),
         size: CategorySize::default(),
         seconds: 0.0,
@@ -243,21 +261,15 @@ pub fn solve_case(
     let mut seconds = 0.0;
     let (x, dims, solved) = loop {
         let built = milp::build(case, &all, &limited, false, false);
-        let dims = (
-            built.milp.columns.len(),
-            built.milp.integer.iter().filter(|&&i| i).count(),
-            built.milp.constraints.len(),
-        );
+        let dims = built.model.size();
         let x = built.x;
-        let solved = solve::solve(built.milp, backend, limits, None);
+        let solved = solve::solve(built.model.into_milp(), backend, limits, None);
         seconds += solved.seconds;
-        let over: Vec<usize> = match (&solved.outcome, &solved.values) {
-            (Outcome::Optimal | Outcome::Feasible { .. }, Some(v)) if kmax > 0 => {
-                partners_over(case, &x, v, kmax)
-                    .into_iter()
-                    .filter(|p| !limited.contains(p))
-                    .collect()
-            }
+        let over: Vec<usize> = match solved.outcome.plan() {
+            Some(v) if kmax > 0 => partners_over(case, &x, v, kmax)
+                .into_iter()
+                .filter(|p| !limited.contains(p))
+                .collect(),
             _ => Vec::new(),
         };
         if over.is_empty() {
@@ -276,46 +288,37 @@ pub fn solve_case(
             .map(|c| c.incumbent)
             .collect::<BTreeSet<_>>()
             .len(),
-        variables: dims.0,
-        integer_variables: dims.1,
-        constraints: dims.2,
+        variables: dims.variables,
+        integer_variables: dims.integer_variables,
+        constraints: dims.constraints,
     };
-    let mut result = CategoryResult {
+    let costed = |values: Vec<f64>| {
+        let awards = awards_from(data, case, &x, &values);
+        let figures = award::evaluate(data, model, &awards, &release_year);
+        CategoryPlan { awards, figures }
+    };
+    let mut conflicts = Vec::new();
+    let outcome = match solved.outcome.map(costed) {
+        // Stopped at a limit: the LP relaxation gives a proven upper bound on the NPV.
+        Outcome::Feasible { plan, .. } => {
+            let (bound, lp_seconds) = lp_bound(case, &all, &limited, backend, limits);
+            seconds += lp_seconds;
+            Outcome::Feasible { plan, bound }
+        }
+        Outcome::Infeasible => {
+            conflicts = diagnose::run(case, backend, limits);
+            Outcome::Infeasible
+        }
+        other => other,
+    };
+    CategoryResult {
         category: case.name.clone(),
-        outcome: solved.outcome.clone(),
-        awards: None,
-        figures: None,
-        npv_bound: None,
-        conflicts: Vec::new(),
+        outcome,
+        conflicts,
         size,
-        seconds: 0.0,
+        seconds,
         sme_share: (case.sme_share_required, case.sme_share_today),
-    };
-    match (&solved.outcome, solved.values) {
-        (Outcome::Optimal | Outcome::Feasible { .. }, Some(values)) => {
-            let awards = awards_from(data, case, &x, &values);
-            let figures = award::evaluate(data, model, &awards, &release_year);
-            if let Outcome::Feasible { .. } = solved.outcome {
-                let (npv_bound, lp_seconds) = lp_bound(case, &all, &limited, backend, limits);
-                seconds += lp_seconds;
-                result.npv_bound = npv_bound;
-                result.outcome = Outcome::Feasible {
-                    bound: npv_bound,
-                    gap: npv_bound.map(|b| ((b - figures.npv) / b.abs().max(1e-9)).max(0.0)),
-                };
-            } else {
-                result.npv_bound = Some(figures.npv);
-            }
-            result.awards = Some(awards);
-            result.figures = Some(figures);
-        }
-        (Outcome::Infeasible, _) => {
-            result.conflicts = diagnose::run(case, backend, limits);
-        }
-        _ => {}
     }
-    result.seconds = seconds;
-    result
 }
 
 /// An upper bound on the category's net present value from the LP relaxation, and the seconds it took.
@@ -326,21 +329,9 @@ fn lp_bound(
     backend: Backend,
     limits: Limits,
 ) -> (Option<f64>, f64) {
-    let relaxed = milp::build(case, groups, limited, true, false);
-    let (cost, columns) = (relaxed.milp.cost.clone(), relaxed.milp.columns.clone());
-    // The bound needs a finished LP: give it at least a second even under a tiny solver limit.
-    let lp_limits = Limits {
-        time_limit_s: limits.time_limit_s.max(1.0),
-        ..limits
-    };
-    let lp = solve::solve(relaxed.milp, backend, lp_limits, None);
-    let bound = match lp.outcome {
-        Outcome::Optimal => lp
-            .values
-            .map(|v| -crate::estates::value_of(cost, &columns, &v) * milp::unit(case)),
-        _ => None,
-    };
-    (bound, lp.seconds)
+    let relaxed = milp::build(case, groups, limited, true, false).model;
+    let (least_cost, seconds) = kit::lp_bound(relaxed, backend, limits);
+    (least_cost.map(|c| -c * milp::unit(case)), seconds)
 }
 
 /// Reads the awards out of the column values: shares below a millionth are dropped and each contract's shares

@@ -15,7 +15,7 @@ use crate::geo::haversine_km;
 use crate::model_config::ModelConfig;
 use crate::plan::award::Timing;
 use crate::plan::{Plan, SiteDecision};
-use crate::summary::money;
+use crate::text::money;
 use minijinja::Environment;
 use serde::Serialize;
 use std::collections::BTreeMap;

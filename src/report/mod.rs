@@ -16,8 +16,8 @@ use crate::estates::EstatesResult;
 use crate::estates::explain::Explanation;
 use crate::model_config::{ModelConfig, ObjectiveKind};
 use crate::plan::{Kpis, SiteDecision};
-use crate::solve::{Backend, Outcome};
-use crate::summary::money;
+use crate::solve::{Backend, Outcome, PlanSource, Status};
+use crate::text::money;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -27,7 +27,7 @@ pub struct PlanSummary<'a> {
     /// Schema name and version.
     pub schema: &'static str,
     /// The whole run: the worst of the estates status and every category's status.
-    pub status: &'static str,
+    pub status: Status,
     /// The estates plan's fields (absent when `[estates] enabled = false`).
     #[serde(flatten)]
     pub estates: Option<EstatesSummary<'a>>,
@@ -47,7 +47,7 @@ pub struct PlanSummary<'a> {
 #[derive(Debug, Serialize)]
 pub struct EstatesSummary<'a> {
     /// `optimal`, `feasible`, `infeasible`, `unbounded` or `unknown`.
-    pub estates_status: &'static str,
+    pub estates_status: Status,
     /// The objective value of the plan (NPV in GBP, or total cost for `objective = "cost"`); null without a plan.
     pub objective: Option<f64>,
     /// `maximise` (NPV) or `minimise` (cost).
@@ -61,7 +61,7 @@ pub struct EstatesSummary<'a> {
     /// Model size.
     pub model_size: &'a crate::estates::ModelSize,
     /// Which search produced the plan: `solver`, `lagrangian`, `heuristic` or `none`.
-    pub plan_source: &'static str,
+    pub plan_source: PlanSource,
     /// The plan's figures.
     pub kpis: Option<&'a Kpis>,
     /// For infeasible models: the rules that must give and by how much.
@@ -84,25 +84,15 @@ pub fn objective_of(
     model: &ModelConfig,
     result: &EstatesResult,
 ) -> (Option<f64>, Option<f64>, &'static str) {
-    let k = result.kpis.as_ref();
+    let k = result.kpis();
     match model.estates.objective {
-        ObjectiveKind::Cost => (k.map(|k| k.plan_cost), result.cost_bound, "minimise"),
+        ObjectiveKind::Cost => (k.map(|k| k.plan_cost), result.cost_bound(), "minimise"),
         ObjectiveKind::Npv => (
             k.map(|k| k.npv),
-            result.cost_bound.zip(k).map(|(b, k)| k.baseline_cost - b),
+            result.cost_bound().zip(k).map(|(b, k)| k.baseline_cost - b),
             "maximise",
         ),
     }
-}
-
-/// The worse of two statuses (`optimal` < `feasible` < the rest).
-pub fn worse(a: &'static str, b: &'static str) -> &'static str {
-    let rank = |s: &str| match s {
-        "optimal" => 0,
-        "feasible" => 1,
-        _ => 2,
-    };
-    if rank(b) > rank(a) { b } else { a }
 }
 
 /// Builds the estates fields.
@@ -111,21 +101,16 @@ pub fn estates_summary<'a>(
     result: &'a EstatesResult,
 ) -> EstatesSummary<'a> {
     let (objective, best_bound, sense) = objective_of(model, result);
-    let gap = match &result.outcome {
-        Outcome::Optimal => Some(0.0),
-        Outcome::Feasible { gap, .. } => *gap,
-        _ => None,
-    };
     EstatesSummary {
-        estates_status: result.outcome.status(),
+        estates_status: result.status(),
         objective,
         objective_sense: sense,
         best_bound,
-        gap,
+        gap: result.gap(),
         solve_seconds: result.solve_seconds,
         model_size: &result.size,
         plan_source: result.plan_source,
-        kpis: result.kpis.as_ref(),
+        kpis: result.kpis(),
         conflicts: &result.conflicts,
         unserved_zones: &result.unserved_zones,
     }
@@ -139,10 +124,12 @@ pub fn summary<'a>(
     backend: Backend,
     check: Option<&'a CheckReport>,
 ) -> PlanSummary<'a> {
-    let mut status = estates.map_or("optimal", |e| e.outcome.status());
-    if let Some(p) = &procurement {
-        status = worse(status, p.status);
-    }
+    let status = Status::worst(
+        estates
+            .map(EstatesResult::status)
+            .into_iter()
+            .chain(procurement.as_ref().map(|p| p.status)),
+    );
     PlanSummary {
         schema: "consolidate.plan/2",
         status,
@@ -158,17 +145,12 @@ pub fn summary<'a>(
     }
 }
 
-pub(crate) fn csv_bytes<F: FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>>(f: F) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing to a Vec cannot fail for I/O reasons; a failure here would be a bug in the row shapes.
-    f(&mut w).expect("CSV rows have a fixed shape");
-    w.into_inner().unwrap_or_default()
-}
+pub(crate) use crate::text::csv_bytes;
 
 /// `sites.csv`: one row per site with its decision, year, annual saving and reason (`reasons`, in site order,
 /// from [`crate::estates::reasons::site_reasons`]).
 pub fn sites_csv(data: &Dataset, result: &EstatesResult, reasons: &[String]) -> Vec<u8> {
-    let Some(plan) = &result.plan else {
+    let Some(plan) = result.plan() else {
         return Vec::new();
     };
     csv_bytes(|w| {
@@ -257,7 +239,7 @@ pub fn explain_csv(explained: &[Explanation]) -> Vec<u8> {
                 &e.name,
                 &e.planned,
                 e.forced,
-                e.status,
+                e.status.name(),
                 &num(e.npv),
                 &num(e.npv_change),
                 &explain_effect(e),
@@ -291,7 +273,7 @@ pub fn explain_md(explained: &[Explanation]) -> String {
 
 /// `moves.csv`: one row per team and site it works from in the plan.
 pub fn moves_csv(data: &Dataset, result: &EstatesResult) -> Vec<u8> {
-    let Some(plan) = &result.plan else {
+    let Some(plan) = result.plan() else {
         return Vec::new();
     };
     csv_bytes(|w| {
@@ -333,14 +315,16 @@ pub fn moves_csv(data: &Dataset, result: &EstatesResult) -> Vec<u8> {
 /// The estates status in a sentence (Markdown bold on the status word).
 pub fn status_words(result: &EstatesResult) -> String {
     match &result.outcome {
-        Outcome::Optimal => {
+        Outcome::Optimal(_) => {
             "**Optimal.** The solver proved that no plan under these rules has a better value."
                 .into()
         }
-        Outcome::Feasible { bound, gap } => format!(
+        Outcome::Feasible { bound, .. } => format!(
             "**Feasible, not proven optimal.** The search stopped at its limit. The best proven bound is {}; the gap is {}.",
             bound.map_or("unknown".into(), money),
-            gap.map_or("unknown".into(), |g| format!("{:.3}%", g * 100.0))
+            result
+                .gap()
+                .map_or("unknown".into(), |g| format!("{:.3}%", g * 100.0))
         ),
         Outcome::Infeasible => {
             "**Infeasible.** No plan satisfies every rule; the rules in conflict are listed below."
@@ -367,7 +351,7 @@ pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) ->
             c.group, c.rule, c.relax_by
         );
     }
-    let (Some(plan), Some(k)) = (&result.plan, &result.kpis) else {
+    let (Some(plan), Some(k)) = (result.plan(), result.kpis()) else {
         return o;
     };
     let _ = writeln!(o, "## Headline\n");

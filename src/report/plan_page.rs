@@ -15,7 +15,6 @@ use crate::report::{
     self,
     html::{PlanView, StatusLine},
 };
-use crate::solve::Outcome;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -73,7 +72,7 @@ pub fn pages(s: Solved<'_>) -> Result<Pages, Error> {
     if let Some(r) = result {
         statuses.push(StatusLine::new(
             "Estates",
-            r.outcome.status(),
+            r.status().name(),
             report::status_words(r).replace("**", ""),
         ));
         conflicts.extend(r.conflicts.iter().map(|c| {
@@ -82,7 +81,7 @@ pub fn pages(s: Solved<'_>) -> Result<Pages, Error> {
                 c.group, c.rule, c.relax_by
             )
         }));
-        if r.plan.is_some() {
+        if r.plan().is_some() {
             found.extend(["sites.csv", "moves.csv"]);
         }
     }
@@ -96,11 +95,11 @@ pub fn pages(s: Solved<'_>) -> Result<Pages, Error> {
         let optimal = a
             .categories
             .iter()
-            .filter(|c| c.outcome == Outcome::Optimal)
+            .filter(|c| c.status().is_clean())
             .count();
         statuses.push(StatusLine::new(
             "Procurement",
-            a.worst_status(),
+            a.status().name(),
             format!(
                 "{optimal} of {} categories proven optimal; each category is its own model with its own status",
                 a.categories.len()
@@ -108,13 +107,13 @@ pub fn pages(s: Solved<'_>) -> Result<Pages, Error> {
         ));
         let mut by_category = BTreeMap::new();
         for (c, chk) in a.categories.iter().zip(award_checks) {
-            category_status.insert(c.category.clone(), c.outcome.status().to_string());
+            category_status.insert(c.category.clone(), c.status().name().to_string());
             conflicts.extend(
                 c.conflicts
                     .iter()
                     .map(|k| format!("{} rule group {}: {}", c.category, k.group, k.rule)),
             );
-            if let (Some(aw), Some(f)) = (&c.awards, &c.figures) {
+            if let (Some(aw), Some(f)) = (c.awards(), c.figures()) {
                 by_category.insert(c.category.clone(), aw.clone());
                 award_figures.insert(c.category.clone(), f.clone());
             }
@@ -154,9 +153,9 @@ pub fn pages(s: Solved<'_>) -> Result<Pages, Error> {
     let assessment = Assessment {
         name: "plan".into(),
         plan: result
-            .and_then(|r| r.plan.clone())
+            .and_then(|r| r.plan().cloned())
             .unwrap_or_else(|| Plan::baseline(data)),
-        kpis: result.and_then(|r| r.kpis.clone()),
+        kpis: result.and_then(|r| r.kpis().cloned()),
         awards,
         award_figures,
         violations,

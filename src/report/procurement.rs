@@ -3,8 +3,8 @@
 use super::csv_bytes;
 use crate::check::CheckReport;
 use crate::procurement::{CategorySize, ProcurementResult, diagnose::Conflict};
-use crate::solve::Outcome;
-use crate::summary::money;
+use crate::solve::Status;
+use crate::text::money;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -17,7 +17,7 @@ pub const LINKING: &str = "estates first: contracts tied to a site the estates p
 #[derive(Debug, Serialize)]
 pub struct ProcurementSummary<'a> {
     /// The worst status over the categories.
-    pub status: &'static str,
+    pub status: Status,
     /// Net present value of all categories with a plan (GBP).
     pub npv: f64,
     /// Present value of price savings before fees and transition costs (GBP).
@@ -52,7 +52,7 @@ pub struct CategorySummary<'a> {
     /// Name.
     pub category: &'a str,
     /// `optimal`, `feasible`, `infeasible`, `unbounded` or `unknown`.
-    pub status: &'static str,
+    pub status: Status,
     /// Net present value (GBP), null without a plan.
     pub npv: Option<f64>,
     /// Proven upper bound on the NPV.
@@ -89,7 +89,7 @@ pub fn summary<'a>(
     checks: &'a [Option<CheckReport>],
 ) -> ProcurementSummary<'a> {
     let mut s = ProcurementSummary {
-        status: r.worst_status(),
+        status: r.status(),
         npv: 0.0,
         gross_npv: 0.0,
         termination_fees: 0.0,
@@ -105,7 +105,7 @@ pub fn summary<'a>(
         categories: Vec::new(),
     };
     for (i, c) in r.categories.iter().enumerate() {
-        let f = c.figures.as_ref();
+        let f = c.figures();
         if let Some(f) = f {
             s.npv += f.npv;
             s.gross_npv += f.gross_npv;
@@ -123,17 +123,12 @@ pub fn summary<'a>(
                 s.savings_by_year[y] += v;
             }
         }
-        let gap = match &c.outcome {
-            Outcome::Optimal => Some(0.0),
-            Outcome::Feasible { gap, .. } => *gap,
-            _ => None,
-        };
         s.categories.push(CategorySummary {
             category: &c.category,
-            status: c.outcome.status(),
+            status: c.status(),
             npv: f.map(|f| f.npv),
-            best_bound: c.npv_bound,
-            gap,
+            best_bound: c.npv_bound(),
+            gap: c.gap(),
             spend_today: f.map(|f| f.spend_today),
             suppliers_before: c.size.suppliers_today,
             suppliers_after: f.map(|f| f.suppliers.values().filter(|v| v.0 > 1e-6).count()),
@@ -155,7 +150,7 @@ pub fn awards_csv(r: &ProcurementResult) -> Vec<u8> {
     csv_bytes(|w| {
         w.write_record(crate::plan::award::AWARD_COLUMNS)?;
         for c in &r.categories {
-            let Some(f) = &c.figures else { continue };
+            let Some(f) = c.figures() else { continue };
             for l in &f.lines {
                 w.write_record([
                     c.category.as_str(),

@@ -10,7 +10,7 @@ use crate::domain::Dataset;
 use crate::estates::shapley::ShapleyShares;
 use crate::model_config::ModelConfig;
 use crate::plan::shares::{Share, shares};
-use crate::summary::money;
+use crate::text::money;
 
 /// Every partner's share under the direct and proportional rules.
 pub fn compute(data: &Dataset, model: &ModelConfig, a: &Assessment) -> Vec<Share> {

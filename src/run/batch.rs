@@ -14,7 +14,7 @@ use super::manifest::{Manifest, Scenario};
 use crate::domain::Dataset;
 use crate::error::Error;
 use crate::report::atomic::AtomicDir;
-use crate::solve::Backend;
+use crate::solve::{Backend, Status};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -35,9 +35,16 @@ pub struct Finished {
     /// The run folder.
     pub folder: PathBuf,
     /// The run's status: `optimal` when every scenario is.
-    pub status: String,
+    pub status: Status,
     /// Per scenario.
     pub results: Vec<ScenarioResult>,
+}
+
+impl Finished {
+    /// Clean (exit 0): every scenario optimal and its check, when it ran, passed.
+    pub fn is_clean(&self) -> bool {
+        self.results.iter().all(ScenarioResult::is_clean)
+    }
 }
 
 /// One input file and its digest.
@@ -57,7 +64,7 @@ pub struct RunSummary<'a> {
     /// The run's name.
     pub name: &'a str,
     /// `optimal` when every scenario is; otherwise the worst status met.
-    pub status: &'a str,
+    pub status: Status,
     /// The manifest and its digest.
     pub manifest: Digested,
     /// Every input file (data sets and model files) and its digest.
@@ -150,20 +157,8 @@ pub fn validate(manifest: &Manifest) -> Result<Vec<Dataset>, Error> {
 }
 
 /// The worst status over scenario results (`optimal` when there are none).
-pub fn worst(results: &[ScenarioResult]) -> String {
-    let rank = |s: &str| match s {
-        "optimal" => 0,
-        "feasible" => 1,
-        "interrupted" | "skipped" => 2,
-        "infeasible" | "unbounded" | "unknown" => 3,
-        _ => 4,
-    };
-    results
-        .iter()
-        .map(|r| r.status.as_str())
-        .max_by_key(|s| rank(s))
-        .unwrap_or("optimal")
-        .to_string()
+pub fn worst(results: &[ScenarioResult]) -> Status {
+    Status::worst(results.iter().map(|r| r.status))
 }
 
 /// Runs the manifest (validated data in `data`, one per scenario) and writes the run folder.
@@ -256,7 +251,7 @@ pub fn run(
     let summary = RunSummary {
         schema: "consolidate.run/1",
         name: &manifest.name,
-        status: &status,
+        status,
         manifest: sha256_file(&manifest.path)?,
         inputs: inputs(manifest)?,
         solver: crate::report::SolverInfo {
@@ -284,7 +279,7 @@ pub fn run(
     );
     out.write(
         "index.html",
-        index::index_html(&title, &subtitle, &results, &status)?.as_bytes(),
+        index::index_html(&title, &subtitle, &results, status)?.as_bytes(),
     )?;
     log.info(None, format!("run {}: {status}", manifest.name));
     out.write("run.log", log.text().as_bytes())?;

@@ -12,7 +12,7 @@ use crate::domain::Dataset;
 use crate::error::Error;
 use crate::pipeline;
 use crate::report::atomic::AtomicDir;
-use crate::solve::{Backend, Limits, cancelled};
+use crate::solve::{Backend, Limits, Status, cancelled};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::time::Instant;
@@ -40,7 +40,7 @@ pub struct ScenarioResult {
     /// The sweep point, for scenarios expanded from a sweep.
     pub sweep: Option<SweepValue>,
     /// `optimal`, `feasible`, `infeasible`, `unbounded`, `unknown`, `error`, `interrupted` or `skipped`.
-    pub status: String,
+    pub status: Status,
     /// What went wrong, for `error`, `interrupted` and `skipped`.
     pub message: Option<String>,
     /// Wall-clock seconds.
@@ -63,7 +63,7 @@ pub struct ScenarioResult {
 
 impl ScenarioResult {
     /// A result without figures.
-    pub fn empty(s: &Scenario, status: &str, message: Option<String>) -> ScenarioResult {
+    pub fn empty(s: &Scenario, status: Status, message: Option<String>) -> ScenarioResult {
         ScenarioResult {
             index: 0,
             name: s.name.clone(),
@@ -73,7 +73,7 @@ impl ScenarioResult {
                 parameter: p.parameter.clone(),
                 value: p.value,
             }),
-            status: status.into(),
+            status,
             message,
             seconds: 0.0,
             npv: None,
@@ -84,6 +84,11 @@ impl ScenarioResult {
             running_cost_after: None,
             check_ok: None,
         }
+    }
+
+    /// Clean: optimal, and the independent checker (when it ran) passed ([`crate::solve::clean`]).
+    pub fn is_clean(&self) -> bool {
+        crate::solve::clean(self.status, self.check_ok)
     }
 }
 
@@ -99,7 +104,7 @@ pub fn execute(
         if cancelled() {
             return ScenarioResult::empty(
                 s,
-                "interrupted",
+                Status::Interrupted,
                 Some("the run was asked to stop".into()),
             );
         }
@@ -108,7 +113,7 @@ pub fn execute(
         {
             return ScenarioResult::empty(
                 s,
-                "skipped",
+                Status::Skipped,
                 Some(format!(
                     "the run's total time budget of {total} s was spent"
                 )),
@@ -118,11 +123,11 @@ pub fn execute(
         let t = Instant::now();
         let mut r = match one(manifest, s, d, out, log) {
             Ok(r) => r,
-            Err(e) => ScenarioResult::empty(s, "error", Some(e.to_string())),
+            Err(e) => ScenarioResult::empty(s, Status::Error, Some(e.to_string())),
         };
         r.seconds = t.elapsed().as_secs_f64();
-        if cancelled() && r.status != "optimal" {
-            r.status = "interrupted".into();
+        if cancelled() && !r.status.is_clean() {
+            r.status = Status::Interrupted;
             r.message = Some("the run was asked to stop while this scenario was solving".into());
         }
         log.info(Some(&s.name), format!("{} in {:.2} s", r.status, r.seconds));
@@ -178,12 +183,12 @@ fn one(
         out.write(&format!("{}/{file}", s.name), bytes)?;
     }
     let mut r = ScenarioResult::empty(s, done.status, None);
-    let kpis = done.result.as_ref().and_then(|e| e.kpis.as_ref());
+    let kpis = done.result.as_ref().and_then(|e| e.kpis());
     r.estates_npv = kpis.map(|k| k.npv);
     r.award_npv = done.awarded.as_ref().map(|a| {
         a.categories
             .iter()
-            .filter_map(|c| c.figures.as_ref().map(|f| f.npv))
+            .filter_map(|c| c.figures().map(|f| f.npv))
             .sum()
     });
     r.npv = (r.estates_npv.is_some() || r.award_npv.is_some())

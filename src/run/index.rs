@@ -7,7 +7,8 @@
 
 use super::execute::ScenarioResult;
 use crate::error::Error;
-use crate::summary::money;
+use crate::solve::Status;
+use crate::text::money;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -152,7 +153,7 @@ pub fn index_html(
     title: &str,
     subtitle: &str,
     results: &[ScenarioResult],
-    status: &str,
+    status: Status,
 ) -> Result<String, Error> {
     let front = pareto(results);
     let mut sweeps: BTreeMap<&str, Vec<(&ScenarioResult, bool)>> = BTreeMap::new();
@@ -188,7 +189,7 @@ pub fn index_html(
                 saving => num(r.running_cost_after),
                 check => r.check_ok.map_or("n/a", |ok| if ok { "passed" } else { "FAILED" }),
                 seconds => r.seconds, seconds_text => format!("{:.1}", r.seconds),
-                front => *f, has_report => matches!(r.status.as_str(), "optimal" | "feasible" | "infeasible" | "unknown"),
+                front => *f, has_report => matches!(r.status, Status::Optimal | Status::Feasible | Status::Infeasible | Status::Unknown),
             }
         })
         .collect();
@@ -218,7 +219,7 @@ mod tests {
                 parameter: "p".into(),
                 value: 0.0,
             }),
-            status: "optimal".into(),
+            status: Status::Optimal,
             message: None,
             seconds: 0.0,
             npv: Some(npv),

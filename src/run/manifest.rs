@@ -5,8 +5,8 @@
 //! [`Finding`] and all are reported at once: a run left overnight should not stop at scenario 17 over a typo
 //! that could have been pointed out in the first second. `models/overnight.toml` documents every key.
 
+use crate::codes::{E1060, E1061, E1062, E1063, E1064, E1065, E1066, E1067, E1068, E1069};
 use crate::error::Finding;
-use crate::input::codes::{E1060, E1061, E1062, E1063, E1064, E1065, E1066, E1067, E1068, E1069};
 use crate::model_config::ModelConfig;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};

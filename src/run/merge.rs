@@ -4,7 +4,7 @@
 //!
 //! Shards must come from the same manifest (the same SHA-256) and together hold each scenario once.
 
-use super::batch::worst;
+use super::batch::{Finished, worst};
 use super::execute::ScenarioResult;
 use super::index;
 use super::resume::copy_scenario;
@@ -33,7 +33,7 @@ fn read(dir: &Path) -> Result<Value, Error> {
 }
 
 /// Merges shard folders into `out`; returns the merged folder and its status.
-pub fn merge(shards: &[PathBuf], out: &Path) -> Result<(PathBuf, String), Error> {
+pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Finished, Error> {
     let docs: Vec<Value> = shards.iter().map(|d| read(d)).collect::<Result<_, _>>()?;
     let first = &docs[0];
     for (d, dir) in docs.iter().zip(shards) {
@@ -65,7 +65,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<(PathBuf, String), Error>
     results.sort_by_key(|r| r.index);
     let status = worst(&results);
     let mut merged = first.clone();
-    merged["status"] = Value::from(status.clone());
+    merged["status"] = Value::from(status.name());
     merged["shard"] = Value::Null;
     merged["merged_from"] = Value::from(
         shards
@@ -91,9 +91,13 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<(PathBuf, String), Error>
         ),
         &format!("{} scenarios", results.len()),
         &results,
-        &status,
+        status,
     )?;
     target.write("index.html", html.as_bytes())?;
     target.write("run.log", log.as_bytes())?;
-    Ok((target.commit()?, status))
+    Ok(Finished {
+        folder: target.commit()?,
+        status,
+        results,
+    })
 }

@@ -2,7 +2,7 @@
 //! helpers the manifest's findings use (line and column of a byte offset, a key on a line, one-line causes).
 
 use super::manifest::MAX_SWEEP_POINTS;
-use crate::input::codes::{E1068, E1069};
+use crate::codes::{E1068, E1069};
 use crate::model_config::ModelConfig;
 
 /// One model key to set: an override or a sweep's parameter.

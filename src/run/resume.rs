@@ -5,6 +5,7 @@
 use super::execute::ScenarioResult;
 use crate::error::Error;
 use crate::report::atomic::AtomicDir;
+use crate::solve::Status;
 use std::path::Path;
 
 /// The finished scenarios recorded in `FOLDER/summary.json`.
@@ -37,7 +38,12 @@ pub fn finished(dir: &Path) -> Result<Vec<ScenarioResult>, Error> {
     Ok(doc
         .scenarios
         .into_iter()
-        .filter(|r| !matches!(r.status.as_str(), "interrupted" | "skipped" | "error"))
+        .filter(|r| {
+            !matches!(
+                r.status,
+                Status::Interrupted | Status::Skipped | Status::Error
+            )
+        })
         .collect())
 }
 

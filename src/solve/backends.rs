@@ -4,30 +4,28 @@ use super::{Backend, Limits, Milp, Outcome};
 use good_lp::solvers::{ResolutionError, SolutionStatus};
 use good_lp::{Solution, SolverModel, WithInitialSolution, WithMipGap, WithTimeLimit};
 
-type Raw = (Outcome, Option<Vec<f64>>);
+type Raw = Outcome<Vec<f64>>;
 
 fn from_error(e: ResolutionError) -> Raw {
-    let outcome = match e {
+    match e {
         ResolutionError::Infeasible => Outcome::Infeasible,
         ResolutionError::Unbounded => Outcome::Unbounded,
         other => Outcome::Unknown {
             reason: other.to_string(),
         },
-    };
-    (outcome, None)
+    }
 }
 
 fn from_solution<S: Solution>(s: &S, columns: &[good_lp::Variable]) -> Raw {
     let values = columns.iter().map(|&v| s.value(v)).collect();
-    let outcome = match s.status() {
-        SolutionStatus::Optimal => Outcome::Optimal,
+    match s.status() {
+        SolutionStatus::Optimal => Outcome::Optimal(values),
         // The bound is filled in by the caller, which knows how to compute one.
         SolutionStatus::TimeLimit | SolutionStatus::GapLimit => Outcome::Feasible {
+            plan: values,
             bound: None,
-            gap: None,
         },
-    };
-    (outcome, Some(values))
+    }
 }
 
 fn warm_pairs(milp: &Milp, warm: Option<&[f64]>) -> Option<Vec<(good_lp::Variable, f64)>> {
@@ -41,7 +39,7 @@ fn warm_pairs(milp: &Milp, warm: Option<&[f64]>) -> Option<Vec<(good_lp::Variabl
 }
 
 /// Runs one backend.
-pub fn run(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f64]>) -> Raw {
+pub(super) fn run(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f64]>) -> Raw {
     let warm = warm_pairs(&milp, warm);
     let Milp {
         vars,
@@ -60,12 +58,9 @@ pub fn run(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f64]>) -
                 model = match model.with_mip_gap(limits.gap as f32) {
                     Ok(m) => m,
                     Err(e) => {
-                        return (
-                            Outcome::Unknown {
-                                reason: e.to_string(),
-                            },
-                            None,
-                        );
+                        return Outcome::Unknown {
+                            reason: e.to_string(),
+                        };
                     }
                 };
             }
@@ -89,12 +84,9 @@ pub fn run(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f64]>) -
             }
             match model.solve() {
                 Ok(s) => from_solution(&s, &columns),
-                Err(ResolutionError::Other("Timeout")) => (
-                    Outcome::Unknown {
-                        reason: "lp_solve reached the time limit without a plan".into(),
-                    },
-                    None,
-                ),
+                Err(ResolutionError::Other("Timeout")) => Outcome::Unknown {
+                    reason: "lp_solve reached the time limit without a plan".into(),
+                },
                 Err(e) => from_error(e),
             }
         }
@@ -118,12 +110,9 @@ fn run_highs(
     model = match model.set_mip_rel_gap(limits.gap as f32) {
         Ok(m) => m,
         Err(e) => {
-            return (
-                Outcome::Unknown {
-                    reason: e.to_string(),
-                },
-                None,
-            );
+            return Outcome::Unknown {
+                reason: e.to_string(),
+            };
         }
     };
     if let Some(w) = warm {
@@ -147,10 +136,7 @@ fn run_highs(
     _: Option<Vec<(good_lp::Variable, f64)>>,
 ) -> Raw {
     // Backend::parse refuses "highs" in this build, so this is reached only through a programming error.
-    (
-        Outcome::Unknown {
-            reason: "HiGHS is not in this build (cargo feature `highs`)".into(),
-        },
-        None,
-    )
+    Outcome::Unknown {
+        reason: "HiGHS is not in this build (cargo feature `highs`)".into(),
+    }
 }

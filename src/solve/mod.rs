@@ -1,11 +1,15 @@
 //! Solver backends behind one call, and honest outcomes.
 //!
 //! A model arrives as [`Milp`]: variables, a cost to minimise and named rows. The backend is a value chosen by
-//! flag ([`Backend`]), never a code change. What comes back is an [`Outcome`] — optimal, feasible at a limit
-//! with a bound and gap, infeasible, unbounded or unknown — plus the variable values when there are any. Solver
-//! failures are outcomes, not errors or panics.
+//! flag ([`Backend`]), never a code change. What comes back is an [`Outcome`] carrying the column values —
+//! optimal, feasible at a limit (with a bound, when known), infeasible, unbounded or unknown. Solver failures are
+//! outcomes, not errors or panics. [`Status`] ranks every outcome, scenario and run once (see `status.rs`).
 
 mod backends;
+pub mod kit;
+mod status;
+
+pub use status::{Outcome, PlanSource, Status, clean, relative_gap};
 
 use crate::error::Error;
 use good_lp::{Constraint, Expression, ProblemVariables, Variable};
@@ -98,43 +102,6 @@ pub fn cancelled() -> bool {
     CANCEL.load(std::sync::atomic::Ordering::SeqCst)
 }
 
-/// How a solve ended. Never says optimal unless the solver proved it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "status", rename_all = "lowercase")]
-pub enum Outcome {
-    /// Proven optimal (within the requested gap, which is 0 by default).
-    Optimal,
-    /// A feasible plan, stopped at a limit; `bound` is a proven bound on the best cost.
-    Feasible {
-        /// Best proven lower bound on the cost, when known.
-        bound: Option<f64>,
-        /// Relative gap between the plan and the bound, when known.
-        gap: Option<f64>,
-    },
-    /// No plan satisfies every rule.
-    Infeasible,
-    /// The cost can fall without limit (a modelling error).
-    Unbounded,
-    /// The solver stopped without a plan or an answer.
-    Unknown {
-        /// What the solver said.
-        reason: String,
-    },
-}
-
-impl Outcome {
-    /// The status word used in `summary.json`.
-    pub fn status(&self) -> &'static str {
-        match self {
-            Outcome::Optimal => "optimal",
-            Outcome::Feasible { .. } => "feasible",
-            Outcome::Infeasible => "infeasible",
-            Outcome::Unbounded => "unbounded",
-            Outcome::Unknown { .. } => "unknown",
-        }
-    }
-}
-
 /// A mixed-integer model to minimise.
 pub struct Milp {
     /// The variables.
@@ -149,13 +116,11 @@ pub struct Milp {
     pub constraints: Vec<Constraint>,
 }
 
-/// The result of one solve.
+/// The result of one solve: how it ended, carrying the column values when the solver returned a solution.
 #[derive(Debug, Clone)]
 pub struct Solved {
-    /// How it ended.
-    pub outcome: Outcome,
-    /// Column values, when the solver returned a solution.
-    pub values: Option<Vec<f64>>,
+    /// How it ended, with the column values of its plan.
+    pub outcome: Outcome<Vec<f64>>,
     /// Wall-clock seconds spent in the solver.
     pub seconds: f64,
 }
@@ -163,10 +128,9 @@ pub struct Solved {
 /// Solves `milp` with `backend`, starting from `warm` where the backend accepts a start.
 pub fn solve(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f64]>) -> Solved {
     let start = Instant::now();
-    let (outcome, values) = backends::run(milp, backend, limits, warm);
+    let outcome = backends::run(milp, backend, limits, warm);
     Solved {
         outcome,
-        values,
         seconds: start.elapsed().as_secs_f64(),
     }
 }

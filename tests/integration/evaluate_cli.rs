@@ -46,12 +46,12 @@ fn the_plan_that_plan_wrote_evaluates_clean_with_the_same_figures() {
     assert!(stdout.contains("violations: 0"), "{stdout}");
     let s: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
-    let npv = consolidate::summary::money(s["kpis"]["npv"].as_f64().unwrap());
+    let npv = consolidate::text::money(s["kpis"]["npv"].as_f64().unwrap());
     assert!(
         stdout.contains(&format!("estates: NPV GBP {npv} ")),
         "{npv} in {stdout}"
     );
-    let award = consolidate::summary::money(s["procurement"]["npv"].as_f64().unwrap());
+    let award = consolidate::text::money(s["procurement"]["npv"].as_f64().unwrap());
     assert!(
         stdout.contains(&format!("award: NPV GBP {award}")),
         "{award} in {stdout}"

@@ -201,8 +201,7 @@ fn plan_files_never_panic(file: usize, bytes: &[u8]) {
         std::fs::write(tmp.path().join(name), content).unwrap();
     }
     let mut findings = Vec::new();
-    let read =
-        consolidate::input::plan_files::read(tmp.path(), &loaded.dataset, &model, &mut findings);
+    let read = consolidate::plan::files::read(tmp.path(), &loaded.dataset, &model, &mut findings);
     if findings.iter().any(|f| f.is_error()) {
         return;
     }

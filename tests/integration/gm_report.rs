@@ -134,7 +134,7 @@ fn gm_evaluate_of_the_written_plan_is_clean_with_the_same_figures() {
     let stdout = String::from_utf8_lossy(&res.stdout);
     assert_eq!(code(&res), 0, "{stdout}");
     assert!(stdout.contains("violations: 0"), "{stdout}");
-    let money = |v: &serde_json::Value| consolidate::summary::money(v.as_f64().unwrap());
+    let money = |v: &serde_json::Value| consolidate::text::money(v.as_f64().unwrap());
     let estates = format!("estates: NPV GBP {} ", money(&s["kpis"]["npv"]));
     let award = format!("award: NPV GBP {}", money(&s["procurement"]["npv"]));
     assert!(stdout.contains(&estates), "{estates} in {stdout}");

@@ -321,9 +321,9 @@ mod properties {
             let r = procurement::solve(data, &model, &none, Options { backend: Backend::Microlp, limits, progress: false });
             for c in &r.categories {
                 match &c.outcome {
-                    Outcome::Optimal => {
-                        let awards = c.awards.as_ref().unwrap();
-                        let chk = check_category(data, &model, &c.category, awards, &none, c.figures.as_ref());
+                    Outcome::Optimal(_) => {
+                        let awards = c.awards().unwrap();
+                        let chk = check_category(data, &model, &c.category, awards, &none, c.figures());
                         prop_assert!(chk.ok, "{}: {:?} {:?}", c.category, chk.violations, chk.mismatches);
                     }
                     Outcome::Infeasible => prop_assert!(!c.conflicts.is_empty()),

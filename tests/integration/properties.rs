@@ -18,11 +18,11 @@
 use crate::common::{code, run};
 use consolidate::check::check;
 use consolidate::domain::{Dataset, SiteIx};
-use consolidate::estates::{self, SolveOptions, candidates};
+use consolidate::estates::{self, EstatesPlan, SolveOptions, candidates};
 use consolidate::import::estates_gen::{self, Shape};
 use consolidate::model_config::ModelConfig;
 use consolidate::plan::{self, Plan, SiteDecision};
-use consolidate::solve::{Backend, Limits, Outcome};
+use consolidate::solve::{Backend, Limits, Outcome, Status};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestCaseResult, TestRunner};
 use std::cell::Cell;
@@ -204,7 +204,7 @@ fn solve(data: &Dataset, model: &ModelConfig) -> estates::EstatesResult {
 fn optimum_npv(data: &Dataset, model: &ModelConfig) -> Option<f64> {
     let r = solve(data, model);
     match r.outcome {
-        Outcome::Optimal => Some(r.kpis.expect("an optimal result has figures").npv),
+        Outcome::Optimal(p) => Some(p.kpis.npv),
         Outcome::Infeasible => Some(f64::NEG_INFINITY),
         _ => None,
     }
@@ -231,10 +231,9 @@ fn the_checker_accepts_every_optimal_plan_and_agrees_with_its_figures() {
     check_property(CASES, strategy, |case| {
         let (data, model) = instance(&case);
         let r = solve(&data, &model);
-        if r.outcome != Outcome::Optimal {
+        let Outcome::Optimal(EstatesPlan { plan, kpis }) = r.outcome else {
             return Ok(());
-        }
-        let (plan, kpis) = (r.plan.unwrap(), r.kpis.unwrap());
+        };
         let c = check(&data, &model, &plan, Some(&kpis));
         prop_assert!(
             c.ok,
@@ -294,13 +293,8 @@ fn plan_check_end_to_end_matches_the_checker() {
         let loaded = consolidate::input::load(&dir, &model);
         assert_eq!(loaded.errors(), 0);
         let r = solve(&loaded.dataset, &model);
-        assert_eq!(r.outcome, Outcome::Optimal, "{shape:?}");
-        let c = check(
-            &loaded.dataset,
-            &model,
-            r.plan.as_ref().unwrap(),
-            r.kpis.as_ref(),
-        );
+        assert_eq!(r.status(), Status::Optimal, "{shape:?}");
+        let c = check(&loaded.dataset, &model, r.plan().unwrap(), r.kpis());
         assert!(c.ok, "{c:?}");
         assert!(
             close(npv, c.npv),
@@ -466,18 +460,18 @@ fn brute_force_over_every_plan_finds_the_milp_optimum() {
         };
         let r = solve(&data, &model);
         match (&r.outcome, best) {
-            (Outcome::Optimal, Some(b)) => {
-                let milp = r.kpis.as_ref().unwrap().plan_cost;
+            (Outcome::Optimal(_), Some(b)) => {
+                let milp = r.kpis().unwrap().plan_cost;
                 prop_assert!(close(milp, b), "MILP {milp} vs brute force {b}");
                 optimal.set(optimal.get() + 1);
             }
             (Outcome::Infeasible, None) => {}
-            (Outcome::Optimal | Outcome::Infeasible, b) => {
+            (Outcome::Optimal(_) | Outcome::Infeasible, b) => {
                 prop_assert!(
                     false,
                     "MILP {:?} {:?} vs brute force {b:?}",
                     r.outcome,
-                    r.kpis.map(|k| k.plan_cost)
+                    r.kpis().map(|k| k.plan_cost)
                 );
             }
             // Not finished: nothing to compare.

@@ -105,7 +105,7 @@ fn a_bad_model_file_is_exit_2_naming_the_key() {
 #[test]
 fn the_readme_code_table_matches_the_catalogue() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    for c in consolidate::input::codes::CATALOGUE {
+    for c in consolidate::codes::CATALOGUE {
         let severity = if c.code.starts_with('E') {
             "error"
         } else {

@@ -13,6 +13,7 @@ pub mod lagrange;
 pub mod transport;
 
 use super::milp::{Ctx, Group, Model};
+use crate::costing;
 use crate::domain::SiteIx;
 use crate::plan::{Plan, SiteDecision};
 use transport::Arc;
@@ -94,7 +95,7 @@ pub fn detect(ctx: &Ctx<'_>, model: &Model) -> Option<Instance> {
     let cand = ctx.cand;
     let data = ctx.data;
     let e = &ctx.model.estates;
-    if cand.years != 1
+    if cand.discount.years() != 1
         || !e.split
         || model.rows.iter().any(|r| !structural.contains(&r.group))
         || data.teams.iter().any(|t| t.site.is_some())
@@ -103,17 +104,17 @@ pub fn detect(ctx: &Ctx<'_>, model: &Model) -> Option<Instance> {
     {
         return None;
     }
-    let annuity = cand.annuity_from(1);
+    let annuity = cand.discount.annuity_from(1);
     let mut constant = 0.0;
     let mut fixed_cost = Vec::with_capacity(data.sites.len());
     let mut forced = Vec::with_capacity(data.sites.len());
     for (s, site) in data.sites.iter().enumerate() {
-        let yearly = site.running.total() + site.backlog / cand.years as f64;
+        let yearly = costing::site_yearly_cost(site, cand.discount.years());
         let keep = yearly * annuity;
         let c = &cand.sites[s];
         // Releasing in year 1 saves the running costs and brings the receipt, less any exit penalty.
         let release = if c.releasable {
-            keep + (site.disposal_value - c.penalty[0]) * cand.df[0]
+            keep + (site.disposal_value - c.penalty[0]) * cand.discount.factor(1)
         } else {
             0.0
         };

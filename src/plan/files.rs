@@ -2,11 +2,11 @@
 //! writes, into a [`Plan`] and awards. Missing rows mean "no change"; every problem is a coded finding with file,
 //! row and column, reported in one pass.
 
-use super::cells::RowReader;
-use super::codes::{E1010, E1017, E1020, E1021};
-use super::table::{FileSpec, Table, read_table};
+use crate::codes::{E1010, E1017, E1020, E1021};
 use crate::domain::{Dataset, SiteIx, SupplierIx};
 use crate::error::Finding;
+use crate::input::cells::RowReader;
+use crate::input::table::{FileSpec, Table, read_table};
 use crate::model_config::ModelConfig;
 use crate::plan::award::{Award, Timing, free_year};
 use crate::plan::{Plan, SiteDecision};
