@@ -8,6 +8,7 @@
 #![warn(unreachable_pub)]
 
 pub mod assess;
+pub mod atomic;
 pub mod check;
 pub mod cli;
 pub mod codes;

@@ -8,10 +8,10 @@ use super::evaluate::plan_name;
 use super::validate::{load_valid, model_for};
 use super::{CompareArgs, Status};
 use crate::assess;
+use crate::atomic::AtomicDir;
 use crate::compare;
 use crate::error::Error;
 use crate::plan::files as plan_files;
-use crate::report::atomic::AtomicDir;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

@@ -8,10 +8,10 @@
 use super::validate::{load_valid, model_for};
 use super::{EvaluateArgs, Status};
 use crate::assess;
+use crate::atomic::AtomicDir;
 use crate::error::Error;
 use crate::estates::{candidates, milp::Ctx, reasons};
 use crate::plan::files as plan_files;
-use crate::report::atomic::AtomicDir;
 use crate::report::html::{self, PlanView, StatusLine};
 use crate::text::money;
 

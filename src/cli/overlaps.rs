@@ -6,9 +6,9 @@
 
 use super::validate::{load_valid, model_for};
 use super::{OverlapsArgs, Status};
+use crate::atomic::AtomicDir;
 use crate::error::Error;
 use crate::graph::{self, projection::Projection};
-use crate::report::atomic::AtomicDir;
 
 /// Runs the command.
 pub(super) fn run(args: &OverlapsArgs) -> Result<Status, Error> {

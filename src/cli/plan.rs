@@ -9,8 +9,8 @@ use crate::estates::EstatesResult;
 use crate::model_config::ModelConfig;
 use crate::pipeline;
 use crate::procurement::ProcurementResult;
-use crate::report::{self, atomic::AtomicDir};
 use crate::solve::{Backend, Limits};
+use crate::{atomic::AtomicDir, report};
 
 /// Runs the command.
 pub(super) fn run(args: &PlanArgs) -> Result<Status, Error> {

@@ -26,8 +26,8 @@
 //! N / 107.
 
 use super::generate::Rng;
+use crate::atomic::AtomicDir;
 use crate::error::Error;
-use crate::report::atomic::AtomicDir;
 use std::fmt::Write as _;
 use std::path::Path;
 

@@ -7,8 +7,8 @@
 //! contract if it has none) with capacity V x U(1.5, 3); 30% of suppliers are local SMEs. One site and one team
 //! per partner keep the estates files valid; the model file switches estates off.
 
+use crate::atomic::AtomicDir;
 use crate::error::Error;
-use crate::report::atomic::AtomicDir;
 use std::fmt::Write as _;
 use std::path::Path;
 

@@ -3,7 +3,6 @@
 //! `summary.json` is a public contract (field names documented in the README); the schema name carries a version
 //! so a change of meaning is a new version.
 
-pub mod atomic;
 pub mod html;
 pub mod plan_page;
 pub mod procurement;

@@ -8,10 +8,10 @@
 
 use super::log::Log;
 use super::manifest::{Manifest, Scenario};
+use crate::atomic::AtomicDir;
 use crate::domain::Dataset;
 use crate::error::Error;
 use crate::pipeline;
-use crate::report::atomic::AtomicDir;
 use crate::solve::{Backend, Limits, Status, cancelled};
 use rayon::prelude::*;
 use serde::Serialize;

@@ -3,7 +3,7 @@
 //! - The lock (`ROOT/.lock`) holds the running process's id. A second run on the same root refuses while that
 //!   process is alive; a lock left by a crashed run (its process gone) is taken over, so a crash never leaves the
 //!   root stuck.
-//! - Run folders are written through [`crate::report::atomic::AtomicDir`]: built beside their final name and
+//! - Run folders are written through [`crate::atomic::AtomicDir`]: built beside their final name and
 //!   renamed into place when complete, so a folder with a final name is always complete.
 //! - `ROOT/latest` is a symbolic link to the newest complete run folder, replaced atomically (a new link is made
 //!   under a temporary name and renamed over the old one) only after the folder is in place.

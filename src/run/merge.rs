@@ -8,8 +8,8 @@ use super::batch::{Finished, worst};
 use super::execute::ScenarioResult;
 use super::index;
 use super::resume::copy_scenario;
+use crate::atomic::AtomicDir;
 use crate::error::Error;
-use crate::report::atomic::AtomicDir;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

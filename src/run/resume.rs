@@ -3,8 +3,8 @@
 //! atomically by the completed one.
 
 use super::execute::ScenarioResult;
+use crate::atomic::AtomicDir;
 use crate::error::Error;
-use crate::report::atomic::AtomicDir;
 use crate::solve::Status;
 use std::path::Path;
 
