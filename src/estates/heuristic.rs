@@ -6,7 +6,7 @@
 //! teams to the cheapest kept sites with room. Stop when no release helps.
 
 use super::candidates::Candidates;
-use super::milp::Ctx;
+use super::milp::{Ctx, Group};
 use crate::domain::SiteIx;
 use crate::plan::{self, Plan, SiteDecision};
 
@@ -69,9 +69,9 @@ pub fn feasible(ctx: &Ctx<'_>, p: &Plan) -> bool {
     broken(ctx, p).is_empty()
 }
 
-/// The rule groups a plan breaks (`capacity`, `placement`, `access`, `staff`, `budget`, `partners`), each with
-/// what breaks it in business terms. Empty when the plan keeps every rule the MILP enforces.
-pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(&'static str, String)> {
+/// The rule groups a plan breaks (the MILP's own [`Group`]s, named as the checker names them), each with what
+/// breaks it in business terms. Empty when the plan keeps every rule the MILP enforces.
+pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(Group, String)> {
     let mut out = Vec::new();
     let used = load(ctx, p);
     let e = &ctx.model.estates;
@@ -88,7 +88,7 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(&'static str, String)> {
         .collect();
     if !over.is_empty() {
         out.push((
-            "capacity",
+            Group::Capacity,
             format!("more desks needed than kept at {}", list(&over)),
         ));
     }
@@ -98,7 +98,7 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(&'static str, String)> {
         .collect();
     if !unplaced.is_empty() {
         out.push((
-            "placement",
+            Group::Assign,
             format!("teams without a site: {}", list(&unplaced)),
         ));
     }
@@ -112,7 +112,7 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(&'static str, String)> {
             .collect();
         if !lost.is_empty() {
             out.push((
-                "access",
+                Group::Access,
                 format!(
                     "zones {} would have no kept public-facing site within {} km",
                     list(&lost),
@@ -125,7 +125,7 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(&'static str, String)> {
             let kept = sites.iter().filter(|&&s| p.kept(s)).count();
             if kept < need {
                 out.push((
-                    "access",
+                    Group::Borough,
                     format!("{borough} would keep {kept} public-facing sites, fewer than {need}"),
                 ));
             }
@@ -134,7 +134,7 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(&'static str, String)> {
     let k = plan::figures(data, ctx.cand, p);
     if k.mean_staff_move_km > e.staff.max_mean_increase_km + 1e-6 {
         out.push((
-            "staff",
+            Group::Staff,
             format!(
                 "staff would move {:.2} km on average, more than the {} km allowed",
                 k.mean_staff_move_km, e.staff.max_mean_increase_km
@@ -145,7 +145,7 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(&'static str, String)> {
         for (y, c) in k.one_off_by_year.iter().enumerate() {
             if *c > cap + 1e-6 {
                 out.push((
-                    "budget",
+                    Group::Budget,
                     format!(
                         "one-off costs in year {} would be GBP {}, above the GBP {} a year allowed",
                         y + 1,
@@ -164,7 +164,10 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(&'static str, String)> {
             .map(|(p, _)| p.as_str())
             .collect();
         if !worse.is_empty() {
-            out.push(("partners", format!("{} would be worse off", list(&worse))));
+            out.push((
+                Group::Partners,
+                format!("{} would be worse off", list(&worse)),
+            ));
         }
     }
     out

@@ -15,6 +15,7 @@ use super::heuristic::{self, list};
 use super::milp::Ctx;
 use crate::domain::{SiteIx, Tenure};
 use crate::plan::{self, Plan, SiteDecision};
+use crate::solve::kit::RuleGroup;
 use crate::text::money;
 use std::collections::BTreeSet;
 
@@ -98,7 +99,7 @@ fn kept_because(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, npv: f64) -> String {
             tried.push(
                 broken
                     .into_iter()
-                    .map(|(rule, detail)| format!("{rule}: {detail}"))
+                    .map(|(rule, detail)| format!("{}: {detail}", rule.name()))
                     .collect::<Vec<_>>()
                     .join("; "),
             );
