@@ -55,6 +55,14 @@ codes! {
     E1042 = "a must-keep site's lease has ended before the plan starts";
     E1043 = "tiers of one offer disagree on capacity";
     E1044 = "an offer has no tier starting at volume 0";
+    /// `shared_services.csv`: the service's site is not one of its host's sites.
+    E1045 = "a shared service's site does not belong to its host";
+    /// `service_members.csv`: a partner is served by two services of the same function.
+    E1046 = "a partner is a member of two shared services of one function";
+    /// `teams.csv`: a team working for a shared service belongs to another organisation or function.
+    E1047 = "a team of a shared service is not the host's or not of the service's function";
+    /// `teams.csv`: with `functions.csv`, a team's function must be one it lists.
+    E1048 = "a team's function is not listed in functions.csv";
     E1050 = "a model file is not valid TOML, or a key is unknown, of the wrong type or out of range";
     E1051 = "a model file names a site or category the data set does not have";
     E1060 = "a run manifest cannot be read or is not valid TOML";

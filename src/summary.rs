@@ -68,8 +68,10 @@ impl Summary {
             *s.organisations_by_kind.entry(o.kind).or_default() += 1;
         }
         for t in &data.teams {
-            *s.teams_by_function.entry(t.function).or_default() += 1;
-            *s.headcount_by_function.entry(t.function).or_default() += u64::from(t.headcount);
+            *s.teams_by_function.entry(t.function.clone()).or_default() += 1;
+            *s.headcount_by_function
+                .entry(t.function.clone())
+                .or_default() += u64::from(t.headcount);
         }
         for c in &data.contracts {
             *s.contracts_by_category
@@ -106,7 +108,7 @@ impl Summary {
         );
         for (f, n) in &self.teams_by_function {
             let h = self.headcount_by_function.get(f).copied().unwrap_or(0);
-            let _ = writeln!(o, "  {:<17}{n:>12}   headcount {h:>8}", f.as_str());
+            let _ = writeln!(o, "  {:<17}{n:>12}   headcount {h:>8}", f.0);
         }
         let _ = writeln!(
             o,

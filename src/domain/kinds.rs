@@ -105,8 +105,9 @@ text_enum!(
 );
 
 text_enum!(
-    /// The back-office function of a team.
-    Function {
+    /// The back-office functions a data set without `functions.csv` may name: then a team's function must be
+    /// one of these (with `functions.csv`, one of the functions it lists).
+    BuiltinFunction {
         /// Finance.
         Finance = "finance",
         /// Human resources.
@@ -125,5 +126,70 @@ text_enum!(
         Transformation = "transformation",
         /// Anything else.
         Other = "other",
+    }
+);
+
+/// A back-office function of a team, by id: one of [`BuiltinFunction`] or of the functions `functions.csv`
+/// lists. Ordered as the built-in functions are declared, then by id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Function(pub String);
+
+impl Function {
+    fn rank(&self) -> (usize, &str) {
+        let builtin = BuiltinFunction::ALL
+            .iter()
+            .position(|b| b.as_str() == self.0)
+            .unwrap_or(BuiltinFunction::ALL.len());
+        (builtin, &self.0)
+    }
+}
+
+impl Ord for Function {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
+    }
+}
+
+impl PartialOrd for Function {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Function {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+text_enum!(
+    /// Which part of the public sector a partner belongs to (the sector rule of shared services).
+    Sector {
+        /// NHS bodies: trusts, CCGs, commissioning hubs.
+        Nhs = "nhs",
+        /// Local authorities.
+        Council = "council",
+    }
+);
+
+impl Sector {
+    /// The sector a kind of body belongs to when `organisations.csv` does not say.
+    pub fn of_kind(kind: OrgKind) -> Sector {
+        match kind {
+            OrgKind::Council => Sector::Council,
+            _ => Sector::Nhs,
+        }
+    }
+}
+
+text_enum!(
+    /// Who may share a service for a function.
+    SectorRule {
+        /// Any partner with any hub.
+        Any = "any",
+        /// NHS bodies only with NHS hubs, councils only with council hubs (payroll, for example: NHS payroll
+        /// runs on ESR).
+        SameSector = "same_sector",
     }
 );

@@ -6,7 +6,7 @@
 
 mod kinds;
 
-pub use kinds::{Function, OrgKind, SiteKind, Tenure};
+pub use kinds::{BuiltinFunction, Function, OrgKind, Sector, SectorRule, SiteKind, Tenure};
 
 use chrono::NaiveDate;
 
@@ -61,6 +61,8 @@ pub struct Organisation {
     pub kind: OrgKind,
     /// Borough it is based in (may be empty).
     pub borough: String,
+    /// NHS or council (`organisations.csv` `sector`, else from the kind).
+    pub sector: Sector,
 }
 
 /// The annual running cost of a site, by line (GBP a year).
@@ -153,6 +155,68 @@ pub struct Team {
     pub site: Option<SiteIx>,
     /// May move.
     pub movable: bool,
+    /// The shared service whose staff the team is today (index into [`Dataset::services`]), if any.
+    pub service: Option<usize>,
+}
+
+/// The economics and rules of one back-office function (`functions.csv`), for the shared-services decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionSpec {
+    /// Function id (what `teams.csv` names).
+    pub id: Function,
+    /// Name in reports.
+    pub name: String,
+    /// Staff cost per FTE a year, in house or in a hub (GBP).
+    pub cost_per_fte: f64,
+    /// Economies-of-scale exponent b in (0, 1]: a hub needs `P_ref^(1-b) * P^b` FTE for pooled FTE `P` above
+    /// `reference_fte`.
+    pub scale_exponent: f64,
+    /// Pooled FTE up to which a hub saves nothing.
+    pub reference_fte: f64,
+    /// Share of a joining partner's in-house FTE it keeps (the intelligent client), in [0, 1].
+    pub retained_share: f64,
+    /// Hubs open at most.
+    pub max_hubs: u32,
+    /// Who may share a hub.
+    pub sector_rule: SectorRule,
+    /// One-off cost of opening a hub (GBP).
+    pub setup: f64,
+    /// One-off cost per partner joining (systems convergence, data migration; GBP).
+    pub migration_per_body: f64,
+    /// One-off redundancy cost per FTE saved (GBP).
+    pub redundancy_per_fte: f64,
+    /// Months of dual running: that share of a year of the transferring FTE's cost, once.
+    pub dual_running_months: f64,
+    /// VAT a partner pays on its share of a hub of the other sector (it cannot recover it), in [0, 1].
+    pub cross_sector_vat: f64,
+    /// False keeps the function local (site-bound staff, for example).
+    pub poolable: bool,
+}
+
+/// A shared service that exists today (`shared_services.csv`): the starting position of its function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedService {
+    /// Service id.
+    pub id: String,
+    /// Name in reports.
+    pub name: String,
+    /// The function it delivers (index into [`Dataset::functions`]).
+    pub function: usize,
+    /// The partner hosting it.
+    pub host: OrgIx,
+    /// The host's site it works from.
+    pub site: SiteIx,
+}
+
+/// A partner served by a shared service today (`service_members.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceMember {
+    /// The service (index into [`Dataset::services`]).
+    pub service: usize,
+    /// The partner.
+    pub organisation: OrgIx,
+    /// The in-house FTE equivalent the partner handed to the service.
+    pub fte_pooled: f64,
 }
 
 /// A population zone for access rules.
@@ -253,6 +317,12 @@ pub struct Dataset {
     pub offers: Vec<Offer>,
     /// Area outlines for maps (optional `boroughs.geojson`; not used by any rule).
     pub boroughs: Vec<Borough>,
+    /// Back-office functions and their shared-service economics (optional `functions.csv`).
+    pub functions: Vec<FunctionSpec>,
+    /// Shared services that exist today (optional `shared_services.csv`).
+    pub services: Vec<SharedService>,
+    /// Their members (optional `service_members.csv`).
+    pub service_members: Vec<ServiceMember>,
 }
 
 /// A local authority (or any area) outline: longitude/latitude rings, outer and inner rings alike.

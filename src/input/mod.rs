@@ -8,6 +8,7 @@ pub mod cells;
 mod readers;
 pub mod table;
 pub mod validate;
+mod validate_services;
 
 use crate::codes::*;
 use crate::domain::Dataset;
@@ -18,7 +19,8 @@ use std::path::Path;
 use table::read_table;
 
 pub use readers::{
-    CONTRACTS, OFFERS, ORGANISATIONS, SITES, SUPPLIERS, TEAM_SITE_COSTS, TEAMS, ZONES,
+    CONTRACTS, FUNCTIONS, OFFERS, ORGANISATIONS, SERVICE_MEMBERS, SHARED_SERVICES, SITES,
+    SUPPLIERS, TEAM_SITE_COSTS, TEAMS, ZONES,
 };
 
 /// The line each entity was read from, for findings about whole entities.
@@ -34,6 +36,10 @@ pub struct Lines {
     pub contracts: Vec<u64>,
     /// Per offer tier.
     pub offers: Vec<u64>,
+    /// Per shared service of today.
+    pub services: Vec<u64>,
+    /// Per service member.
+    pub service_members: Vec<u64>,
 }
 
 /// What reading a data set gave: the data (if it could be built at all) and every finding.
@@ -102,6 +108,22 @@ pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
         (lines.sites, data.sites) = unzip(sites(&t, &mut ids, f));
         ids.sites.note_rejected(&t, f);
     }
+    // Functions and today's shared services come before teams, which name them.
+    let t = read_table(dir, FUNCTIONS, false, f);
+    ids.has_functions = t.is_some() || dir.join(FUNCTIONS.name).exists();
+    // A missing optional file is not "unavailable": a reference to it gets E1021 (no row has that id); only a file
+    // that exists but could not be read has its own finding and keeps references quiet.
+    ids.functions.unavailable = t.is_none() && ids.has_functions;
+    if let Some(t) = t {
+        data.functions = unzip(functions(&t, &mut ids, f)).1;
+        ids.functions.note_rejected_by(&t, "function", f);
+    }
+    let t = read_table(dir, SHARED_SERVICES, false, f);
+    ids.services.unavailable = t.is_none() && dir.join(SHARED_SERVICES.name).exists();
+    if let Some(t) = t {
+        (lines.services, data.services) = unzip(services(&t, &mut ids, f));
+        ids.services.note_rejected_by(&t, "service", f);
+    }
     let t = read_table(dir, TEAMS, true, f);
     ids.teams.unavailable = t.is_none();
     if let Some(t) = t {
@@ -110,6 +132,9 @@ pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
     }
     if let Some(t) = read_table(dir, ZONES, true, f) {
         (lines.zones, data.zones) = unzip(zones(&t, &mut ids, f));
+    }
+    if let Some(t) = read_table(dir, SERVICE_MEMBERS, false, f) {
+        (lines.service_members, data.service_members) = unzip(service_members(&t, &ids, f));
     }
     if let Some(t) = read_table(dir, TEAM_SITE_COSTS, false, f) {
         data.team_site_costs = unzip(team_site_costs(&t, &ids, f)).1;

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 pub const ORGANISATIONS: FileSpec = FileSpec {
     name: "organisations.csv",
     required: &["id", "name", "kind"],
-    optional: &["borough"],
+    optional: &["borough", "sector"],
 };
 /// Spec of `sites.csv`.
 pub const SITES: FileSpec = FileSpec {
@@ -49,7 +49,38 @@ pub const SITES: FileSpec = FileSpec {
 pub const TEAMS: FileSpec = FileSpec {
     name: "teams.csv",
     required: &["id", "organisation", "function", "headcount"],
-    optional: &["site", "movable"],
+    optional: &["site", "movable", "service"],
+};
+/// Spec of `functions.csv` (optional: without it a team's function is one of the built-in ones).
+pub const FUNCTIONS: FileSpec = FileSpec {
+    name: "functions.csv",
+    required: &[
+        "function",
+        "name",
+        "cost_per_fte_gbp",
+        "scale_exponent",
+        "reference_fte",
+        "retained_share",
+        "max_hubs",
+        "sector_rule",
+        "setup_gbp",
+        "migration_gbp_per_body",
+        "redundancy_gbp_per_fte",
+        "dual_running_months",
+    ],
+    optional: &["cross_sector_vat", "poolable"],
+};
+/// Spec of `shared_services.csv` (optional): the shared services that exist today.
+pub const SHARED_SERVICES: FileSpec = FileSpec {
+    name: "shared_services.csv",
+    required: &["service", "name", "function", "host", "site"],
+    optional: &[],
+};
+/// Spec of `service_members.csv` (optional): who each shared service serves today.
+pub const SERVICE_MEMBERS: FileSpec = FileSpec {
+    name: "service_members.csv",
+    required: &["service", "organisation", "fte_pooled"],
+    optional: &[],
 };
 /// Spec of `zones.csv`.
 pub const ZONES: FileSpec = FileSpec {
@@ -112,13 +143,18 @@ impl IdMap {
     /// Records the ids of the table's rows that were not accepted: those with findings of their own, and those
     /// dropped quietly because something they depend on is missing (references to those stay quiet too).
     pub(super) fn note_rejected(&mut self, table: &Table, findings: &[Finding]) {
+        self.note_rejected_by(table, "id", findings);
+    }
+
+    /// [`IdMap::note_rejected`] for a table whose id column is `column`.
+    pub(super) fn note_rejected_by(&mut self, table: &Table, column: &str, findings: &[Finding]) {
         let with_errors: std::collections::HashSet<u64> = findings
             .iter()
             .filter(|f| f.is_error() && f.file == table.spec.name)
             .filter_map(|f| f.row)
             .collect();
         for row in table.rows() {
-            if let Some(id) = row.raw("id")
+            if let Some(id) = row.raw(column)
                 && !self.ids.contains_key(id)
             {
                 if with_errors.contains(&row.line()) {
@@ -192,6 +228,12 @@ pub(super) struct Ids {
     pub suppliers: IdMap,
     /// Contracts.
     pub contracts: IdMap,
+    /// Functions of `functions.csv`, when it was given (`functions.unavailable` otherwise).
+    pub functions: IdMap,
+    /// Shared services of today.
+    pub services: IdMap,
+    /// True when the data set has `functions.csv`: team functions must then be among its functions.
+    pub has_functions: bool,
 }
 
 /// Runs `parse` on every row, keeping the values of rows without errors and all findings.
@@ -222,12 +264,19 @@ pub(super) fn organisations(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> L
         let name = r.text("name");
         let kind = r.choice("kind", OrgKind::parse, &OrgKind::allowed());
         let borough = r.text_or_empty("borough");
-        let (id, name, kind) = (id?, name?, kind?);
+        let sector = match r.raw("sector") {
+            Some(_) => r
+                .choice("sector", Sector::parse, &Sector::allowed())
+                .map(Some),
+            None => Some(None),
+        };
+        let (id, name, kind, sector) = (id?, name?, kind?, sector?);
         (r.ok() && ids.orgs.insert(r, "id", &id)).then_some(Organisation {
             id,
             name,
             kind,
             borough,
+            sector: sector.unwrap_or(Sector::of_kind(kind)),
         })
     })
 }
@@ -382,7 +431,7 @@ pub(super) fn teams(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Tea
         let org = r
             .id("organisation")
             .and_then(|o| ids.orgs.resolve(r, "organisation", &o, "organisations.csv"));
-        let function = r.choice("function", Function::parse, &Function::allowed());
+        let function = team_function(r, ids);
         let headcount = whole(r, "headcount");
         if headcount == Some(0) {
             r.report(
@@ -401,6 +450,14 @@ pub(super) fn teams(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Tea
             None => None,
         };
         let movable = r.flag_or("movable", true);
+        let service = match r.opt_id("service") {
+            Some(Some(s)) => ids
+                .services
+                .resolve(r, "service", &s, "shared_services.csv")
+                .map(|i| Some(i as usize)),
+            Some(None) => Some(None),
+            None => None,
+        };
         let team = Team {
             id: id?,
             organisation: OrgIx(org?),
@@ -408,8 +465,143 @@ pub(super) fn teams(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Tea
             headcount: headcount?,
             site: site?,
             movable: movable?,
+            service: service?,
         };
         (r.ok() && ids.teams.insert(r, "id", &team.id)).then_some(team)
+    })
+}
+
+/// A team's function: one of `functions.csv`'s when the data set has it (E1048 otherwise), else one of the
+/// built-in functions (E1014).
+fn team_function(r: &mut RowReader<'_>, ids: &Ids) -> Option<Function> {
+    if !ids.has_functions {
+        let f = r.choice(
+            "function",
+            BuiltinFunction::parse,
+            &BuiltinFunction::allowed(),
+        )?;
+        return Some(Function(f.as_str().to_string()));
+    }
+    let f = r.id("function")?;
+    if ids.functions.ids.contains_key(&f) {
+        return Some(Function(f));
+    }
+    if ids.functions.unavailable || ids.functions.rejected.contains(&f) {
+        r.report_silently();
+    } else {
+        r.report(
+            E1048,
+            "function",
+            "functions.csv does not list this function",
+            "add the function to functions.csv, or give the team one of the functions it lists",
+        );
+    }
+    None
+}
+
+/// Reads functions.
+pub(super) fn functions(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<FunctionSpec> {
+    read_rows(t, f, |r| {
+        let id = r.id("function");
+        let name = r.text("name");
+        let cost = r.non_negative("cost_per_fte_gbp");
+        let b = r.number("scale_exponent");
+        if b.is_some_and(|b| !(b > 0.0 && b <= 1.0)) {
+            r.report(
+                E1017,
+                "scale_exponent",
+                "the scale exponent must be above 0 and at most 1 (1: no economies of scale)",
+                "write an exponent in (0, 1], for example 0.85",
+            );
+        }
+        let reference = r.non_negative("reference_fte");
+        let retained = share(r, "retained_share", None);
+        let max_hubs = r.count("max_hubs");
+        let rule = r.choice("sector_rule", SectorRule::parse, &SectorRule::allowed());
+        let setup = r.non_negative("setup_gbp");
+        let migration = r.non_negative("migration_gbp_per_body");
+        let redundancy = r.non_negative("redundancy_gbp_per_fte");
+        let dual = r.non_negative("dual_running_months");
+        let vat = share(r, "cross_sector_vat", Some(0.2));
+        let poolable = r.flag_or("poolable", true);
+        let spec = FunctionSpec {
+            id: Function(id?),
+            name: name?,
+            cost_per_fte: cost?,
+            scale_exponent: b?,
+            reference_fte: reference?,
+            retained_share: retained?,
+            max_hubs: u32::try_from(max_hubs?).unwrap_or(u32::MAX),
+            sector_rule: rule?,
+            setup: setup?,
+            migration_per_body: migration?,
+            redundancy_per_fte: redundancy?,
+            dual_running_months: dual?,
+            cross_sector_vat: vat?,
+            poolable: poolable?,
+        };
+        (r.ok() && ids.functions.insert(r, "function", &spec.id.0)).then_some(spec)
+    })
+}
+
+/// A share in [0, 1] (E1017 outside); `default` when the optional column is empty or absent.
+fn share(r: &mut RowReader<'_>, column: &str, default: Option<f64>) -> Option<f64> {
+    let v = match default {
+        Some(d) => r.opt_number(column)?.unwrap_or(d),
+        None => r.number(column)?,
+    };
+    if !(0.0..=1.0).contains(&v) {
+        r.report(
+            E1017,
+            column,
+            "a share must be between 0 and 1",
+            "write the share as a fraction, for example 0.15 for 15%",
+        );
+    }
+    Some(v)
+}
+
+/// Reads today's shared services.
+pub(super) fn services(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<SharedService> {
+    read_rows(t, f, |r| {
+        let id = r.id("service");
+        let name = r.text("name");
+        let function = r
+            .id("function")
+            .and_then(|x| ids.functions.resolve(r, "function", &x, "functions.csv"));
+        let host = r
+            .id("host")
+            .and_then(|o| ids.orgs.resolve(r, "host", &o, "organisations.csv"));
+        let site = r
+            .id("site")
+            .and_then(|x| ids.sites.resolve(r, "site", &x, "sites.csv"));
+        let service = SharedService {
+            id: id?,
+            name: name?,
+            function: function? as usize,
+            host: OrgIx(host?),
+            site: SiteIx(site?),
+        };
+        (r.ok() && ids.services.insert(r, "service", &service.id)).then_some(service)
+    })
+}
+
+/// Reads the members of today's shared services.
+pub(super) fn service_members(t: &Table, ids: &Ids, f: &mut Vec<Finding>) -> Lined<ServiceMember> {
+    read_rows(t, f, |r| {
+        let service = r.id("service").and_then(|x| {
+            ids.services
+                .resolve(r, "service", &x, "shared_services.csv")
+        });
+        let org = r
+            .id("organisation")
+            .and_then(|o| ids.orgs.resolve(r, "organisation", &o, "organisations.csv"));
+        let fte = r.non_negative("fte_pooled");
+        Some(ServiceMember {
+            service: service? as usize,
+            organisation: OrgIx(org?),
+            fte_pooled: fte?,
+        })
     })
 }
 

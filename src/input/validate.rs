@@ -25,9 +25,10 @@ pub fn run(data: &Dataset, lines: &Lines, model: &ModelConfig, out: &mut Vec<Fin
     w1009_contract_ended(data, lines, model, out);
     w1010_team_without_site(data, lines, out);
     w1011_category_without_offers(data, lines, out);
+    super::validate_services::run(data, lines, out);
 }
 
-fn at(
+pub(super) fn at(
     code: &'static str,
     file: &str,
     row: u64,

@@ -21,4 +21,5 @@ mod plan_cli;
 mod procurement_cli;
 mod properties;
 mod run_cli;
+mod services_input;
 mod validate_cli;
