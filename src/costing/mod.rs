@@ -9,6 +9,8 @@
 //! Conventions (documented in the README): year `y` of the horizon is 1-based; its discount factor is
 //! `(1 + r)^-(y-1)` (year 1 undiscounted, HM Treasury Green Book rate 3.5% in the shipped models).
 
+pub mod services;
+
 use crate::domain::{Site, SiteIx, Team, Tenure};
 use crate::model_config::ModelConfig;
 use chrono::{Months, NaiveDate};
