@@ -268,7 +268,7 @@ fn violations(a: &Assessment) -> Vec<Violation<'_>> {
     a.violations
         .iter()
         .map(|(scope, v)| Violation {
-            rule: v.rule,
+            rule: v.rule.name(),
             scope: scope.as_deref(),
             detail: &v.detail,
             plan: &a.name,

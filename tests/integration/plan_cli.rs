@@ -283,7 +283,7 @@ fn the_checker_finds_rule_breaks_in_a_hand_made_plan() {
     plan.sites[2] = SiteDecision::Release(2);
     plan.teams[0] = vec![(SiteIx(2), 0.5), (SiteIx(1), 0.5)];
     let report = check(d, &model, &plan, None);
-    let rules: Vec<&str> = report.violations.iter().map(|v| v.rule).collect();
+    let rules: Vec<&str> = report.violations.iter().map(|v| v.rule.name()).collect();
     assert!(!report.ok);
     for rule in ["access", "release", "link", "assignment"] {
         assert!(rules.contains(&rule), "{rule} missing from {rules:?}");

@@ -250,7 +250,7 @@ fn the_checker_catches_an_award_that_breaks_the_rules() {
         &BTreeMap::new(),
         None,
     );
-    let rules: Vec<&str> = r.violations.iter().map(|v| v.rule).collect();
+    let rules: Vec<&str> = r.violations.iter().map(|v| v.rule.name()).collect();
     assert!(!r.ok);
     assert!(rules.contains(&"award"), "{rules:?}");
     assert!(rules.contains(&"timing"), "{rules:?}");

@@ -16,7 +16,7 @@
 //! in others.
 
 use crate::common::{code, run};
-use consolidate::check::check;
+use consolidate::check::{Rule, check};
 use consolidate::domain::{Dataset, SiteIx};
 use consolidate::estates::{self, EstatesPlan, SolveOptions, candidates};
 use consolidate::import::estates_gen::{self, Shape};
@@ -311,7 +311,7 @@ static BROKEN: Mutex<BTreeMap<&'static str, u64>> = Mutex::new(BTreeMap::new());
 
 /// Counts each distinct rule among `violations` once in [`BROKEN`].
 fn tally(violations: &[consolidate::check::Violation]) {
-    let mut rules: Vec<&'static str> = violations.iter().map(|v| v.rule).collect();
+    let mut rules: Vec<&'static str> = violations.iter().map(|v| v.rule.name()).collect();
     rules.dedup();
     rules.sort_unstable();
     rules.dedup();
@@ -331,7 +331,7 @@ fn team_options(data: &Dataset, model: &ModelConfig) -> Vec<Vec<SiteIx>> {
         check(data, model, p, None)
             .violations
             .iter()
-            .any(|v| v.rule == "assignment" || v.rule == "staff")
+            .any(|v| matches!(v.rule, Rule::Assignment | Rule::Staff))
     };
     assert!(!moves_rule(&base), "today's placement keeps the move rules");
     (0..data.teams.len())
@@ -377,7 +377,7 @@ fn brute_force(data: &Dataset, model: &ModelConfig, limit: u64) -> Result<Option
             ..Plan::baseline(data)
         };
         let mut site_rules: Vec<_> = check(data, model, &probe, None).violations;
-        site_rules.retain(|v| matches!(v.rule, "release" | "access" | "borough"));
+        site_rules.retain(|v| matches!(v.rule, Rule::Release | Rule::Access | Rule::Borough));
         if !site_rules.is_empty() {
             tally(&site_rules);
             continue;

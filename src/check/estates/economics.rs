@@ -1,0 +1,252 @@
+//! The plan's figures, derived again from the README's "How a plan is costed", and their comparison with the
+//! figures the planner reported.
+//!
+//! Nothing here is shared with `plan::evaluate`: discount factors, lease break dates and travel costs are
+//! worked out afresh, so a disagreement points at one of the two.
+
+use crate::domain::{Dataset, SiteIx, Tenure};
+use crate::geo::haversine_km;
+use crate::model_config::ModelConfig;
+use crate::plan::{Kpis, Plan, SiteDecision};
+use chrono::Months;
+use std::collections::{BTreeMap, HashMap};
+
+/// The checker's figures for a plan.
+pub(crate) struct Economics {
+    /// Present value of the plan's costs (GBP).
+    pub plan_cost: f64,
+    /// Present value of doing nothing (GBP).
+    pub baseline_cost: f64,
+    /// Sites released.
+    pub released: usize,
+    /// Undiscounted one-off costs (exit penalties, relocation, fit-out) in each year (index 0 = year 1).
+    pub one_off_by_year: Vec<f64>,
+    /// Present-value gain per partner id.
+    pub by_partner: BTreeMap<String, f64>,
+}
+
+impl Economics {
+    /// The net present value: doing nothing less the plan.
+    pub(crate) fn npv(&self) -> f64 {
+        self.baseline_cost - self.plan_cost
+    }
+
+    /// The figures that disagree with the reported ones, beyond a relative 1e-6.
+    pub(crate) fn mismatches(&self, k: &Kpis) -> Vec<String> {
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0);
+        [
+            ("plan_cost", self.plan_cost, k.plan_cost),
+            ("npv", self.npv(), k.npv),
+            (
+                "sites_released",
+                self.released as f64,
+                k.sites_released as f64,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, ours, theirs)| !close(*ours, *theirs))
+        .map(|(name, ours, theirs)| format!("{name}: reported {theirs}, checker {ours}"))
+        .collect()
+    }
+}
+
+/// The documented economics of `plan`; `costs` is the team-site cost table by (team, site) index.
+pub(crate) fn derive(
+    data: &Dataset,
+    model: &ModelConfig,
+    plan: &Plan,
+    costs: &HashMap<(usize, usize), f64>,
+) -> Economics {
+    let mut out = Economics {
+        plan_cost: 0.0,
+        baseline_cost: 0.0,
+        released: 0,
+        one_off_by_year: vec![0.0; model.horizon_years as usize],
+        by_partner: BTreeMap::new(),
+    };
+    sites(data, model, plan, &mut out);
+    teams(data, model, plan, costs, &mut out);
+    out
+}
+
+/// Discount factor of year `y` (1-based).
+fn disc(model: &ModelConfig, y: usize) -> f64 {
+    1.0 / (1.0 + model.discount_rate).powi(y as i32 - 1)
+}
+
+/// The sum of the discount factors from year `y` to the end of the horizon.
+fn years_from(model: &ModelConfig, y: usize) -> f64 {
+    (y..=model.horizon_years as usize)
+        .map(|k| disc(model, k))
+        .sum::<f64>()
+}
+
+/// Sites: running cost and backlog share while kept; receipt and exit penalty in the release year.
+fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) {
+    let h = model.horizon_years as usize;
+    let all = years_from(model, 1);
+    for (i, s) in data.sites.iter().enumerate() {
+        let annual = s.running.rent
+            + s.running.rates
+            + s.running.fm
+            + s.running.utilities
+            + s.running.maintenance
+            + s.backlog / h as f64;
+        out.baseline_cost += annual * all;
+        let SiteDecision::Release(y) = plan.sites[i] else {
+            out.plan_cost += annual * all;
+            continue;
+        };
+        let y = y as usize;
+        out.released += 1;
+        let penalty = exit_penalty(model, s, y);
+        let cost =
+            annual * (all - years_from(model, y)) + (penalty - s.disposal_value) * disc(model, y);
+        out.plan_cost += cost;
+        if (1..=h).contains(&y) {
+            out.one_off_by_year[y - 1] += penalty;
+        }
+        *out.by_partner
+            .entry(data.org(s.organisation).id.clone())
+            .or_default() += annual * all - cost;
+    }
+}
+
+/// What leaving site `s` at the start of year `y` costs: always for PFI, and for a lease (with leases on)
+/// when the year starts before its break date (or its end).
+fn exit_penalty(model: &ModelConfig, s: &crate::domain::Site, y: usize) -> f64 {
+    // Year 0 is outside the horizon (the release rule reports it); it starts with the plan, not before.
+    let starts = model
+        .start_date
+        .checked_add_months(Months::new(12 * (y as u32).saturating_sub(1)))
+        .unwrap_or(model.start_date);
+    match (s.tenure, s.lease) {
+        (Tenure::Pfi, _) => s.exit_penalty,
+        (_, Some(l)) if model.estates.leases.enabled && starts < l.break_date.unwrap_or(l.end) => {
+            s.exit_penalty
+        }
+        _ => 0.0,
+    }
+}
+
+/// Teams: travel (or table) cost every year wherever they work; a move pays relocation and fit-out once, in
+/// the year their site today is released (year 1 if it is kept).
+fn teams(
+    data: &Dataset,
+    model: &ModelConfig,
+    plan: &Plan,
+    costs: &HashMap<(usize, usize), f64>,
+    out: &mut Economics,
+) {
+    let e = &model.estates;
+    let (h, all) = (model.horizon_years as usize, years_from(model, 1));
+    for (t, team) in data.teams.iter().enumerate() {
+        let hc = f64::from(team.headcount);
+        let annual_at = |s: SiteIx| match costs.get(&(t, s.ix())) {
+            Some(c) => *c,
+            None => match (
+                team.site.and_then(|o| data.site(o).location),
+                data.site(s).location,
+            ) {
+                (Some(a), Some(b)) => {
+                    e.staff.travel_cost_per_km_head_year * hc * haversine_km(a, b)
+                }
+                _ => 0.0,
+            },
+        };
+        let base = team.site.map_or(0.0, annual_at);
+        let now: f64 = plan.teams[t].iter().map(|&(s, f)| f * annual_at(s)).sum();
+        let stay: f64 = plan.teams[t]
+            .iter()
+            .filter(|(s, _)| Some(*s) == team.site)
+            .map(|s| s.1)
+            .sum();
+        let moved = if team.site.is_some() {
+            (1.0 - stay).max(0.0)
+        } else {
+            0.0
+        };
+        let y = match team.site.map(|s| plan.sites[s.ix()]) {
+            Some(SiteDecision::Release(y)) => y as usize,
+            _ => 1,
+        };
+        let one_off =
+            moved * hc * (e.budget.relocation_per_head + e.budget.fitout_per_desk * e.desk_ratio);
+        let d = disc(model, y);
+        out.baseline_cost += base * all;
+        out.plan_cost += now * all + one_off * d;
+        if (1..=h).contains(&y) {
+            out.one_off_by_year[y - 1] += one_off;
+        }
+        *out.by_partner
+            .entry(data.org(team.organisation).id.clone())
+            .or_default() -= (now - base) * all + one_off * d;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::check;
+    use crate::check::test_support::{dataset, model};
+    use crate::domain::SiteIx;
+    use crate::plan::{Kpis, Plan, SiteDecision};
+
+    /// The sum of the Green Book discount factors of years `from..=5` at 3.5%.
+    fn pv(from: i32) -> f64 {
+        (from..=5).map(|y| 1.035_f64.powi(1 - y)).sum()
+    }
+
+    #[test]
+    fn a_release_saves_the_running_cost_from_its_year_and_brings_the_receipt_then() {
+        let (mut data, model) = (dataset(), model());
+        data.sites[4].disposal_value = 100_000.0;
+        let mut plan = Plan::baseline(&data);
+        plan.sites[4] = SiteDecision::Release(3);
+        let r = check(&data, &model, &plan, None);
+        // S4 runs at GBP 40,000 a year.
+        let want = 40_000.0 * pv(3) + 100_000.0 * 1.035_f64.powi(-2);
+        assert!((r.npv - want).abs() < 1e-6, "{} != {want}", r.npv);
+        assert!(r.ok);
+    }
+
+    #[test]
+    fn leaving_a_lease_early_pays_its_penalty_and_a_move_its_one_off_cost() {
+        let (data, mut model) = (dataset(), model());
+        model.estates.budget.relocation_per_head = 1000.0;
+        let mut plan = Plan::baseline(&data);
+        plan.sites[1] = SiteDecision::Release(1);
+        plan.teams[1] = vec![(SiteIx(0), 1.0)];
+        let r = check(&data, &model, &plan, None);
+        // S1 saves GBP 40,000 a year from year 1, less its GBP 50,000 penalty and 20 moves at GBP 1,000.
+        let want = 40_000.0 * pv(1) - 50_000.0 - 20_000.0;
+        assert!((r.npv - want).abs() < 1e-6, "{} != {want}", r.npv);
+        model.estates.leases.enabled = false;
+        let r = check(&data, &model, &plan, None);
+        assert!(
+            (r.npv - want - 50_000.0).abs() < 1e-6,
+            "leases off: no penalty"
+        );
+    }
+
+    #[test]
+    fn reported_figures_that_disagree_are_mismatches_not_violations() {
+        let (data, model) = (dataset(), model());
+        let mut plan = Plan::baseline(&data);
+        plan.sites[4] = SiteDecision::Release(1);
+        let mine = check(&data, &model, &plan, None);
+        let mut kpis = Kpis {
+            npv: mine.npv,
+            plan_cost: mine.plan_cost,
+            sites_released: 1,
+            ..Kpis::default()
+        };
+        assert!(check(&data, &model, &plan, Some(&kpis)).ok);
+        kpis.npv += 1.0;
+        let r = check(&data, &model, &plan, Some(&kpis));
+        assert!(!r.ok && r.violations.is_empty());
+        assert_eq!(
+            r.mismatches,
+            vec![format!("npv: reported {}, checker {}", kpis.npv, mine.npv)]
+        );
+    }
+}

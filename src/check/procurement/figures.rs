@@ -1,0 +1,164 @@
+//! The award's money, derived again, and its comparison with the figures the planner reported.
+//!
+//! Savings run from each share's start year at its supplier's new price; termination fees and transition costs
+//! fall in year 1. Contracts that end with a released site cost and save nothing here.
+
+use super::Ctx;
+use super::timing::start_year;
+use crate::domain::SupplierIx;
+use crate::plan::award::{CategoryFigures, Timing};
+
+/// The checker's award figures for a category (GBP).
+pub(super) struct Money {
+    /// Present value of the price savings.
+    pub gross: f64,
+    /// Termination fees.
+    pub fees: f64,
+    /// Transition costs.
+    pub transitions: f64,
+}
+
+impl Money {
+    /// Sums the savings, fees and transition costs of every awarded share.
+    pub(super) fn derive(cx: &Ctx) -> Money {
+        let years = cx.model.horizon_years as usize;
+        let mut m = Money {
+            gross: 0.0,
+            fees: 0.0,
+            transitions: 0.0,
+        };
+        for a in cx
+            .awards
+            .iter()
+            .filter(|a| a.timing != Timing::SiteReleased)
+        {
+            let c = &cx.data.contracts[a.contract];
+            if let Some(y) = start_year(cx, a) {
+                let price = cx.price.get(&a.supplier).copied().unwrap_or(1.0);
+                let annual = c.annual_spend * a.share * (1.0 - price);
+                m.gross += (y..=years).map(|k| cx.df(k) * annual).sum::<f64>();
+            }
+            if a.timing == Timing::Early {
+                m.fees += c.termination_fee * a.share;
+            }
+            if matches!(a.timing, Timing::Natural | Timing::Early) && a.supplier != c.supplier {
+                m.transitions += cx.model.procurement.transition_cost_gbp * a.share;
+            }
+        }
+        m
+    }
+
+    /// Net present value: savings less fees and transition costs.
+    pub(super) fn net(&self) -> f64 {
+        self.gross - self.fees - self.transitions
+    }
+
+    /// The figures, and each supplier's volume and price, that disagree with the reported ones.
+    pub(super) fn mismatches(&self, cx: &Ctx, r: &CategoryFigures) -> Vec<String> {
+        let category = cx.category;
+        let mut out: Vec<String> = [
+            ("gross saving (present value)", self.gross, r.gross_npv),
+            ("termination fees", self.fees, r.fees),
+            ("transition costs", self.transitions, r.transition_costs),
+            ("net present value", self.net(), r.npv),
+            ("annual spend today", cx.total, r.spend_today),
+        ]
+        .into_iter()
+        .filter(|(_, mine, theirs)| !close(*mine, *theirs))
+        .map(|(name, mine, theirs)| {
+            format!("{category}: {name} is {mine:.2} by the checker, {theirs:.2} reported")
+        })
+        .collect();
+        for (id, (v, _, pr)) in &r.suppliers {
+            let Some(s) = cx.data.suppliers.iter().position(|s| &s.id == id) else {
+                continue;
+            };
+            let s = SupplierIx(s as u32);
+            let mv = cx.volume.get(&s).copied().unwrap_or(0.0);
+            let mp = cx.price.get(&s).copied().unwrap_or(1.0);
+            if !close(mv, *v) || (mp - pr).abs() > 1e-9 {
+                out.push(format!(
+                    "{category}: {id} volume/price {mv:.2}/{mp} by the checker, {v:.2}/{pr} reported"
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// Equal to the penny, or to a relative 1e-7 on large sums.
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 0.01_f64.max(1e-7 * a.abs().max(b.abs()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::procurement::check_category;
+    use crate::check::test_support::{CATEGORY, awards, dataset, model};
+    use crate::domain::SupplierIx;
+    use crate::plan::award::{CategoryFigures, Timing};
+    use std::collections::BTreeMap;
+
+    /// Green Book discount factor of plan year `y`.
+    fn df(y: i32) -> f64 {
+        1.035_f64.powi(1 - y)
+    }
+
+    #[test]
+    fn savings_run_from_the_start_year_at_the_tier_price_less_fees_and_transitions() {
+        let (mut data, mut model) = (dataset(), model());
+        model.procurement.transition_cost_gbp = 1000.0;
+        data.contracts[1].termination_fee = 7000.0;
+        let mut aw = awards(&data);
+        // K0 (GBP 100,000) moves to CHEAP in year 3 and K1 (GBP 50,000) ends early, paying its fee, for CHEAP
+        // in year 1: GBP 150,000 a year reaches CHEAP's 0.90 tier. INC's and NOOFFER's renewals are at today's
+        // price and save nothing.
+        aw[0].supplier = SupplierIx(1);
+        aw[1].supplier = SupplierIx(1);
+        aw[1].timing = Timing::Early;
+        let r = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), None);
+        assert!(r.ok, "{r:?}");
+        let gross =
+            10_000.0 * (3..=5).map(df).sum::<f64>() + 5_000.0 * (1..=5).map(df).sum::<f64>();
+        let want = gross - 7000.0 - 2.0 * 1000.0;
+        assert!((r.npv - want).abs() < 1e-6, "{} != {want}", r.npv);
+        assert_eq!(r.plan_cost, -r.npv);
+    }
+
+    #[test]
+    fn reported_figures_that_disagree_are_mismatches_not_violations() {
+        let (data, model) = (dataset(), model());
+        let aw = awards(&data);
+        let mine = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), None);
+        let reported = CategoryFigures {
+            gross_npv: mine.npv,
+            npv: mine.npv,
+            spend_today: 280_000.0,
+            suppliers: BTreeMap::from([("LOCAL".to_string(), (50_000.0, Some(0), 0.98))]),
+            ..CategoryFigures::default()
+        };
+        let r = check_category(
+            &data,
+            &model,
+            CATEGORY,
+            &aw,
+            &BTreeMap::new(),
+            Some(&reported),
+        );
+        assert!(r.ok, "{r:?}");
+        let wrong = CategoryFigures {
+            spend_today: 290_000.0,
+            suppliers: BTreeMap::from([("LOCAL".to_string(), (50_000.0, Some(0), 0.97))]),
+            ..reported
+        };
+        let r = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), Some(&wrong));
+        assert!(!r.ok && r.violations.is_empty());
+        assert_eq!(
+            r.mismatches,
+            [
+                "cleaning: annual spend today is 280000.00 by the checker, 290000.00 reported",
+                "cleaning: LOCAL volume/price 50000.00/0.98 by the checker, 50000.00/0.97 reported",
+            ]
+        );
+    }
+}

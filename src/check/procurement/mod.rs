@@ -1,0 +1,203 @@
+//! The independent award checker: re-derives every award figure from the inputs and the award lines alone.
+//!
+//! It reads contracts, offers and the model file, and derives again — without the award model's code — each
+//! contract's free year, every supplier's volume, tier and price, capacity, supplier counts, suppliers per
+//! partner, the local-SME share, timing, fees, transition costs and savings. A disagreement with the figures the
+//! planner reported is a mismatch; a broken rule is a violation. Each rule is one function in the file of its
+//! family, all reading one [`Ctx`].
+
+mod award;
+mod capacity;
+mod figures;
+mod local_sme;
+mod shortlist;
+mod suppliers;
+mod timing;
+
+use super::CheckReport;
+use crate::domain::{Dataset, SupplierIx};
+use crate::model_config::{CategoryRules, ModelConfig};
+use crate::plan::award::{Award, CategoryFigures, Timing};
+use chrono::{Months, NaiveDate};
+use std::collections::BTreeMap;
+
+/// Shares and volumes closer than this are equal (solver round-off).
+const TOL: f64 = 1e-6;
+
+/// Checks one category's awards against the rules; compares with `reported` when given. `released` maps a
+/// released site's index to its release year (1-based).
+pub fn check_category(
+    data: &Dataset,
+    model: &ModelConfig,
+    category: &str,
+    awards: &[Award],
+    released: &BTreeMap<usize, usize>,
+    reported: Option<&CategoryFigures>,
+) -> CheckReport {
+    let cx = Ctx::new(data, model, category, awards, released);
+    let mut v = Vec::new();
+    shortlist::shortlist(&cx, &mut v);
+    for a in awards {
+        award::in_category(&cx, a, &mut v);
+        award::share(&cx, a, &mut v);
+    }
+    award::in_full(&cx, &mut v);
+    // Timing and offers, award by award: an award's violations have always been reported together.
+    for a in awards {
+        timing::timing(&cx, a, &mut v);
+        award::offered(&cx, a, &mut v);
+    }
+    capacity::capacity(&cx, &mut v);
+    suppliers::max_suppliers(&cx, &mut v);
+    suppliers::min_suppliers(&cx, &mut v);
+    suppliers::max_suppliers_per_partner(&cx, &mut v);
+    local_sme::local_sme_share(&cx, &mut v);
+    let money = figures::Money::derive(&cx);
+    let mismatches = reported.map_or_else(Vec::new, |r| money.mismatches(&cx, r));
+    CheckReport {
+        ok: v.is_empty() && mismatches.is_empty(),
+        violations: v,
+        mismatches,
+        plan_cost: -money.net(),
+        npv: money.net(),
+    }
+}
+
+/// Each supplier's offer tiers in a category: (minimum annual volume, price index).
+type Tiers = BTreeMap<SupplierIx, Vec<(f64, f64)>>;
+
+/// What every award rule reads: the inputs, and what the category's offers and awards add up to.
+struct Ctx<'a> {
+    data: &'a Dataset,
+    model: &'a ModelConfig,
+    category: &'a str,
+    awards: &'a [Award],
+    /// Released site index to release year (1-based).
+    released: &'a BTreeMap<usize, usize>,
+    /// The category's rules, overrides applied.
+    rules: CategoryRules,
+    /// The first day of each plan year.
+    starts: Vec<NaiveDate>,
+    /// Each supplier's offer tiers in the category.
+    tiers: Tiers,
+    /// Each supplier's capacity in the category, from its offer.
+    capacity: BTreeMap<SupplierIx, f64>,
+    /// Annual volume each supplier holds after the award (contracts ended with released sites left out).
+    volume: BTreeMap<SupplierIx, f64>,
+    /// Each holding supplier's price index: its tier for that volume, today's price (1) without an offer.
+    price: BTreeMap<SupplierIx, f64>,
+    /// Annual volume each incumbent holds today, over the contracts still bought after the award.
+    today: BTreeMap<SupplierIx, f64>,
+    /// The category's annual volume after the award.
+    total: f64,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(
+        data: &'a Dataset,
+        model: &'a ModelConfig,
+        category: &'a str,
+        awards: &'a [Award],
+        released: &'a BTreeMap<usize, usize>,
+    ) -> Self {
+        let starts = (0..model.horizon_years)
+            .map(|y| {
+                model
+                    .start_date
+                    .checked_add_months(Months::new(12 * y))
+                    .unwrap_or(model.start_date)
+            })
+            .collect();
+        let (tiers, capacity) = offers(data, category);
+        let volume = volumes(data, awards);
+        let price = prices(&tiers, &volume);
+        Ctx {
+            data,
+            model,
+            category,
+            awards,
+            released,
+            rules: model.procurement.rules_for(category),
+            starts,
+            total: volume.values().sum(),
+            tiers,
+            capacity,
+            volume,
+            price,
+            today: today(data, category, awards),
+        }
+    }
+
+    /// The first plan year (1-based) starting on or after `end`, if within the horizon.
+    fn free(&self, end: NaiveDate) -> Option<usize> {
+        self.starts.iter().position(|d| *d >= end).map(|y| y + 1)
+    }
+
+    /// The discount factor of plan year `y` (1-based).
+    fn df(&self, y: usize) -> f64 {
+        (1.0 + self.model.discount_rate).powf(-((y - 1) as f64))
+    }
+
+    /// The supplier's id.
+    fn supplier(&self, s: SupplierIx) -> &str {
+        &self.data.supplier(s).id
+    }
+}
+
+/// Each supplier's offer tiers and capacity in `category`.
+fn offers(data: &Dataset, category: &str) -> (Tiers, BTreeMap<SupplierIx, f64>) {
+    let mut tiers = Tiers::new();
+    let mut capacity = BTreeMap::new();
+    for o in data.offers.iter().filter(|o| o.category == category) {
+        tiers
+            .entry(o.supplier)
+            .or_default()
+            .push((o.min_volume, o.price_index));
+        capacity.insert(o.supplier, o.capacity);
+    }
+    (tiers, capacity)
+}
+
+/// Annual volume per supplier after the award; a contract that ends with its released site buys nothing.
+fn volumes(data: &Dataset, awards: &[Award]) -> BTreeMap<SupplierIx, f64> {
+    let mut volume = BTreeMap::new();
+    for a in awards.iter().filter(|a| a.timing != Timing::SiteReleased) {
+        *volume.entry(a.supplier).or_default() += data.contracts[a.contract].annual_spend * a.share;
+    }
+    volume
+}
+
+/// Price index per holding supplier: all-units tiers, so the tier with the highest minimum its volume reaches.
+fn prices(tiers: &Tiers, volume: &BTreeMap<SupplierIx, f64>) -> BTreeMap<SupplierIx, f64> {
+    volume
+        .iter()
+        .map(|(s, v)| {
+            let p = tiers
+                .get(s)
+                .and_then(|t| {
+                    t.iter()
+                        .filter(|(min, _)| *v + 1e-6 >= *min)
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|t| t.1)
+                })
+                .unwrap_or(1.0);
+            (*s, p)
+        })
+        .collect()
+}
+
+/// Annual spend per incumbent today, over the category's contracts that go on being bought after the award.
+fn today(data: &Dataset, category: &str, awards: &[Award]) -> BTreeMap<SupplierIx, f64> {
+    let bought = |i: usize| {
+        awards
+            .iter()
+            .any(|a| a.contract == i && a.timing != Timing::SiteReleased)
+    };
+    let mut today = BTreeMap::new();
+    for (i, c) in data.contracts.iter().enumerate() {
+        if c.category == category && bought(i) {
+            *today.entry(c.supplier).or_default() += c.annual_spend;
+        }
+    }
+    today
+}
