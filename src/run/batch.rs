@@ -4,12 +4,17 @@
 //!
 //! `summary.json` (schema `consolidate.run/1`) records what is needed to audit and repeat the run: the SHA-256 of
 //! the manifest, of every model file and of every file of every data set, the solver's name and version, the crate
-//! version and git commit when known, threads, limits, shard, start and end times and each scenario's wall time.
+//! version and git commit when known, threads, limits, shard, start and end times (RFC 3339, UTC) and each
+//! scenario's wall time. Files are hashed as they are read, a buffer at a time, so a 1 GiB input is never held
+//! in memory.
+//!
+//! The folder of a new run is `ROOT/<YYYY-MM-DD>T<HHMMSS>Z-<name>[-shard<i>of<n>]`, its name claimed atomically
+//! under the root's lock for the run or its shard (see [`folder`]).
 
 use super::execute::{self, ScenarioResult};
 use super::folder::{self, Lock};
 use super::index;
-use super::log::Log;
+use super::log::{Log, timestamp};
 use super::manifest::{Manifest, Scenario};
 use crate::domain::Dataset;
 use crate::error::Error;
@@ -76,19 +81,22 @@ pub struct RunSummary<'a> {
     pub total_time_s: Option<f64>,
     /// `i/n` when sharded.
     pub shard: Option<String>,
-    /// Start time (local, RFC 3339).
+    /// Start time (RFC 3339, UTC).
     pub started: String,
-    /// End time.
+    /// End time (RFC 3339, UTC).
     pub finished: String,
     /// Per scenario, in manifest order.
     pub scenarios: &'a [ScenarioResult],
 }
 
+/// The SHA-256 of a file, streamed through the hasher (never the whole file in memory).
 fn sha256_file(path: &Path) -> Result<Digested, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io("cannot read", path, e))?;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io("cannot read", path, e))?;
     Ok(Digested {
         path: path.display().to_string(),
-        sha256: format!("{:x}", Sha256::digest(&bytes)),
+        sha256: format!("{:x}", hasher.finalize()),
     })
 }
 
@@ -173,119 +181,35 @@ pub fn run(
     opts: &RunOptions,
     log: &Log,
 ) -> Result<Finished, Error> {
-    let started = chrono::Local::now();
+    let started = chrono::Utc::now();
     let root = &manifest.output_root;
-    let _lock = Lock::take(root)?;
-    // Resuming: the finished scenarios of the old folder are kept as they are.
-    let previous: Vec<ScenarioResult> = match &opts.resume {
-        Some(dir) => super::resume::finished(dir)?,
-        None => Vec::new(),
-    };
-    let target = match &opts.resume {
-        Some(dir) => dir.clone(),
+    let _lock = Lock::take(root, opts.shard)?;
+    // A new run claims its folder's name (given back once the folder is in place); a resumed one keeps its own.
+    let (target, _claim) = match &opts.resume {
+        Some(dir) => (dir.clone(), None),
         None => {
-            // Two runs started in the same second get distinct folders.
-            let name = folder::run_folder_name(started, &manifest.name);
-            let mut target = root.join(&name);
-            let mut k = 2;
-            while target.exists() {
-                target = root.join(format!("{name}-{k}"));
-                k += 1;
-            }
-            target
+            let base = folder::run_folder_name(started, &manifest.name, opts.shard);
+            let claim = folder::claim(root, &base)?;
+            (claim.path.clone(), Some(claim))
         }
     };
     let out = AtomicDir::new(&target)?;
-    let in_shard = |i: usize| opts.shard.is_none_or(|(k, n)| i % n == k - 1);
-    let chosen: Vec<usize> = (0..manifest.scenarios.len())
-        .filter(|&i| in_shard(i))
-        .collect();
-    let mut todo: Vec<(&Scenario, &Dataset)> = Vec::new();
-    let mut kept: Vec<(usize, ScenarioResult)> = Vec::new();
-    for &i in &chosen {
-        let s = &manifest.scenarios[i];
-        match previous.iter().find(|r| r.name == s.name) {
-            Some(r) => {
-                super::resume::copy_scenario(
-                    opts.resume.as_deref().unwrap_or(&target),
-                    &s.name,
-                    &out,
-                )?;
-                kept.push((i, r.clone()));
-            }
-            None => todo.push((s, &data[i])),
-        }
-    }
+    let shard = opts
+        .shard
+        .map_or(String::new(), |(i, n)| format!(" shard {i}/{n}"));
     log.info(
         None,
         format!(
-            "run {}: {} scenarios ({} kept from before) on {} threads into {}",
+            "run {}{shard} on host {}, process {}: writing into {}",
             manifest.name,
-            chosen.len(),
-            kept.len(),
-            manifest.threads,
+            folder::host_name(),
+            std::process::id(),
             target.display()
         ),
     );
-    let fresh = execute::execute(manifest, &todo, &out, log);
-    // Back into manifest order.
-    let mut results: Vec<(usize, ScenarioResult)> = kept;
-    for r in fresh {
-        let i = manifest
-            .scenarios
-            .iter()
-            .position(|s| s.name == r.name)
-            .unwrap_or(usize::MAX);
-        results.push((i, r));
-    }
-    results.sort_by_key(|(i, _)| *i);
-    let results: Vec<ScenarioResult> = results
-        .into_iter()
-        .map(|(i, mut r)| {
-            r.index = i;
-            r
-        })
-        .collect();
+    let results = scenarios(manifest, data, opts, &out, log)?;
     let status = worst(&results);
-    let backend = manifest
-        .scenarios
-        .first()
-        .and_then(|s| Backend::parse(&s.model.solver.name).ok())
-        .unwrap_or(Backend::Microlp);
-    let manifest_dir = manifest.path.parent().unwrap_or(Path::new("."));
-    let summary = RunSummary {
-        schema: "consolidate.run/1",
-        name: &manifest.name,
-        status: &status,
-        manifest: sha256_file(&manifest.path)?,
-        inputs: inputs(manifest)?,
-        solver: crate::report::SolverInfo {
-            name: backend.name(),
-            version: backend.version(),
-        },
-        version: env!("CARGO_PKG_VERSION"),
-        git_commit: git_commit(manifest_dir),
-        threads: manifest.threads,
-        time_limit_s: manifest.time_limit_s,
-        total_time_s: manifest.total_time_s,
-        shard: opts.shard.map(|(k, n)| format!("{k}/{n}")),
-        started: started.to_rfc3339(),
-        finished: chrono::Local::now().to_rfc3339(),
-        scenarios: &results,
-    };
-    let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Other(e.to_string()))?;
-    out.write("summary.json", json.as_bytes())?;
-    let title = format!("Overnight run: {}", manifest.name);
-    let subtitle = format!(
-        "Manifest {}; started {}; {} scenarios",
-        manifest.path.display(),
-        started.format("%Y-%m-%d %H:%M:%S"),
-        results.len()
-    );
-    out.write(
-        "index.html",
-        index::index_html(&title, &subtitle, &results, &status)?.as_bytes(),
-    )?;
+    write_summary(manifest, opts, started, &status, &results, &out)?;
     log.info(None, format!("run {}: {status}", manifest.name));
     out.write("run.log", log.text().as_bytes())?;
     let folder = out.commit()?;
@@ -301,4 +225,112 @@ pub fn run(
         status,
         results,
     })
+}
+
+/// Runs this shard's scenarios into `out` (keeping those a resumed folder finished) and returns every result in
+/// manifest order.
+fn scenarios(
+    manifest: &Manifest,
+    data: &[Dataset],
+    opts: &RunOptions,
+    out: &AtomicDir,
+    log: &Log,
+) -> Result<Vec<ScenarioResult>, Error> {
+    let previous: Vec<ScenarioResult> = match &opts.resume {
+        Some(dir) => super::resume::finished(dir)?,
+        None => Vec::new(),
+    };
+    let in_shard = |i: usize| opts.shard.is_none_or(|(k, n)| i % n == k - 1);
+    let chosen: Vec<usize> = (0..manifest.scenarios.len())
+        .filter(|&i| in_shard(i))
+        .collect();
+    let mut todo: Vec<(&Scenario, &Dataset)> = Vec::new();
+    let mut results: Vec<(usize, ScenarioResult)> = Vec::new();
+    for &i in &chosen {
+        let s = &manifest.scenarios[i];
+        match (previous.iter().find(|r| r.name == s.name), &opts.resume) {
+            (Some(r), Some(dir)) => {
+                super::resume::copy_scenario(dir, &s.name, out)?;
+                results.push((i, r.clone()));
+            }
+            _ => todo.push((s, &data[i])),
+        }
+    }
+    log.info(
+        None,
+        format!(
+            "run {}: {} scenarios ({} kept from before) on {} threads",
+            manifest.name,
+            chosen.len(),
+            results.len(),
+            manifest.threads,
+        ),
+    );
+    for r in execute::execute(manifest, &todo, out, log) {
+        let i = manifest
+            .scenarios
+            .iter()
+            .position(|s| s.name == r.name)
+            .unwrap_or(usize::MAX);
+        results.push((i, r));
+    }
+    // Back into manifest order.
+    results.sort_by_key(|(i, _)| *i);
+    Ok(results
+        .into_iter()
+        .map(|(i, mut r)| {
+            r.index = i;
+            r
+        })
+        .collect())
+}
+
+/// Writes `summary.json` and `index.html` into the folder being built.
+fn write_summary(
+    manifest: &Manifest,
+    opts: &RunOptions,
+    started: chrono::DateTime<chrono::Utc>,
+    status: &str,
+    results: &[ScenarioResult],
+    out: &AtomicDir,
+) -> Result<(), Error> {
+    let backend = manifest
+        .scenarios
+        .first()
+        .and_then(|s| Backend::parse(&s.model.solver.name).ok())
+        .unwrap_or(Backend::Microlp);
+    let manifest_dir = manifest.path.parent().unwrap_or(Path::new("."));
+    let summary = RunSummary {
+        schema: "consolidate.run/1",
+        name: &manifest.name,
+        status,
+        manifest: sha256_file(&manifest.path)?,
+        inputs: inputs(manifest)?,
+        solver: crate::report::SolverInfo {
+            name: backend.name(),
+            version: backend.version(),
+        },
+        version: env!("CARGO_PKG_VERSION"),
+        git_commit: git_commit(manifest_dir),
+        threads: manifest.threads,
+        time_limit_s: manifest.time_limit_s,
+        total_time_s: manifest.total_time_s,
+        shard: opts.shard.map(|(k, n)| format!("{k}/{n}")),
+        started: timestamp(started),
+        finished: timestamp(chrono::Utc::now()),
+        scenarios: results,
+    };
+    let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Other(e.to_string()))?;
+    out.write("summary.json", json.as_bytes())?;
+    let title = format!("Overnight run: {}", manifest.name);
+    let subtitle = format!(
+        "Manifest {}; started {}; {} scenarios",
+        manifest.path.display(),
+        started.format("%Y-%m-%d %H:%M:%S UTC"),
+        results.len()
+    );
+    out.write(
+        "index.html",
+        index::index_html(&title, &subtitle, results, status)?.as_bytes(),
+    )
 }

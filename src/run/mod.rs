@@ -4,12 +4,14 @@
 //! [`manifest`] reads and validates the manifest and expands sweeps into scenarios; [`batch`] validates every
 //! scenario's data, takes the root's lock ([`folder`]) and writes the run folder atomically; [`execute`] runs the
 //! scenarios in parallel through [`crate::pipeline`]; [`index`] draws `index.html` with the Pareto fronts;
-//! [`resume`] finishes an interrupted run; [`log`] prints and keeps the run's log.
+//! [`resume`] finishes an interrupted run; [`merge`] joins the folders of a sharded run; [`log`] prints and keeps
+//! the run's log; [`limits`] finds the memory a scenario may use (the machine's, or its cgroup's when lower).
 
 pub mod batch;
 pub mod execute;
 pub mod folder;
 pub mod index;
+pub mod limits;
 pub mod log;
 pub mod manifest;
 pub mod merge;
