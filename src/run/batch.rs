@@ -237,7 +237,7 @@ fn scenarios(
     log: &Log,
 ) -> Result<Vec<ScenarioResult>, Error> {
     let previous: Vec<ScenarioResult> = match &opts.resume {
-        Some(dir) => super::resume::finished(dir)?,
+        Some(dir) => super::resume::finished(dir, opts.shard)?,
         None => Vec::new(),
     };
     let in_shard = |i: usize| opts.shard.is_none_or(|(k, n)| i % n == k - 1);
