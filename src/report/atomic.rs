@@ -21,8 +21,10 @@ use std::time::{Duration, SystemTime};
 
 /// The lock file inside a temporary folder, held by its writer.
 const WRITING: &str = ".writing";
-/// A temporary folder whose writer cannot be told (no lock file) is left alone this long: its writer may be
-/// between creating the folder and its lock file.
+/// The lock file's name while it is being made and locked.
+const WRITING_NEW: &str = ".writing.new";
+/// A temporary folder whose writer cannot be told (empty, no lock file yet) is left alone this long: its writer
+/// may be between creating the folder and its lock file.
 const UNKNOWN_GRACE: Duration = Duration::from_secs(600);
 
 /// An output folder being written.
@@ -169,7 +171,7 @@ fn claim_tmp(parent: &Path, name: &str) -> Result<PathBuf, Error> {
 /// Creates and locks the folder's `.writing` file. It is made under another name and renamed once locked, so
 /// another writer's clean-up never finds it unlocked while this writer lives.
 fn lock_writing(tmp: &Path) -> Result<File, Error> {
-    let fresh = tmp.join(".writing.new");
+    let fresh = tmp.join(WRITING_NEW);
     let file = OpenOptions::new()
         .read(true)
         .write(true)
@@ -212,9 +214,11 @@ fn exchange(_: &Path, _: &Path) -> bool {
 enum Writer {
     /// The lock is held.
     Alive,
-    /// The lock file is there and free: its writer died.
+    /// The lock file is there and free (its writer died), or the folder has content but no lock file (an old
+    /// folder swapped out by a commit, whose writer was killed before removing it).
     Gone,
-    /// No lock file: a folder being set up this instant, or one left with no writer.
+    /// Nothing in it but perhaps the lock file being made: a writer setting up this instant, or one that died
+    /// doing so.
     Unknown,
 }
 
@@ -228,7 +232,17 @@ fn writer(tmp: &Path) -> Writer {
             Ok(()) => Writer::Gone,
             Err(_) => Writer::Alive,
         },
-        Err(e) if e.kind() == ErrorKind::NotFound => Writer::Unknown,
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            // A writer writes nothing before its lock file is in place.
+            let setting_up = std::fs::read_dir(tmp).is_ok_and(|d| {
+                d.flatten()
+                    .all(|e| e.file_name().to_string_lossy() == WRITING_NEW)
+            });
+            match setting_up {
+                true => Writer::Unknown,
+                false => Writer::Gone,
+            }
+        }
         // Unreadable: assume someone is using it.
         Err(_) => Writer::Alive,
     }
@@ -329,12 +343,17 @@ mod tests {
         let dead = tmp.path().join(".out.tmp-999-dead");
         std::fs::create_dir(&dead).unwrap();
         std::fs::write(dead.join(WRITING), "").unwrap();
+        // An old folder a commit swapped out, its writer killed before removing it: content, no lock file.
+        let swapped = tmp.path().join(".out.tmp-999-swapped");
+        std::fs::create_dir(&swapped).unwrap();
+        std::fs::write(swapped.join("sites.csv"), "old").unwrap();
         // A folder with no lock file, just made: its writer may be setting it up.
         let fresh = tmp.path().join(".out.tmp-999-fresh");
         std::fs::create_dir(&fresh).unwrap();
         let live = AtomicDir::new(&target).unwrap();
         let other = AtomicDir::new(&target).unwrap();
         assert!(!dead.exists(), "a dead writer's folder is cleaned up");
+        assert!(!swapped.exists(), "a swapped-out folder is cleaned up");
         assert!(fresh.exists() && live.tmp.exists(), "live folders are kept");
         drop(other);
         drop(live);
