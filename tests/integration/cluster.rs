@@ -223,6 +223,30 @@ fn node(host: &str, manifest: &Path, shared: &Path, shard: &str) -> Command {
     cmd
 }
 
+/// Sends a signal (`-STOP`, `-CONT`) to a process.
+fn signal(pid: u32, sig: &str) -> bool {
+    Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A child stopped with SIGSTOP until this is dropped (also when an assertion fails, so it is never left stopped).
+struct Stopped(u32);
+
+impl Stopped {
+    fn new(child: &Child) -> Stopped {
+        assert!(signal(child.id(), "-STOP"), "SIGSTOP");
+        Stopped(child.id())
+    }
+}
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        signal(self.0, "-CONT");
+    }
+}
+
 /// Waits until `path` names `host` as its holder.
 fn wait_held_by(path: &Path, host: &str, child: &mut Child) {
     let t = Instant::now();
@@ -247,7 +271,10 @@ fn two_hosts_on_one_root_never_take_over_a_live_lock() {
     let shared = tmp.path().join("shared");
     let mut a = node("node-a", &manifest, &shared, "1/2").spawn().unwrap();
     wait_held_by(&shared.join(".lock-shard1of2"), "node-a", &mut a);
-    // node-b asks for the shard node-a is running: refused, naming node-a; node-a's lock is untouched.
+    // node-a stops dead while holding its lock (a hung node; SIGSTOP keeps its locks), so what follows happens
+    // while it holds the lock, however fast or slow this machine is.
+    let stopped = Stopped::new(&a);
+    // node-b asks for the shard node-a is running: refused, naming node-a; node-a's lock is not taken over.
     let b = node("node-b", &manifest, &shared, "1/2").output().unwrap();
     let err = String::from_utf8_lossy(&b.stderr);
     assert_eq!(code(&b), 2, "{err}");
@@ -255,10 +282,10 @@ fn two_hosts_on_one_root_never_take_over_a_live_lock() {
         err.contains("another run (host node-a, process ") && err.contains("shard 1/2"),
         "{err}"
     );
-    assert!(a.try_wait().unwrap().is_none(), "node-a still runs");
     // The other shard runs beside it, on the same root.
     let b = node("node-b", &manifest, &shared, "2/2").output().unwrap();
     assert_eq!(code(&b), 0, "{}", String::from_utf8_lossy(&b.stderr));
+    drop(stopped);
     let a = a.wait_with_output().unwrap();
     assert_eq!(code(&a), 0, "{}", String::from_utf8_lossy(&a.stderr));
     // Both shards complete; merged, every scenario once.
