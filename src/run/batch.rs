@@ -184,6 +184,11 @@ pub fn run(
     let started = chrono::Utc::now();
     let root = &manifest.output_root;
     let _lock = Lock::take(root, opts.shard)?;
+    // Resuming: the finished scenarios of the old folder are kept as they are (read before anything is written).
+    let previous: Vec<ScenarioResult> = match &opts.resume {
+        Some(dir) => super::resume::finished(dir, opts.shard)?,
+        None => Vec::new(),
+    };
     // A new run claims its folder's name (given back once the folder is in place); a resumed one keeps its own.
     let (target, _claim) = match &opts.resume {
         Some(dir) => (dir.clone(), None),
@@ -207,7 +212,7 @@ pub fn run(
             target.display()
         ),
     );
-    let results = scenarios(manifest, data, opts, &out, log)?;
+    let results = scenarios(manifest, data, opts, &previous, &out, log)?;
     let status = worst(&results);
     write_summary(manifest, opts, started, &status, &results, &out)?;
     log.info(None, format!("run {}: {status}", manifest.name));
@@ -227,19 +232,16 @@ pub fn run(
     })
 }
 
-/// Runs this shard's scenarios into `out` (keeping those a resumed folder finished) and returns every result in
-/// manifest order.
+/// Runs this shard's scenarios into `out` (keeping those of `previous`, the ones a resumed folder finished) and
+/// returns every result in manifest order.
 fn scenarios(
     manifest: &Manifest,
     data: &[Dataset],
     opts: &RunOptions,
+    previous: &[ScenarioResult],
     out: &AtomicDir,
     log: &Log,
 ) -> Result<Vec<ScenarioResult>, Error> {
-    let previous: Vec<ScenarioResult> = match &opts.resume {
-        Some(dir) => super::resume::finished(dir, opts.shard)?,
-        None => Vec::new(),
-    };
     let in_shard = |i: usize| opts.shard.is_none_or(|(k, n)| i % n == k - 1);
     let chosen: Vec<usize> = (0..manifest.scenarios.len())
         .filter(|&i| in_shard(i))
