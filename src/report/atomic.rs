@@ -125,7 +125,7 @@ impl AtomicDir {
         if self.target.exists() && exchange(&self.tmp, &self.target) {
             self.finish(&parent)?;
             // The old folder now has the temporary name.
-            let _ = std::fs::remove_dir_all(&self.tmp);
+            discard(&self.tmp);
             return Ok(self.target.clone());
         }
         let old = self.tmp.with_extension("old");
@@ -137,7 +137,7 @@ impl AtomicDir {
             .map_err(|e| Error::io("cannot rename into place", &self.target, e))?;
         self.finish(&parent)?;
         if old.exists() {
-            let _ = std::fs::remove_dir_all(&old);
+            discard(&old);
         }
         Ok(self.target.clone())
     }
@@ -149,6 +149,22 @@ impl AtomicDir {
         sync_dir(parent)?;
         self.writing = None;
         Ok(())
+    }
+}
+
+/// Removes a folder no one needs, renaming it to `<name>.trash` first: a removal cut short by a kill leaves a
+/// folder whose name says it is rubbish, never a half-emptied one that looks like a writer setting up.
+fn discard(dir: &Path) {
+    let mut trash = dir.as_os_str().to_owned();
+    trash.push(".trash");
+    let trash = PathBuf::from(trash);
+    match std::fs::rename(dir, &trash) {
+        Ok(()) => {
+            let _ = std::fs::remove_dir_all(&trash);
+        }
+        Err(_) => {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 
@@ -254,8 +270,9 @@ fn older_than(path: &Path, age: Duration) -> bool {
 }
 
 /// Cleans up after writers of `target` that died (killed, power cut): puts back a previous folder that a crash
-/// between the two renames of a fallback commit left aside, and removes their temporary folders. A folder whose
-/// writer still holds its lock is left alone, on whichever host that writer runs.
+/// between the two renames of a fallback commit left aside, and removes their temporary folders and the
+/// `.trash` folders whose removal they did not finish. A folder whose writer still holds its lock is left alone,
+/// on whichever host that writer runs.
 fn recover(parent: &Path, name: &str, target: &Path) {
     let prefix = format!(".{name}.tmp-");
     let Ok(entries) = std::fs::read_dir(parent) else {
@@ -267,6 +284,10 @@ fn recover(parent: &Path, name: &str, target: &Path) {
         let Some(rest) = file.strip_prefix(&prefix) else {
             continue;
         };
+        if rest.ends_with(".trash") {
+            let _ = std::fs::remove_dir_all(e.path());
+            continue;
+        }
         match rest.strip_suffix(".old") {
             Some(id) => {
                 let tmp = parent.join(format!("{prefix}{id}"));
@@ -276,7 +297,7 @@ fn recover(parent: &Path, name: &str, target: &Path) {
                 if !target.exists() {
                     let _ = std::fs::rename(e.path(), target);
                 } else {
-                    let _ = std::fs::remove_dir_all(e.path());
+                    discard(&e.path());
                 }
             }
             None => {
@@ -286,7 +307,7 @@ fn recover(parent: &Path, name: &str, target: &Path) {
                     Writer::Unknown => older_than(&e.path(), UNKNOWN_GRACE),
                 };
                 if dead {
-                    let _ = std::fs::remove_dir_all(e.path());
+                    discard(&e.path());
                 }
             }
         }
@@ -297,7 +318,7 @@ impl Drop for AtomicDir {
     fn drop(&mut self) {
         // Not committed (an error on the way): leave nothing behind.
         if self.tmp.exists() {
-            let _ = std::fs::remove_dir_all(&self.tmp);
+            discard(&self.tmp);
         }
     }
 }
@@ -347,6 +368,9 @@ mod tests {
         let swapped = tmp.path().join(".out.tmp-999-swapped");
         std::fs::create_dir(&swapped).unwrap();
         std::fs::write(swapped.join("sites.csv"), "old").unwrap();
+        // A removal cut short: whatever is left of it is rubbish, even empty.
+        let trash = tmp.path().join(".out.tmp-999-x.trash");
+        std::fs::create_dir(&trash).unwrap();
         // A folder with no lock file, just made: its writer may be setting it up.
         let fresh = tmp.path().join(".out.tmp-999-fresh");
         std::fs::create_dir(&fresh).unwrap();
@@ -354,6 +378,7 @@ mod tests {
         let other = AtomicDir::new(&target).unwrap();
         assert!(!dead.exists(), "a dead writer's folder is cleaned up");
         assert!(!swapped.exists(), "a swapped-out folder is cleaned up");
+        assert!(!trash.exists(), "a cut-short removal is finished");
         assert!(fresh.exists() && live.tmp.exists(), "live folders are kept");
         drop(other);
         drop(live);
