@@ -21,6 +21,7 @@ pub mod geo;
 pub mod graph;
 pub mod import;
 pub mod input;
+pub mod limits;
 pub mod model_config;
 pub mod pipeline;
 pub mod plan;

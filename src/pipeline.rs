@@ -235,15 +235,6 @@ pub fn run(
     })
 }
 
-/// The memory limit in bytes: `MIB` when given, else 80% of `MemTotal` in `/proc/meminfo`, else 16 GiB.
-pub fn max_memory_bytes(mib: Option<u64>) -> u64 {
-    if let Some(m) = mib {
-        return m << 20;
-    }
-    let total_kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|t| {
-        t.lines()
-            .find_map(|l| l.strip_prefix("MemTotal:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-    });
-    total_kib.map_or(16 << 30, |k| k * 1024 / 10 * 8)
-}
+/// The memory limit in bytes (`--max-memory`, else 80% of the machine's or the cgroup's memory): see
+/// [`crate::limits`].
+pub use crate::limits::max_memory_bytes;

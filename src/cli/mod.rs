@@ -134,7 +134,7 @@ pub struct PlanArgs {
     #[arg(long)]
     pub shapley: bool,
     /// Refuse an estates model whose estimated peak memory is above this many MiB, before building it (default:
-    /// 80% of the machine's memory).
+    /// 80% of the machine's memory, or of its cgroup's limit when lower).
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_memory: Option<u64>,
     /// No progress lines on stderr.
@@ -192,7 +192,7 @@ pub struct RunArgs {
 /// Arguments of `merge`.
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
-    /// The shard folders (each written by `run --shard i/n` of the same manifest).
+    /// The shard folders (each written by `run --shard i/n` of the same manifest), or a run root holding them.
     #[arg(required = true, num_args = 1..)]
     pub shards: Vec<PathBuf>,
     /// The merged run folder, replaced atomically.

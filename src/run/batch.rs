@@ -4,12 +4,17 @@
 //!
 //! `summary.json` (schema `consolidate.run/1`) records what is needed to audit and repeat the run: the SHA-256 of
 //! the manifest, of every model file and of every file of every data set, the solver's name and version, the crate
-//! version and git commit when known, threads, limits, shard, start and end times and each scenario's wall time.
+//! version and git commit when known, threads, limits, shard, start and end times (RFC 3339, UTC) and each
+//! scenario's wall time. Files are hashed as they are read, a buffer at a time, so a 1 GiB input is never held
+//! in memory.
+//!
+//! The folder of a new run is `ROOT/<YYYY-MM-DD>T<HHMMSS>Z-<name>[-shard<i>of<n>]`, its name claimed atomically
+//! under the root's lock for the run or its shard (see [`folder`]).
 
 use super::execute::{self, ScenarioResult};
 use super::folder::{self, Lock};
 use super::index;
-use super::log::Log;
+use super::log::{Log, timestamp};
 use super::manifest::{Manifest, Scenario};
 use crate::atomic::AtomicDir;
 use crate::domain::Dataset;
@@ -83,19 +88,22 @@ pub struct RunSummary<'a> {
     pub total_time_s: Option<f64>,
     /// `i/n` when sharded.
     pub shard: Option<String>,
-    /// Start time (local, RFC 3339).
+    /// Start time (RFC 3339, UTC).
     pub started: String,
-    /// End time.
+    /// End time (RFC 3339, UTC).
     pub finished: String,
     /// Per scenario, in manifest order.
     pub scenarios: &'a [ScenarioResult],
 }
 
+/// The SHA-256 of a file, streamed through the hasher (never the whole file in memory).
 fn sha256_file(path: &Path) -> Result<Digested, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io("cannot read", path, e))?;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io("cannot read", path, e))?;
     Ok(Digested {
         path: path.display().to_string(),
-        sha256: format!("{:x}", Sha256::digest(&bytes)),
+        sha256: format!("{:x}", hasher.finalize()),
     })
 }
 
@@ -168,64 +176,94 @@ pub fn run(
     opts: &RunOptions,
     log: &Log,
 ) -> Result<Finished, Error> {
-    let started = chrono::Local::now();
+    let started = chrono::Utc::now();
     let root = &manifest.output_root;
-    let _lock = Lock::take(root)?;
-    // Resuming: the finished scenarios of the old folder are kept as they are.
+    let _lock = Lock::take(root, opts.shard)?;
+    // Resuming: the finished scenarios of the old folder are kept as they are (read before anything is written).
     let previous: Vec<ScenarioResult> = match &opts.resume {
-        Some(dir) => super::resume::finished(dir)?,
+        Some(dir) => super::resume::finished(dir, opts.shard)?,
         None => Vec::new(),
     };
-    let target = match &opts.resume {
-        Some(dir) => dir.clone(),
+    // A new run claims its folder's name (given back once the folder is in place); a resumed one keeps its own.
+    let (target, _claim) = match &opts.resume {
+        Some(dir) => (dir.clone(), None),
         None => {
-            // Two runs started in the same second get distinct folders.
-            let name = folder::run_folder_name(started, &manifest.name);
-            let mut target = root.join(&name);
-            let mut k = 2;
-            while target.exists() {
-                target = root.join(format!("{name}-{k}"));
-                k += 1;
-            }
-            target
+            let base = folder::run_folder_name(started, &manifest.name, opts.shard);
+            let claim = folder::claim(root, &base)?;
+            (claim.path.clone(), Some(claim))
         }
     };
     let out = AtomicDir::new(&target)?;
+    let shard = opts
+        .shard
+        .map_or(String::new(), |(i, n)| format!(" shard {i}/{n}"));
+    log.info(
+        None,
+        format!(
+            "run {}{shard} on host {}, process {}: writing into {}",
+            manifest.name,
+            folder::host_name(),
+            std::process::id(),
+            target.display()
+        ),
+    );
+    let results = scenarios(manifest, data, opts, &previous, &out, log)?;
+    let status = worst(&results);
+    write_summary(manifest, opts, started, status, &results, &out)?;
+    log.info(None, format!("run {}: {status}", manifest.name));
+    out.write("run.log", log.text().as_bytes())?;
+    let folder = out.commit()?;
+    // `latest` names a folder inside the root (a resumed folder elsewhere leaves it alone).
+    if let (Some(name), Some(parent)) =
+        (folder.file_name().and_then(|n| n.to_str()), folder.parent())
+        && parent.canonicalize().ok() == root.canonicalize().ok()
+    {
+        folder::point_latest(root, name)?;
+    }
+    Ok(Finished {
+        folder,
+        status,
+        results,
+    })
+}
+
+/// Runs this shard's scenarios into `out` (keeping those of `previous`, the ones a resumed folder finished) and
+/// returns every result in manifest order.
+fn scenarios(
+    manifest: &Manifest,
+    data: &[Dataset],
+    opts: &RunOptions,
+    previous: &[ScenarioResult],
+    out: &AtomicDir,
+    log: &Log,
+) -> Result<Vec<ScenarioResult>, Error> {
     let in_shard = |i: usize| opts.shard.is_none_or(|(k, n)| i % n == k - 1);
     let chosen: Vec<usize> = (0..manifest.scenarios.len())
         .filter(|&i| in_shard(i))
         .collect();
     let mut todo: Vec<(&Scenario, &Dataset)> = Vec::new();
-    let mut kept: Vec<(usize, ScenarioResult)> = Vec::new();
+    let mut results: Vec<(usize, ScenarioResult)> = Vec::new();
     for &i in &chosen {
         let s = &manifest.scenarios[i];
-        match previous.iter().find(|r| r.name == s.name) {
-            Some(r) => {
-                super::resume::copy_scenario(
-                    opts.resume.as_deref().unwrap_or(&target),
-                    &s.name,
-                    &out,
-                )?;
-                kept.push((i, r.clone()));
+        match (previous.iter().find(|r| r.name == s.name), &opts.resume) {
+            (Some(r), Some(dir)) => {
+                super::resume::copy_scenario(dir, &s.name, out)?;
+                results.push((i, r.clone()));
             }
-            None => todo.push((s, &data[i])),
+            _ => todo.push((s, &data[i])),
         }
     }
     log.info(
         None,
         format!(
-            "run {}: {} scenarios ({} kept from before) on {} threads into {}",
+            "run {}: {} scenarios ({} kept from before) on {} threads",
             manifest.name,
             chosen.len(),
-            kept.len(),
+            results.len(),
             manifest.threads,
-            target.display()
         ),
     );
-    let fresh = execute::execute(manifest, &todo, &out, log);
-    // Back into manifest order.
-    let mut results: Vec<(usize, ScenarioResult)> = kept;
-    for r in fresh {
+    for r in execute::execute(manifest, &todo, out, log) {
         let i = manifest
             .scenarios
             .iter()
@@ -233,15 +271,26 @@ pub fn run(
             .unwrap_or(usize::MAX);
         results.push((i, r));
     }
+    // Back into manifest order.
     results.sort_by_key(|(i, _)| *i);
-    let results: Vec<ScenarioResult> = results
+    Ok(results
         .into_iter()
         .map(|(i, mut r)| {
             r.index = i;
             r
         })
-        .collect();
-    let status = worst(&results);
+        .collect())
+}
+
+/// Writes `summary.json` and `index.html` into the folder being built.
+fn write_summary(
+    manifest: &Manifest,
+    opts: &RunOptions,
+    started: chrono::DateTime<chrono::Utc>,
+    status: Status,
+    results: &[ScenarioResult],
+    out: &AtomicDir,
+) -> Result<(), Error> {
     let backend = manifest
         .scenarios
         .first()
@@ -264,9 +313,9 @@ pub fn run(
         time_limit_s: manifest.time_limit_s,
         total_time_s: manifest.total_time_s,
         shard: opts.shard.map(|(k, n)| format!("{k}/{n}")),
-        started: started.to_rfc3339(),
-        finished: chrono::Local::now().to_rfc3339(),
-        scenarios: &results,
+        started: timestamp(started),
+        finished: timestamp(chrono::Utc::now()),
+        scenarios: results,
     };
     let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Other(e.to_string()))?;
     out.write("summary.json", json.as_bytes())?;
@@ -274,26 +323,11 @@ pub fn run(
     let subtitle = format!(
         "Manifest {}; started {}; {} scenarios",
         manifest.path.display(),
-        started.format("%Y-%m-%d %H:%M:%S"),
+        started.format("%Y-%m-%d %H:%M:%S UTC"),
         results.len()
     );
     out.write(
         "index.html",
-        index::index_html(&title, &subtitle, &results, status)?.as_bytes(),
-    )?;
-    log.info(None, format!("run {}: {status}", manifest.name));
-    out.write("run.log", log.text().as_bytes())?;
-    let folder = out.commit()?;
-    // `latest` names a folder inside the root (a resumed folder elsewhere leaves it alone).
-    if let (Some(name), Some(parent)) =
-        (folder.file_name().and_then(|n| n.to_str()), folder.parent())
-        && parent.canonicalize().ok() == root.canonicalize().ok()
-    {
-        folder::point_latest(root, name)?;
-    }
-    Ok(Finished {
-        folder,
-        status,
-        results,
-    })
+        index::index_html(&title, &subtitle, results, status)?.as_bytes(),
+    )
 }

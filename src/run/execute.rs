@@ -173,8 +173,9 @@ fn one(
         explain: 0,
         shapley: false,
         progress: false,
-        // Scenarios run side by side: each may use its share of the machine's memory.
-        max_memory: Some(pipeline::max_memory_bytes(None) / manifest.threads.max(1) as u64),
+        // Scenarios run side by side: each may use its share of the memory the process may have (the machine's,
+        // or its cgroup's when lower: a container, a systemd scope, a Slurm job's --mem).
+        max_memory: Some(crate::limits::max_memory_bytes(None) / manifest.threads.max(1) as u64),
     };
     let name = s.name.clone();
     let mut sink = |line: String| log.debug(Some(&name), line);

@@ -1,5 +1,8 @@
 //! The run's log: human lines on stderr (or one JSON object per line with `--log-format json`, for log
 //! collectors), every line also kept for `run.log` in the run folder.
+//!
+//! Times are RFC 3339 in UTC with milliseconds (`2026-12-02T06:15:00.123Z`): unambiguous through the October
+//! clock change, comparable across hosts in different time zones, and sortable as text.
 
 use serde::Serialize;
 use std::sync::Mutex;
@@ -7,7 +10,7 @@ use std::sync::Mutex;
 /// How lines are printed on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// `2026-11-24T18:00:00 scenario: message`.
+    /// `2026-11-24T18:00:00.000Z INFO scenario: message`.
     Human,
     /// `{"time": ..., "level": ..., "scenario": ..., "message": ...}`.
     Json,
@@ -19,6 +22,11 @@ pub struct Log {
     format: Format,
     quiet: bool,
     lines: Mutex<Vec<String>>,
+}
+
+/// A time as the log and `summary.json` write times: RFC 3339, UTC, milliseconds.
+pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 #[derive(Serialize)]
@@ -40,9 +48,7 @@ impl Log {
     }
 
     fn line(&self, level: &str, scenario: Option<&str>, message: String, print: bool) {
-        let time = chrono::Local::now()
-            .format("%Y-%m-%dT%H:%M:%S%.3f")
-            .to_string();
+        let time = timestamp(chrono::Utc::now());
         let human = match scenario {
             Some(s) => format!("{time} {level} {s}: {message}"),
             None => format!("{time} {level} {message}"),

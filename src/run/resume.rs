@@ -1,6 +1,7 @@
 //! `run --resume FOLDER`: finish an interrupted run. Scenarios that finished (any status but `interrupted`,
 //! `skipped` or `error`) are kept with their folders; the others run again, and the folder is replaced
-//! atomically by the completed one.
+//! atomically by the completed one. A shard's folder is resumed as that shard (`--shard i/n` as it was run), so
+//! it never fills up with the other shards' scenarios.
 
 use super::execute::ScenarioResult;
 use crate::atomic::AtomicDir;
@@ -8,8 +9,8 @@ use crate::error::Error;
 use crate::solve::Status;
 use std::path::Path;
 
-/// The finished scenarios recorded in `FOLDER/summary.json`.
-pub fn finished(dir: &Path) -> Result<Vec<ScenarioResult>, Error> {
+/// The finished scenarios recorded in `FOLDER/summary.json`, a folder of the run (or shard) `shard`.
+pub fn finished(dir: &Path, shard: Option<(usize, usize)>) -> Result<Vec<ScenarioResult>, Error> {
     let path = dir.join("summary.json");
     let text = std::fs::read_to_string(&path).map_err(|e| {
         Error::Usage(format!(
@@ -20,6 +21,7 @@ pub fn finished(dir: &Path) -> Result<Vec<ScenarioResult>, Error> {
     #[derive(serde::Deserialize)]
     struct Doc {
         schema: String,
+        shard: Option<String>,
         scenarios: Vec<ScenarioResult>,
     }
     let doc: Doc = serde_json::from_str(&text).map_err(|e| {
@@ -33,6 +35,19 @@ pub fn finished(dir: &Path) -> Result<Vec<ScenarioResult>, Error> {
             "cannot resume {}: summary.json has schema {}, not consolidate.run/1",
             dir.display(),
             doc.schema
+        )));
+    }
+    let asked = shard.map(|(i, n)| format!("{i}/{n}"));
+    if doc.shard != asked {
+        let how = doc
+            .shard
+            .as_ref()
+            .map_or("without --shard".to_string(), |s| {
+                format!("with --shard {s}")
+            });
+        return Err(Error::Usage(format!(
+            "cannot resume {}: it was written {how}; resume it the same way",
+            dir.display()
         )));
     }
     Ok(doc

@@ -178,7 +178,7 @@ fn sigkill_during_run_leaves_latest_on_a_complete_folder() {
                 assert!(root.join(&name).join("summary.json").is_file(), "{name}");
             }
         }
-        // A run killed mid-way can leave its lock: the next run takes a stale lock over (tested in run_cli).
+        // A run killed mid-way holds no lock after it: the kernel releases an OS lock with its process (run_cli).
     }
 }
 

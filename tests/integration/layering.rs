@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// The layers, lowest first. A module may use its own layer and every layer below it.
 const LAYERS: &[&[&str]] = &[
-    &["error", "text", "codes", "atomic"],
+    &["error", "text", "codes", "atomic", "limits"],
     &["domain", "geo"],
     &["model_config", "input", "summary"],
     &["costing"],

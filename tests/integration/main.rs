@@ -3,6 +3,7 @@
 
 mod broken;
 mod browser;
+mod cluster;
 mod common;
 mod compare_cli;
 mod crash;

@@ -134,10 +134,10 @@ fn a_run_writes_a_dated_complete_folder_with_provenance_and_latest() {
         .unwrap()
         .to_string_lossy()
         .to_string();
-    // <YYYY-MM-DD>T<HHMMSS>-<name>
-    assert_eq!(name.len(), "2026-01-01T000000-tiny-night".len(), "{name}");
+    // <YYYY-MM-DD>T<HHMMSS>Z-<name>, in UTC
+    assert_eq!(name.len(), "2026-01-01T000000Z-tiny-night".len(), "{name}");
     assert!(
-        name.ends_with("-tiny-night") && &name[10..11] == "T",
+        name.ends_with("Z-tiny-night") && &name[10..11] == "T",
         "{name}"
     );
     assert_eq!(latest(&root), folders[0]);
@@ -157,6 +157,11 @@ fn a_run_writes_a_dated_complete_folder_with_provenance_and_latest() {
             .any(|i| i["path"].as_str().unwrap().ends_with("tiny.toml"))
     );
     assert_eq!(s["solver"]["name"], "microlp");
+    for key in ["started", "finished"] {
+        let t = s[key].as_str().unwrap();
+        assert!(t.ends_with('Z'), "{key} in UTC: {t}");
+        chrono::DateTime::parse_from_rfc3339(t).unwrap_or_else(|e| panic!("{key} {t}: {e}"));
+    }
     let scenarios = s["scenarios"].as_array().unwrap();
     assert_eq!(scenarios.len(), 6);
     for sc in scenarios {
@@ -198,16 +203,40 @@ fn a_bad_manifest_exits_2_and_writes_nothing_and_a_held_lock_refuses() {
     assert!(!root.exists(), "nothing is written for a bad manifest");
     std::fs::write(&manifest, &text).unwrap();
     std::fs::create_dir_all(&root).unwrap();
-    // Process 1 is alive: its lock holds.
-    std::fs::write(root.join(".lock"), "1").unwrap();
+    // Another process holds the root's OS lock (this test stands in for it): the run refuses and names the holder
+    // that lock's file records.
+    let held = lock_file(&root.join(".lock"));
+    held.try_lock().unwrap();
+    std::fs::write(root.join(".lock"), "host elsewhere, process 1\n").unwrap();
     let res = run(&["run", manifest.to_str().unwrap()]);
     assert_eq!(code(&res), 2);
-    assert!(String::from_utf8_lossy(&res.stderr).contains("another run (process 1)"));
-    // A lock left by a crashed run (no such process) is taken over.
-    std::fs::write(root.join(".lock"), "4294967").unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("another run (host elsewhere, process 1)"),
+        "{err}"
+    );
+    assert!(finals(&root).is_empty(), "nothing written");
+    // A holder that crashed leaves its text but the kernel releases its lock: the next run goes ahead.
+    drop(held);
     let res = run(&["run", manifest.to_str().unwrap(), "-q"]);
     assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
-    assert!(!root.join(".lock").exists(), "the lock is released");
+    assert!(is_free(&root.join(".lock")), "the lock is released");
+}
+
+/// A lock file opened as the runs open it.
+fn lock_file(path: &Path) -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .unwrap()
+}
+
+/// True when nobody holds the lock (taken and released at once: call only when no run may start).
+fn is_free(path: &Path) -> bool {
+    lock_file(path).try_lock().is_ok()
 }
 
 #[test]
@@ -294,7 +323,8 @@ fn sigkill_leaves_no_partial_folder_and_latest_on_the_previous_complete_run() {
         "latest still points at the complete run"
     );
     assert_eq!(summary(&before[0])["status"], "optimal");
-    // The killed run's lock is stale and does not block the next run.
+    // The kernel released the killed run's lock: nothing to take over, the next run goes ahead.
+    assert!(is_free(&root.join(".lock")));
     let res = run(&["run", small_here.to_str().unwrap(), "-q"]);
     assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
 }
@@ -344,6 +374,42 @@ fn two_shards_merged_give_the_same_summary_as_one_unsharded_run() {
         );
     }
     assert!(merged.join("index.html").is_file());
+    // Given the root, merge finds the two shard folders itself (and skips the unsharded one beside them).
+    let res = run(&["run", m, "-q"]);
+    assert_eq!(code(&res), 0);
+    let found = tmp.path().join("found");
+    let res = run(&[
+        "merge",
+        root.to_str().unwrap(),
+        "--out",
+        found.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+    assert_eq!(strip(summary(&found)), strip(joined.clone()));
+    // One shard alone is refused: the other is missing.
+    let res = run(&[
+        "merge",
+        shards[0].to_str().unwrap(),
+        "--out",
+        found.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&res), 2);
+    assert!(String::from_utf8_lossy(&res.stderr).contains("shard 2/2 missing"));
+    // A shard's folder is resumed as that shard, never as the whole run.
+    let res = run(&["run", m, "-q", "--resume", shards[0].to_str().unwrap()]);
+    assert_eq!(code(&res), 2);
+    assert!(String::from_utf8_lossy(&res.stderr).contains("written with --shard 1/2"));
+    let res = run(&[
+        "run",
+        m,
+        "-q",
+        "--shard",
+        "1/2",
+        "--resume",
+        shards[0].to_str().unwrap(),
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+    assert_eq!(strip(summary(&shards[0])).len(), 3);
     // A shard given twice is refused.
     let res = run(&[
         "merge",
