@@ -30,7 +30,7 @@ HPE_OFFICE_SPLIT = [("estates", 0.5), ("facilities", 0.5)]
 # NHS Manchester CCG (14L) on 2017-04-01; each predecessor takes an equal third (as the borough population is
 # split between them elsewhere in the data set).
 SUCCESSOR = {"00W": "14L", "01M": "14L", "01N": "14L"}
-# The GM commissioning hub (14J) is not in the file (its staff were NHS England's): 0.05 FTE per 1,000 GM
+# The GM commissioning hub (14J) is not in the file (no staff are reported under 14J): 0.05 FTE per 1,000 GM
 # residents, the data set's earlier hub rule (139 FTE).
 HUB_FTE_PER_1000_GM = 0.05
 # Split of a body's core back office (central functions + the manager share) by function, by kind of body.
