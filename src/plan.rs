@@ -6,6 +6,7 @@
 //! (its current site's release year, or year 1), and extra staff travel for the whole horizon.
 
 pub mod award;
+pub mod figures;
 pub mod files;
 pub mod shares;
 
