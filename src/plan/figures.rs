@@ -408,7 +408,9 @@ mod tests {
         for f in &FIGURES {
             assert!(!f.views.is_empty(), "{} is shown nowhere", f.key);
             assert!(
-                f.key.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                f.key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
                 "{} is not snake_case",
                 f.key
             );

@@ -3,7 +3,9 @@
 //!
 //! Pages are rendered from templates in `src/report/templates/` (minijinja, HTML auto-escaping on) with view
 //! structs built here; the map and charts come from [`super::svg`]. The same [`PlanView`] serves `plan` (a
-//! solved plan) and `evaluate` (a plan read from files), so both pages show the same figures the same way.
+//! solved plan) and `evaluate` (a plan read from files), so both pages show the same figures the same way. The
+//! headline tiles and the side-by-side table of a comparison come from the figures catalogue
+//! ([`crate::plan::figures`]); no figure is listed here.
 
 use super::svg::{self, MapDecision, MapInput, MapMove, MapSite, MapZone};
 use crate::assess::Assessment;

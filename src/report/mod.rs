@@ -1,7 +1,8 @@
 //! Writers for a plan's outputs: `sites.csv`, `moves.csv`, `summary.json` and `report.md`, written atomically.
 //!
 //! `summary.json` is a public contract (field names documented in the README); the schema name carries a version
-//! so a change of meaning is a new version.
+//! so a change of meaning is a new version. The headline table of `report.md` renders the figures catalogue
+//! ([`crate::plan::figures`]); the CSV headers are [`SITE_COLUMNS`] and [`MOVE_COLUMNS`], which `evaluate` reads.
 
 pub mod html;
 pub mod plan_page;
@@ -148,8 +149,8 @@ pub fn summary<'a>(
 
 pub(crate) use crate::text::csv_bytes;
 
-/// `sites.csv` ([`SITE_COLUMNS`]): one row per site with its decision, year, annual saving and reason (`reasons`, in site order,
-/// from [`crate::estates::reasons::site_reasons`]).
+/// `sites.csv` ([`SITE_COLUMNS`]): one row per site with its decision, year, annual saving and reason
+/// (`reasons`, in site order, from [`crate::estates::reasons::site_reasons`]).
 pub fn sites_csv(data: &Dataset, result: &EstatesResult, reasons: &[String]) -> Vec<u8> {
     let Some(plan) = result.plan() else {
         return Vec::new();
