@@ -1,5 +1,5 @@
-//! Plans side by side: the same KPIs for every plan (the `compare` rows of the figures catalogue,
-//! [`crate::plan::figures`], then each partner's saving), a ranking, and the decisions that differ.
+//! Plans side by side: the same KPIs for every plan (the `compare` rows of the catalogue of headline figures,
+//! [`crate::plan::headline`], then each partner's saving), a ranking, and the decisions that differ.
 //!
 //! Ranking rule (documented in the README): plans that keep every rule come first, ordered by total net present
 //! value (estates plus award, highest first); plans that break rules follow, fewest violations first, then by
@@ -8,7 +8,7 @@
 use crate::assess::Assessment;
 use crate::domain::Dataset;
 use crate::plan::SiteDecision;
-use crate::plan::figures::{self, Better, Source, Unit, View};
+use crate::plan::headline::{self, Better, Source, Unit, View};
 use crate::text::csv_bytes;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -97,7 +97,7 @@ pub fn source(a: &Assessment) -> Source<'_> {
 
 /// The rows of the figures catalogue that `compare` shows, one value per plan.
 pub(crate) fn figure_rows(sources: &[Source<'_>]) -> Vec<KpiRow> {
-    figures::in_view(View::Compare)
+    headline::in_view(View::Compare)
         .map(|f| KpiRow {
             key: f.key.into(),
             label: f.label(),
@@ -119,8 +119,8 @@ fn kpi_rows(plans: &[Assessment]) -> Vec<KpiRow> {
         .collect();
     for p in partners {
         rows.push(KpiRow {
-            key: figures::partner_saving_key(p),
-            label: figures::partner_saving_label(p),
+            key: headline::partner_saving_key(p),
+            label: headline::partner_saving_label(p),
             unit: Unit::Gbp,
             values: by_partner
                 .iter()

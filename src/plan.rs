@@ -6,8 +6,8 @@
 //! (its current site's release year, or year 1), and extra staff travel for the whole horizon.
 
 pub mod award;
-pub mod figures;
 pub mod files;
+pub mod headline;
 pub mod shares;
 
 use crate::costing::{self, PlanCosts};

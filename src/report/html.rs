@@ -5,7 +5,7 @@
 //! structs built here; the map and charts come from [`super::svg`]. The same [`PlanView`] serves `plan` (a
 //! solved plan) and `evaluate` (a plan read from files), so both pages show the same figures the same way. The
 //! headline tiles and the side-by-side table of a comparison come from the figures catalogue
-//! ([`crate::plan::figures`]); no figure is listed here.
+//! ([`crate::plan::headline`]); no figure is listed here.
 
 use super::svg::{self, MapDecision, MapInput, MapMove, MapSite, MapZone};
 use crate::assess::Assessment;
@@ -16,7 +16,7 @@ use crate::estates::shapley::ShapleyShares;
 use crate::geo::haversine_km;
 use crate::model_config::ModelConfig;
 use crate::plan::award::Timing;
-use crate::plan::figures::{self, Better, Source, View};
+use crate::plan::headline::{Better, Source, View, in_view};
 use crate::plan::{Plan, SiteDecision};
 use crate::text::money;
 use minijinja::Environment;
@@ -199,9 +199,7 @@ pub(crate) struct Kpi {
 /// The headline tiles: the catalogue's `Html` figures of the parts the plan has, grouped by part (whole plan,
 /// estates, award) so each part's tiles sit together, in catalogue order within a part.
 pub(crate) fn headline(s: &Source<'_>) -> Vec<Kpi> {
-    let mut shown: Vec<_> = figures::in_view(View::Html)
-        .filter(|f| s.has(f.part))
-        .collect();
+    let mut shown: Vec<_> = in_view(View::Html).filter(|f| s.has(f.part)).collect();
     shown.sort_by_key(|f| f.part);
     shown
         .into_iter()

@@ -1,8 +1,9 @@
 //! Writers for a plan's outputs: `sites.csv`, `moves.csv`, `summary.json` and `report.md`, written atomically.
 //!
 //! `summary.json` is a public contract (field names documented in the README); the schema name carries a version
-//! so a change of meaning is a new version. The headline table of `report.md` renders the figures catalogue
-//! ([`crate::plan::figures`]); the CSV headers are [`SITE_COLUMNS`] and [`MOVE_COLUMNS`], which `evaluate` reads.
+//! so a change of meaning is a new version. The headline table of `report.md` renders the catalogue of headline
+//! figures ([`crate::plan::headline`]); the CSV headers are [`SITE_COLUMNS`] and [`MOVE_COLUMNS`], which
+//! `evaluate` reads.
 
 pub mod html;
 pub mod plan_page;
@@ -15,8 +16,8 @@ use crate::domain::Dataset;
 use crate::estates::EstatesResult;
 use crate::estates::explain::Explanation;
 use crate::model_config::{ModelConfig, ObjectiveKind};
-use crate::plan::figures::{self, Source, View};
 use crate::plan::files::{MOVE_COLUMNS, SITE_COLUMNS};
+use crate::plan::headline::{self, Source, View};
 use crate::plan::{Kpis, SiteDecision};
 use crate::solve::{Backend, Outcome, PlanSource, Status};
 use crate::text::money;
@@ -326,7 +327,7 @@ pub fn status_words(result: &EstatesResult) -> String {
 /// The `## Headline` table of `report.md`: the catalogue's `Markdown` figures.
 pub(crate) fn headline_md(s: &Source<'_>) -> String {
     let mut o = String::from("## Headline\n\n| figure | value |\n|---|---|\n");
-    for f in figures::in_view(View::Markdown) {
+    for f in headline::in_view(View::Markdown) {
         let _ = writeln!(o, "| {} | {} |", f.label(), f.text(s));
     }
     o

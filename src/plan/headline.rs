@@ -4,7 +4,8 @@
 //! the label's suffix and how the value is written, the direction that is better, and the views that show it.
 //!
 //! The catalogue sits in `plan` because it reads only a plan's figures ([`Kpis`] and the award's
-//! [`CategoryFigures`]): `compare` (below `report`) and `report` both render it, and neither owns it.
+//! [`CategoryFigures`]): `compare` (below `report`) and `report` both render it, and neither owns it. Its name
+//! is `headline` because [`crate::plan::figures()`] already names the function that computes the [`Kpis`].
 
 use crate::plan::Kpis;
 use crate::plan::award::CategoryFigures;
