@@ -1,4 +1,5 @@
-//! Plans side by side: the same KPIs for every plan, a ranking, and the decisions that differ.
+//! Plans side by side: the same KPIs for every plan (the `compare` rows of the catalogue of headline figures,
+//! [`crate::plan::headline`], then each partner's saving), a ranking, and the decisions that differ.
 //!
 //! Ranking rule (documented in the README): plans that keep every rule come first, ordered by total net present
 //! value (estates plus award, highest first); plans that break rules follow, fewest violations first, then by
@@ -7,21 +8,10 @@
 use crate::assess::Assessment;
 use crate::domain::Dataset;
 use crate::plan::SiteDecision;
+use crate::plan::headline::{self, Better, Source, Unit, View};
 use crate::text::csv_bytes;
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// Whether a higher or a lower value of a KPI is better (for highlighting the best plan per row).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Better {
-    /// Higher is better (savings).
-    Higher,
-    /// Lower is better (costs, distances).
-    Lower,
-    /// Neither (counts that describe the plan).
-    Neither,
-}
 
 /// One KPI across the plans.
 #[derive(Debug, Clone, Serialize)]
@@ -30,6 +20,8 @@ pub struct KpiRow {
     pub key: String,
     /// Label for people.
     pub label: String,
+    /// Unit of the values (how they are written).
+    pub unit: Unit,
     /// One value per plan, in the order the plans were given; `None` where the plan has no such figure.
     pub values: Vec<Option<f64>>,
     /// Which direction is better.
@@ -94,96 +86,31 @@ fn ranks(plans: &[Assessment]) -> Vec<usize> {
     rank
 }
 
+/// What the catalogue may read of an assessed plan.
+pub fn source(a: &Assessment) -> Source<'_> {
+    Source {
+        kpis: a.kpis.as_ref(),
+        award: a.awards.as_ref().map(|_| &a.award_figures),
+        violations: Some(a.violations.len()),
+    }
+}
+
+/// The rows of the figures catalogue that `compare` shows, one value per plan.
+pub(crate) fn figure_rows(sources: &[Source<'_>]) -> Vec<KpiRow> {
+    headline::in_view(View::Compare)
+        .map(|f| KpiRow {
+            key: f.key.into(),
+            label: f.label(),
+            unit: f.unit,
+            values: sources.iter().map(|s| f.value(s)).collect(),
+            better: f.better,
+        })
+        .collect()
+}
+
 fn kpi_rows(plans: &[Assessment]) -> Vec<KpiRow> {
-    let row =
-        |key: &str, label: &str, better: Better, f: &dyn Fn(&Assessment) -> Option<f64>| KpiRow {
-            key: key.into(),
-            label: label.into(),
-            values: plans.iter().map(f).collect(),
-            better,
-        };
-    let est = |f: fn(&crate::plan::Kpis) -> f64| move |a: &Assessment| a.kpis.as_ref().map(f);
-    let mut rows = vec![
-        row("violations", "Rules broken", Better::Lower, &|a| {
-            Some(a.violations.len() as f64)
-        }),
-        row(
-            "npv_gbp",
-            "Net present value, total (GBP)",
-            Better::Higher,
-            &|a| Some(a.total_npv()),
-        ),
-        row(
-            "estates_npv_gbp",
-            "Estates net present value (GBP)",
-            Better::Higher,
-            &est(|k| k.npv),
-        ),
-        row(
-            "award_npv_gbp",
-            "Award net present value (GBP)",
-            Better::Higher,
-            &|a| a.awards.as_ref().map(|_| a.award_npv()),
-        ),
-        row(
-            "running_cost_after_gbp",
-            "Running cost after (GBP a year)",
-            Better::Lower,
-            &est(|k| k.running_cost_after),
-        ),
-        row(
-            "one_off_cost_gbp",
-            "One-off costs (GBP)",
-            Better::Lower,
-            &est(|k| k.one_off_cost),
-        ),
-        row(
-            "sites_released",
-            "Sites released",
-            Better::Neither,
-            &est(|k| k.sites_released as f64),
-        ),
-        row(
-            "floor_area_released_m2",
-            "Floor area released (m2)",
-            Better::Neither,
-            &est(|k| k.floor_area_released_m2),
-        ),
-        row(
-            "people_moved",
-            "People moved",
-            Better::Lower,
-            &est(|k| k.people_moved),
-        ),
-        row(
-            "mean_staff_move_km",
-            "Staff travel change: mean move (km)",
-            Better::Lower,
-            &est(|k| k.mean_staff_move_km),
-        ),
-        row(
-            "worst_zone_access_km",
-            "Worst zone access (km)",
-            Better::Lower,
-            &|a| a.kpis.as_ref().and_then(|k| k.worst_zone_access_km),
-        ),
-        row(
-            "mean_zone_access_km",
-            "Population-weighted zone access (km)",
-            Better::Lower,
-            &|a| a.kpis.as_ref().and_then(|k| k.mean_zone_access_km),
-        ),
-        row(
-            "contracts_switched",
-            "Contracts moved to another supplier",
-            Better::Neither,
-            &|a| {
-                a.awards
-                    .as_ref()
-                    .map(|_| a.award_figures.values().map(|f| f.switches as f64).sum())
-            },
-        ),
-    ];
+    let sources: Vec<Source<'_>> = plans.iter().map(source).collect();
+    let mut rows = figure_rows(&sources);
     let by_partner: Vec<BTreeMap<String, f64>> =
         plans.iter().map(Assessment::savings_by_partner).collect();
     let partners: std::collections::BTreeSet<&String> = by_partner
@@ -192,8 +119,9 @@ fn kpi_rows(plans: &[Assessment]) -> Vec<KpiRow> {
         .collect();
     for p in partners {
         rows.push(KpiRow {
-            key: format!("saving_{p}_gbp"),
-            label: format!("Saving: {p} (GBP, present value)"),
+            key: headline::partner_saving_key(p),
+            label: headline::partner_saving_label(p),
+            unit: Unit::Gbp,
             values: by_partner
                 .iter()
                 .map(|m| Some(m.get(p).copied().unwrap_or(0.0)))
@@ -301,16 +229,6 @@ fn award_differences<'a>(
     }))
 }
 
-/// A KPI value in words: money with separators, distances to 2 decimals, counts whole.
-pub fn format_value(key: &str, v: Option<f64>) -> String {
-    match v {
-        None => "n/a".into(),
-        Some(v) if key.ends_with("_gbp") || key.ends_with("_m2") => crate::text::money(v),
-        Some(v) if key.ends_with("_km") => format!("{v:.2}"),
-        Some(v) => format!("{v:.0}"),
-    }
-}
-
 /// The comparison as an aligned text table (KPIs, then the first `max_differences` decisions that differ).
 pub fn text_table(c: &Comparison, max_differences: usize) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -322,7 +240,7 @@ pub fn text_table(c: &Comparison, max_differences: usize) -> String {
     rows.push(rank);
     for r in &c.kpis {
         let mut rec = vec![r.label.clone()];
-        rec.extend(r.values.iter().map(|v| format_value(&r.key, *v)));
+        rec.extend(r.values.iter().map(|v| r.unit.text(*v)));
         rows.push(rec);
     }
     let mut out = aligned(&rows);
@@ -394,24 +312,11 @@ pub fn kpis_csv(c: &Comparison) -> Vec<u8> {
         w.write_record(&rank)?;
         for r in &c.kpis {
             let mut rec = vec![r.key.clone(), r.label.clone()];
-            rec.extend(
-                r.values
-                    .iter()
-                    .map(|v| v.map_or(String::new(), |v| csv_number(&r.key, v))),
-            );
+            rec.extend(r.values.iter().map(|v| r.unit.csv(*v)));
             w.write_record(&rec)?;
         }
         Ok(())
     })
-}
-
-/// Money, areas and distances to 2 decimals; counts whole.
-fn csv_number(key: &str, v: f64) -> String {
-    if ["_gbp", "_km", "_m2"].iter().any(|s| key.ends_with(s)) {
-        format!("{v:.2}")
-    } else {
-        format!("{v:.0}")
-    }
 }
 
 /// `differences.csv`: one row per decision that differs: kind, id, name, then one column per plan.

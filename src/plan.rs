@@ -7,6 +7,7 @@
 
 pub mod award;
 pub mod files;
+pub mod headline;
 pub mod shares;
 
 use crate::costing::{self, PlanCosts};

@@ -285,7 +285,8 @@ fn read_header(
                         "check the spelling; known columns are {}",
                         spec.required
                             .iter()
-                            .chain(spec.optional)
+                            // A plan file's optional list is every column `plan` writes, required ones too.
+                            .chain(spec.optional.iter().filter(|c| !spec.required.contains(c)))
                             .copied()
                             .collect::<Vec<_>>()
                             .join(", ")

@@ -13,23 +13,41 @@ use crate::plan::{Plan, SiteDecision};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+/// The columns of `sites.csv`, in order (also the columns `evaluate` accepts).
+pub const SITE_COLUMNS: [&str; 9] = [
+    "site",
+    "name",
+    "owner",
+    "decision",
+    "year",
+    "annual_saving_gbp",
+    "receipt_gbp",
+    "exit_penalty_gbp",
+    "reason",
+];
+
+/// The columns of `moves.csv`, in order (also the columns `evaluate` accepts).
+pub const MOVE_COLUMNS: [&str; 7] = [
+    "team",
+    "organisation",
+    "from",
+    "to",
+    "headcount",
+    "share",
+    "move_km",
+];
+
 const SITES: FileSpec = FileSpec {
     name: "sites.csv",
     required: &["site", "decision"],
-    optional: &[
-        "name",
-        "owner",
-        "year",
-        "annual_saving_gbp",
-        "receipt_gbp",
-        "exit_penalty_gbp",
-        "reason",
-    ],
+    // Every column `plan` writes is accepted; only these two and `year` are read.
+    optional: &SITE_COLUMNS,
 };
 const MOVES: FileSpec = FileSpec {
     name: "moves.csv",
     required: &["team", "to"],
-    optional: &["organisation", "from", "headcount", "share", "move_km"],
+    // Every column `plan` writes is accepted; only these two and `share` are read.
+    optional: &MOVE_COLUMNS,
 };
 const AWARDS: FileSpec = FileSpec {
     name: "awards.csv",
@@ -294,5 +312,27 @@ fn each_row(t: &Table, findings: &mut Vec<Finding>, mut f: impl FnMut(&mut RowRe
     for mut r in t.rows() {
         f(&mut r);
         findings.append(&mut r.findings);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_the_reader_needs_is_one_plan_writes() {
+        for spec in [SITES, MOVES, AWARDS] {
+            for col in spec.required {
+                assert!(spec.optional.contains(col), "{}: {col}", spec.name);
+            }
+        }
+        for (spec, read) in [
+            (SITES, "year"),
+            (MOVES, "share"),
+            (AWARDS, "share"),
+            (AWARDS, "timing"),
+        ] {
+            assert!(spec.optional.contains(&read), "{}: {read}", spec.name);
+        }
     }
 }

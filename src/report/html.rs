@@ -3,17 +3,20 @@
 //!
 //! Pages are rendered from templates in `src/report/templates/` (minijinja, HTML auto-escaping on) with view
 //! structs built here; the map and charts come from [`super::svg`]. The same [`PlanView`] serves `plan` (a
-//! solved plan) and `evaluate` (a plan read from files), so both pages show the same figures the same way.
+//! solved plan) and `evaluate` (a plan read from files), so both pages show the same figures the same way. The
+//! headline tiles and the side-by-side table of a comparison come from the figures catalogue
+//! ([`crate::plan::headline`]); no figure is listed here.
 
 use super::svg::{self, MapDecision, MapInput, MapMove, MapSite, MapZone};
 use crate::assess::Assessment;
-use crate::compare::{Better, Comparison, format_value};
+use crate::compare::Comparison;
 use crate::domain::Dataset;
 use crate::error::Error;
 use crate::estates::shapley::ShapleyShares;
 use crate::geo::haversine_km;
 use crate::model_config::ModelConfig;
 use crate::plan::award::Timing;
+use crate::plan::headline::{Better, Source, View, in_view};
 use crate::plan::{Plan, SiteDecision};
 use crate::text::money;
 use minijinja::Environment;
@@ -186,74 +189,25 @@ pub fn map_input(data: &Dataset, model: &ModelConfig, plan: &Plan) -> MapInput {
     }
 }
 
-#[derive(Serialize)]
-struct Kpi {
-    label: &'static str,
-    value: String,
+/// One headline tile.
+#[derive(Debug, Serialize)]
+pub(crate) struct Kpi {
+    pub(crate) label: String,
+    pub(crate) value: String,
 }
 
-fn headline(a: &Assessment) -> Vec<Kpi> {
-    let mut out = vec![Kpi {
-        label: "Net present value, total (GBP)",
-        value: money(a.total_npv()),
-    }];
-    if let Some(k) = &a.kpis {
-        let km = |d: Option<f64>| d.map_or("n/a".into(), |d| format!("{d:.2} km"));
-        out.extend([
-            Kpi {
-                label: "Estates NPV (GBP)",
-                value: money(k.npv),
-            },
-            Kpi {
-                label: "Running cost (GBP a year)",
-                value: format!(
-                    "{} → {}",
-                    money(k.running_cost_before),
-                    money(k.running_cost_after)
-                ),
-            },
-            Kpi {
-                label: "One-off costs (GBP)",
-                value: money(k.one_off_cost),
-            },
-            Kpi {
-                label: "Sites released",
-                value: k.sites_released.to_string(),
-            },
-            Kpi {
-                label: "Floor area released (m2)",
-                value: money(k.floor_area_released_m2),
-            },
-            Kpi {
-                label: "People moved",
-                value: format!("{:.0}", k.people_moved),
-            },
-            Kpi {
-                label: "Worst zone access",
-                value: km(k.worst_zone_access_km),
-            },
-            Kpi {
-                label: "Population-weighted access",
-                value: km(k.mean_zone_access_km),
-            },
-        ]);
-    }
-    if a.awards.is_some() {
-        out.push(Kpi {
-            label: "Award NPV (GBP)",
-            value: money(a.award_npv()),
-        });
-        out.push(Kpi {
-            label: "Contracts moved",
-            value: a
-                .award_figures
-                .values()
-                .map(|f| f.switches)
-                .sum::<usize>()
-                .to_string(),
-        });
-    }
-    out
+/// The headline tiles: the catalogue's `Html` figures of the parts the plan has, grouped by part (whole plan,
+/// estates, award) so each part's tiles sit together, in catalogue order within a part.
+pub(crate) fn headline(s: &Source<'_>) -> Vec<Kpi> {
+    let mut shown: Vec<_> = in_view(View::Html).filter(|f| s.has(f.part)).collect();
+    shown.sort_by_key(|f| f.part);
+    shown
+        .into_iter()
+        .map(|f| Kpi {
+            label: f.label(),
+            value: f.text(s),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -341,7 +295,7 @@ pub fn plan_html(
         "plan.html",
         minijinja::context! {
             title => view.title, subtitle => view.subtitle, statuses => view.statuses,
-            conflicts => view.conflicts, violations => violations(a), headline => headline(a),
+            conflicts => view.conflicts, violations => violations(a), headline => headline(&crate::compare::source(a)),
             map, access_km => model.estates.access.enabled.then_some(model.estates.access.max_km),
             partner_chart, year_chart, sites, moves, categories, award_lines,
             explained => view.explained.iter().map(|e| minijinja::context! {
@@ -457,7 +411,7 @@ pub fn compare_html(
                 .map(|v| {
                     let is_best = !all_same && best.is_some() && *v == best;
                     minijinja::context! {
-                        v => v.unwrap_or(0.0), text => format_value(&r.key, *v), best => is_best,
+                        v => v.unwrap_or(0.0), text => r.unit.text(*v), best => is_best,
                     }
                 })
                 .collect();

@@ -1,7 +1,9 @@
 //! Writers for a plan's outputs: `sites.csv`, `moves.csv`, `summary.json` and `report.md`, written atomically.
 //!
 //! `summary.json` is a public contract (field names documented in the README); the schema name carries a version
-//! so a change of meaning is a new version.
+//! so a change of meaning is a new version. The headline table of `report.md` renders the catalogue of headline
+//! figures ([`crate::plan::headline`]); the CSV headers are [`SITE_COLUMNS`] and [`MOVE_COLUMNS`], which
+//! `evaluate` reads.
 
 pub mod html;
 pub mod plan_page;
@@ -14,6 +16,8 @@ use crate::domain::Dataset;
 use crate::estates::EstatesResult;
 use crate::estates::explain::Explanation;
 use crate::model_config::{ModelConfig, ObjectiveKind};
+use crate::plan::files::{MOVE_COLUMNS, SITE_COLUMNS};
+use crate::plan::headline::{self, Source, View};
 use crate::plan::{Kpis, SiteDecision};
 use crate::solve::{Backend, Outcome, PlanSource, Status};
 use crate::text::money;
@@ -146,24 +150,14 @@ pub fn summary<'a>(
 
 pub(crate) use crate::text::csv_bytes;
 
-/// `sites.csv`: one row per site with its decision, year, annual saving and reason (`reasons`, in site order,
-/// from [`crate::estates::reasons::site_reasons`]).
+/// `sites.csv` ([`SITE_COLUMNS`]): one row per site with its decision, year, annual saving and reason
+/// (`reasons`, in site order, from [`crate::estates::reasons::site_reasons`]).
 pub fn sites_csv(data: &Dataset, result: &EstatesResult, reasons: &[String]) -> Vec<u8> {
     let Some(plan) = result.plan() else {
         return Vec::new();
     };
     csv_bytes(|w| {
-        w.write_record([
-            "site",
-            "name",
-            "owner",
-            "decision",
-            "year",
-            "annual_saving_gbp",
-            "receipt_gbp",
-            "exit_penalty_gbp",
-            "reason",
-        ])?;
+        w.write_record(SITE_COLUMNS)?;
         for (i, s) in data.sites.iter().enumerate() {
             let owner = &data.org(s.organisation).id;
             let reason = &reasons[i];
@@ -270,21 +264,13 @@ pub fn explain_md(explained: &[Explanation]) -> String {
     o
 }
 
-/// `moves.csv`: one row per team and site it works from in the plan.
+/// `moves.csv` ([`MOVE_COLUMNS`]): one row per team and site it works from in the plan.
 pub fn moves_csv(data: &Dataset, result: &EstatesResult) -> Vec<u8> {
     let Some(plan) = result.plan() else {
         return Vec::new();
     };
     csv_bytes(|w| {
-        w.write_record([
-            "team",
-            "organisation",
-            "from",
-            "to",
-            "headcount",
-            "share",
-            "move_km",
-        ])?;
+        w.write_record(MOVE_COLUMNS)?;
         for (t, team) in data.teams.iter().enumerate() {
             for &(s, share) in &plan.teams[t] {
                 let from = team
@@ -338,6 +324,15 @@ pub fn status_words(result: &EstatesResult) -> String {
     }
 }
 
+/// The `## Headline` table of `report.md`: the catalogue's `Markdown` figures.
+pub(crate) fn headline_md(s: &Source<'_>) -> String {
+    let mut o = String::from("## Headline\n\n| figure | value |\n|---|---|\n");
+    for f in headline::in_view(View::Markdown) {
+        let _ = writeln!(o, "| {} | {} |", f.label(), f.text(s));
+    }
+    o
+}
+
 /// `report.md`: the plan in words.
 pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) -> String {
     let mut o = String::new();
@@ -353,37 +348,10 @@ pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) ->
     let (Some(plan), Some(k)) = (result.plan(), result.kpis()) else {
         return o;
     };
-    let _ = writeln!(o, "## Headline\n");
-    let _ = writeln!(o, "| figure | value |\n|---|---|");
-    let rows = [
-        ("Net present value (GBP)", money(k.npv)),
-        ("Plan cost, present value (GBP)", money(k.plan_cost)),
-        (
-            "Running cost before (GBP a year)",
-            money(k.running_cost_before),
-        ),
-        (
-            "Running cost after (GBP a year)",
-            money(k.running_cost_after),
-        ),
-        ("One-off costs (GBP)", money(k.one_off_cost)),
-        ("Disposal receipts (GBP)", money(k.disposal_receipts)),
-        ("Sites released", k.sites_released.to_string()),
-        ("Floor area released (m2)", money(k.floor_area_released_m2)),
-        ("People moved", format!("{:.0}", k.people_moved)),
-        (
-            "Mean staff move (km)",
-            format!("{:.2}", k.mean_staff_move_km),
-        ),
-        (
-            "Worst zone access (km)",
-            k.worst_zone_access_km
-                .map_or("n/a".into(), |d| format!("{d:.2}")),
-        ),
-    ];
-    for (name, value) in rows {
-        let _ = writeln!(o, "| {name} | {value} |");
-    }
+    o.push_str(&headline_md(&Source {
+        kpis: Some(k),
+        ..Source::default()
+    }));
     let _ = writeln!(o, "\n## Sites released and why\n");
     // Kept sites of other partners nearby: where a released site's services could co-locate.
     let colocation = crate::graph::proximity::colocation_pairs(data, model.estates.colocation_km);
