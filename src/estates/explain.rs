@@ -14,6 +14,26 @@ use crate::plan::{Plan, SiteDecision};
 use rayon::prelude::*;
 use serde::Serialize;
 
+/// The way a site decision was forced: the opposite of the plan's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Forced {
+    /// A released site kept.
+    Keep,
+    /// A kept site released (in whichever year the re-solve prefers).
+    Release,
+}
+
+impl Forced {
+    /// The word in `explain.csv` and the reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Forced::Keep => "keep",
+            Forced::Release => "release",
+        }
+    }
+}
+
 /// One decision forced the other way.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Explanation {
@@ -23,8 +43,8 @@ pub struct Explanation {
     pub name: String,
     /// The decision in the plan (`keep` or `release in year N`).
     pub planned: String,
-    /// What was forced (`keep` or `release`).
-    pub forced: &'static str,
+    /// What was forced.
+    pub forced: Forced,
     /// How the re-solve ended.
     pub status: crate::solve::Status,
     /// The NPV with the decision forced (GBP), when there is a plan.
@@ -90,11 +110,11 @@ fn one(
     let forced = match plan.sites[i] {
         SiteDecision::Keep => {
             model2.estates.force_release.push(site.id.clone());
-            "release"
+            Forced::Release
         }
         SiteDecision::Release(_) => {
             data2.sites[i].must_keep = true;
-            "keep"
+            Forced::Keep
         }
     };
     let r = super::solve(&data2, &model2, opts, &mut |_| {});

@@ -206,7 +206,7 @@ pub fn explain_line(e: &Explanation) -> String {
         e.site,
         e.name,
         e.planned,
-        e.forced,
+        e.forced.name(),
         e.status,
         explain_effect(e)
     )
@@ -231,7 +231,7 @@ pub fn explain_csv(explained: &[Explanation]) -> Vec<u8> {
                 e.site.as_str(),
                 &e.name,
                 &e.planned,
-                e.forced,
+                e.forced.name(),
                 e.status.name(),
                 &num(e.npv),
                 &num(e.npv_change),
@@ -255,7 +255,7 @@ pub fn explain_md(explained: &[Explanation]) -> String {
             e.name,
             e.site,
             e.planned,
-            e.forced,
+            e.forced.name(),
             e.status,
             e.npv_change.map_or("n/a".into(), money),
             explain_effect(e)
