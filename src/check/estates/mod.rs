@@ -1,4 +1,4 @@
-//! The estates rules, one function per rule in the file of its family, all reading one [`Ctx`].
+//! The estates rules, one function per rule in the file of its family, all reading one `Ctx`.
 //!
 //! The context holds the inputs, the plan and what several rules derive alike (the team-site cost table and the
 //! plan's economics), so each is derived once and every rule function stays a plain read of it.

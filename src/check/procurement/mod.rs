@@ -4,7 +4,7 @@
 //! contract's free year, every supplier's volume, tier and price, capacity, supplier counts, suppliers per
 //! partner, the local-SME share, timing, fees, transition costs and savings. A disagreement with the figures the
 //! planner reported is a mismatch; a broken rule is a violation. Each rule is one function in the file of its
-//! family, all reading one [`Ctx`].
+//! family, all reading one `Ctx`.
 
 mod award;
 mod capacity;
