@@ -44,7 +44,7 @@ fn elastic(
         .collect();
     // Every relaxable row gets a slack, and the slacks of the groups that must hold are pinned to zero, so every
     // trial of the deletion filter solves a model of the same shape.
-    let (mut problem, slacks) = model.into_elastic(|_| true);
+    let (mut problem, slacks) = model.into_elastic();
     for ((group, sense, _), slack) in rows.iter().zip(&slacks) {
         // "Released at most once" is structural, not a business rule: relaxing it would let a site be released
         // twice and count its saving twice (partners) or cancel a move cost (budget). Dropping the release

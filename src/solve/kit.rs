@@ -224,17 +224,17 @@ impl<G: RuleGroup> Model<G> {
         }
     }
 
-    /// The elastic model (phase one of an infeasibility diagnosis): each row for which `slack_on` holds and whose
-    /// group has a slack weight gets a non-negative slack column that lets it give, and the cost becomes the
-    /// weighted total slack. Returns the model and each row's slack column (its index in the solver's values).
-    pub fn into_elastic(self, slack_on: impl Fn(&Row<G>) -> bool) -> (Milp, Vec<Option<usize>>) {
+    /// The elastic model (phase one of an infeasibility diagnosis): each row whose group has a slack weight gets a
+    /// non-negative slack column that lets it give, and the cost becomes the weighted total slack. Returns the
+    /// model and each row's slack column (its index in the solver's values), so a caller can pin the slacks of
+    /// the groups that must hold.
+    pub fn into_elastic(self) -> (Milp, Vec<Option<usize>>) {
         let Model { mut cols, rows, .. } = self;
         let mut constraints = Vec::with_capacity(rows.len());
         let mut slacks = Vec::with_capacity(rows.len());
         let mut penalty = Expression::from(0.0);
         for row in rows {
-            let weight = row.group.slack_weight().filter(|_| slack_on(&row));
-            let Some(w) = weight else {
+            let Some(w) = row.group.slack_weight() else {
                 slacks.push(None);
                 constraints.push(row.constraint);
                 continue;
@@ -367,7 +367,7 @@ mod tests {
             (2, 1, 2)
         );
         assert_eq!(size.constraints_by_group.get("a"), Some(&1));
-        let (milp, slacks) = m.into_elastic(|_| true);
+        let (milp, slacks) = m.into_elastic();
         assert_eq!(slacks, vec![Some(2), None]);
         assert_eq!(milp.columns.len(), 3);
         // The elastic model is feasible: x = 1, slack 1 on "x at least 2".

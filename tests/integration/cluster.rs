@@ -3,7 +3,7 @@
 //! and a process under a cgroup memory limit (a fake cgroup file) that refuses a model too large for it instead
 //! of being killed.
 
-use crate::common::{code, copy_dir, data, root, run};
+use crate::common::{code, copy_dir, data, generate_sixty_sites, gm_budget_manifest, root, run};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::Barrier;
@@ -191,26 +191,6 @@ fn the_readme_slurm_recipe_runs_four_shards_at_once_and_merges_every_scenario_on
     }
 }
 
-/// GM estates-only sweep of `points` scenarios (about a second each): a shard holds its lock for seconds.
-fn gm_manifest(dir: &Path, points: usize) -> PathBuf {
-    let manifest = dir.join("gm-night.toml");
-    std::fs::write(
-        &manifest,
-        format!(
-            "name = \"gm-night\"\noutput_root = \"runs\"\nthreads = 2\ntime_limit_s = 60\n\n\
-             [[dataset]]\nname = \"gm\"\ndir = \"{}\"\n\n\
-             [[sweep]]\nname = \"budget\"\ndataset = \"gm\"\nmodel = \"{}\"\n\
-             overrides = {{ \"procurement.enabled\" = false }}\n\
-             parameter = \"estates.budget.capital_per_year\"\nfrom = 1000000.0\nto = {}.0\nstep = 1000000.0\n",
-            root().join("inputs/greater-manchester").display(),
-            root().join("models/greater-manchester.toml").display(),
-            points * 1_000_000
-        ),
-    )
-    .unwrap();
-    manifest
-}
-
 /// `consolidate run MANIFEST --shard SHARD` on the shared root as host `host`.
 fn node(host: &str, manifest: &Path, shared: &Path, shard: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_consolidate"));
@@ -267,7 +247,7 @@ fn wait_held_by(path: &Path, host: &str, child: &mut Child) {
 #[test]
 fn two_hosts_on_one_root_never_take_over_a_live_lock() {
     let tmp = tempfile::tempdir().unwrap();
-    let manifest = gm_manifest(tmp.path(), 8);
+    let manifest = gm_budget_manifest(tmp.path(), 8);
     let shared = tmp.path().join("shared");
     let mut a = node("node-a", &manifest, &shared, "1/2").spawn().unwrap();
     wait_held_by(&shared.join(".lock-shard1of2"), "node-a", &mut a);
@@ -343,20 +323,7 @@ fn plan_in_cgroup(dir: &Path, cgroup: &Path, out: &Path) -> Output {
 fn under_a_cgroup_memory_limit_a_too_large_model_is_refused_not_killed() {
     let tmp = tempfile::tempdir().unwrap();
     let big = tmp.path().join("gen");
-    let res = run(&[
-        "generate",
-        "--sites",
-        "60",
-        "--teams",
-        "150",
-        "--zones",
-        "100",
-        "--seed",
-        "7",
-        "--out",
-        big.to_str().unwrap(),
-    ]);
-    assert_eq!(code(&res), 0);
+    generate_sixty_sites(&big);
     for v1 in [false, true] {
         // 4 MiB: far below the machine's memory, above tiny's model, below the generated one's (about 9 MiB).
         let cgroup = fake_cgroup(tmp.path(), v1, 4);

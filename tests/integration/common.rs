@@ -49,3 +49,43 @@ pub fn validate_json(dir: &Path) -> (i32, serde_json::Value) {
     });
     (code(&out), json)
 }
+
+/// A manifest `DIR/gm-night.toml` of `points` estates-only GM scenarios (a capital-budget sweep, about a second
+/// each), writing under `DIR/runs`.
+pub fn gm_budget_manifest(dir: &Path, points: usize) -> PathBuf {
+    let manifest = dir.join("gm-night.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "name = \"gm-night\"\noutput_root = \"runs\"\nthreads = 2\ntime_limit_s = 60\n\n\
+             [[dataset]]\nname = \"gm\"\ndir = \"{}\"\n\n\
+             [[sweep]]\nname = \"budget\"\ndataset = \"gm\"\nmodel = \"{}\"\n\
+             overrides = {{ \"procurement.enabled\" = false }}\n\
+             parameter = \"estates.budget.capital_per_year\"\nfrom = 1000000.0\nto = {}.0\nstep = 1000000.0\n",
+            root().join("inputs/greater-manchester").display(),
+            root().join("models/greater-manchester.toml").display(),
+            points * 1_000_000
+        ),
+    )
+    .unwrap();
+    manifest
+}
+
+/// `consolidate generate` of a 60-site estates case (150 teams, 100 zones, seed 7) into `dir`: larger than a
+/// small memory limit allows.
+pub fn generate_sixty_sites(dir: &Path) {
+    let res = run(&[
+        "generate",
+        "--sites",
+        "60",
+        "--teams",
+        "150",
+        "--zones",
+        "100",
+        "--seed",
+        "7",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+}

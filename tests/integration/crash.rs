@@ -3,7 +3,7 @@
 //! every kill the previous complete output must still be there, whole, under its final name; nothing with a final
 //! name may be partial (only hidden `.<name>.tmp-<pid>` folders may be left, and the next write cleans them up).
 
-use crate::common::{code, copy_dir, data, run};
+use crate::common::{code, copy_dir, data, generate_sixty_sites, run};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -186,20 +186,7 @@ fn sigkill_during_run_leaves_latest_on_a_complete_folder() {
 fn a_model_too_large_for_max_memory_is_refused_before_it_is_built() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("gen");
-    let res = run(&[
-        "generate",
-        "--sites",
-        "60",
-        "--teams",
-        "150",
-        "--zones",
-        "100",
-        "--seed",
-        "7",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+    generate_sixty_sites(&dir);
     let out = tmp.path().join("out");
     let started = Instant::now();
     let res = run(&[

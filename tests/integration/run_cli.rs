@@ -36,22 +36,7 @@ fn setup(points: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
 /// A manifest of `points` estates-only GM scenarios (about a second each): long enough to signal mid-run.
 fn setup_gm(points: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let root_dir = crate::common::root();
-    let manifest = tmp.path().join("gm-night.toml");
-    std::fs::write(
-        &manifest,
-        format!(
-            "name = \"gm-night\"\noutput_root = \"runs\"\nthreads = 2\ntime_limit_s = 60\n\n\
-             [[dataset]]\nname = \"gm\"\ndir = \"{}\"\n\n\
-             [[sweep]]\nname = \"budget\"\ndataset = \"gm\"\nmodel = \"{}\"\n\
-             overrides = {{ \"procurement.enabled\" = false }}\n\
-             parameter = \"estates.budget.capital_per_year\"\nfrom = 1000000.0\nto = {}.0\nstep = 1000000.0\n",
-            root_dir.join("inputs/greater-manchester").display(),
-            root_dir.join("models/greater-manchester.toml").display(),
-            points * 1_000_000
-        ),
-    )
-    .unwrap();
+    let manifest = crate::common::gm_budget_manifest(tmp.path(), points);
     let root = tmp.path().join("runs");
     (tmp, manifest, root)
 }
