@@ -7,6 +7,12 @@
 //! `.writing` inside it: the kernel releases that lock when the process dies, however it dies, so another
 //! writer's clean-up can tell a live writer's folder from a dead one's on any host, without process ids.
 //!
+//! Between `create_dir` and the lock file there is an instant in which a folder is empty and unlocked. So a
+//! writer claims its folder holding a shared lock on the parent folder, and clean-up decides about such empty
+//! folders holding the exclusive one: an empty folder it sees then is a dead writer's, never one being set up.
+//! Where a file system refuses locks on folders, empty folders are left alone until they are [`UNKNOWN_GRACE`]
+//! old instead.
+//!
 //! When every file is written and flushed, every folder of the new tree is flushed too, the new folder is swapped
 //! into place of the final name, and the parent folder is flushed (`fsync`) so the rename itself is on disk. A
 //! crash at any moment leaves either the previous complete folder or the new complete folder under the final
@@ -23,8 +29,8 @@ use std::time::{Duration, SystemTime};
 const WRITING: &str = ".writing";
 /// The lock file's name while it is being made and locked.
 const WRITING_NEW: &str = ".writing.new";
-/// A temporary folder whose writer cannot be told (empty, no lock file yet) is left alone this long: its writer
-/// may be between creating the folder and its lock file.
+/// Where the parent folder cannot be locked, a temporary folder whose writer cannot be told (empty, no lock file
+/// yet) is left alone this long: its writer may be between creating the folder and its lock file.
 const UNKNOWN_GRACE: Duration = Duration::from_secs(600);
 
 /// An output folder being written.
@@ -75,10 +81,13 @@ impl AtomicDir {
             .map_err(|e| Error::io("cannot create folder", parent, e))?;
         let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
         recover(parent, name, target);
+        // Clean-up by others waits while this writer's folder is empty and unlocked.
+        let claiming = ParentLock::shared(parent);
         let tmp = claim_tmp(parent, name)?;
         let writing = lock_writing(&tmp).inspect_err(|_| {
             let _ = std::fs::remove_dir_all(&tmp);
         })?;
+        drop(claiming);
         Ok(AtomicDir {
             target: target.to_path_buf(),
             tmp,
@@ -264,6 +273,28 @@ fn writer(tmp: &Path) -> Writer {
     }
 }
 
+/// A lock on the parent folder: shared while a writer claims its temporary folder, exclusive while clean-up
+/// judges empty ones. `None` inside when the file system refuses locks on folders; callers then fall back on age.
+struct ParentLock(Option<File>);
+
+impl ParentLock {
+    fn open(parent: &Path) -> Option<File> {
+        File::open(parent).ok()
+    }
+
+    fn shared(parent: &Path) -> Self {
+        ParentLock(Self::open(parent).filter(|f| f.lock_shared().is_ok()))
+    }
+
+    fn exclusive(parent: &Path) -> Self {
+        ParentLock(Self::open(parent).filter(|f| f.lock().is_ok()))
+    }
+
+    fn held(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
 fn older_than(path: &Path, age: Duration) -> bool {
     let modified = std::fs::metadata(path).and_then(|m| m.modified());
     modified.is_ok_and(|t| t.elapsed().is_ok_and(|e| e > age))
@@ -278,6 +309,8 @@ fn recover(parent: &Path, name: &str, target: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
+    // With no writer claiming a folder, an empty one is a dead writer's.
+    let judging = ParentLock::exclusive(parent);
     for e in entries.flatten() {
         let file = e.file_name();
         let file = file.to_string_lossy();
@@ -304,7 +337,7 @@ fn recover(parent: &Path, name: &str, target: &Path) {
                 let dead = match writer(&e.path()) {
                     Writer::Alive => false,
                     Writer::Gone => true,
-                    Writer::Unknown => older_than(&e.path(), UNKNOWN_GRACE),
+                    Writer::Unknown => judging.held() || older_than(&e.path(), UNKNOWN_GRACE),
                 };
                 if dead {
                     discard(&e.path());
@@ -371,17 +404,49 @@ mod tests {
         // A removal cut short: whatever is left of it is rubbish, even empty.
         let trash = tmp.path().join(".out.tmp-999-x.trash");
         std::fs::create_dir(&trash).unwrap();
-        // A folder with no lock file, just made: its writer may be setting it up.
-        let fresh = tmp.path().join(".out.tmp-999-fresh");
-        std::fs::create_dir(&fresh).unwrap();
+        // An empty folder with no writer claiming: a writer killed between creating it and its lock file.
+        let empty = tmp.path().join(".out.tmp-999-empty");
+        std::fs::create_dir(&empty).unwrap();
         let live = AtomicDir::new(&target).unwrap();
         let other = AtomicDir::new(&target).unwrap();
         assert!(!dead.exists(), "a dead writer's folder is cleaned up");
         assert!(!swapped.exists(), "a swapped-out folder is cleaned up");
         assert!(!trash.exists(), "a cut-short removal is finished");
-        assert!(fresh.exists() && live.tmp.exists(), "live folders are kept");
+        assert!(
+            !empty.exists(),
+            "an empty folder no one is claiming is cleaned up"
+        );
+        assert!(live.tmp.exists(), "live folders are kept");
         drop(other);
         drop(live);
+    }
+
+    #[test]
+    fn an_empty_folder_is_kept_while_a_writer_is_claiming() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        // Another writer between `create_dir` and its lock file holds the parent's shared lock.
+        let claiming = ParentLock::shared(tmp.path());
+        assert!(claiming.held(), "this file system locks folders");
+        let fresh = tmp.path().join(".out.tmp-999-fresh");
+        std::fs::create_dir(&fresh).unwrap();
+        // Clean-up waits for the claim, so run it on another thread and let the claim finish first.
+        let cleaner = std::thread::spawn({
+            let target = target.clone();
+            move || recover(target.parent().unwrap(), "out", &target)
+        });
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(fresh.exists(), "clean-up waits while a writer claims");
+        std::fs::write(fresh.join(WRITING), "").unwrap();
+        let lock = File::open(fresh.join(WRITING)).unwrap();
+        lock.try_lock().unwrap();
+        drop(claiming);
+        cleaner.join().unwrap();
+        assert!(
+            fresh.exists(),
+            "a claimed folder whose lock is held is kept"
+        );
+        drop(lock);
     }
 
     #[test]

@@ -392,11 +392,14 @@ impl ModelFail {
 }
 
 /// The 1-based line of a byte offset.
+/// The 1-based line of a byte offset. An error at the very end of a file that ends in a newline
+/// (an unterminated string, say) is reported on the last line, a line a reader can open.
 fn line_of(text: &str, offset: usize) -> u64 {
-    1 + text.as_bytes()[..offset.min(text.len())]
+    let line = 1 + text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')
-        .count() as u64
+        .count() as u64;
+    line.min(text.lines().count().max(1) as u64)
 }
 
 /// The line that sets a dotted key (`estates.access.max_km`), following `[section]` headers.
@@ -485,6 +488,13 @@ mod tests {
         let f = fail.finding("m.toml");
         assert_eq!((f.code, f.row), (E1050, Some(2)));
         let fail = ModelConfig::parse_located("[solver]\nname = \"cplex\"\n").unwrap_err();
+        assert_eq!(fail.line, Some(2), "{}", fail.message);
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_the_file_is_on_its_last_line() {
+        // An unterminated multi-line string runs to the end, past the final newline.
+        let fail = ModelConfig::parse_located("name = \"m\"\nx = \"\"\"\n").unwrap_err();
         assert_eq!(fail.line, Some(2), "{}", fail.message);
     }
 
