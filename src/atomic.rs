@@ -10,7 +10,7 @@
 //! Between `create_dir` and the lock file there is an instant in which a folder is empty and unlocked. So a
 //! writer claims its folder holding a shared lock on the parent folder, and clean-up decides about such empty
 //! folders holding the exclusive one: an empty folder it sees then is a dead writer's, never one being set up.
-//! Where a file system refuses locks on folders, empty folders are left alone until they are [`UNKNOWN_GRACE`]
+//! Where a file system refuses locks on folders, empty folders are left alone until they are `UNKNOWN_GRACE`
 //! old instead.
 //!
 //! When every file is written and flushed, every folder of the new tree is flushed too, the new folder is swapped
