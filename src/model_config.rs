@@ -4,8 +4,10 @@
 //! that silently did nothing would be worse than a refusal).
 
 mod procurement;
+mod services;
 
 pub use procurement::{CategoryRules, ProcurementConfig, RuleOverride};
+pub use services::ServicesConfig;
 
 use crate::codes::E1050;
 use crate::domain::SiteKind;
@@ -31,6 +33,8 @@ pub struct ModelConfig {
     pub estates: EstatesConfig,
     /// The procurement award model.
     pub procurement: ProcurementConfig,
+    /// The shared-services decision (with `functions.csv`).
+    pub shared_services: ServicesConfig,
     /// The solver settings.
     pub solver: SolverConfig,
 }
@@ -61,6 +65,7 @@ impl Default for ModelConfig {
             discount_rate: 0.035,
             estates: EstatesConfig::default(),
             procurement: ProcurementConfig::default(),
+            shared_services: ServicesConfig::default(),
             solver: SolverConfig::default(),
         }
     }
@@ -346,6 +351,7 @@ impl ModelConfig {
         {
             return bad("solver.name", "must be microlp, lpsolve or highs");
         }
+        self.shared_services.check()?;
         self.procurement.check()
     }
 }

@@ -180,6 +180,12 @@ pub fn run(
             files.push(("moves.csv", report::moves_csv(data, result)));
         }
         md.push_str(&report::report_md(data, model, result));
+        if report::services::kpis(result).is_some() {
+            let rows = report::services::rows(data, result);
+            files.push(("services.csv", report::services::services_csv(data, &rows)));
+            files.push(("hubs.csv", report::services::hubs_csv(data, result)));
+            md.push_str(&report::services::report_md(data, result, &rows));
+        }
     }
     if let Some(a) = &awarded {
         files.push(("awards.csv", report::procurement::awards_csv(a)));

@@ -8,12 +8,14 @@
 pub mod award;
 pub mod files;
 pub mod headline;
+pub mod services;
 pub mod shares;
 
 use crate::costing::{self, PlanCosts};
 use crate::domain::{Dataset, SiteIx};
 use crate::geo::haversine_km;
 use serde::Serialize;
+use services::{ServicesKpis, ServicesPlan};
 use std::collections::BTreeMap;
 
 /// What happens to a site.
@@ -32,6 +34,8 @@ pub struct Plan {
     pub sites: Vec<SiteDecision>,
     /// Per team: the sites it works from with the share of its headcount at each (one entry of 1.0 unless split).
     pub teams: Vec<Vec<(SiteIx, f64)>>,
+    /// Shared services: hubs and joinings.
+    pub services: ServicesPlan,
 }
 
 impl Plan {
@@ -44,6 +48,7 @@ impl Plan {
                 .iter()
                 .map(|t| t.site.map(|s| vec![(s, 1.0)]).unwrap_or_default())
                 .collect(),
+            services: ServicesPlan::baseline(data),
         }
     }
 
@@ -103,6 +108,9 @@ pub struct Kpis {
     pub savings_by_year: Vec<f64>,
     /// One-off costs in each year (undiscounted).
     pub one_off_by_year: Vec<f64>,
+    /// The shared-services figures (included in the totals above), with `functions.csv`.
+    #[serde(skip)]
+    pub shared_services: Option<ServicesKpis>,
 }
 
 /// A share as text for `moves.csv` and `awards.csv`: six decimals when that reads back exactly, else every digit
@@ -210,10 +218,38 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
         }
         k.people_moved += moved * hc;
     }
+    k.savings_by_partner = partner;
+    if !data.functions.is_empty() {
+        add_services(data, costs, plan, &mut k);
+        // Staff who transfer move to their hub.
+        moved_km += k.shared_services.as_ref().map_or(0.0, |s| s.moved_fte_km);
+    }
     k.mean_staff_move_km = if heads > 0.0 { moved_km / heads } else { 0.0 };
     k.npv = k.baseline_cost - k.plan_cost;
-    k.savings_by_partner = partner;
     k
+}
+
+/// Adds the shared-services figures to the plan's: their net saving lowers the plan cost (the baseline stays
+/// today's estate and staff), and their yearly savings, one-off costs and partner savings join the estates'.
+fn add_services(data: &Dataset, costs: &impl PlanCosts, plan: &Plan, k: &mut Kpis) {
+    let s = services::evaluate(
+        data,
+        costs.discount(),
+        costs.transfer_rates(),
+        &plan.services,
+    );
+    k.plan_cost -= s.npv;
+    k.one_off_cost += s.one_off_cost;
+    for (y, (saving, one_off)) in s.savings_by_year.iter().zip(&s.one_off_by_year).enumerate() {
+        k.savings_by_year[y] += saving;
+        k.one_off_by_year[y] += one_off;
+    }
+    for (join, figures) in plan.services.joins.iter().zip(&s.joins) {
+        *k.savings_by_partner
+            .entry(data.org(join.organisation).id.clone())
+            .or_default() += figures.npv;
+    }
+    k.shared_services = Some(s);
 }
 
 /// The share of a team that leaves its current site, given the sites it works from (0 for a team without one).

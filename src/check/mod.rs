@@ -11,6 +11,7 @@
 mod estates;
 pub mod procurement;
 mod rule;
+mod services;
 #[cfg(test)]
 mod test_support;
 
@@ -52,6 +53,19 @@ pub struct CheckReport {
     pub npv: f64,
 }
 
+impl CheckReport {
+    /// True when no shared-services rule is broken and the figures agree (the figures include them).
+    pub fn services_ok(&self) -> bool {
+        self.mismatches.is_empty()
+            && !self.violations.iter().any(|v| {
+                matches!(
+                    v.rule,
+                    Rule::Join | Rule::Hubs | Rule::Sector | Rule::Transfer | Rule::Programme
+                )
+            })
+    }
+}
+
 /// Checks a plan; compares the figures with `reported` when given.
 pub fn check(
     data: &Dataset,
@@ -69,6 +83,11 @@ pub fn check(
     estates::access::borough(&cx, &mut v);
     estates::budget::capital_per_year(&cx, &mut v);
     estates::partners::no_worse(&cx, &mut v);
+    services::joins::joinings(data, model, plan, &mut v);
+    services::joins::sector(data, model, plan, &mut v);
+    services::joins::distance(data, model, plan, &mut v);
+    services::hubs::hubs(data, model, plan, &mut v);
+    services::hubs::programme(model, plan, &mut v);
     let mismatches = reported.map_or_else(Vec::new, |k| cx.econ.mismatches(k));
     CheckReport {
         ok: v.is_empty() && mismatches.is_empty(),

@@ -45,6 +45,18 @@ pub enum Rule {
     MaxSuppliersPerPartner,
     /// Too little of a category's spend with local SMEs.
     LocalSmeShare,
+    /// A partner's function joining a hub it may not join (twice, another function's, outside the horizon, not
+    /// poolable, nothing in house, or already a member of a service).
+    Join,
+    /// A hub that breaks the hub rules (today's services changed, a released or another body's site, an open
+    /// year before its first member, no members, too many per function).
+    Hubs,
+    /// A joining across sectors where the function's rule is `same_sector`.
+    Sector,
+    /// Staff who would transfer further than the transfer distance.
+    Transfer,
+    /// More joinings in a year than the programme's capacity.
+    Programme,
 }
 
 impl Rule {
@@ -66,6 +78,11 @@ impl Rule {
         Rule::MinSuppliers,
         Rule::MaxSuppliersPerPartner,
         Rule::LocalSmeShare,
+        Rule::Join,
+        Rule::Hubs,
+        Rule::Sector,
+        Rule::Transfer,
+        Rule::Programme,
     ];
 
     /// The name printed in reports and written to `summary.json`.
@@ -87,6 +104,11 @@ impl Rule {
             Rule::MinSuppliers => "min_suppliers",
             Rule::MaxSuppliersPerPartner => "max_suppliers_per_partner",
             Rule::LocalSmeShare => "local_sme_share",
+            Rule::Join => "join",
+            Rule::Hubs => "hubs",
+            Rule::Sector => "sector",
+            Rule::Transfer => "transfer",
+            Rule::Programme => "programme",
         }
     }
 }
@@ -124,6 +146,6 @@ mod tests {
     #[test]
     fn all_lists_every_rule_in_declaration_order() {
         assert!(Rule::ALL.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(Rule::ALL.len(), Rule::LocalSmeShare as usize + 1);
+        assert_eq!(Rule::ALL.len(), Rule::Programme as usize + 1);
     }
 }

@@ -135,6 +135,8 @@ pub trait PlanCosts {
     fn team_annual_cost(&self, team: usize, site: SiteIx) -> f64;
     /// One-off cost of moving the whole of team `team` (index).
     fn team_move_cost(&self, team: usize) -> f64;
+    /// The rates of moving staff who transfer to a shared-service hub.
+    fn transfer_rates(&self) -> services::TransferRates;
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@
 //! year: migration per member, set-up per hub (its first year), redundancy per FTE saved, and dual running of
 //! `dual_running_months / 12` of a year of the transferring FTE's cost.
 
-use crate::domain::FunctionSpec;
+use crate::domain::{Dataset, FunctionSpec, OrgIx};
+use crate::model_config::ModelConfig;
 
 /// The ratio between successive breakpoints above the reference size.
 pub const STEP: f64 = 1.25;
@@ -75,29 +76,88 @@ impl ScaleCurve {
     }
 }
 
-/// FTE a member hands to a hub out of its in-house FTE for the function.
-pub fn transferred_fte(spec: &FunctionSpec, in_house: f64) -> f64 {
-    (1.0 - spec.retained_share) * in_house
+/// The per-FTE rates of moving staff to a hub, from the estates rules: staff who transfer move to the hub's
+/// site as a team that moves would (relocation per head and fit-out of the desks they need, once; extra travel
+/// per km a year for the rest of the horizon).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TransferRates {
+    /// One-off cost of moving one FTE to the hub (GBP).
+    pub move_per_fte: f64,
+    /// Yearly cost per FTE per km of extra distance (GBP).
+    pub travel_per_km_fte: f64,
 }
 
-/// What a member pays a year for its share of a hub's staff: the hub's cost in proportion to the FTE it handed
-/// over, plus VAT it cannot recover when the hub is of the other sector.
-pub fn member_charge(
+impl TransferRates {
+    /// The rates of a model file.
+    pub fn of(model: &ModelConfig) -> TransferRates {
+        let e = &model.estates;
+        TransferRates {
+            move_per_fte: e.budget.relocation_per_head + e.budget.fitout_per_desk * e.desk_ratio,
+            travel_per_km_fte: e.staff.travel_cost_per_km_head_year,
+        }
+    }
+}
+
+/// A partner's in-house teams of a function: its teams of that function that are not a shared service's staff
+/// (their headcount, taken as FTE, is what the partner could pool).
+pub fn in_house_teams(data: &Dataset, org: OrgIx, function: usize) -> Vec<usize> {
+    let id = &data.functions[function].id;
+    data.teams
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.organisation == org && &t.function == id && t.service.is_none())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The pooled FTE a hub starts from (its members' FTE when it exists today, else 0) and the curve's segments
+/// above it, up to `max_pooled`: `(length in pooled FTE, hub FTE per pooled FTE)`. The MILP fills them in order.
+pub fn segments_from(curve: &ScaleCurve, from: f64, max_pooled: f64) -> Vec<(f64, f64)> {
+    curve
+        .segments()
+        .into_iter()
+        .filter_map(|(a, z, slope)| {
+            let (lo, hi) = (a.max(from), z.min(max_pooled.max(from)));
+            (hi > lo + 1e-9).then_some((hi - lo, slope))
+        })
+        .collect()
+}
+
+/// The FTE a hub saves when its pooled FTE grows from `from` to `to`: the FTE handed over less the extra FTE the
+/// hub needs for them.
+pub fn fte_saved(curve: &ScaleCurve, from: f64, to: f64) -> f64 {
+    (to - from) - (curve.hub_fte(to) - curve.hub_fte(from))
+}
+
+/// The one-off cost of one member joining: migration, dual running of the FTE it transfers, and moving them.
+pub fn join_one_off(spec: &FunctionSpec, transferred: f64, rates: TransferRates) -> f64 {
+    joining_one_off(spec, transferred) + rates.move_per_fte * transferred
+}
+
+/// The yearly cost a member carries from its joining year on, besides its share of the hub: VAT on its share
+/// when the hub is of the other sector, and its transferred staff's extra travel (`fte_km`: FTE times km).
+///
+/// The VAT is charged on the in-house cost of the FTE it transferred, an upper bound on the VAT of its share of
+/// the hub's cost (economies of scale make the share smaller): a linear model cannot hold the exact share, and
+/// over-stating a cost keeps the plan honest.
+pub fn join_yearly(
     spec: &FunctionSpec,
-    hub_fte: f64,
-    pooled: f64,
     transferred: f64,
     cross_sector: bool,
+    fte_km: f64,
+    rates: TransferRates,
 ) -> f64 {
-    if pooled <= 0.0 {
-        return 0.0;
-    }
     let vat = if cross_sector {
-        spec.cross_sector_vat
+        spec.cross_sector_vat * spec.cost_per_fte * transferred
     } else {
         0.0
     };
-    hub_fte * spec.cost_per_fte * transferred / pooled * (1.0 + vat)
+    vat + rates.travel_per_km_fte * fte_km
+}
+
+/// FTE a member hands to a hub out of its in-house FTE for the function.
+pub fn transferred_fte(spec: &FunctionSpec, in_house: f64) -> f64 {
+    (1.0 - spec.retained_share) * in_house
 }
 
 /// The one-off cost of one member joining: migration, and dual running of the FTE it transfers.
@@ -193,10 +253,14 @@ mod tests {
     fn money_of_a_member_by_hand() {
         let s = spec(0.8, 20.0);
         assert_eq!(transferred_fte(&s, 50.0), 40.0);
-        // A hub of 60 FTE pooled from 100: a member that handed over 40 pays 40% of 60 x 30,000 = 720,000, and
-        // 864,000 with 20% VAT across sectors.
-        assert!((member_charge(&s, 60.0, 100.0, 40.0, false) - 720_000.0).abs() < 1e-6);
-        assert!((member_charge(&s, 60.0, 100.0, 40.0, true) - 864_000.0).abs() < 1e-6);
+        // VAT across sectors: 20% of 40 FTE at 30,000 = 240,000 a year; plus 40 FTE x 5 km at GBP 100 per km.
+        let rates = TransferRates {
+            move_per_fte: 2_000.0,
+            travel_per_km_fte: 100.0,
+        };
+        assert!((join_yearly(&s, 40.0, true, 200.0, rates) - 260_000.0).abs() < 1e-6);
+        assert!((join_yearly(&s, 40.0, false, 200.0, rates) - 20_000.0).abs() < 1e-6);
+        assert!((join_one_off(&s, 40.0, rates) - 930_000.0).abs() < 1e-6);
         // Migration 250,000 plus six months of 40 FTE at 30,000 = 600,000.
         assert!((joining_one_off(&s, 40.0) - 850_000.0).abs() < 1e-6);
         assert_eq!(redundancy(&s, 12.5), 250_000.0);

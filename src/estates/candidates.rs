@@ -82,6 +82,8 @@ pub struct Candidates {
     pub access: Vec<AccessNeed>,
     /// Per borough with public-facing sites: those sites.
     pub borough_sites: BTreeMap<String, Vec<SiteIx>>,
+    /// The shared-services decision's candidates (empty without `functions.csv`).
+    pub services: super::services::Candidates,
 }
 
 /// The size of the estates model these candidates would build, estimated before building it.
@@ -134,6 +136,10 @@ impl PlanCosts for Candidates {
     fn team_move_cost(&self, team: usize) -> f64 {
         self.teams[team].move_cost
     }
+
+    fn transfer_rates(&self) -> costing::services::TransferRates {
+        self.services.rates
+    }
 }
 
 /// Computes the candidates.
@@ -150,7 +156,8 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
                 || data
                     .teams
                     .iter()
-                    .any(|t| !t.movable && t.site.is_some_and(|x| data.site(x).id == s.id));
+                    .any(|t| !t.movable && t.site.is_some_and(|x| data.site(x).id == s.id))
+                || hosts_a_service(data, model, s);
             SiteCandidate {
                 releasable: forced || !protected,
                 forced,
@@ -175,7 +182,18 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
         teams,
         access,
         borough_sites,
+        services: super::services::build(data, model),
     }
+}
+
+/// A shared service that exists today stays where it is: its site is kept while the decision is on.
+fn hosts_a_service(data: &Dataset, model: &ModelConfig, site: &crate::domain::Site) -> bool {
+    model.shared_services.enabled
+        && !data.functions.is_empty()
+        && data
+            .services
+            .iter()
+            .any(|sv| data.site(sv.site).id == site.id)
 }
 
 fn team_candidates(data: &Dataset, model: &ModelConfig) -> Vec<TeamCandidates> {

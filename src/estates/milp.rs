@@ -5,6 +5,7 @@
 //! diagnosis), or named in a report. The cost expression equals [`crate::plan::evaluate`]'s `plan_cost`.
 
 use super::candidates::Candidates;
+use super::services;
 use crate::costing;
 use crate::domain::{Dataset, SiteIx};
 use crate::model_config::ModelConfig;
@@ -34,6 +35,16 @@ pub enum Group {
     Budget,
     /// No partner's costs rise.
     Partners,
+    /// A partner's function joins at most one hub.
+    Join,
+    /// New hubs: open once, at a kept site, before members join, within the function's limit.
+    Hubs,
+    /// A hub's FTE on its scale curve.
+    Scale,
+    /// Joinings per year within the programme's capacity.
+    Programme,
+    /// Transferable staff are in house (where their team works) or in a hub.
+    Transfer,
 }
 
 impl RuleGroup for Group {
@@ -49,18 +60,31 @@ impl RuleGroup for Group {
             Group::Staff => "staff",
             Group::Budget => "budget",
             Group::Partners => "partners",
+            Group::Join => "join",
+            Group::Hubs => "hubs",
+            Group::Scale => "scale",
+            Group::Programme => "programme",
+            Group::Transfer => "transfer",
         }
     }
 
     /// Groups whose rows may be relaxed with a slack when diagnosing infeasibility, and the weight of one unit.
     fn slack_weight(self) -> Option<f64> {
         match self {
-            Group::Capacity | Group::Access | Group::Borough | Group::Staff | Group::Release => {
-                Some(1.0)
-            }
+            Group::Capacity
+            | Group::Access
+            | Group::Borough
+            | Group::Staff
+            | Group::Release
+            | Group::Programme => Some(1.0),
             // Money rows: one unit of slack is GBP 1, weighed per GBP 1m.
             Group::Budget | Group::Partners => Some(1e-6),
-            Group::Assign | Group::Link => None,
+            Group::Assign
+            | Group::Link
+            | Group::Join
+            | Group::Hubs
+            | Group::Scale
+            | Group::Transfer => None,
         }
     }
 }
@@ -75,6 +99,8 @@ pub struct Vars {
     pub release: Vec<Vec<Option<Variable>>>,
     /// Share of team `t` at its `o`-th option.
     pub assign: Vec<Vec<Variable>>,
+    /// The shared-services decision's columns (empty without it).
+    pub services: services::Vars,
     /// The model's columns in creation order (to read values back).
     pub columns: Vec<Variable>,
 }
@@ -135,9 +161,11 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
                 .collect()
         })
         .collect();
+    let services = services::variables(ctx, cols);
     Vars {
         release,
         assign,
+        services,
         columns: cols.columns.clone(),
     }
 }
@@ -222,9 +250,13 @@ pub fn capacity(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
     for (t, tc) in ctx.cand.teams.iter().enumerate() {
         let need = f64::from(ctx.data.teams[t].headcount) * ratio;
         for (o, opt) in tc.options.iter().enumerate() {
-            per_site[opt.site.ix()].add_mul(need, vars.assign[t][o]);
+            per_site[opt.site.ix()] += services::team_desks(ctx, vars, t, o, need);
             used[opt.site.ix()] = true;
         }
+    }
+    for (site, desks) in services::hub_desks(ctx, &vars.services) {
+        per_site[site.ix()] += desks;
+        used[site.ix()] = true;
     }
     for (s, mut lhs) in per_site.into_iter().enumerate() {
         if !used[s] {
@@ -300,6 +332,7 @@ pub fn staff(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
             }
         }
     }
+    lhs += services::moved_fte_km(ctx, &vars.services);
     if heads > 0.0 {
         let label = format!("the mean staff move is at most {cap:.1} km");
         rows.le(Group::Staff, label, lhs, cap * heads);
@@ -348,6 +381,7 @@ pub fn budget(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
                 lhs.add_mul(ctx.cand.sites[s].penalty[y - 1], v);
             }
         }
+        lhs += services::one_off_in_year(ctx, &vars.services, y);
         let label =
             format!("one-off costs in year {y} stay within the capital budget of GBP {cap:.0}");
         rows.le(Group::Budget, label, lhs, cap);
@@ -440,7 +474,7 @@ pub fn objective(ctx: &Ctx<'_>, vars: &Vars) -> Expression {
             cost += base * annuity;
         }
     }
-    cost
+    cost + services::cost(ctx, &vars.services)
 }
 
 /// The estates model: the kit's rows and columns, and where the decisions sit among the columns.
@@ -463,6 +497,11 @@ pub fn build(ctx: &Ctx<'_>, relax: bool) -> Built {
     staff(ctx, &vars, &mut rows);
     budget(ctx, &vars, &mut rows);
     partners(ctx, &vars, &mut rows);
+    services::joining(ctx, &vars.services, &mut rows);
+    services::hubs(ctx, &vars, &vars.services, &mut rows);
+    services::scale(ctx, &vars.services, &mut rows);
+    services::programme(ctx, &vars.services, &mut rows);
+    services::transfer(ctx, &vars, &vars.services, &mut rows);
     rows.cost = objective(ctx, &vars);
     Built { vars, model: rows }
 }

@@ -11,6 +11,8 @@ pub mod explain;
 pub mod heuristic;
 pub mod milp;
 pub mod reasons;
+pub mod service_reasons;
+pub mod services;
 pub mod shapley;
 pub mod solution;
 

@@ -50,7 +50,12 @@ pub fn plan_from(ctx: &Ctx<'_>, vars: &Vars, values: &[f64]) -> Plan {
             shares
         })
         .collect();
-    Plan { sites, teams }
+    let services = super::services::plan_from(ctx.data, &ctx.cand.services, &vars.services, value);
+    Plan {
+        sites,
+        teams,
+        services,
+    }
 }
 
 /// Column values of a plan, for a warm start.
@@ -75,5 +80,6 @@ pub fn values_of(ctx: &Ctx<'_>, vars: &Vars, plan: &Plan) -> Vec<f64> {
             }
         }
     }
+    super::services::warm_values(&vars.services, &index, &mut values, &vars.assign);
     values
 }

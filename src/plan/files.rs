@@ -37,6 +37,47 @@ pub const MOVE_COLUMNS: [&str; 7] = [
     "move_km",
 ];
 
+/// The columns of `services.csv`, in order (also the columns `evaluate` accepts).
+pub const SERVICE_COLUMNS: [&str; 11] = [
+    "organisation",
+    "function",
+    "fte_in_house",
+    "delivered_by",
+    "hub_site",
+    "join_year",
+    "fte_retained",
+    "fte_transferred",
+    "annual_saving_gbp",
+    "one_off_gbp",
+    "reason",
+];
+
+/// The columns of `hubs.csv`, in order.
+pub const HUB_COLUMNS: [&str; 10] = [
+    "hub",
+    "function",
+    "site",
+    "host",
+    "members",
+    "fte_pooled",
+    "hub_fte",
+    "fte_saved",
+    "open_year",
+    "annual_cost_gbp",
+];
+
+/// The id of a hub in `services.csv` and `hubs.csv`: today's service's id, or `<function>:<site>` for a new one.
+pub fn hub_id(data: &Dataset, hub: &crate::plan::services::Hub) -> String {
+    match hub.service {
+        Some(s) => data.services[s].id.clone(),
+        None => format!(
+            "{}:{}",
+            data.functions[hub.function].id.0,
+            data.site(hub.site).id
+        ),
+    }
+}
+
 const SITES: FileSpec = FileSpec {
     name: "sites.csv",
     required: &["site", "decision"],

@@ -8,6 +8,7 @@
 pub mod html;
 pub mod plan_page;
 pub mod procurement;
+pub mod services;
 pub mod shares;
 pub mod svg;
 
@@ -34,6 +35,8 @@ pub struct PlanSummary<'a> {
     /// The estates plan's fields (absent when `[estates] enabled = false`).
     #[serde(flatten)]
     pub estates: Option<EstatesSummary<'a>>,
+    /// The shared-services decisions (null without `functions.csv`, or with the decision switched off).
+    pub shared_services: Option<services::ServicesSummary<'a>>,
     /// The procurement award (null when `[procurement] enabled = false`).
     pub procurement: Option<procurement::ProcurementSummary<'a>>,
     /// Solver name and version.
@@ -137,6 +140,7 @@ pub fn summary<'a>(
         schema: "consolidate.plan/2",
         status,
         estates: estates.map(|e| estates_summary(model, e)),
+        shared_services: estates.and_then(|e| services::summary(e, check.map(|c| c.services_ok()))),
         procurement,
         solver: SolverInfo {
             name: backend.name(),

@@ -402,6 +402,7 @@ fn brute_force(data: &Dataset, model: &ModelConfig, limit: u64) -> Result<Option
         let mut plan = Plan {
             sites,
             teams: vec![Vec::new(); data.teams.len()],
+            services: consolidate::plan::services::ServicesPlan::baseline(data),
         };
         place(data, model, &cand, &per_team, 0, &mut plan, &mut best);
     }

@@ -1,4 +1,5 @@
-//! The desk rule: every kept site has the desks for the people the plan places there.
+//! The desk rule: every kept site has the desks for the people the plan places there, less the staff who
+//! transfer to a hub, plus a hub's extra staff.
 
 use super::Ctx;
 use crate::check::{Rule, Violation};
@@ -12,6 +13,14 @@ pub(crate) fn desks(cx: &Ctx, out: &mut Vec<Violation>) {
         for &(s, f) in &cx.plan.teams[t] {
             used[s.ix()] += f * hc * ratio;
         }
+    }
+    // Staff who transfer to a hub free their desks where their team works today; a hub needs desks for its
+    // extra FTE at its site.
+    for (s, freed) in &cx.services.desks_freed {
+        used[*s] -= freed;
+    }
+    for (s, need) in &cx.services.hub_desks {
+        used[*s] += need;
     }
     for (s, used) in cx.data.sites.iter().zip(used) {
         if used > f64::from(s.desks) + 1e-6 {

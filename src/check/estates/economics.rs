@@ -56,6 +56,7 @@ pub(crate) fn derive(
     model: &ModelConfig,
     plan: &Plan,
     costs: &HashMap<(usize, usize), f64>,
+    services: &crate::check::services::Derived,
 ) -> Economics {
     let mut out = Economics {
         plan_cost: 0.0,
@@ -66,6 +67,14 @@ pub(crate) fn derive(
     };
     sites(data, model, plan, &mut out);
     teams(data, model, plan, costs, &mut out);
+    // Shared services: their net saving lowers the plan's cost; their one-off costs count against the budget.
+    out.plan_cost -= services.npv;
+    for (y, c) in services.one_off_by_year.iter().enumerate() {
+        out.one_off_by_year[y] += c;
+    }
+    for (p, gain) in &services.by_partner {
+        *out.by_partner.entry(p.clone()).or_default() += gain;
+    }
     out
 }
 

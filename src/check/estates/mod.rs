@@ -33,6 +33,8 @@ pub(super) struct Ctx<'a> {
     pub has_table: HashSet<usize>,
     /// The plan's figures, derived again.
     pub econ: Economics,
+    /// The plan's shared services, derived again (their figures are in `econ` too).
+    pub services: crate::check::services::Derived,
 }
 
 impl<'a> Ctx<'a> {
@@ -44,7 +46,8 @@ impl<'a> Ctx<'a> {
             .map(|c| ((c.team.ix(), c.site.ix()), c.annual_cost))
             .collect();
         let has_table = data.team_site_costs.iter().map(|c| c.team.ix()).collect();
-        let econ = economics::derive(data, model, plan, &costs);
+        let services = crate::check::services::derive(data, model, plan);
+        let econ = economics::derive(data, model, plan, &costs, &services);
         Ctx {
             data,
             model,
@@ -52,6 +55,7 @@ impl<'a> Ctx<'a> {
             costs,
             has_table,
             econ,
+            services,
         }
     }
 

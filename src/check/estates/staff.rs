@@ -52,6 +52,8 @@ pub(crate) fn mean_move(cx: &Ctx, out: &mut Vec<Violation>) {
             heads += hc;
         }
     }
+    // Staff who transfer move to their hub.
+    km_heads += cx.services.fte_km;
     let limit = cx.model.estates.staff.max_mean_increase_km;
     if heads > 0.0 && km_heads / heads > limit + 1e-6 {
         out.push(Violation::new(

@@ -100,6 +100,7 @@ pub fn detect(ctx: &Ctx<'_>, model: &Model) -> Option<Instance> {
         || model.rows.iter().any(|r| !structural.contains(&r.group))
         || data.teams.iter().any(|t| t.site.is_some())
         || data.teams.is_empty()
+        || !data.functions.is_empty()
         || cand.sites.iter().any(|s| s.forced)
     {
         return None;
@@ -186,6 +187,8 @@ pub fn plan_of(inst: &Instance, sol: &Solution) -> Plan {
                 shares
             })
             .collect(),
+        // The strategy is only taken without functions.csv, so there are no shared services.
+        services: Default::default(),
     }
 }
 

@@ -1,0 +1,715 @@
+//! The shared-services decision inside the estates model (issue 17): which partner's function joins which hub,
+//! from which year, and which new hubs open where. One MILP with the estates plan, because the two share the
+//! desks: staff who transfer free desks at their old sites and a hub needs desks at a kept site.
+//!
+//! Candidates: every shared service that exists today is a hub (always open, its site kept, its members
+//! staying); each function may open new hubs at the `candidate_sites` sites with the most in-house staff of the
+//! function (per sector when the function's rule is `same_sector`), hosted by the site's owner. A partner's
+//! function may join a hub of the same function when the sector rule allows and every one of its teams is within
+//! the transfer distance of the hub. Its teams then hand over `1 - retained_share` of their staff.
+//!
+//! Passes (each a rule group): `join` (one hub per partner and function), `hubs` (a new hub opens once, at a
+//! kept site, before anyone joins it, for at least `min_members` partners, within the function's `max_hubs`), `scale` (the hub's FTE on the scale
+//! curve, filled segment by segment, each year), `programme` (joinings per year), `transfer` (a team's
+//! transferable staff work where the team works until they transfer). The desk, staff-move and budget rows and
+//! the objective of [`super::milp`] take the terms built here.
+
+use super::milp::{Ctx, Group, Model, Vars as EstatesVars};
+use crate::costing::Discount;
+use crate::costing::services::{self as econ, ScaleCurve, TransferRates};
+use crate::domain::{Dataset, OrgIx, SectorRule, SiteIx};
+use crate::geo::haversine_km;
+use crate::model_config::ModelConfig;
+use crate::plan::services::{self as plan_services, Hub, Join, ServicesPlan};
+use crate::solve::kit::Columns;
+use good_lp::{Expression, Variable};
+use std::collections::BTreeMap;
+
+/// A hub the model may use.
+#[derive(Debug, Clone)]
+pub struct HubCandidate {
+    /// The hub (`open_year` 0; a new hub's year is decided by the model).
+    pub hub: Hub,
+    /// Pooled FTE today.
+    pub pooled_today: f64,
+    /// The scale curve above today's pool: `(length in pooled FTE, hub FTE per pooled FTE)`, filled in order.
+    pub segments: Vec<(f64, f64)>,
+}
+
+/// One hub a partner's function may join, with what joining it costs.
+#[derive(Debug, Clone, Copy)]
+pub struct PairOption {
+    /// The hub (index into [`Candidates::hubs`]).
+    pub hub: usize,
+    /// One-off cost in the joining year: migration, dual running, moving the staff.
+    pub one_off: f64,
+    /// Yearly cost from the joining year: VAT across sectors, extra travel.
+    pub yearly: f64,
+    /// FTE x km of the transferred staff's move.
+    pub fte_km: f64,
+}
+
+/// A partner's function that may join a hub.
+#[derive(Debug, Clone)]
+pub struct PairCandidate {
+    /// The partner.
+    pub org: OrgIx,
+    /// The function (index into [`Dataset::functions`]).
+    pub function: usize,
+    /// Its in-house teams.
+    pub teams: Vec<usize>,
+    /// FTE it would hand over.
+    pub transferred: f64,
+    /// The hubs it may join.
+    pub options: Vec<PairOption>,
+}
+
+/// The shared-services candidates; empty without `functions.csv` or with the decision switched off.
+#[derive(Debug, Clone, Default)]
+pub struct Candidates {
+    /// Today's services first (index = service index), then possible new hubs.
+    pub hubs: Vec<HubCandidate>,
+    /// Partner functions that may join a hub.
+    pub pairs: Vec<PairCandidate>,
+    /// The per-FTE rates of moving transferred staff.
+    pub rates: TransferRates,
+    /// Partners a new hub serves at least (the model file's `min_members`).
+    pub min_members: u32,
+}
+
+impl Candidates {
+    /// True when the model has a shared-services decision to make.
+    pub fn any(&self) -> bool {
+        self.pairs.iter().any(|p| !p.options.is_empty())
+    }
+}
+
+/// Computes the candidates.
+pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
+    let cfg = &model.shared_services;
+    let rates = TransferRates::of(model);
+    if !cfg.enabled || data.functions.is_empty() {
+        return Candidates::default();
+    }
+    let mut hubs: Vec<Hub> = ServicesPlan::baseline(data).hubs;
+    for f in 0..data.functions.len() {
+        hubs.extend(new_hubs(data, model, f));
+    }
+    let max_km = cfg
+        .max_transfer_km
+        .unwrap_or(model.estates.staff.max_team_increase_km);
+    let pairs = pairs(data, model, &hubs, max_km, rates);
+    let hubs = hubs
+        .into_iter()
+        .enumerate()
+        .map(|(h, hub)| {
+            let p0 = plan_services::pooled_today(data, &hub);
+            let reach: f64 = pairs
+                .iter()
+                .filter(|p| p.options.iter().any(|o| o.hub == h))
+                .map(|p| p.transferred)
+                .sum();
+            let curve = ScaleCurve::new(&data.functions[hub.function], p0 + reach);
+            HubCandidate {
+                segments: econ::segments_from(&curve, p0, p0 + reach),
+                hub,
+                pooled_today: p0,
+            }
+        })
+        .collect();
+    Candidates {
+        hubs,
+        pairs,
+        rates,
+        min_members: cfg.min_members,
+    }
+}
+
+/// Possible new hubs of function `f`: the sites with the most in-house staff of the function, per sector when
+/// the function's rule is `same_sector`, leaving out sites of today's services of the function.
+fn new_hubs(data: &Dataset, model: &ModelConfig, f: usize) -> Vec<Hub> {
+    let cfg = &model.shared_services;
+    let spec = &data.functions[f];
+    let existing: Vec<SiteIx> = data
+        .services
+        .iter()
+        .filter(|s| s.function == f)
+        .map(|s| s.site)
+        .collect();
+    if !spec.poolable || (cfg.max_hubs && spec.max_hubs as usize <= existing.len()) {
+        return Vec::new();
+    }
+    let mut fte: BTreeMap<SiteIx, f64> = BTreeMap::new();
+    for t in &data.teams {
+        if t.function == spec.id
+            && t.service.is_none()
+            && let Some(s) = t.site.filter(|s| !existing.contains(s))
+        {
+            *fte.entry(s).or_default() += f64::from(t.headcount);
+        }
+    }
+    let by_sector = cfg.sector_rule && spec.sector_rule == SectorRule::SameSector;
+    let mut ranked: Vec<(SiteIx, f64)> = fte.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut taken: BTreeMap<Option<crate::domain::Sector>, u32> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (site, _) in ranked {
+        let host = data.site(site).organisation;
+        let key = by_sector.then(|| data.org(host).sector);
+        let n = taken.entry(key).or_default();
+        if *n < cfg.candidate_sites {
+            *n += 1;
+            out.push(Hub {
+                function: f,
+                site,
+                host,
+                service: None,
+                open_year: 0,
+            });
+        }
+    }
+    out
+}
+
+/// The partner functions that may join a hub, with the hubs each may join.
+fn pairs(
+    data: &Dataset,
+    model: &ModelConfig,
+    hubs: &[Hub],
+    max_km: f64,
+    rates: TransferRates,
+) -> Vec<PairCandidate> {
+    let mut out = Vec::new();
+    for (f, spec) in data.functions.iter().enumerate() {
+        if !spec.poolable {
+            continue;
+        }
+        for o in 0..data.organisations.len() {
+            let org = OrgIx(o as u32);
+            let member = data
+                .service_members
+                .iter()
+                .any(|m| m.organisation == org && data.services[m.service].function == f);
+            let teams = econ::in_house_teams(data, org, f);
+            if member || teams.is_empty() {
+                continue;
+            }
+            let in_house: f64 = teams
+                .iter()
+                .map(|&t| f64::from(data.teams[t].headcount))
+                .sum();
+            let transferred = econ::transferred_fte(spec, in_house);
+            if transferred <= 0.0 {
+                continue;
+            }
+            let options = hubs
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.function == f && allowed(data, model, org, h))
+                .filter(|(_, h)| teams.iter().all(|&t| within(data, t, h.site, max_km)))
+                .map(|(hub, h)| {
+                    let (_, _, fte_km) = plan_services::transfer(data, org, f, h.site);
+                    let cross = data.org(org).sector != data.org(h.host).sector;
+                    PairOption {
+                        hub,
+                        one_off: econ::join_one_off(spec, transferred, rates),
+                        yearly: econ::join_yearly(spec, transferred, cross, fte_km, rates),
+                        fte_km,
+                    }
+                })
+                .collect();
+            out.push(PairCandidate {
+                org,
+                function: f,
+                teams,
+                transferred,
+                options,
+            });
+        }
+    }
+    out
+}
+
+/// The sector rule: a `same_sector` function pools only within a sector (unless the rule is switched off).
+fn allowed(data: &Dataset, model: &ModelConfig, org: OrgIx, hub: &Hub) -> bool {
+    let spec = &data.functions[hub.function];
+    !(model.shared_services.sector_rule
+        && spec.sector_rule == SectorRule::SameSector
+        && data.org(org).sector != data.org(hub.host).sector)
+}
+
+/// A team's staff can transfer to a hub at `site`: it has no site, works there, or is within `max_km`.
+fn within(data: &Dataset, team: usize, site: SiteIx, max_km: f64) -> bool {
+    let Some(from) = data.teams[team].site else {
+        return true;
+    };
+    if from == site {
+        return true;
+    }
+    match (data.site(from).location, data.site(site).location) {
+        (Some(a), Some(b)) => haversine_km(a, b) <= max_km + 1e-9,
+        _ => false,
+    }
+}
+
+/// The shared-services columns.
+#[derive(Debug, Clone, Default)]
+pub struct Vars {
+    /// `join[p][o][y - 1]`: pair `p` joins its `o`-th hub in year `y`.
+    pub join: Vec<Vec<Vec<Variable>>>,
+    /// `open[h][y - 1]` for new hubs that someone may join.
+    pub open: Vec<Option<Vec<Variable>>>,
+    /// `fill[h][y - 1][k]`: pooled FTE added in segment `k` of the hub's curve by year `y`.
+    pub fill: Vec<Vec<Vec<Variable>>>,
+    /// `full[h][y - 1][k]`: segment `k` is full by year `y` (so segment `k + 1` may fill).
+    pub full: Vec<Vec<Vec<Variable>>>,
+    /// Per team of a pair that may join: where its transferable staff work while in house (shares per option).
+    pub transferable: Vec<Option<Vec<Variable>>>,
+}
+
+/// Pass: the columns.
+pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
+    let sc = &ctx.cand.services;
+    let years = ctx.cand.discount.years();
+    let join: Vec<Vec<Vec<Variable>>> = sc
+        .pairs
+        .iter()
+        .map(|p| {
+            p.options
+                .iter()
+                .map(|_| (0..years).map(|_| cols.binary()).collect())
+                .collect()
+        })
+        .collect();
+    let used: Vec<bool> = (0..sc.hubs.len())
+        .map(|h| {
+            sc.pairs
+                .iter()
+                .any(|p| p.options.iter().any(|o| o.hub == h))
+        })
+        .collect();
+    let open = sc
+        .hubs
+        .iter()
+        .zip(&used)
+        .map(|(h, &u)| {
+            (u && h.hub.service.is_none()).then(|| (0..years).map(|_| cols.binary()).collect())
+        })
+        .collect();
+    let (mut fill, mut full) = (Vec::new(), Vec::new());
+    for (h, &u) in sc.hubs.iter().zip(&used) {
+        let k = if u { h.segments.len() } else { 0 };
+        fill.push(
+            (0..years)
+                .map(|_| (0..k).map(|_| cols.nonneg()).collect())
+                .collect(),
+        );
+        full.push(
+            (0..years)
+                .map(|_| (1..k).map(|_| cols.binary()).collect())
+                .collect(),
+        );
+    }
+    let mut transferable = vec![None; ctx.data.teams.len()];
+    for p in sc.pairs.iter().filter(|p| !p.options.is_empty()) {
+        for &t in &p.teams {
+            let n = ctx.cand.teams[t].options.len();
+            transferable[t] = Some((0..n).map(|_| cols.unit()).collect());
+        }
+    }
+    Vars {
+        join,
+        open,
+        fill,
+        full,
+        transferable,
+    }
+}
+
+fn sum(vars: impl IntoIterator<Item = Variable>) -> Expression {
+    vars.into_iter().fold(Expression::from(0.0), |mut e, v| {
+        e.add_mul(1.0, v);
+        e
+    })
+}
+
+fn pair_name(ctx: &Ctx<'_>, p: &PairCandidate) -> String {
+    format!(
+        "{} {}",
+        ctx.data.org(p.org).id,
+        ctx.data.functions[p.function].id.0
+    )
+}
+
+fn hub_name(ctx: &Ctx<'_>, h: &HubCandidate) -> String {
+    let site = ctx.data.site(h.hub.site);
+    format!(
+        "the {} hub at {} ({})",
+        ctx.data.functions[h.hub.function].id.0, site.name, site.id
+    )
+}
+
+/// Pass `join`: a partner's function joins at most one hub, once.
+pub fn joining(ctx: &Ctx<'_>, v: &Vars, rows: &mut Model) {
+    for (p, pair) in ctx.cand.services.pairs.iter().enumerate() {
+        if pair.options.is_empty() {
+            continue;
+        }
+        let lhs = sum(v.join[p].iter().flatten().copied());
+        rows.le(
+            Group::Join,
+            format!("{} joins at most one hub", pair_name(ctx, pair)),
+            lhs,
+            1.0,
+        );
+    }
+}
+
+/// Pass `hubs`: a new hub opens at most once, in a year someone joins it, before anyone joins it, at a site
+/// the plan keeps; a function opens at most `max_hubs` hubs (today's count).
+pub fn hubs(ctx: &Ctx<'_>, ev: &EstatesVars, v: &Vars, rows: &mut Model) {
+    let sc = &ctx.cand.services;
+    let years = ctx.cand.discount.years();
+    for (h, hub) in sc.hubs.iter().enumerate() {
+        let Some(open) = &v.open[h] else { continue };
+        let name = hub_name(ctx, hub);
+        rows.le(
+            Group::Hubs,
+            format!("{name} opens at most once"),
+            sum(open.iter().copied()),
+            1.0,
+        );
+        let mut kept = sum(open.iter().copied());
+        kept += sum(ev.release[hub.hub.site.ix()].iter().flatten().copied());
+        rows.le(
+            Group::Hubs,
+            format!("{name} needs its site kept"),
+            kept,
+            1.0,
+        );
+        for y in 0..years {
+            let mut joins = Expression::from(0.0);
+            for (p, pair) in sc.pairs.iter().enumerate() {
+                for (o, opt) in pair.options.iter().enumerate() {
+                    if opt.hub != h {
+                        continue;
+                    }
+                    joins.add_mul(1.0, v.join[p][o][y]);
+                    let lhs = Expression::from(v.join[p][o][y]) - sum(open[..=y].iter().copied());
+                    let label =
+                        format!("{} joins {name} only once it is open", pair_name(ctx, pair));
+                    rows.le(Group::Hubs, label, lhs, 0.0);
+                }
+            }
+            let lhs = Expression::from(open[y]) - joins;
+            rows.le(
+                Group::Hubs,
+                format!("{name} opens in a year someone joins it"),
+                lhs,
+                0.0,
+            );
+        }
+        min_members(ctx, v, h, &name, rows);
+    }
+    if !ctx.model.shared_services.max_hubs {
+        return;
+    }
+    for (f, spec) in ctx.data.functions.iter().enumerate() {
+        let existing = sc
+            .hubs
+            .iter()
+            .filter(|h| h.hub.function == f && h.hub.service.is_some())
+            .count();
+        let new: Vec<Variable> = sc
+            .hubs
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.hub.function == f)
+            .filter_map(|(h, _)| v.open[h].as_ref())
+            .flatten()
+            .copied()
+            .collect();
+        if !new.is_empty() {
+            let cap = (spec.max_hubs as f64 - existing as f64).max(0.0);
+            let label = format!(
+                "{} opens at most {} hub(s) in all",
+                spec.id.0, spec.max_hubs
+            );
+            rows.le(Group::Hubs, label, sum(new), cap);
+        }
+    }
+}
+
+/// A new hub serves at least `min_members` partners once open.
+fn min_members(ctx: &Ctx<'_>, v: &Vars, h: usize, name: &str, rows: &mut Model) {
+    let n = ctx.model.shared_services.min_members;
+    let Some(open) = &v.open[h] else { return };
+    if n <= 1 {
+        return;
+    }
+    let mut lhs = Expression::from(0.0);
+    for (p, pair) in ctx.cand.services.pairs.iter().enumerate() {
+        for (o, opt) in pair.options.iter().enumerate() {
+            if opt.hub == h {
+                lhs += sum(v.join[p][o].iter().copied());
+            }
+        }
+    }
+    lhs -= sum(open.iter().copied()) * f64::from(n);
+    rows.ge(
+        Group::Hubs,
+        format!("{name} serves at least {n} partners once open"),
+        lhs,
+        0.0,
+    );
+}
+
+/// The FTE pooled into hub `h` by year `y` (1-based) beyond today's, as an expression in the joinings.
+fn pooled_by(ctx: &Ctx<'_>, v: &Vars, h: usize, y: usize) -> Expression {
+    let mut e = Expression::from(0.0);
+    for (p, pair) in ctx.cand.services.pairs.iter().enumerate() {
+        for (o, opt) in pair.options.iter().enumerate() {
+            if opt.hub == h {
+                for x in &v.join[p][o][..y] {
+                    e.add_mul(pair.transferred, *x);
+                }
+            }
+        }
+    }
+    e
+}
+
+/// Pass `scale`: each year, the FTE a hub pools beyond today's fill its curve's segments in order (the curve
+/// is concave, so a segment may only fill once the one before is full).
+pub fn scale(ctx: &Ctx<'_>, v: &Vars, rows: &mut Model) {
+    for (h, hub) in ctx.cand.services.hubs.iter().enumerate() {
+        let name = hub_name(ctx, hub);
+        for (y, fill) in v.fill[h].iter().enumerate() {
+            if fill.is_empty() {
+                continue;
+            }
+            let lhs = sum(fill.iter().copied()) - pooled_by(ctx, v, h, y + 1);
+            rows.eq(
+                Group::Scale,
+                format!("{name} pools its members' FTE in year {}", y + 1),
+                lhs,
+                0.0,
+            );
+            for (k, &(len, _)) in hub.segments.iter().enumerate() {
+                match v.full[h][y].get(k) {
+                    Some(&full) => {
+                        let lhs = Expression::from(fill[k]) - len * full;
+                        rows.ge(Group::Scale, String::new(), lhs, 0.0);
+                    }
+                    None => rows.le(Group::Scale, String::new(), Expression::from(fill[k]), len),
+                }
+                if k > 0 {
+                    let lhs = Expression::from(fill[k]) - len * v.full[h][y][k - 1];
+                    rows.le(Group::Scale, String::new(), lhs, 0.0);
+                }
+            }
+        }
+    }
+}
+
+/// Pass `programme`: at most `programme_capacity` joinings in any one year.
+pub fn programme(ctx: &Ctx<'_>, v: &Vars, rows: &mut Model) {
+    let Some(cap) = ctx.model.shared_services.programme_capacity else {
+        return;
+    };
+    for y in 0..ctx.cand.discount.years() {
+        let lhs = sum(v.join.iter().flatten().map(|years| years[y]));
+        let label = format!(
+            "at most {cap} partner functions join a hub in year {}",
+            y + 1
+        );
+        rows.le(Group::Programme, label, lhs, f64::from(cap));
+    }
+}
+
+/// Pass `transfer`: a team's transferable staff work where the team works, until they transfer.
+pub fn transfer(ctx: &Ctx<'_>, ev: &EstatesVars, v: &Vars, rows: &mut Model) {
+    for (p, pair) in ctx.cand.services.pairs.iter().enumerate() {
+        if pair.options.is_empty() {
+            continue;
+        }
+        let joined = sum(v.join[p].iter().flatten().copied());
+        for &t in &pair.teams {
+            let Some(xs) = &v.transferable[t] else {
+                continue;
+            };
+            let team = &ctx.data.teams[t].id;
+            let lhs = sum(xs.iter().copied()) + joined.clone();
+            let label = format!("team {team}'s transferable staff are either in house or in a hub");
+            rows.eq(Group::Transfer, label, lhs, 1.0);
+            for (o, &x) in xs.iter().enumerate() {
+                let lhs = Expression::from(x) - ev.assign[t][o];
+                rows.le(Group::Transfer, String::new(), lhs, 0.0);
+            }
+        }
+    }
+}
+
+/// The desks team `t` needs at its `o`-th option: all its staff, or only those it keeps once its function
+/// joins a hub.
+pub fn team_desks(ctx: &Ctx<'_>, ev: &EstatesVars, t: usize, o: usize, need: f64) -> Expression {
+    match ev.services.transferable.get(t).and_then(|x| x.as_ref()) {
+        Some(xs) => {
+            let r = ctx.data.functions[function_of(ctx, t)].retained_share;
+            let mut e = Expression::from(0.0);
+            e.add_mul(r * need, ev.assign[t][o]);
+            e.add_mul((1.0 - r) * need, xs[o]);
+            e
+        }
+        None => Expression::from(ev.assign[t][o]) * need,
+    }
+}
+
+fn function_of(ctx: &Ctx<'_>, t: usize) -> usize {
+    let id = &ctx.data.teams[t].function;
+    ctx.data
+        .functions
+        .iter()
+        .position(|f| &f.id == id)
+        .unwrap_or(0)
+}
+
+/// Desks each hub needs at its site at the end of the horizon, per site: the extra FTE on its curve times the
+/// desk ratio.
+pub fn hub_desks(ctx: &Ctx<'_>, v: &Vars) -> Vec<(SiteIx, Expression)> {
+    let ratio = ctx.model.estates.desk_ratio;
+    let mut out = Vec::new();
+    for (h, hub) in ctx.cand.services.hubs.iter().enumerate() {
+        let Some(last) = v.fill[h].last().filter(|f| !f.is_empty()) else {
+            continue;
+        };
+        let mut e = Expression::from(0.0);
+        for (k, &(_, slope)) in hub.segments.iter().enumerate() {
+            e.add_mul(ratio * slope, last[k]);
+        }
+        out.push((hub.hub.site, e));
+    }
+    out
+}
+
+/// The transferred staff's moves, FTE x km, for the mean-move row.
+pub fn moved_fte_km(ctx: &Ctx<'_>, v: &Vars) -> Expression {
+    let mut e = Expression::from(0.0);
+    for (p, pair) in ctx.cand.services.pairs.iter().enumerate() {
+        for (o, opt) in pair.options.iter().enumerate() {
+            for x in &v.join[p][o] {
+                e.add_mul(opt.fte_km, *x);
+            }
+        }
+    }
+    e
+}
+
+/// FTE a hub has saved by year `y` (1-based), as an expression.
+fn saved_by(hub: &HubCandidate, fill: &[Vec<Variable>], y: usize) -> Expression {
+    let mut e = Expression::from(0.0);
+    for (k, &(_, slope)) in hub.segments.iter().enumerate() {
+        e.add_mul(1.0 - slope, fill[y - 1][k]);
+    }
+    e
+}
+
+/// One-off costs of shared services in year `y` (1-based): joinings, new hubs' set-up, redundancy.
+pub fn one_off_in_year(ctx: &Ctx<'_>, v: &Vars, y: usize) -> Expression {
+    let sc = &ctx.cand.services;
+    let mut e = Expression::from(0.0);
+    for (p, pair) in sc.pairs.iter().enumerate() {
+        for (o, opt) in pair.options.iter().enumerate() {
+            e.add_mul(opt.one_off, v.join[p][o][y - 1]);
+        }
+    }
+    for (h, hub) in sc.hubs.iter().enumerate() {
+        let spec = &ctx.data.functions[hub.hub.function];
+        if let Some(open) = &v.open[h] {
+            e.add_mul(spec.setup, open[y - 1]);
+        }
+        if v.fill[h].first().is_some_and(|f| !f.is_empty()) {
+            let mut saved = saved_by(hub, &v.fill[h], y);
+            if y > 1 {
+                saved -= saved_by(hub, &v.fill[h], y - 1);
+            }
+            e += saved * spec.redundancy_per_fte;
+        }
+    }
+    e
+}
+
+/// The present-value cost of the shared-services decisions (minus their saving), for the objective.
+pub fn cost(ctx: &Ctx<'_>, v: &Vars) -> Expression {
+    let sc = &ctx.cand.services;
+    let d: &Discount = &ctx.cand.discount;
+    let mut e = Expression::from(0.0);
+    for y in 1..=d.years() {
+        e += one_off_in_year(ctx, v, y) * d.factor(y);
+        for (p, pair) in sc.pairs.iter().enumerate() {
+            for (o, opt) in pair.options.iter().enumerate() {
+                e.add_mul(opt.yearly * d.annuity_from(y), v.join[p][o][y - 1]);
+            }
+        }
+        for (h, hub) in sc.hubs.iter().enumerate() {
+            if v.fill[h].first().is_some_and(|f| !f.is_empty()) {
+                let cost = ctx.data.functions[hub.hub.function].cost_per_fte;
+                e -= saved_by(hub, &v.fill[h], y) * (cost * d.factor(y));
+            }
+        }
+    }
+    e
+}
+
+/// Reads the shared-services decisions from column values.
+pub fn plan_from(
+    data: &Dataset,
+    sc: &Candidates,
+    v: &Vars,
+    value: impl Fn(Variable) -> f64,
+) -> ServicesPlan {
+    let mut plan = ServicesPlan::baseline(data);
+    let mut index: BTreeMap<usize, usize> = (0..plan.hubs.len()).map(|h| (h, h)).collect();
+    for (h, hub) in sc.hubs.iter().enumerate() {
+        let Some(open) = &v.open[h] else { continue };
+        if let Some(y) = open.iter().position(|&x| value(x) > 0.5) {
+            index.insert(h, plan.hubs.len());
+            plan.hubs.push(Hub {
+                open_year: y as u32 + 1,
+                ..hub.hub.clone()
+            });
+        }
+    }
+    for (p, pair) in sc.pairs.iter().enumerate() {
+        for (o, opt) in pair.options.iter().enumerate() {
+            let Some(y) = v.join[p][o].iter().position(|&x| value(x) > 0.5) else {
+                continue;
+            };
+            if let Some(&hub) = index.get(&opt.hub) {
+                plan.joins.push(Join {
+                    organisation: pair.org,
+                    function: pair.function,
+                    hub,
+                    year: y as u32 + 1,
+                });
+            }
+        }
+    }
+    plan
+}
+
+/// Column values for a warm start from a plan without joinings (the greedy heuristic's): transferable staff
+/// work where their team works; `values` holds the estates values already, at the positions `index` gives.
+pub fn warm_values(
+    v: &Vars,
+    index: &std::collections::HashMap<Variable, usize>,
+    values: &mut [f64],
+    assign: &[Vec<Variable>],
+) {
+    for (t, xs) in v.transferable.iter().enumerate() {
+        let Some(xs) = xs else { continue };
+        for (o, x) in xs.iter().enumerate() {
+            values[index[x]] = values[index[&assign[t][o]]];
+        }
+    }
+}
