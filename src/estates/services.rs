@@ -252,32 +252,80 @@ fn within(data: &Dataset, team: usize, site: SiteIx, max_km: f64) -> bool {
     }
 }
 
-/// The shared-services columns.
+/// The shared-services columns. Each hub takes its new members in one wave (a year of the horizon), and its
+/// scale curve is held by size levels (one per segment of the curve above today's pool): the hub's added pool
+/// lies in one level, and each member's joining is split by level with `at_level <= level`. That disaggregation
+/// is what makes the relaxation tight: a member counts at a level's saving rate only as far as the hub is at that
+/// level, instead of the whole curve's best rate at any size.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
-    /// `join[p][o][y - 1]`: pair `p` joins its `o`-th hub in year `y`.
-    pub join: Vec<Vec<Vec<Variable>>>,
-    /// `open[h][y - 1]` for new hubs that someone may join.
-    pub open: Vec<Option<Vec<Variable>>>,
-    /// `fill[h][y - 1][k]`: pooled FTE added in segment `k` of the hub's curve by year `y`.
-    pub fill: Vec<Vec<Vec<Variable>>>,
-    /// `full[h][y - 1][k]`: segment `k` is full by year `y` (so segment `k + 1` may fill).
-    pub full: Vec<Vec<Vec<Variable>>>,
+    /// `join[p][o]`: pair `p` joins its `o`-th hub.
+    pub join: Vec<Vec<Variable>>,
+    /// `join_in[p][o][y - 1]`: ... in year `y` (continuous; equals the hub's wave once `join` is 1).
+    pub join_in: Vec<Vec<Vec<Variable>>>,
+    /// `wave[h][y - 1]`: hub `h` takes its new members in year `y` (a new hub opens then), for hubs someone
+    /// may join.
+    pub wave: Vec<Option<Vec<Variable>>>,
+    /// `level[h][l]`: hub `h`'s added pool lies in level `l` of its curve.
+    pub level: Vec<Vec<Variable>>,
+    /// `at_level[p][o][l]`: pair `p`'s joining of its `o`-th hub, counted at level `l` (continuous).
+    pub at_level: Vec<Vec<Vec<Variable>>>,
+    /// `saved[h][y - 1]`: the FTE hub `h` saves, put in the year of its wave (continuous).
+    pub saved: Vec<Vec<Variable>>,
     /// Per team of a pair that may join: where its transferable staff work while in house (shares per option).
     pub transferable: Vec<Option<Vec<Variable>>>,
+}
+
+/// A level of a hub's curve: the added pool `from..to` (FTE beyond today's), where the FTE saved is
+/// `rate x added - offset`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Level {
+    /// Added pooled FTE where the level starts.
+    pub from: f64,
+    /// ... and ends.
+    pub to: f64,
+    /// FTE saved per added pooled FTE within the level (1 - the segment's slope).
+    pub rate: f64,
+    /// FTE saved = `rate x added - offset` within the level.
+    pub offset: f64,
+}
+
+/// The levels of a hub's curve, from its segments above today's pool.
+pub fn levels(segments: &[(f64, f64)]) -> Vec<Level> {
+    let (mut from, mut saved) = (0.0, 0.0);
+    segments
+        .iter()
+        .map(|&(len, slope)| {
+            let rate = 1.0 - slope;
+            let level = Level {
+                from,
+                to: from + len,
+                rate,
+                offset: rate * from - saved,
+            };
+            from += len;
+            saved += rate * len;
+            level
+        })
+        .collect()
 }
 
 /// Pass: the columns.
 pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
     let sc = &ctx.cand.services;
     let years = ctx.cand.discount.years();
-    let join: Vec<Vec<Vec<Variable>>> = sc
+    let join: Vec<Vec<Variable>> = sc
+        .pairs
+        .iter()
+        .map(|p| p.options.iter().map(|_| cols.binary()).collect())
+        .collect();
+    let join_in = sc
         .pairs
         .iter()
         .map(|p| {
             p.options
                 .iter()
-                .map(|_| (0..years).map(|_| cols.binary()).collect())
+                .map(|_| (0..years).map(|_| cols.unit()).collect())
                 .collect()
         })
         .collect();
@@ -288,28 +336,39 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
                 .any(|p| p.options.iter().any(|o| o.hub == h))
         })
         .collect();
-    let open = sc
-        .hubs
+    let wave = used
         .iter()
-        .zip(&used)
-        .map(|(h, &u)| {
-            (u && h.hub.service.is_none()).then(|| (0..years).map(|_| cols.binary()).collect())
+        .map(|&u| u.then(|| (0..years).map(|_| cols.binary()).collect()))
+        .collect();
+    let n_levels = |h: usize| {
+        if used[h] {
+            sc.hubs[h].segments.len()
+        } else {
+            0
+        }
+    };
+    let level = (0..sc.hubs.len())
+        .map(|h| (0..n_levels(h)).map(|_| cols.binary()).collect())
+        .collect();
+    let at_level = sc
+        .pairs
+        .iter()
+        .map(|p| {
+            p.options
+                .iter()
+                .map(|o| (0..n_levels(o.hub)).map(|_| cols.unit()).collect())
+                .collect()
         })
         .collect();
-    let (mut fill, mut full) = (Vec::new(), Vec::new());
-    for (h, &u) in sc.hubs.iter().zip(&used) {
-        let k = if u { h.segments.len() } else { 0 };
-        fill.push(
-            (0..years)
-                .map(|_| (0..k).map(|_| cols.nonneg()).collect())
-                .collect(),
-        );
-        full.push(
-            (0..years)
-                .map(|_| (1..k).map(|_| cols.binary()).collect())
-                .collect(),
-        );
-    }
+    let saved = (0..sc.hubs.len())
+        .map(|h| {
+            if used[h] {
+                (0..years).map(|_| cols.nonneg()).collect()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
     let mut transferable = vec![None; ctx.data.teams.len()];
     for p in sc.pairs.iter().filter(|p| !p.options.is_empty()) {
         for &t in &p.teams {
@@ -319,9 +378,11 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
     }
     Vars {
         join,
-        open,
-        fill,
-        full,
+        join_in,
+        wave,
+        level,
+        at_level,
+        saved,
         transferable,
     }
 }
@@ -349,37 +410,75 @@ fn hub_name(ctx: &Ctx<'_>, h: &HubCandidate) -> String {
     )
 }
 
-/// Pass `join`: a partner's function joins at most one hub, once.
+/// The (pair, option) joinings of hub `h`.
+fn members_of(sc: &Candidates, h: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    sc.pairs.iter().enumerate().flat_map(move |(p, pair)| {
+        pair.options
+            .iter()
+            .enumerate()
+            .filter(move |(_, o)| o.hub == h)
+            .map(move |(o, _)| (p, o))
+    })
+}
+
+/// Pass `join`: a partner's function joins at most one hub, in the year of that hub's wave.
 pub fn joining(ctx: &Ctx<'_>, v: &Vars, rows: &mut Model) {
     for (p, pair) in ctx.cand.services.pairs.iter().enumerate() {
         if pair.options.is_empty() {
             continue;
         }
-        let lhs = sum(v.join[p].iter().flatten().copied());
+        let lhs = sum(v.join[p].iter().copied());
         rows.le(
             Group::Join,
             format!("{} joins at most one hub", pair_name(ctx, pair)),
             lhs,
             1.0,
         );
+        for (o, opt) in pair.options.iter().enumerate() {
+            let lhs = sum(v.join_in[p][o].iter().copied()) - v.join[p][o];
+            rows.eq(Group::Join, String::new(), lhs, 0.0);
+            let Some(wave) = &v.wave[opt.hub] else {
+                continue;
+            };
+            for (y, &x) in v.join_in[p][o].iter().enumerate() {
+                rows.le(
+                    Group::Join,
+                    String::new(),
+                    Expression::from(x) - wave[y],
+                    0.0,
+                );
+            }
+        }
     }
 }
 
-/// Pass `hubs`: a new hub opens at most once, in a year someone joins it, before anyone joins it, at a site
-/// the plan keeps; a function opens at most `max_hubs` hubs (today's count).
+/// Pass `hubs`: a hub takes new members in at most one wave, in which someone joins; a new hub opens with its
+/// wave, at a site the plan keeps, for at least `min_members` partners; a function opens at most `max_hubs`
+/// hubs (today's count).
 pub fn hubs(ctx: &Ctx<'_>, ev: &EstatesVars, v: &Vars, rows: &mut Model) {
     let sc = &ctx.cand.services;
-    let years = ctx.cand.discount.years();
     for (h, hub) in sc.hubs.iter().enumerate() {
-        let Some(open) = &v.open[h] else { continue };
+        let Some(wave) = &v.wave[h] else { continue };
         let name = hub_name(ctx, hub);
         rows.le(
             Group::Hubs,
-            format!("{name} opens at most once"),
-            sum(open.iter().copied()),
+            format!("{name} takes new members in one wave"),
+            sum(wave.iter().copied()),
             1.0,
         );
-        let mut kept = sum(open.iter().copied());
+        for (y, &w) in wave.iter().enumerate() {
+            let joins = sum(members_of(sc, h).map(|(p, o)| v.join_in[p][o][y]));
+            rows.le(
+                Group::Hubs,
+                format!("{name} has a wave only in a year someone joins it"),
+                w - joins,
+                0.0,
+            );
+        }
+        if hub.hub.service.is_some() {
+            continue;
+        }
+        let mut kept = sum(wave.iter().copied());
         kept += sum(ev.release[hub.hub.site.ix()].iter().flatten().copied());
         rows.le(
             Group::Hubs,
@@ -387,33 +486,33 @@ pub fn hubs(ctx: &Ctx<'_>, ev: &EstatesVars, v: &Vars, rows: &mut Model) {
             kept,
             1.0,
         );
-        for y in 0..years {
-            let mut joins = Expression::from(0.0);
-            for (p, pair) in sc.pairs.iter().enumerate() {
-                for (o, opt) in pair.options.iter().enumerate() {
-                    if opt.hub != h {
-                        continue;
-                    }
-                    joins.add_mul(1.0, v.join[p][o][y]);
-                    let lhs = Expression::from(v.join[p][o][y]) - sum(open[..=y].iter().copied());
-                    let label =
-                        format!("{} joins {name} only once it is open", pair_name(ctx, pair));
-                    rows.le(Group::Hubs, label, lhs, 0.0);
-                }
-            }
-            let lhs = Expression::from(open[y]) - joins;
-            rows.le(
-                Group::Hubs,
-                format!("{name} opens in a year someone joins it"),
-                lhs,
-                0.0,
-            );
-        }
         min_members(ctx, v, h, &name, rows);
     }
-    if !ctx.model.shared_services.max_hubs {
+    if ctx.model.shared_services.max_hubs {
+        max_hubs(ctx, v, rows);
+    }
+}
+
+/// A new hub serves at least `min_members` partners once open.
+fn min_members(ctx: &Ctx<'_>, v: &Vars, h: usize, name: &str, rows: &mut Model) {
+    let n = ctx.model.shared_services.min_members;
+    let Some(wave) = &v.wave[h] else { return };
+    if n <= 1 {
         return;
     }
+    let mut lhs = sum(members_of(&ctx.cand.services, h).map(|(p, o)| v.join[p][o]));
+    lhs -= sum(wave.iter().copied()) * f64::from(n);
+    rows.ge(
+        Group::Hubs,
+        format!("{name} serves at least {n} partners once open"),
+        lhs,
+        0.0,
+    );
+}
+
+/// A function opens at most `max_hubs` hubs, counting today's.
+fn max_hubs(ctx: &Ctx<'_>, v: &Vars, rows: &mut Model) {
+    let sc = &ctx.cand.services;
     for (f, spec) in ctx.data.functions.iter().enumerate() {
         let existing = sc
             .hubs
@@ -424,8 +523,8 @@ pub fn hubs(ctx: &Ctx<'_>, ev: &EstatesVars, v: &Vars, rows: &mut Model) {
             .hubs
             .iter()
             .enumerate()
-            .filter(|(_, h)| h.hub.function == f)
-            .filter_map(|(h, _)| v.open[h].as_ref())
+            .filter(|(_, h)| h.hub.function == f && h.hub.service.is_none())
+            .filter_map(|(h, _)| v.wave[h].as_ref())
             .flatten()
             .copied()
             .collect();
@@ -440,74 +539,60 @@ pub fn hubs(ctx: &Ctx<'_>, ev: &EstatesVars, v: &Vars, rows: &mut Model) {
     }
 }
 
-/// A new hub serves at least `min_members` partners once open.
-fn min_members(ctx: &Ctx<'_>, v: &Vars, h: usize, name: &str, rows: &mut Model) {
-    let n = ctx.model.shared_services.min_members;
-    let Some(open) = &v.open[h] else { return };
-    if n <= 1 {
-        return;
-    }
-    let mut lhs = Expression::from(0.0);
-    for (p, pair) in ctx.cand.services.pairs.iter().enumerate() {
-        for (o, opt) in pair.options.iter().enumerate() {
-            if opt.hub == h {
-                lhs += sum(v.join[p][o].iter().copied());
-            }
-        }
-    }
-    lhs -= sum(open.iter().copied()) * f64::from(n);
-    rows.ge(
-        Group::Hubs,
-        format!("{name} serves at least {n} partners once open"),
-        lhs,
-        0.0,
-    );
-}
-
-/// The FTE pooled into hub `h` by year `y` (1-based) beyond today's, as an expression in the joinings.
-fn pooled_by(ctx: &Ctx<'_>, v: &Vars, h: usize, y: usize) -> Expression {
-    let mut e = Expression::from(0.0);
-    for (p, pair) in ctx.cand.services.pairs.iter().enumerate() {
-        for (o, opt) in pair.options.iter().enumerate() {
-            if opt.hub == h {
-                for x in &v.join[p][o][..y] {
-                    e.add_mul(pair.transferred, *x);
-                }
-            }
-        }
-    }
-    e
-}
-
-/// Pass `scale`: each year, the FTE a hub pools beyond today's fill its curve's segments in order (the curve
-/// is concave, so a segment may only fill once the one before is full).
+/// Pass `scale`: the FTE a hub pools beyond today's lies in one level of its curve, each member counted at
+/// that level; the FTE saved follow from the level and go in the year of the hub's wave.
 pub fn scale(ctx: &Ctx<'_>, v: &Vars, rows: &mut Model) {
-    for (h, hub) in ctx.cand.services.hubs.iter().enumerate() {
+    let sc = &ctx.cand.services;
+    for (h, hub) in sc.hubs.iter().enumerate() {
+        let Some(wave) = &v.wave[h] else { continue };
         let name = hub_name(ctx, hub);
-        for (y, fill) in v.fill[h].iter().enumerate() {
-            if fill.is_empty() {
-                continue;
+        let levels = levels(&hub.segments);
+        let lhs = sum(v.level[h].iter().copied()) - sum(wave.iter().copied());
+        rows.eq(
+            Group::Scale,
+            format!("{name} is at one size level once it takes members"),
+            lhs,
+            0.0,
+        );
+        for (p, o) in members_of(sc, h) {
+            let lhs = sum(v.at_level[p][o].iter().copied()) - v.join[p][o];
+            rows.eq(Group::Scale, String::new(), lhs, 0.0);
+            for (l, &x) in v.at_level[p][o].iter().enumerate() {
+                rows.le(Group::Scale, String::new(), x - v.level[h][l], 0.0);
             }
-            let lhs = sum(fill.iter().copied()) - pooled_by(ctx, v, h, y + 1);
-            rows.eq(
+        }
+        let mut saved = Expression::from(0.0);
+        for (l, lv) in levels.iter().enumerate() {
+            let mut pooled = Expression::from(0.0);
+            for (p, o) in members_of(sc, h) {
+                pooled.add_mul(sc.pairs[p].transferred, v.at_level[p][o][l]);
+            }
+            let at = format!("{name}'s pool lies within its size level {}", l + 1);
+            rows.ge(
                 Group::Scale,
-                format!("{name} pools its members' FTE in year {}", y + 1),
-                lhs,
+                at.clone(),
+                pooled.clone() - lv.from * v.level[h][l],
                 0.0,
             );
-            for (k, &(len, _)) in hub.segments.iter().enumerate() {
-                match v.full[h][y].get(k) {
-                    Some(&full) => {
-                        let lhs = Expression::from(fill[k]) - len * full;
-                        rows.ge(Group::Scale, String::new(), lhs, 0.0);
-                    }
-                    None => rows.le(Group::Scale, String::new(), Expression::from(fill[k]), len),
-                }
-                if k > 0 {
-                    let lhs = Expression::from(fill[k]) - len * v.full[h][y][k - 1];
-                    rows.le(Group::Scale, String::new(), lhs, 0.0);
-                }
-            }
+            rows.le(
+                Group::Scale,
+                at,
+                pooled.clone() - lv.to * v.level[h][l],
+                0.0,
+            );
+            saved += pooled * lv.rate;
+            saved.add_mul(-lv.offset, v.level[h][l]);
+        }
+        let most: f64 = levels.last().map_or(0.0, |l| l.rate * l.to - l.offset);
+        let lhs = sum(v.saved[h].iter().copied()) - saved;
+        rows.eq(
+            Group::Scale,
+            format!("{name}'s FTE saved follow its size"),
+            lhs,
+            0.0,
+        );
+        for (y, &w) in wave.iter().enumerate() {
+            rows.le(Group::Scale, String::new(), v.saved[h][y] - most * w, 0.0);
         }
     }
 }
@@ -518,7 +603,7 @@ pub fn programme(ctx: &Ctx<'_>, v: &Vars, rows: &mut Model) {
         return;
     };
     for y in 0..ctx.cand.discount.years() {
-        let lhs = sum(v.join.iter().flatten().map(|years| years[y]));
+        let lhs = sum(v.join_in.iter().flatten().map(|years| years[y]));
         let label = format!(
             "at most {cap} partner functions join a hub in year {}",
             y + 1
@@ -533,7 +618,7 @@ pub fn transfer(ctx: &Ctx<'_>, ev: &EstatesVars, v: &Vars, rows: &mut Model) {
         if pair.options.is_empty() {
             continue;
         }
-        let joined = sum(v.join[p].iter().flatten().copied());
+        let joined = sum(v.join[p].iter().copied());
         for &t in &pair.teams {
             let Some(xs) = &v.transferable[t] else {
                 continue;
@@ -543,8 +628,7 @@ pub fn transfer(ctx: &Ctx<'_>, ev: &EstatesVars, v: &Vars, rows: &mut Model) {
             let label = format!("team {team}'s transferable staff are either in house or in a hub");
             rows.eq(Group::Transfer, label, lhs, 1.0);
             for (o, &x) in xs.iter().enumerate() {
-                let lhs = Expression::from(x) - ev.assign[t][o];
-                rows.le(Group::Transfer, String::new(), lhs, 0.0);
+                rows.le(Group::Transfer, String::new(), x - ev.assign[t][o], 0.0);
             }
         }
     }
@@ -574,18 +658,22 @@ fn function_of(ctx: &Ctx<'_>, t: usize) -> usize {
         .unwrap_or(0)
 }
 
-/// Desks each hub needs at its site at the end of the horizon, per site: the extra FTE on its curve times the
-/// desk ratio.
+/// Desks each hub needs at its site at the end of the horizon, per site: the extra FTE (pooled less saved)
+/// times the desk ratio.
 pub fn hub_desks(ctx: &Ctx<'_>, v: &Vars) -> Vec<(SiteIx, Expression)> {
+    let sc = &ctx.cand.services;
     let ratio = ctx.model.estates.desk_ratio;
     let mut out = Vec::new();
-    for (h, hub) in ctx.cand.services.hubs.iter().enumerate() {
-        let Some(last) = v.fill[h].last().filter(|f| !f.is_empty()) else {
+    for (h, hub) in sc.hubs.iter().enumerate() {
+        if v.wave[h].is_none() {
             continue;
-        };
+        }
         let mut e = Expression::from(0.0);
-        for (k, &(_, slope)) in hub.segments.iter().enumerate() {
-            e.add_mul(ratio * slope, last[k]);
+        for (p, o) in members_of(sc, h) {
+            e.add_mul(ratio * sc.pairs[p].transferred, v.join[p][o]);
+        }
+        for &x in &v.saved[h] {
+            e.add_mul(-ratio, x);
         }
         out.push((hub.hub.site, e));
     }
@@ -597,19 +685,8 @@ pub fn moved_fte_km(ctx: &Ctx<'_>, v: &Vars) -> Expression {
     let mut e = Expression::from(0.0);
     for (p, pair) in ctx.cand.services.pairs.iter().enumerate() {
         for (o, opt) in pair.options.iter().enumerate() {
-            for x in &v.join[p][o] {
-                e.add_mul(opt.fte_km, *x);
-            }
+            e.add_mul(opt.fte_km, v.join[p][o]);
         }
-    }
-    e
-}
-
-/// FTE a hub has saved by year `y` (1-based), as an expression.
-fn saved_by(hub: &HubCandidate, fill: &[Vec<Variable>], y: usize) -> Expression {
-    let mut e = Expression::from(0.0);
-    for (k, &(_, slope)) in hub.segments.iter().enumerate() {
-        e.add_mul(1.0 - slope, fill[y - 1][k]);
     }
     e
 }
@@ -620,21 +697,16 @@ pub fn one_off_in_year(ctx: &Ctx<'_>, v: &Vars, y: usize) -> Expression {
     let mut e = Expression::from(0.0);
     for (p, pair) in sc.pairs.iter().enumerate() {
         for (o, opt) in pair.options.iter().enumerate() {
-            e.add_mul(opt.one_off, v.join[p][o][y - 1]);
+            e.add_mul(opt.one_off, v.join_in[p][o][y - 1]);
         }
     }
     for (h, hub) in sc.hubs.iter().enumerate() {
+        let Some(wave) = &v.wave[h] else { continue };
         let spec = &ctx.data.functions[hub.hub.function];
-        if let Some(open) = &v.open[h] {
-            e.add_mul(spec.setup, open[y - 1]);
+        if hub.hub.service.is_none() {
+            e.add_mul(spec.setup, wave[y - 1]);
         }
-        if v.fill[h].first().is_some_and(|f| !f.is_empty()) {
-            let mut saved = saved_by(hub, &v.fill[h], y);
-            if y > 1 {
-                saved -= saved_by(hub, &v.fill[h], y - 1);
-            }
-            e += saved * spec.redundancy_per_fte;
-        }
+        e.add_mul(spec.redundancy_per_fte, v.saved[h][y - 1]);
     }
     e
 }
@@ -648,13 +720,13 @@ pub fn cost(ctx: &Ctx<'_>, v: &Vars) -> Expression {
         e += one_off_in_year(ctx, v, y) * d.factor(y);
         for (p, pair) in sc.pairs.iter().enumerate() {
             for (o, opt) in pair.options.iter().enumerate() {
-                e.add_mul(opt.yearly * d.annuity_from(y), v.join[p][o][y - 1]);
+                e.add_mul(opt.yearly * d.annuity_from(y), v.join_in[p][o][y - 1]);
             }
         }
         for (h, hub) in sc.hubs.iter().enumerate() {
-            if v.fill[h].first().is_some_and(|f| !f.is_empty()) {
+            if v.wave[h].is_some() {
                 let cost = ctx.data.functions[hub.hub.function].cost_per_fte;
-                e -= saved_by(hub, &v.fill[h], y) * (cost * d.factor(y));
+                e.add_mul(-cost * d.annuity_from(y), v.saved[h][y - 1]);
             }
         }
     }
@@ -670,27 +742,35 @@ pub fn plan_from(
 ) -> ServicesPlan {
     let mut plan = ServicesPlan::baseline(data);
     let mut index: BTreeMap<usize, usize> = (0..plan.hubs.len()).map(|h| (h, h)).collect();
+    let wave_year = |h: usize| {
+        v.wave[h]
+            .as_ref()
+            .and_then(|w| w.iter().position(|&x| value(x) > 0.5))
+            .map(|y| y as u32 + 1)
+    };
     for (h, hub) in sc.hubs.iter().enumerate() {
-        let Some(open) = &v.open[h] else { continue };
-        if let Some(y) = open.iter().position(|&x| value(x) > 0.5) {
+        if hub.hub.service.is_some() {
+            continue;
+        }
+        if let Some(y) = wave_year(h) {
             index.insert(h, plan.hubs.len());
             plan.hubs.push(Hub {
-                open_year: y as u32 + 1,
+                open_year: y,
                 ..hub.hub.clone()
             });
         }
     }
     for (p, pair) in sc.pairs.iter().enumerate() {
         for (o, opt) in pair.options.iter().enumerate() {
-            let Some(y) = v.join[p][o].iter().position(|&x| value(x) > 0.5) else {
+            if value(v.join[p][o]) <= 0.5 {
                 continue;
-            };
-            if let Some(&hub) = index.get(&opt.hub) {
+            }
+            if let (Some(&hub), Some(year)) = (index.get(&opt.hub), wave_year(opt.hub)) {
                 plan.joins.push(Join {
                     organisation: pair.org,
                     function: pair.function,
                     hub,
-                    year: y as u32 + 1,
+                    year,
                 });
             }
         }
