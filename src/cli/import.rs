@@ -84,6 +84,22 @@ pub(super) fn generate(args: &GenerateArgs) -> Result<Status, Error> {
         );
         return Ok(Status::Clean);
     }
+    if let Some(functions) = args.functions {
+        let shape = import::services_gen::Shape {
+            partners: args.partners as usize,
+            functions: functions as usize,
+            seed: args.seed,
+        };
+        import::services_gen::write(shape, &args.out)?;
+        outln!(
+            "generated a shared-services case of {} partners x {} functions (seed {}) into {}",
+            shape.partners,
+            shape.functions,
+            args.seed,
+            args.out.display()
+        );
+        return Ok(Status::Clean);
+    }
     if let Some(sites) = args.sites {
         let shape = import::estates_gen::Shape {
             sites: sites as usize,

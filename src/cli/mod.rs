@@ -254,6 +254,10 @@ pub struct GenerateArgs {
     /// Estates case: zones (wards) [2 per site].
     #[arg(long, requires = "sites", value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     pub zones: Option<u32>,
+    /// Shared-services case: back-office functions per partner (with --partners; see
+    /// `src/import/services_gen.rs`).
+    #[arg(long, conflicts_with_all = ["sites", "cap"], value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub functions: Option<u32>,
     /// Procurement case: spend categories.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub categories: u32,

@@ -67,17 +67,17 @@ const FUNCTIONS: [&str; 7] = [
 ];
 
 /// GM's centre: the square of clusters is centred here.
-const CENTRE: (f64, f64) = (53.48, -2.24);
+pub(crate) const CENTRE: (f64, f64) = (53.48, -2.24);
 const KM_PER_DEG_LAT: f64 = 111.2;
 
 impl Rng {
     /// Log-uniform between `lo` and `hi`.
-    fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
+    pub(crate) fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
         lo * (hi / lo).powf(self.unit())
     }
 
     /// A standard normal draw (Box-Muller; the second value is dropped to keep the stream simple).
-    fn normal(&mut self) -> f64 {
+    pub(crate) fn normal(&mut self) -> f64 {
         let u = self.unit().max(1e-12);
         let v = self.unit();
         (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
@@ -85,7 +85,7 @@ impl Rng {
 }
 
 /// A point `km` north and east of `from`, as (lat, lon).
-fn offset(from: (f64, f64), north_km: f64, east_km: f64) -> (f64, f64) {
+pub(crate) fn offset(from: (f64, f64), north_km: f64, east_km: f64) -> (f64, f64) {
     let lat = from.0 + north_km / KM_PER_DEG_LAT;
     let lon = from.1 + east_km / (KM_PER_DEG_LAT * from.0.to_radians().cos());
     (lat, lon)

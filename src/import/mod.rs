@@ -15,6 +15,7 @@ pub mod estates_gen;
 pub mod generate;
 pub mod holmberg;
 pub mod orlib;
+pub mod services_gen;
 
 use crate::codes::E1070;
 use crate::error::{Error, Finding};
