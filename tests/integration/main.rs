@@ -23,4 +23,5 @@ mod procurement_cli;
 mod properties;
 mod run_cli;
 mod services_input;
+mod services_plan;
 mod validate_cli;

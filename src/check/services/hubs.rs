@@ -1,4 +1,5 @@
-//! The rules of hubs: today's services are all there as they are; a new hub sits at a kept site, is hosted by
+//! The rules of hubs: today's services are all there as they are; a hub takes its new members in one wave (one
+//! year); a new hub sits at a kept site, is hosted by
 //! the site's owner, opens in its first member's year and serves at least `min_members` partners; a function has at most `max_hubs` hubs; the
 //! programme's yearly capacity holds.
 
@@ -27,6 +28,19 @@ pub(crate) fn hubs(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut V
     let mut per_function: BTreeMap<usize, u32> = BTreeMap::new();
     for (h, hub) in sp.hubs.iter().enumerate() {
         *per_function.entry(hub.function).or_default() += 1;
+        let years: std::collections::BTreeSet<u32> = sp
+            .joins
+            .iter()
+            .filter(|j| j.hub == h)
+            .map(|j| j.year)
+            .collect();
+        if years.len() > 1 {
+            let site = &data.site(hub.site).id;
+            bad(format!(
+                "the {} hub at {site} takes new members in years {years:?}: a hub takes its new members in one wave",
+                data.functions[hub.function].id.0
+            ));
+        }
         if hub.service.is_some() {
             continue;
         }
