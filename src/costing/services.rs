@@ -22,7 +22,7 @@ use crate::domain::{Dataset, FunctionSpec, OrgIx};
 use crate::model_config::ModelConfig;
 
 /// The ratio between successive breakpoints above the reference size.
-pub const STEP: f64 = 1.25;
+pub const STEP: f64 = 1.5;
 
 /// The exact economies-of-scale curve: FTE a hub needs for `pooled` in-house FTE.
 pub fn exact_hub_fte(spec: &FunctionSpec, pooled: f64) -> f64 {

@@ -268,8 +268,12 @@ pub struct Vars {
     pub wave: Vec<Option<Vec<Variable>>>,
     /// `level[h][l]`: hub `h`'s added pool lies in level `l` of its curve.
     pub level: Vec<Vec<Variable>>,
-    /// `at_level[p][o][l]`: pair `p`'s joining of its `o`-th hub, counted at level `l` (continuous).
-    pub at_level: Vec<Vec<Vec<Variable>>>,
+    /// `level_in[h][y - 1][l]`: `level[h][l]` when the wave is in year `y` (continuous; the product of two
+    /// binaries, exact because the wave is one year).
+    pub level_in: Vec<Vec<Vec<Variable>>>,
+    /// `at_level[p][o][y - 1][l]`: pair `p` joins its `o`-th hub in year `y`, counted at level `l`
+    /// (continuous).
+    pub at_level: Vec<Vec<Vec<Vec<Variable>>>>,
     /// `saved[h][y - 1]`: the FTE hub `h` saves, put in the year of its wave (continuous).
     pub saved: Vec<Vec<Variable>>,
     /// Per team of a pair that may join: where its transferable staff work while in house (shares per option).
@@ -350,13 +354,24 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
     let level = (0..sc.hubs.len())
         .map(|h| (0..n_levels(h)).map(|_| cols.binary()).collect())
         .collect();
+    let level_in = (0..sc.hubs.len())
+        .map(|h| {
+            (0..years)
+                .map(|_| (0..n_levels(h)).map(|_| cols.unit()).collect())
+                .collect()
+        })
+        .collect();
     let at_level = sc
         .pairs
         .iter()
         .map(|p| {
             p.options
                 .iter()
-                .map(|o| (0..n_levels(o.hub)).map(|_| cols.unit()).collect())
+                .map(|o| {
+                    (0..years)
+                        .map(|_| (0..n_levels(o.hub)).map(|_| cols.unit()).collect())
+                        .collect()
+                })
                 .collect()
         })
         .collect();
@@ -381,6 +396,7 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
         join_in,
         wave,
         level,
+        level_in,
         at_level,
         saved,
         transferable,
@@ -539,8 +555,11 @@ fn max_hubs(ctx: &Ctx<'_>, v: &Vars, rows: &mut Model) {
     }
 }
 
-/// Pass `scale`: the FTE a hub pools beyond today's lies in one level of its curve, each member counted at
-/// that level; the FTE saved follow from the level and go in the year of the hub's wave.
+/// Pass `scale`: the FTE a hub pools beyond today's lies in one level of its curve, in the year of its wave;
+/// each member is counted at that level in that year, and the FTE saved in the wave's year follow.
+///
+/// Levels and members are split by year as well as by level: with the level alone, a relaxation that spreads a
+/// wave over two years reaches a high level with the late members and books the saving in the early year.
 pub fn scale(ctx: &Ctx<'_>, v: &Vars, rows: &mut Model) {
     let sc = &ctx.cand.services;
     for (h, hub) in sc.hubs.iter().enumerate() {
@@ -548,51 +567,46 @@ pub fn scale(ctx: &Ctx<'_>, v: &Vars, rows: &mut Model) {
         let name = hub_name(ctx, hub);
         let levels = levels(&hub.segments);
         let lhs = sum(v.level[h].iter().copied()) - sum(wave.iter().copied());
-        rows.eq(
-            Group::Scale,
-            format!("{name} is at one size level once it takes members"),
-            lhs,
-            0.0,
-        );
-        for (p, o) in members_of(sc, h) {
-            let lhs = sum(v.at_level[p][o].iter().copied()) - v.join[p][o];
+        let label = format!("{name} is at one size level once it takes members");
+        rows.eq(Group::Scale, label, lhs, 0.0);
+        for l in 0..levels.len() {
+            let lhs = sum(v.level_in[h].iter().map(|y| y[l])) - v.level[h][l];
             rows.eq(Group::Scale, String::new(), lhs, 0.0);
-            for (l, &x) in v.at_level[p][o].iter().enumerate() {
-                rows.le(Group::Scale, String::new(), x - v.level[h][l], 0.0);
-            }
         }
-        let mut saved = Expression::from(0.0);
-        for (l, lv) in levels.iter().enumerate() {
-            let mut pooled = Expression::from(0.0);
-            for (p, o) in members_of(sc, h) {
-                pooled.add_mul(sc.pairs[p].transferred, v.at_level[p][o][l]);
-            }
-            let at = format!("{name}'s pool lies within its size level {}", l + 1);
-            rows.ge(
-                Group::Scale,
-                at.clone(),
-                pooled.clone() - lv.from * v.level[h][l],
-                0.0,
-            );
-            rows.le(
-                Group::Scale,
-                at,
-                pooled.clone() - lv.to * v.level[h][l],
-                0.0,
-            );
-            saved += pooled * lv.rate;
-            saved.add_mul(-lv.offset, v.level[h][l]);
-        }
-        let most: f64 = levels.last().map_or(0.0, |l| l.rate * l.to - l.offset);
-        let lhs = sum(v.saved[h].iter().copied()) - saved;
-        rows.eq(
-            Group::Scale,
-            format!("{name}'s FTE saved follow its size"),
-            lhs,
-            0.0,
-        );
         for (y, &w) in wave.iter().enumerate() {
-            rows.le(Group::Scale, String::new(), v.saved[h][y] - most * w, 0.0);
+            let lhs = sum(v.level_in[h][y].iter().copied()) - w;
+            rows.eq(Group::Scale, String::new(), lhs, 0.0);
+        }
+        for (p, o) in members_of(sc, h) {
+            for (y, at) in v.at_level[p][o].iter().enumerate() {
+                let lhs = sum(at.iter().copied()) - v.join_in[p][o][y];
+                rows.eq(Group::Scale, String::new(), lhs, 0.0);
+                for (l, &x) in at.iter().enumerate() {
+                    rows.le(Group::Scale, String::new(), x - v.level_in[h][y][l], 0.0);
+                }
+            }
+        }
+        for (y, &saved_y) in v.saved[h].iter().enumerate() {
+            let mut saved = Expression::from(0.0);
+            for (l, lv) in levels.iter().enumerate() {
+                let mut pooled = Expression::from(0.0);
+                for (p, o) in members_of(sc, h) {
+                    pooled.add_mul(sc.pairs[p].transferred, v.at_level[p][o][y][l]);
+                }
+                let at = format!("{name}'s pool lies within its size level {}", l + 1);
+                let within = v.level_in[h][y][l];
+                rows.ge(
+                    Group::Scale,
+                    at.clone(),
+                    pooled.clone() - lv.from * within,
+                    0.0,
+                );
+                rows.le(Group::Scale, at, pooled.clone() - lv.to * within, 0.0);
+                saved += pooled * lv.rate;
+                saved.add_mul(-lv.offset, within);
+            }
+            let label = format!("{name}'s FTE saved in year {} follow its size", y + 1);
+            rows.eq(Group::Scale, label, Expression::from(saved_y) - saved, 0.0);
         }
     }
 }

@@ -31,7 +31,7 @@ pub(crate) struct Derived {
 }
 
 /// The documented scale curve: hub FTE for `pooled` FTE, interpolated between breakpoints 0, `P_ref` and
-/// `P_ref` x 1.25^k, where the exact curve is `P` up to `P_ref` and `P_ref^(1-b) P^b` above.
+/// `P_ref` x 1.5^k, where the exact curve is `P` up to `P_ref` and `P_ref^(1-b) P^b` above.
 pub(crate) fn hub_fte(reference_fte: f64, b: f64, pooled: f64) -> f64 {
     let p_ref = reference_fte.max(1.0);
     let exact = |p: f64| {
@@ -44,10 +44,10 @@ pub(crate) fn hub_fte(reference_fte: f64, b: f64, pooled: f64) -> f64 {
     if pooled <= p_ref {
         return pooled;
     }
-    let (mut lo, mut hi) = (p_ref, p_ref * 1.25);
+    let (mut lo, mut hi) = (p_ref, p_ref * 1.5);
     while hi < pooled {
         lo = hi;
-        hi *= 1.25;
+        hi *= 1.5;
     }
     exact(lo) + (exact(hi) - exact(lo)) * (pooled - lo) / (hi - lo)
 }
