@@ -9,6 +9,7 @@ pub mod award;
 pub mod files;
 pub mod headline;
 pub mod services;
+mod services_file;
 pub mod shares;
 
 use crate::costing::{self, PlanCosts};

@@ -1,9 +1,9 @@
 //! `consolidate evaluate DIR PLAN`: cost a plan written by hand (or by `plan`) and check every rule.
 //!
-//! The plan folder holds any of `sites.csv`, `moves.csv` and `awards.csv` in the layout `plan` writes; rows left
-//! out mean "no change". The plan is costed with the same figures as `plan` and checked by the independent
-//! checker. A plan that breaks rules is still costed, with its violations listed (exit 1); a malformed plan
-//! file gets coded findings with row and column (exit 2).
+//! The plan folder holds any of `sites.csv`, `moves.csv`, `awards.csv` and `services.csv` in the layout `plan`
+//! writes; rows left out mean "no change". The plan is costed with the same figures as `plan` and checked by the
+//! independent checker. A plan that breaks rules is still costed, with its violations listed (exit 1); a
+//! malformed plan file gets coded findings with row and column (exit 2).
 
 use super::validate::{load_valid, model_for};
 use super::{EvaluateArgs, Status};
@@ -35,7 +35,7 @@ pub(super) fn run(args: &EvaluateArgs) -> Result<Status, Error> {
     }
     if read.found.is_empty() {
         return Err(Error::Usage(format!(
-            "{} holds none of sites.csv, moves.csv, awards.csv: give the folder `plan` wrote, or one in its layout",
+            "{} holds none of sites.csv, moves.csv, awards.csv, services.csv: give the folder `plan` wrote, or one in its layout",
             args.plan.display()
         )));
     }
@@ -54,6 +54,16 @@ pub(super) fn run(args: &EvaluateArgs) -> Result<Status, Error> {
             money(k.one_off_cost),
             k.sites_released,
             k.people_moved
+        );
+    }
+    if let Some(s) = a.kpis.as_ref().and_then(|k| k.shared_services.as_ref()) {
+        outln!(
+            "shared services: NPV GBP {}  FTE saved {:.1} of {:.1}  one-off GBP {}  new hubs {}",
+            money(s.npv),
+            s.fte_saved,
+            s.fte_before,
+            money(s.one_off_cost),
+            s.hubs_opened
         );
     }
     for (category, f) in &a.award_figures {

@@ -147,7 +147,7 @@ pub struct PlanArgs {
 pub struct EvaluateArgs {
     /// The data set folder.
     pub dir: PathBuf,
-    /// The plan folder: any of sites.csv, moves.csv, awards.csv in the layout `plan` writes.
+    /// The plan folder: any of sites.csv, moves.csv, awards.csv, services.csv in the layout `plan` writes.
     pub plan: PathBuf,
     /// Model file (default: DIR/model.toml, then models/<DIR name>.toml, then built-in defaults).
     #[arg(long)]

@@ -104,7 +104,7 @@ pub struct PlanFiles {
     pub plan: Plan,
     /// Awards per category (contracts not listed renew with today's supplier), when `awards.csv` exists.
     pub awards: Option<BTreeMap<String, Vec<Award>>>,
-    /// Which of the three files were found.
+    /// Which of the files were found.
     pub found: Vec<&'static str>,
 }
 
@@ -341,6 +341,10 @@ pub fn read(
         }
         by_category
     });
+    if let Some(t) = read_table(dir, super::services_file::SERVICES, false, findings) {
+        found.push("services.csv");
+        super::services_file::read(&t, data, years, &mut plan.services, findings);
+    }
     PlanFiles {
         plan,
         awards,
@@ -349,7 +353,11 @@ pub fn read(
 }
 
 /// Runs `f` on every row of `t`, keeping each row's findings.
-fn each_row(t: &Table, findings: &mut Vec<Finding>, mut f: impl FnMut(&mut RowReader<'_>)) {
+pub(super) fn each_row(
+    t: &Table,
+    findings: &mut Vec<Finding>,
+    mut f: impl FnMut(&mut RowReader<'_>),
+) {
     for mut r in t.rows() {
         f(&mut r);
         findings.append(&mut r.findings);

@@ -503,3 +503,103 @@ fn the_checker_names_broken_shared_service_rules() {
     });
     assert!(rules(&plan3).contains(&Rule::Hubs), "{:?}", rules(&plan3));
 }
+
+#[test]
+fn evaluate_reads_services_csv_costs_it_as_plan_did_and_codes_bad_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    services_gen::write(
+        Shape {
+            partners: 12,
+            functions: 3,
+            seed: 2,
+        },
+        &dir,
+    )
+    .unwrap();
+    let (out, ev) = (tmp.path().join("out"), tmp.path().join("ev"));
+    let model = dir.join("model.toml");
+    let (d, m) = (dir.to_str().unwrap(), model.to_str().unwrap());
+    assert_eq!(
+        code(&run(&[
+            "plan",
+            d,
+            "--model",
+            m,
+            "--out",
+            out.to_str().unwrap(),
+            "-q"
+        ])),
+        0
+    );
+    let npv = |p: &std::path::Path| {
+        let s: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(p.join("summary.json")).unwrap()).unwrap();
+        s["shared_services"]["npv"].as_f64().unwrap()
+    };
+    let o = run(&[
+        "evaluate",
+        d,
+        out.to_str().unwrap(),
+        "--model",
+        m,
+        "--out",
+        ev.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let said = String::from_utf8_lossy(&o.stdout).into_owned();
+    let want = format!(
+        "shared services: NPV GBP {}",
+        consolidate::text::money(npv(&out))
+    );
+    assert!(said.contains(&want), "{said}\nwanted {want}");
+    // Only services.csv, every partner's payroll joined to one council-hosted hub: the sector rule and the
+    // transfer distance break, and the plan is still costed.
+    let hand = tmp.path().join("hand");
+    std::fs::create_dir(&hand).unwrap();
+    let mut rows = String::from("organisation,function,delivered_by,hub_site,join_year\n");
+    for p in 0..12 {
+        rows.push_str(&format!("P{p:04},payroll,payroll:S0000,S0000,1\n"));
+    }
+    std::fs::write(hand.join("services.csv"), &rows).unwrap();
+    let o = run(&[
+        "evaluate",
+        d,
+        hand.to_str().unwrap(),
+        "--model",
+        m,
+        "--out",
+        ev.to_str().unwrap(),
+    ]);
+    let said = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(code(&o), 1, "{said}");
+    assert!(
+        said.contains("violation [sector]") && said.contains("violation [transfer]"),
+        "{said}"
+    );
+    // A joining without its year, and an unknown function: coded findings, exit 2.
+    std::fs::write(
+        hand.join("services.csv"),
+        "organisation,function,delivered_by,hub_site,join_year\nP0001,payroll,payroll:S0000,S0000,\nP0002,cleaning,in_house,,\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "evaluate",
+        d,
+        hand.to_str().unwrap(),
+        "--model",
+        m,
+        "--out",
+        ev.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(code(&o), 2, "{err}");
+    assert!(
+        err.contains("E1010") && err.contains("row 2") && err.contains("join_year"),
+        "{err}"
+    );
+    assert!(
+        err.contains("E1021") && err.contains("row 3") && err.contains("function"),
+        "{err}"
+    );
+}
