@@ -8,6 +8,7 @@
 //! is `headline` because [`crate::plan::figures()`] already names the function that computes the [`Kpis`].
 
 use crate::plan::Kpis;
+use crate::plan::services::ServicesKpis;
 use crate::plan::award::CategoryFigures;
 use crate::text::money;
 use serde::Serialize;
@@ -31,6 +32,8 @@ pub enum Part {
     Plan,
     /// The estates plan.
     Estates,
+    /// The shared-services decisions (with `functions.csv`).
+    Services,
     /// The procurement award.
     Award,
 }
@@ -113,12 +116,21 @@ impl Source<'_> {
         match part {
             Part::Plan => true,
             Part::Estates => self.kpis.is_some(),
+            Part::Services => self.services().is_some(),
             Part::Award => self.award.is_some(),
         }
     }
 
     fn estates(&self, f: fn(&Kpis) -> f64) -> Option<f64> {
         self.kpis.map(f)
+    }
+
+    fn services(&self) -> Option<&ServicesKpis> {
+        self.kpis.and_then(|k| k.shared_services.as_ref())
+    }
+
+    fn service(&self, f: fn(&ServicesKpis) -> f64) -> Option<f64> {
+        self.services().map(f)
     }
 
     fn award_sum(&self, f: fn(&CategoryFigures) -> f64) -> Option<f64> {
@@ -212,7 +224,7 @@ const HTML_COMPARE: &[View] = &[View::Html, View::Compare];
 
 /// Every headline figure, in the order every view lists them. `report.html` groups its tiles by [`Part`]
 /// (whole plan, estates, award) and keeps this order within each group.
-pub static FIGURES: [Figure; 17] = [
+pub static FIGURES: [Figure; 21] = [
     Figure {
         key: "violations",
         words: "Rules broken",
@@ -239,7 +251,48 @@ pub static FIGURES: [Figure; 17] = [
         unit: Unit::Gbp,
         better: Better::Higher,
         part: Part::Estates,
-        reading: Reading::One(|s| s.estates(|k| k.npv)),
+        // The plan's NPV includes its shared services; the estates part is the rest.
+        reading: Reading::One(|s| {
+            s.estates(|k| k.npv - k.shared_services.as_ref().map_or(0.0, |ss| ss.npv))
+        }),
+        views: ALL,
+    },
+    Figure {
+        key: "shared_services_npv_gbp",
+        words: "Shared-services net present value",
+        unit: Unit::Gbp,
+        better: Better::Higher,
+        part: Part::Services,
+        reading: Reading::One(|s| s.service(|k| k.npv)),
+        views: ALL,
+    },
+    Figure {
+        key: "fte_saved",
+        words: "Back-office FTE saved",
+        unit: Unit::Count,
+        better: Better::Higher,
+        part: Part::Services,
+        reading: Reading::One(|s| s.service(|k| k.fte_saved)),
+        views: ALL,
+    },
+    Figure {
+        key: "partner_functions_pooled",
+        words: "Partner functions joining a shared service",
+        unit: Unit::Count,
+        better: Better::Neither,
+        part: Part::Services,
+        reading: Reading::One(|s| {
+            s.service(|k| k.by_function.values().map(|f| f.partners_pooled as f64).sum())
+        }),
+        views: ALL,
+    },
+    Figure {
+        key: "hubs_opened",
+        words: "Shared-service hubs opened",
+        unit: Unit::Count,
+        better: Better::Neither,
+        part: Part::Services,
+        reading: Reading::One(|s| s.service(|k| k.hubs_opened as f64)),
         views: ALL,
     },
     Figure {
@@ -386,6 +439,12 @@ mod tests {
             running_cost_after: 700.0,
             sites_released: 2,
             worst_zone_access_km: Some(3.456),
+            shared_services: Some(ServicesKpis {
+                npv: 200.0,
+                fte_saved: 12.6,
+                hubs_opened: 1,
+                ..ServicesKpis::default()
+            }),
             ..Kpis::default()
         };
         let award = CategoryFigures {
@@ -458,6 +517,10 @@ mod tests {
         };
         let get = |key: &str| FIGURES.iter().find(|f| f.key == key).unwrap();
         assert_eq!(get("npv_gbp").text(&s), "1,334");
+        // The plan's NPV holds the shared services' 200; the estates part is the rest.
+        assert_eq!(get("estates_npv_gbp").text(&s), "1,034");
+        assert_eq!(get("shared_services_npv_gbp").text(&s), "200");
+        assert_eq!(get("fte_saved").text(&s), "13");
         assert_eq!(get("running_cost_change_gbp").text(&s), "900 → 700");
         assert_eq!(get("worst_zone_access_km").text(&s), "3.46");
         assert_eq!(get("contracts_switched").value(&s), Some(3.0));
