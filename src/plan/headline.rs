@@ -8,8 +8,8 @@
 //! is `headline` because [`crate::plan::figures()`] already names the function that computes the [`Kpis`].
 
 use crate::plan::Kpis;
-use crate::plan::services::ServicesKpis;
 use crate::plan::award::CategoryFigures;
+use crate::plan::services::ServicesKpis;
 use crate::text::money;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -282,7 +282,12 @@ pub static FIGURES: [Figure; 21] = [
         better: Better::Neither,
         part: Part::Services,
         reading: Reading::One(|s| {
-            s.service(|k| k.by_function.values().map(|f| f.partners_pooled as f64).sum())
+            s.service(|k| {
+                k.by_function
+                    .values()
+                    .map(|f| f.partners_pooled as f64)
+                    .sum()
+            })
         }),
         views: ALL,
     },

@@ -291,13 +291,14 @@ pub fn plan_html(
     let categories = category_rows(a, &view.category_status);
     let award_lines = award_rows(a);
     let shares = super::shares::table(data, model, a, view.shapley);
+    let (services, service_functions, hubs) = services_tables(data, model, a);
     render(
         "plan.html",
         minijinja::context! {
             title => view.title, subtitle => view.subtitle, statuses => view.statuses,
             conflicts => view.conflicts, violations => violations(a), headline => headline(&crate::compare::source(a)),
             map, access_km => model.estates.access.enabled.then_some(model.estates.access.max_km),
-            partner_chart, year_chart, sites, moves, categories, award_lines,
+            partner_chart, year_chart, sites, moves, categories, award_lines, services, service_functions, hubs,
             explained => view.explained.iter().map(|e| minijinja::context! {
                 site => e.site, name => e.name, planned => e.planned, forced => e.forced.name(), status => e.status,
                 change => e.npv_change.unwrap_or(0.0),
@@ -308,6 +309,76 @@ pub fn plan_html(
             version => env!("CARGO_PKG_VERSION"), generated => generated(), attribution => ATTRIBUTION,
         },
     )
+}
+
+/// The shared-services matrix (partner x function, coloured by who delivers it), its function columns and the
+/// hubs table; all empty without shared services.
+fn services_tables(
+    data: &Dataset,
+    model: &ModelConfig,
+    a: &Assessment,
+) -> (Vec<minijinja::Value>, Vec<String>, Vec<minijinja::Value>) {
+    let Some(k) = a.kpis.as_ref().and_then(|k| k.shared_services.as_ref()) else {
+        return Default::default();
+    };
+    let cand = crate::estates::candidates::build(data, model);
+    let rows = crate::estates::service_reasons::rows(data, &cand, &a.plan, k);
+    let functions: Vec<usize> = (0..data.functions.len())
+        .filter(|&f| rows.iter().any(|r| r.function == f))
+        .collect();
+    // One colour per hub id, from a fixed palette; in house stays grey.
+    const PALETTE: [&str; 8] = [
+        "#cfe8ff", "#d8f5d0", "#ffe3c4", "#f0d4ff", "#fff5b8", "#c9f2ee", "#ffd6dc", "#e2e2ff",
+    ];
+    let mut colours: BTreeMap<String, &str> = BTreeMap::new();
+    let mut orgs: Vec<_> = rows.iter().map(|r| r.organisation).collect();
+    orgs.dedup();
+    let matrix = orgs
+        .into_iter()
+        .map(|org| {
+            let cells: Vec<_> = functions
+                .iter()
+                .map(|&f| match rows.iter().find(|r| r.organisation == org && r.function == f) {
+                    None => minijinja::context! { text => "", reason => "", colour => "#ffffff" },
+                    Some(r) if r.delivered_by == "in_house" => {
+                        minijinja::context! { text => "in house", reason => r.reason, colour => "#f1f1f1" }
+                    }
+                    Some(r) => {
+                        let n = colours.len();
+                        let colour = *colours.entry(r.delivered_by.clone()).or_insert(PALETTE[n % PALETTE.len()]);
+                        let text = match r.join_year {
+                            0 => r.delivered_by.clone(),
+                            y => format!("{} (year {y})", r.delivered_by),
+                        };
+                        minijinja::context! { text, reason => r.reason, colour }
+                    }
+                })
+                .collect();
+            minijinja::context! { partner => data.org(org).id, cells }
+        })
+        .collect();
+    let hubs = a
+        .plan
+        .services
+        .hubs
+        .iter()
+        .zip(&k.hubs)
+        .map(|(h, f)| {
+            minijinja::context! {
+                id => crate::plan::files::hub_id(data, h), function => data.functions[h.function].name,
+                site => data.site(h.site).name, host => data.org(h.host).id, members => f.members,
+                pooled => f.fte_pooled, pooled_text => format!("{:.1}", f.fte_pooled),
+                hub_fte => f.hub_fte, hub_fte_text => format!("{:.1}", f.hub_fte),
+                saved => f.fte_saved, saved_text => format!("{:.1}", f.fte_saved),
+                opens => if h.open_year > 0 { format!("year {}", h.open_year) } else { "today".into() },
+            }
+        })
+        .collect();
+    let heads = functions
+        .iter()
+        .map(|&f| data.functions[f].id.0.clone())
+        .collect();
+    (matrix, heads, hubs)
 }
 
 /// A partner's name for chart labels (its id when the name is unknown).

@@ -425,6 +425,9 @@ fn plan_writes_services_and_hubs_with_a_reason_for_every_row_and_checks_clean() 
     assert!(hubs.starts_with(&consolidate::plan::files::HUB_COLUMNS.join(",")));
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("## Shared services") && md.contains("| partner |"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<h2>Shared services</h2>") && html.contains("<h3>Hubs</h3>"));
+    assert!(html.contains("title=\"joins the ") && html.contains("title=\"stays in house: "));
 }
 
 #[test]

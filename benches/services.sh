@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Times the estates + shared-services model (one MILP) on generated cases (`consolidate generate --functions F
+# --partners P`, seed 1): 37 partners x 8 functions (GM's size) and 200 partners x 8 functions (the issue's
+# scale target), and, when the GM shared-services data set is given as $GM_SERVICES (a data set folder with
+# functions.csv), on it too. Every run is checked (`--check`); the status is printed after the timings. Uses
+# farm-bench when it is on PATH (medians of RUNS runs, peak memory), else plain wall-clock medians.
+# Usage: benches/services.sh [--features highs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+cargo build --release -q "$@"
+BIN=$PWD/target/release/consolidate
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cases=()
+for p in 37 200; do
+  "$BIN" generate --functions 8 --partners "$p" --seed 1 --out "$WORK/p$p" >/dev/null
+  cases+=("$WORK/p$p|$WORK/p$p/model.toml")
+done
+if [ -n "${GM_SERVICES:-}" ]; then
+  cases+=("$GM_SERVICES|$PWD/models/greater-manchester.toml")
+fi
+for c in "${cases[@]}"; do
+  dir=${c%%|*}
+  model=${c##*|}
+  echo "== $dir"
+  if command -v farm-bench >/dev/null; then
+    farm-bench -n "$RUNS" --warmup 0 --timeout 3600 -- "$BIN" plan "$dir" --model "$model" --check -q --out "$WORK/out"
+  else
+    times=()
+    for _ in $(seq "$RUNS"); do
+      start=$(date +%s.%N)
+      "$BIN" plan "$dir" --model "$model" --check -q --out "$WORK/out" >/dev/null || true
+      end=$(date +%s.%N)
+      times+=("$(echo "$end - $start" | bc)")
+    done
+    median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    echo "median ${median} s over $RUNS runs"
+  fi
+  grep -o '"estates_status": "[a-z]*"' "$WORK/out/summary.json"
+  grep -o '"check": true' "$WORK/out/summary.json" | head -1
+done
