@@ -18,13 +18,16 @@ const FILES: &[&str] = &[
     "suppliers.csv",
     "contracts.csv",
     "offers.csv",
+    "functions.csv",
+    "shared_services.csv",
+    "service_members.csv",
 ];
 
-/// Loads `tiny` with one file replaced by `bytes`; the loader must return (never panic) and, if it reports no
-/// error, every team must point at a real site.
+/// Loads `tiny-services` (`tiny` with shared services) with one file replaced by `bytes`; the loader must return
+/// (never panic) and, if it reports no error, every team must point at a real site.
 fn load_with(file: &str, bytes: &[u8]) -> usize {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&data("tiny"), tmp.path());
+    copy_dir(&data("tiny-services"), tmp.path());
     std::fs::write(tmp.path().join(file), bytes).unwrap();
     let loaded = input::load(tmp.path(), &ModelConfig::default());
     for t in &loaded.dataset.teams {
@@ -74,7 +77,7 @@ proptest! {
             Just(b','), Just(b'"'), Just(b'\n'), Just(b'-'), Just(b'.'), Just(0xFFu8), Just(b'9'), Just(b'e'), any::<u8>()
         ], 0..8),
     ) {
-        let original = std::fs::read(data("tiny").join(FILES[file])).unwrap_or_default();
+        let original = std::fs::read(data("tiny-services").join(FILES[file])).unwrap_or_default();
         load_with(FILES[file], &mutate(original, at, len, kind, &fill));
     }
 }
@@ -175,7 +178,7 @@ fn the_unedited_model_and_manifest_are_valid() {
 }
 
 /// Valid plan files for tiny, to mutate: (file, text).
-const PLAN_FILES: [(&str, &str); 3] = [
+const PLAN_FILES: [(&str, &str); 4] = [
     (
         "sites.csv",
         "site,decision,year\nS2,release,1\nS5,release,2\n",
@@ -188,13 +191,17 @@ const PLAN_FILES: [(&str, &str); 3] = [
         "awards.csv",
         "contract,to_supplier,share,timing\nK1,ACME,1,natural\n",
     ),
+    (
+        "services.csv",
+        "organisation,function,delivered_by,hub_site,join_year\nT1,hr,ss-hr,S2,1\nT1,finance,finance:S3,S3,2\nC1,finance,finance:S3,S3,2\n",
+    ),
 ];
 
-/// Reads a plan folder with `file` replaced by `bytes` against tiny, then checks the plan: never a panic, and a
-/// plan read without errors only names real sites.
+/// Reads a plan folder with `file` replaced by `bytes` against tiny (with shared services), then checks the plan:
+/// never a panic, and a plan read without errors only names real sites and hubs.
 fn plan_files_never_panic(file: usize, bytes: &[u8]) {
     let model = ModelConfig::default();
-    let loaded = input::load(&data("tiny"), &model);
+    let loaded = input::load(&data("tiny-services"), &model);
     let tmp = tempfile::tempdir().unwrap();
     for (i, (name, text)) in PLAN_FILES.iter().enumerate() {
         let content = if i == file { bytes } else { text.as_bytes() };
@@ -212,6 +219,8 @@ fn plan_files_never_panic(file: usize, bytes: &[u8]) {
                 .all(|(s, _)| s.ix() < loaded.dataset.sites.len())
         );
     }
+    let sp = &read.plan.services;
+    assert!(sp.joins.iter().all(|j| j.hub < sp.hubs.len()));
     let _ = consolidate::check::check(&loaded.dataset, &model, &read.plan, None);
 }
 
@@ -220,7 +229,7 @@ proptest! {
 
     #[test]
     fn random_bytes_and_edits_in_plan_files_never_panic(
-        file in 0usize..3,
+        file in 0usize..4,
         random in proptest::collection::vec(any::<u8>(), 0..300),
         at in any::<usize>(),
         len in 0usize..12,
