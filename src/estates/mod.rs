@@ -175,9 +175,12 @@ pub fn solve_with(
     if let Some(inst) = cfl::detect(&ctx, &built.model) {
         return solve_cfl(&ctx, &inst, opts, size, heuristic_cost, unserved_zones, log);
     }
-    let warm = greedy
+    let mut warm = greedy
         .as_ref()
         .map(|p| solution::values_of(&ctx, &built.vars, p));
+    if let (Some(g), Some(w)) = (&greedy, warm.as_mut()) {
+        services_warm_start(&ctx, &built, g, w, opts, log);
+    }
     let vars_for_reading = built.vars.clone();
     let problem = built.model.into_milp();
     log(format!(
@@ -228,6 +231,94 @@ pub fn solve_with(
         conflicts,
         unserved_zones,
         candidates: cand,
+    }
+}
+
+/// With a shared-services decision, a better warm start than the greedy estates plan alone: the shared services
+/// decided with the estate as it is today (a small model, all sites kept and every team in place), added to the
+/// greedy plan when together they keep every row of the model. Without it the solver starts with nothing pooled.
+fn services_warm_start(
+    ctx: &Ctx<'_>,
+    built: &milp::Built,
+    greedy: &Plan,
+    warm: &mut Vec<f64>,
+    opts: SolveOptions,
+    log: &mut dyn FnMut(String),
+) {
+    // Today's estate has nothing left to decide: this is the small model itself.
+    if !ctx.cand.services.any() || !ctx.cand.sites.iter().any(|s| s.releasable) {
+        return;
+    }
+    let mut data = ctx.data.clone();
+    data.sites.iter_mut().for_each(|s| s.must_keep = true);
+    data.teams.iter_mut().for_each(|t| t.movable = false);
+    let mut model = ctx.model.clone();
+    model.estates.force_release.clear();
+    // Leave room for the greedy plan's own one-off costs and moves, so that the two fit together.
+    let g = plan::evaluate(ctx.data, ctx.cand, greedy);
+    let b = &mut model.estates.budget;
+    if let Some(cap) = b.capital_per_year.as_mut() {
+        *cap -= g.one_off_by_year.iter().fold(0.0, |a: f64, &c| a.max(c));
+        if *cap < 0.0 {
+            return;
+        }
+    }
+    model.estates.staff.max_mean_increase_km =
+        (model.estates.staff.max_mean_increase_km - g.mean_staff_move_km).max(0.0);
+    // ... and for the people it moves into each site.
+    let ratio = model.estates.desk_ratio;
+    let mut added = vec![0.0; data.sites.len()];
+    for (t, team) in ctx.data.teams.iter().enumerate() {
+        let hc = f64::from(team.headcount) * ratio;
+        for &(site, share) in &greedy.teams[t] {
+            added[site.ix()] += hc * share;
+        }
+        if let Some(site) = team.site {
+            added[site.ix()] -= hc;
+        }
+    }
+    for (site, extra) in data.sites.iter_mut().zip(added) {
+        site.desks = site.desks.saturating_sub(extra.max(0.0).ceil() as u32);
+    }
+    let limits = solve::Limits {
+        time_limit_s: 0.25 * opts.limits.time_limit_s,
+        ..opts.limits
+    };
+    let frozen = solve(&data, &model, SolveOptions { limits, ..opts }, &mut |_| {});
+    let Some(pooled) = frozen.plan().map(|p| &p.services) else {
+        return;
+    };
+    let mut trial = warm.clone();
+    let index = solution::column_index(&built.vars.columns);
+    let sc = &ctx.cand.services;
+    let written = services::plan_values(
+        sc,
+        &built.vars.services,
+        pooled,
+        &index,
+        &mut trial,
+        &built.vars.assign,
+    );
+    let broken = if written {
+        built.model.broken_rows(&trial)
+    } else {
+        Vec::new()
+    };
+    if written && broken.is_empty() {
+        log(format!(
+            "warm start: the greedy estates plan with {} joining(s) decided on today's estate",
+            pooled.joins.len()
+        ));
+        *warm = trial;
+    } else {
+        log(format!(
+            "warm start: the shared services decided on today's estate do not fit the greedy plan ({}); starting from the greedy plan",
+            if written {
+                broken.join("; ")
+            } else {
+                "not in the model's columns".into()
+            }
+        ));
     }
 }
 

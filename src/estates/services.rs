@@ -807,3 +807,81 @@ pub fn warm_values(
         }
     }
 }
+
+/// Column values of a plan's shared-services decisions, added to `values` (which holds the estates values at
+/// the positions `index` gives), for a warm start. False when the plan cannot be written in the model's columns
+/// (a hub or joining it has no candidate for, or a hub whose members join in different years).
+pub fn plan_values(
+    sc: &Candidates,
+    v: &Vars,
+    plan: &ServicesPlan,
+    index: &std::collections::HashMap<Variable, usize>,
+    values: &mut [f64],
+    assign: &[Vec<Variable>],
+) -> bool {
+    let mut set = |x: Variable, value: f64| values[index[&x]] = value;
+    let mut members: BTreeMap<usize, Vec<(usize, usize, u32)>> = BTreeMap::new();
+    let mut joined = vec![false; sc.pairs.len()];
+    for j in &plan.joins {
+        let hub = &plan.hubs[j.hub];
+        let Some(h) = sc.hubs.iter().position(|c| {
+            c.hub.function == hub.function && c.hub.site == hub.site && c.hub.service == hub.service
+        }) else {
+            return false;
+        };
+        let Some(p) = sc
+            .pairs
+            .iter()
+            .position(|p| p.org == j.organisation && p.function == j.function)
+        else {
+            return false;
+        };
+        let Some(o) = sc.pairs[p].options.iter().position(|o| o.hub == h) else {
+            return false;
+        };
+        joined[p] = true;
+        members.entry(h).or_default().push((p, o, j.year));
+    }
+    for (h, list) in &members {
+        let year = list[0].2 as usize;
+        if list.iter().any(|m| m.2 as usize != year) {
+            return false;
+        }
+        let (Some(wave), hub) = (&v.wave[*h], &sc.hubs[*h]) else {
+            return false;
+        };
+        let added: f64 = list.iter().map(|&(p, _, _)| sc.pairs[p].transferred).sum();
+        let levels = levels(&hub.segments);
+        let Some(l) = levels.iter().position(|lv| added <= lv.to + 1e-9) else {
+            return false;
+        };
+        set(wave[year - 1], 1.0);
+        set(v.level[*h][l], 1.0);
+        set(v.level_in[*h][year - 1][l], 1.0);
+        set(
+            v.saved[*h][year - 1],
+            levels[l].rate * added - levels[l].offset,
+        );
+        for &(p, o, _) in list {
+            set(v.join[p][o], 1.0);
+            set(v.join_in[p][o][year - 1], 1.0);
+            set(v.at_level[p][o][year - 1][l], 1.0);
+        }
+    }
+    for (p, pair) in sc.pairs.iter().enumerate() {
+        for &t in &pair.teams {
+            let Some(xs) = &v.transferable[t] else {
+                continue;
+            };
+            for (o, &x) in xs.iter().enumerate() {
+                let at = if joined[p] {
+                    0.0
+                } else {
+                    values[index[&assign[t][o]]]
+                };
+                values[index[&x]] = at;
+            }
+        }
+    }
+    true
+}

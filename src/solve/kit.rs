@@ -142,6 +142,36 @@ pub struct ModelSize {
 }
 
 impl<G: RuleGroup> Model<G> {
+    /// The rows a point (column values in creation order) breaks, as `group: label`: a warm start is only worth handing to a
+    /// solver when this is 0. A row holds within 1e-6 plus a relative 1e-9 of its constant (money rows run to
+    /// billions).
+    pub fn broken_rows(&self, values: &[f64]) -> Vec<String> {
+        let index: HashMap<Variable, usize> = self
+            .cols
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (v, i))
+            .collect();
+        self.rows
+            .iter()
+            .filter(|r| {
+                let e = r.constraint.expression();
+                let value = e.constant()
+                    + e.linear_coefficients()
+                        .map(|(v, c)| c * index.get(&v).map_or(0.0, |&i| values[i]))
+                        .sum::<f64>();
+                let tol = 1e-6 + 1e-9 * e.constant().abs();
+                if r.constraint.is_equality() {
+                    value.abs() > tol
+                } else {
+                    value > tol
+                }
+            })
+            .map(|r| format!("{}: {}", r.group.name(), r.label))
+            .collect()
+    }
+
     /// An empty model over `cols`.
     pub fn new(cols: Columns) -> Model<G> {
         Model {
