@@ -89,3 +89,22 @@ pub fn generate_sixty_sites(dir: &Path) {
     ]);
     assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
 }
+
+/// Solves the estates model (with its shared services) with microlp to proven optimality: gap 0, a generous time
+/// limit, one thread.
+pub fn solve_to_optimality(
+    data: &consolidate::domain::Dataset,
+    model: &consolidate::model_config::ModelConfig,
+) -> consolidate::estates::EstatesResult {
+    use consolidate::solve::{Backend, Limits};
+    let opts = consolidate::estates::SolveOptions {
+        backend: Backend::Microlp,
+        limits: Limits {
+            time_limit_s: 60.0,
+            gap: 0.0,
+            threads: 1,
+        },
+        greedy_only: false,
+    };
+    consolidate::estates::solve(data, model, opts, &mut |_| {})
+}

@@ -15,14 +15,14 @@
 //! the partners-no-worse rule, so that must-keep, access, capacity and budget rules bind in some cases and not
 //! in others.
 
-use crate::common::{code, run};
+use crate::common::{code, run, solve_to_optimality as solve};
 use consolidate::check::{Rule, check};
 use consolidate::domain::{Dataset, SiteIx};
-use consolidate::estates::{self, EstatesPlan, SolveOptions, candidates};
+use consolidate::estates::{EstatesPlan, candidates};
 use consolidate::import::estates_gen::{self, Shape};
 use consolidate::model_config::ModelConfig;
 use consolidate::plan::{self, Plan, SiteDecision};
-use consolidate::solve::{Backend, Limits, Outcome, Status};
+use consolidate::solve::{Outcome, Status};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestCaseResult, TestRunner};
 use std::cell::Cell;
@@ -184,20 +184,6 @@ fn instance(case: &Case) -> (Dataset, ModelConfig) {
         s.must_keep |= r.must_keep[i % r.must_keep.len()];
     }
     (data, model)
-}
-
-/// Solves the estates model with microlp to proven optimality (gap 0, a generous time limit).
-fn solve(data: &Dataset, model: &ModelConfig) -> estates::EstatesResult {
-    let opts = SolveOptions {
-        backend: Backend::Microlp,
-        limits: Limits {
-            time_limit_s: 60.0,
-            gap: 0.0,
-            threads: 1,
-        },
-        greedy_only: false,
-    };
-    estates::solve(data, model, opts, &mut |_| {})
 }
 
 /// The optimum NPV when proven (minus infinity when proven infeasible), none when the solver did not finish.

@@ -7,15 +7,15 @@
 //! Cases are drawn from a fixed seed (as in `properties.rs`); each property counts the cases it could compare
 //! and fails if most were skipped.
 
-use crate::common::{code, run};
+use crate::common::{code, run, solve_to_optimality as solve};
 use consolidate::check::{Rule, check};
 use consolidate::domain::Dataset;
-use consolidate::estates::{self, SolveOptions, candidates};
+use consolidate::estates::candidates;
 use consolidate::import::services_gen::{self, Shape};
 use consolidate::model_config::ModelConfig;
 use consolidate::plan::services::{Hub, Join};
 use consolidate::plan::{self, Plan};
-use consolidate::solve::{Backend, Limits, Outcome};
+use consolidate::solve::Outcome;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestRunner};
 use std::cell::Cell;
@@ -46,19 +46,6 @@ fn instance(shape: Shape) -> (Dataset, ModelConfig) {
     let loaded = consolidate::input::load(&dir, &model);
     assert_eq!(loaded.errors(), 0, "{:?}", loaded.findings);
     (loaded.dataset, model)
-}
-
-fn solve(data: &Dataset, model: &ModelConfig) -> estates::EstatesResult {
-    let opts = SolveOptions {
-        backend: Backend::Microlp,
-        limits: Limits {
-            time_limit_s: 60.0,
-            gap: 0.0,
-            threads: 1,
-        },
-        greedy_only: false,
-    };
-    estates::solve(data, model, opts, &mut |_| {})
 }
 
 /// The optimum plan's NPV and shared-services NPV, when proven optimal.
@@ -360,19 +347,23 @@ fn loosening_a_rule_never_lowers_the_optimum() {
     assert!(compared >= 18, "compared only {compared}");
 }
 
-#[test]
-fn plan_writes_services_and_hubs_with_a_reason_for_every_row_and_checks_clean() {
+/// The generated case the command-line tests run: 12 partners x 3 functions, seed 2, written to a fresh folder
+/// `d` (kept while the returned folder lives).
+fn written_case() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("d");
-    services_gen::write(
-        Shape {
-            partners: 12,
-            functions: 3,
-            seed: 2,
-        },
-        &dir,
-    )
-    .unwrap();
+    let shape = Shape {
+        partners: 12,
+        functions: 3,
+        seed: 2,
+    };
+    services_gen::write(shape, &dir).unwrap();
+    (tmp, dir)
+}
+
+#[test]
+fn plan_writes_services_and_hubs_with_a_reason_for_every_row_and_checks_clean() {
+    let (tmp, dir) = written_case();
     let out = tmp.path().join("out");
     let model = dir.join("model.toml");
     let args = [
@@ -509,17 +500,7 @@ fn the_checker_names_broken_shared_service_rules() {
 
 #[test]
 fn evaluate_reads_services_csv_costs_it_as_plan_did_and_codes_bad_rows() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("d");
-    services_gen::write(
-        Shape {
-            partners: 12,
-            functions: 3,
-            seed: 2,
-        },
-        &dir,
-    )
-    .unwrap();
+    let (tmp, dir) = written_case();
     let (out, ev) = (tmp.path().join("out"), tmp.path().join("ev"));
     let model = dir.join("model.toml");
     let (d, m) = (dir.to_str().unwrap(), model.to_str().unwrap());
