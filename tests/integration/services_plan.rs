@@ -541,20 +541,16 @@ fn evaluate_reads_services_csv_costs_it_as_plan_did_and_codes_bad_rows() {
     // transfer distance break, and the plan is still costed.
     let hand = tmp.path().join("hand");
     std::fs::create_dir(&hand).unwrap();
+    let evaluate_hand = || {
+        let args = ["evaluate", d, hand.to_str().unwrap(), "--model", m, "--out"];
+        run(&[&args[..], &[ev.to_str().unwrap()]].concat())
+    };
     let mut rows = String::from("organisation,function,delivered_by,hub_site,join_year\n");
     for p in 0..12 {
         rows.push_str(&format!("P{p:04},payroll,payroll:S0000,S0000,1\n"));
     }
     std::fs::write(hand.join("services.csv"), &rows).unwrap();
-    let o = run(&[
-        "evaluate",
-        d,
-        hand.to_str().unwrap(),
-        "--model",
-        m,
-        "--out",
-        ev.to_str().unwrap(),
-    ]);
+    let o = evaluate_hand();
     let said = String::from_utf8_lossy(&o.stdout).into_owned();
     assert_eq!(code(&o), 1, "{said}");
     assert!(
@@ -567,15 +563,7 @@ fn evaluate_reads_services_csv_costs_it_as_plan_did_and_codes_bad_rows() {
         "organisation,function,delivered_by,hub_site,join_year\nP0001,payroll,payroll:S0000,S0000,\nP0002,cleaning,in_house,,\n",
     )
     .unwrap();
-    let o = run(&[
-        "evaluate",
-        d,
-        hand.to_str().unwrap(),
-        "--model",
-        m,
-        "--out",
-        ev.to_str().unwrap(),
-    ]);
+    let o = evaluate_hand();
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(code(&o), 2, "{err}");
     assert!(
