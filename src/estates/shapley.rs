@@ -7,6 +7,8 @@
 //!
 //! - sites of partners outside the coalition are kept, and their teams stay where they are;
 //! - teams of members may move only into members' sites (sharing space is what the coalition brings);
+//! - with shared services, members' functions may join only hubs that members host (today's services hosted by
+//!   outsiders keep their members but take no new ones), so the value includes the coalition's pooling;
 //! - every other rule of the model applies unchanged.
 //!
 //! The empty coalition is today's estate (NPV 0); the grand coalition is the full model. A group's Shapley value
@@ -128,6 +130,13 @@ fn coalition_value(
                 .options
                 .retain(|o| Some(o.site) == team.site || member(d.site(o.site).organisation));
         }
+    }
+    // Shared services within the coalition: its members' functions may join only hubs its members host.
+    let (hubs, pairs) = (&cand.services.hubs, &mut cand.services.pairs);
+    for pair in pairs.iter_mut() {
+        let org = pair.org;
+        pair.options
+            .retain(|o| member(org) && member(hubs[o.hub].hub.host));
     }
     let r = super::solve_with(&d, model, cand, opts, &mut |_| {});
     match &r.outcome {

@@ -383,3 +383,37 @@ fn shapley_shares_add_up_to_the_estates_npv_and_are_written() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("Shapley over partner kinds"));
 }
+
+#[test]
+fn with_shared_services_every_share_rule_still_shares_out_the_plan_npv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let dir = data("tiny-services");
+    let res = run(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--shapley",
+        "-q",
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let s = summary(&out);
+    let npv = s["kpis"]["npv"].as_f64().unwrap();
+    assert!(
+        s["shared_services"]["npv"].as_f64().unwrap() > 0.0,
+        "the case pools something"
+    );
+    let mut r = csv::Reader::from_path(out.join("shares.csv")).unwrap();
+    let head = r.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    for name in [
+        "shapley_estates_gbp",
+        "estates_direct_gbp",
+        "proportional_gbp",
+    ] {
+        let c = head.iter().position(|h| h == name).unwrap();
+        let sum: f64 = rows.iter().map(|x| x[c].parse::<f64>().unwrap()).sum();
+        assert!((sum - npv).abs() < 0.05, "{name}: {sum} vs {npv}");
+    }
+}
