@@ -180,12 +180,15 @@ pub fn map_input(data: &Dataset, model: &ModelConfig, plan: &Plan) -> MapInput {
             beyond: access.enabled && nearest > access.max_km,
         })
         .collect();
+    let (hubs, links) = super::services::map_layers(data, plan);
     MapInput {
         boroughs: data.boroughs.clone(),
         sites,
         moves,
         zones,
         access_km: access.enabled.then_some(access.max_km),
+        hubs,
+        links,
     }
 }
 

@@ -6,6 +6,7 @@ use crate::estates::EstatesResult;
 use crate::estates::service_reasons::{self, ServiceRow};
 use crate::plan::files::{HUB_COLUMNS, SERVICE_COLUMNS, hub_id};
 use crate::plan::services::{FunctionFigures, ServicesKpis};
+use crate::report::svg::{MapHub, MapLink};
 use crate::solve::Status;
 use crate::text::{csv_bytes, money};
 use serde::Serialize;
@@ -218,4 +219,66 @@ fn matrix(data: &Dataset, rows: &[ServiceRow]) -> String {
 
 fn fmt_fte(v: f64) -> String {
     format!("{v:.1}")
+}
+
+/// The plan's hubs and its new members' lines to them, for the map: one diamond per hub at a located site, one
+/// dashed line from each located in-house team of a joining partner function to its hub.
+pub fn map_layers(data: &Dataset, plan: &crate::plan::Plan) -> (Vec<MapHub>, Vec<MapLink>) {
+    let sp = &plan.services;
+    let located = |s: crate::domain::SiteIx| data.site(s).location.map(|l| (l.lon, l.lat));
+    let hubs = sp
+        .hubs
+        .iter()
+        .enumerate()
+        .filter_map(|(h, hub)| {
+            let (lon, lat) = located(hub.site)?;
+            let joining = sp.joins.iter().filter(|j| j.hub == h).count();
+            let site = data.site(hub.site);
+            let label = format!(
+                "{} hub {} at {} ({}), host {}: {} new member(s){}",
+                data.functions[hub.function].name,
+                hub_id(data, hub),
+                site.name,
+                site.id,
+                data.org(hub.host).name,
+                joining,
+                if hub.service.is_some() {
+                    ", a shared service today".to_string()
+                } else {
+                    format!(", opens in year {}", hub.open_year)
+                }
+            );
+            Some(MapHub { lon, lat, label })
+        })
+        .collect();
+    let mut links = Vec::new();
+    for j in &sp.joins {
+        let hub = &sp.hubs[j.hub];
+        let Some(to) = located(hub.site) else {
+            continue;
+        };
+        let spec = &data.functions[j.function];
+        for t in crate::costing::services::in_house_teams(data, j.organisation, j.function) {
+            let team = &data.teams[t];
+            let Some(from) = team.site.and_then(located) else {
+                continue;
+            };
+            let fte = crate::costing::services::transferred_fte(spec, f64::from(team.headcount));
+            let label = format!(
+                "{} {}: {fte:.0} FTE of team {} join the hub {} in year {}",
+                data.org(j.organisation).name,
+                spec.name,
+                team.id,
+                hub_id(data, hub),
+                j.year
+            );
+            links.push(MapLink {
+                from,
+                to,
+                fte,
+                label,
+            });
+        }
+    }
+    (hubs, links)
 }

@@ -69,6 +69,30 @@ pub struct MapZone {
     pub beyond: bool,
 }
 
+/// A shared-service hub, drawn as a diamond over its site's marker.
+#[derive(Debug, Clone)]
+pub struct MapHub {
+    /// Longitude (degrees).
+    pub lon: f64,
+    /// Latitude (degrees).
+    pub lat: f64,
+    /// Tooltip text, e.g. "payroll hub at Civic Centre (host Bury): 4 members, 120 FTE pooled".
+    pub label: String,
+}
+
+/// A partner's function joining a hub, drawn as a dashed line from where its transferring staff work.
+#[derive(Debug, Clone)]
+pub struct MapLink {
+    /// Where the staff work today (longitude, latitude).
+    pub from: (f64, f64),
+    /// The hub's site (longitude, latitude).
+    pub to: (f64, f64),
+    /// FTE transferred; the line's width grows with its square root.
+    pub fte: f64,
+    /// Tooltip text, e.g. "Bury payroll joins the payroll hub at X in year 2 (14 FTE)".
+    pub label: String,
+}
+
 /// Everything the map draws.
 #[derive(Debug, Clone, Default)]
 pub struct MapInput {
@@ -82,6 +106,10 @@ pub struct MapInput {
     pub zones: Vec<MapZone>,
     /// The access distance (km) used to mark zones as beyond, shown in the legend when known.
     pub access_km: Option<f64>,
+    /// Shared-service hubs (the legend shows them only when there are some).
+    pub hubs: Vec<MapHub>,
+    /// New members' lines to their hubs.
+    pub links: Vec<MapLink>,
 }
 
 const KEEP: &str = "#5b7083";
@@ -89,6 +117,8 @@ const RELEASE: &str = "#d9480f";
 const MUST_KEEP: &str = "#1b5e20";
 const MOVE: &str = "#6a4c93";
 const BEYOND: &str = "#c92a2a";
+const HUB: &str = "#0b7285";
+const LINK: &str = "#15aabf";
 const NEGATIVE: &str = "#c2410c";
 /// Series colours; distinct in hue and lightness so they survive greyscale printing.
 const PALETTE: [&str; 6] = [
@@ -216,7 +246,9 @@ pub fn map_svg(input: &MapInput, width: u32) -> String {
     let pts = (outlines.copied())
         .chain(input.sites.iter().map(|s| (s.lon, s.lat)))
         .chain(input.zones.iter().map(|z| (z.lon, z.lat)))
-        .chain(input.moves.iter().flat_map(|m| [m.from, m.to]));
+        .chain(input.moves.iter().flat_map(|m| [m.from, m.to]))
+        .chain(input.hubs.iter().map(|h| (h.lon, h.lat)))
+        .chain(input.links.iter().flat_map(|l| [l.from, l.to]));
     let (mut x_lo, mut x_hi, mut y_lo, mut y_hi) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for (lon, lat) in pts.filter(|&p| on_earth(p)) {
         (x_lo, x_hi, y_lo, y_hi) = (x_lo.min(lon), x_hi.max(lon), y_lo.min(lat), y_hi.max(lat));
@@ -250,9 +282,12 @@ pub fn map_svg(input: &MapInput, width: u32) -> String {
         (RELEASE, "released"),
         (MUST_KEEP, "must keep"),
     ];
+    let with_hubs = !input.hubs.is_empty();
+    let hub_items = [(HUB, "shared-service hub"), (LINK, "joins a hub")];
     let items = items
         .into_iter()
-        .chain([(MOVE, "team move"), (BEYOND, &beyond)]);
+        .chain([(MOVE, "team move"), (BEYOND, &beyond)])
+        .chain(hub_items.into_iter().filter(|_| with_hubs));
     let (mut lx, mut ly, mut legend) = (margin + 8.0, map_h + 14.0, Vec::new());
     for (colour, label) in items {
         let iw = 26.0 + 6.2 * label.chars().count() as f64;
@@ -266,13 +301,16 @@ pub fn map_svg(input: &MapInput, width: u32) -> String {
 
     let released =
         (input.sites.iter()).filter(|s| matches!(s.decision, MapDecision::Release { .. }));
-    let label = format!(
+    let mut label = format!(
         "Map of {} sites ({} released), {} team moves and {} population zones",
         input.sites.len(),
         released.count(),
         input.moves.len(),
         input.zones.len()
     );
+    if with_hubs {
+        let _ = write!(label, "; {} shared-service hubs", input.hubs.len());
+    }
     let mut svg = Svg::new(w, h, "map", &label);
     let _ = write!(
         svg.0,
@@ -338,6 +376,7 @@ pub fn map_svg(input: &MapInput, width: u32) -> String {
         );
         svg.el("line", &attrs, &m.label);
     }
+    draw_links(&mut svg, &input.links, &proj);
     for site in input.sites.iter().filter(|q| on_earth((q.lon, q.lat))) {
         let (x, y) = proj((site.lon, site.lat));
         let (kind, fill, what) = match site.decision {
@@ -354,6 +393,7 @@ pub fn map_svg(input: &MapInput, width: u32) -> String {
         let tip = format!("{} ({}), {}: {what}", site.name, site.id, site.partner);
         svg.el("circle", &attrs, &tip);
     }
+    draw_hubs(&mut svg, &input.hubs, &proj);
     let (top, lw, lh) = (n1(map_h), n1(inner), n1(h - map_h - 4.0));
     let _ = write!(
         svg.0,
@@ -363,6 +403,15 @@ pub fn map_svg(input: &MapInput, width: u32) -> String {
         if colour == MOVE {
             let style = format!("stroke=\"{MOVE}\" stroke-width=\"2\" marker-end=\"url(#arrow)\"");
             svg.line((x, y - 4.0), (x + 16.0, y - 4.0), &style);
+        } else if colour == LINK {
+            let style = format!("stroke=\"{LINK}\" stroke-width=\"2\" stroke-dasharray=\"4 3\"");
+            svg.line((x, y - 4.0), (x + 16.0, y - 4.0), &style);
+        } else if colour == HUB {
+            let _ = write!(
+                svg.0,
+                "<path d=\"{}\" fill=\"{HUB}\"/>",
+                diamond(x + 8.0, y - 4.0, 6.0)
+            );
         } else {
             let (cx, cy) = (n1(x + 8.0), n1(y - 4.0));
             let r = if colour == BEYOND { 3 } else { 5 };
@@ -374,6 +423,39 @@ pub fn map_svg(input: &MapInput, width: u32) -> String {
         svg.text(x + 20.0, y, "start", label);
     }
     svg.end()
+}
+
+/// A diamond's path around (x, y), `r` from the centre to each corner.
+fn diamond(x: f64, y: f64, r: f64) -> String {
+    let (l, rt, t, b, cx, cy) = (n1(x - r), n1(x + r), n1(y - r), n1(y + r), n1(x), n1(y));
+    format!("M{cx} {t}L{rt} {cy}L{cx} {b}L{l} {cy}Z")
+}
+
+/// New members' dashed lines to their hubs, under the site markers.
+fn draw_links(svg: &mut Svg, links: &[MapLink], proj: &impl Fn((f64, f64)) -> (f64, f64)) {
+    for l in links.iter().filter(|l| on_earth(l.from) && on_earth(l.to)) {
+        let ((x1, y1), (x2, y2)) = (proj(l.from), proj(l.to));
+        let sw = n1(l.fte.max(0.0).sqrt().clamp(0.75, 4.0) * 0.75);
+        let (x1, y1, x2, y2) = (n1(x1), n1(y1), n1(x2), n1(y2));
+        let attrs = format!(
+            "class=\"hub-link\" x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\" stroke=\"{LINK}\" stroke-width=\"{sw}\" \
+             stroke-dasharray=\"4 3\" stroke-opacity=\"0.9\""
+        );
+        svg.el("line", &attrs, &l.label);
+    }
+}
+
+/// Hubs as diamonds over their sites' markers (a site may host hubs of several functions: one diamond each,
+/// drawn on top of one another, each with its own tooltip).
+fn draw_hubs(svg: &mut Svg, hubs: &[MapHub], proj: &impl Fn((f64, f64)) -> (f64, f64)) {
+    for h in hubs.iter().filter(|h| on_earth((h.lon, h.lat))) {
+        let (x, y) = proj((h.lon, h.lat));
+        let attrs = format!(
+            "class=\"hub\" d=\"{}\" fill=\"{HUB}\" stroke=\"#fff\" fill-opacity=\"0.85\"",
+            diamond(x, y, 7.0)
+        );
+        svg.el("path", &attrs, &h.label);
+    }
 }
 
 /// Draws one horizontal bar per label, negatives to the left of a zero axis in a different colour.

@@ -343,3 +343,51 @@ fn rejects_malformed_geojson_with_a_sentence() {
         assert!(sentence, "{err:?} should mention {expected:?}");
     }
 }
+
+#[test]
+fn map_draws_hubs_and_member_lines_and_names_them_in_the_legend_only_when_there_are_some() {
+    let mut input = MapInput::default();
+    input.sites.extend([
+        site("S1", -2.24, 53.48, MapDecision::Keep),
+        site("S2", -2.1, 53.40, MapDecision::Keep),
+    ]);
+    let plain = map_svg(&input, 500);
+    assert!(!plain.contains("shared-service hub"));
+    input.hubs.push(MapHub {
+        lon: -2.24,
+        lat: 53.48,
+        label: "payroll hub at S1".into(),
+    });
+    for fte in [4.0, 16.0] {
+        input.links.push(MapLink {
+            from: (-2.1, 53.40),
+            to: (-2.24, 53.48),
+            fte,
+            label: format!("{fte} FTE join"),
+        });
+    }
+    let svg = map_svg(&input, 500);
+    let d = doc(&svg);
+    let hubs = with_class(&d, "hub");
+    assert_eq!(hubs.len(), 1);
+    assert_eq!(tip(&hubs[0]), "payroll hub at S1");
+    let links = with_class(&d, "hub-link");
+    assert_eq!(links.len(), 2);
+    // Wider lines for more staff, and every line ends at the hub's site marker.
+    assert!(num(&links[1], "stroke-width") > num(&links[0], "stroke-width"));
+    let s1 = with_class(&d, "site-marker")
+        .into_iter()
+        .find(|n| tip(n).contains("(S1)"))
+        .unwrap();
+    for l in &links {
+        assert_eq!(num(l, "x2"), num(&s1, "cx"));
+        assert_eq!(num(l, "y2"), num(&s1, "cy"));
+    }
+    assert!(svg.contains("shared-service hub") && svg.contains("joins a hub"));
+    assert!(
+        d.root_element()
+            .attribute("aria-label")
+            .unwrap()
+            .ends_with("1 shared-service hubs")
+    );
+}

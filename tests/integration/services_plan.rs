@@ -419,6 +419,11 @@ fn plan_writes_services_and_hubs_with_a_reason_for_every_row_and_checks_clean() 
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<h2>Shared services</h2>") && html.contains("<h3>Hubs</h3>"));
     assert!(html.contains("title=\"joins the ") && html.contains("title=\"stays in house: "));
+    // The map: a diamond per hub at a located site, and a dashed line per joining team (generated sites all
+    // have coordinates).
+    let hub_rows = hubs.lines().count() - 1;
+    assert_eq!(html.matches("class=\"hub\"").count(), hub_rows);
+    assert!(html.matches("class=\"hub-link\"").count() >= joined);
 }
 
 #[test]
