@@ -8,6 +8,7 @@
 use crate::assess::Assessment;
 use crate::domain::Dataset;
 use crate::plan::SiteDecision;
+use crate::plan::files::hub_id;
 use crate::plan::headline::{self, Better, Source, Unit, View};
 use crate::text::csv_bytes;
 use serde::Serialize;
@@ -31,7 +32,7 @@ pub struct KpiRow {
 /// One decision that is not the same in every plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct Difference {
-    /// `site`, `team` or `contract`.
+    /// `site`, `team`, `service` (a partner's function) or `contract`.
     pub kind: &'static str,
     /// The site, team or contract id.
     pub id: String,
@@ -60,6 +61,7 @@ pub fn compare(data: &Dataset, plans: Vec<Assessment>) -> Comparison {
     let kpis = kpi_rows(&plans);
     let differences = site_differences(data, &plans)
         .chain(team_differences(data, &plans))
+        .chain(service_differences(data, &plans))
         .chain(award_differences(data, &plans))
         .collect();
     Comparison {
@@ -181,6 +183,51 @@ fn team_differences<'a>(
                     }
                 })
                 .collect(),
+        }
+    }))
+}
+
+/// Who delivers each partner's function: in house, today's shared service, or a hub the plan has it join.
+fn service_differences<'a>(
+    data: &'a Dataset,
+    plans: &'a [Assessment],
+) -> impl Iterator<Item = Difference> + 'a {
+    let pairs = (0..data.organisations.len()).flat_map(move |o| {
+        (0..data.functions.len()).map(move |f| (crate::domain::OrgIx(o as u32), f))
+    });
+    let today = move |org, f: usize| {
+        data.service_members
+            .iter()
+            .find(|m| m.organisation == org && data.services[m.service].function == f)
+            .map(|m| m.service)
+    };
+    let relevant = move |&(org, f): &(crate::domain::OrgIx, usize)| {
+        today(org, f).is_some()
+            || !crate::costing::services::in_house_teams(data, org, f).is_empty()
+    };
+    differing(pairs.filter(relevant).map(move |(org, f)| {
+        let decisions = plans
+            .iter()
+            .map(|a| {
+                let sp = &a.plan.services;
+                let joined = sp
+                    .joins
+                    .iter()
+                    .find(|j| j.organisation == org && j.function == f);
+                match (joined, today(org, f)) {
+                    (Some(j), _) => {
+                        format!("joins {} in year {}", hub_id(data, &sp.hubs[j.hub]), j.year)
+                    }
+                    (None, Some(s)) => format!("member of {} today", data.services[s].id),
+                    (None, None) => "in house".to_string(),
+                }
+            })
+            .collect();
+        Difference {
+            kind: "service",
+            id: format!("{} {}", data.org(org).id, data.functions[f].id.0),
+            name: data.org(org).name.clone(),
+            decisions,
         }
     }))
 }

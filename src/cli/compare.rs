@@ -1,7 +1,7 @@
 //! `consolidate compare DIR PLAN_OR_FOLDER...`: two or more plans side by side, ranked, with the decisions that
 //! differ, in the terminal and as `compare.csv`, `differences.csv` and `report.html` in the output folder.
 //!
-//! Each argument is a plan folder (any of `sites.csv`, `moves.csv`, `awards.csv`), or a folder whose
+//! Each argument is a plan folder (any of `sites.csv`, `moves.csv`, `awards.csv`, `services.csv`), or a folder whose
 //! sub-folders are plan folders (an overnight run's output), which stands for all of them in name order.
 
 use super::evaluate::plan_name;
@@ -15,10 +15,8 @@ use crate::plan::files as plan_files;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-const PLAN_FILES: [&str; 3] = ["sites.csv", "moves.csv", "awards.csv"];
-
 fn is_plan_folder(dir: &Path) -> bool {
-    PLAN_FILES.iter().any(|f| dir.join(f).is_file())
+    plan_files::PLAN_FILES.iter().any(|f| dir.join(f).is_file())
 }
 
 /// The plan folders an argument stands for.
@@ -40,8 +38,9 @@ fn expand(arg: &Path) -> Result<Vec<PathBuf>, Error> {
     subs.sort();
     if subs.is_empty() {
         return Err(Error::Usage(format!(
-            "{} holds none of sites.csv, moves.csv, awards.csv, and no sub-folder does: give plan folders",
-            arg.display()
+            "{} holds none of {}, and no sub-folder does: give plan folders",
+            arg.display(),
+            plan_files::PLAN_FILES.join(", ")
         )));
     }
     Ok(subs)

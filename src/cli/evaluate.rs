@@ -35,8 +35,9 @@ pub(super) fn run(args: &EvaluateArgs) -> Result<Status, Error> {
     }
     if read.found.is_empty() {
         return Err(Error::Usage(format!(
-            "{} holds none of sites.csv, moves.csv, awards.csv, services.csv: give the folder `plan` wrote, or one in its layout",
-            args.plan.display()
+            "{} holds none of {}: give the folder `plan` wrote, or one in its layout",
+            args.plan.display(),
+            crate::plan::files::PLAN_FILES.join(", ")
         )));
     }
     outln!(

@@ -37,6 +37,9 @@ pub const MOVE_COLUMNS: [&str; 7] = [
     "move_km",
 ];
 
+/// The files a plan folder may hold (any one makes it a plan folder).
+pub const PLAN_FILES: [&str; 4] = ["sites.csv", "moves.csv", "awards.csv", "services.csv"];
+
 /// The columns of `services.csv`, in order (also the columns `evaluate` accepts).
 pub const SERVICE_COLUMNS: [&str; 11] = [
     "organisation",

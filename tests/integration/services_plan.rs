@@ -580,3 +580,68 @@ fn evaluate_reads_services_csv_costs_it_as_plan_did_and_codes_bad_rows() {
         "{err}"
     );
 }
+
+#[test]
+fn compare_shows_the_shared_service_figures_and_who_delivers_what_in_each_plan() {
+    let (tmp, dir) = written_case();
+    let (out, cmp) = (tmp.path().join("optimal"), tmp.path().join("cmp"));
+    let model = dir.join("model.toml");
+    let (d, m) = (dir.to_str().unwrap(), model.to_str().unwrap());
+    let o = run(&[
+        "plan",
+        d,
+        "--model",
+        m,
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code(&o), 0);
+    // By hand: only services.csv, every partner function kept in house.
+    let services = std::fs::read_to_string(out.join("services.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(services.as_bytes());
+    let mut in_house = String::from("organisation,function,delivered_by\n");
+    let mut joined = Vec::new();
+    for r in rows.records() {
+        let r = r.unwrap();
+        if r[3] != *"in_house" && !r[5].is_empty() {
+            joined.push(format!("{} {}", &r[0], &r[1]));
+        }
+        if r[5].is_empty() && r[3] != *"in_house" {
+            continue; // a member of today's service stays one
+        }
+        in_house.push_str(&format!("{},{},in_house\n", &r[0], &r[1]));
+    }
+    assert!(!joined.is_empty());
+    let hand = tmp.path().join("in-house");
+    std::fs::create_dir(&hand).unwrap();
+    std::fs::write(hand.join("services.csv"), in_house).unwrap();
+    let args = ["compare", d, out.to_str().unwrap(), hand.to_str().unwrap()];
+    let o = run(&[&args[..], &["--model", m, "--out", cmp.to_str().unwrap()]].concat());
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let kpis = std::fs::read_to_string(cmp.join("compare.csv")).unwrap();
+    let npv_row = kpis
+        .lines()
+        .find(|l| l.starts_with("shared_services_npv_gbp,"))
+        .expect("the shared-services NPV is compared");
+    assert!(
+        npv_row.ends_with(",0") || npv_row.ends_with(",0.00"),
+        "{npv_row}"
+    );
+    let diffs = std::fs::read_to_string(cmp.join("differences.csv")).unwrap();
+    let services: Vec<&str> = diffs
+        .lines()
+        .filter(|l| l.starts_with("service,"))
+        .collect();
+    assert_eq!(services.len(), joined.len(), "{diffs}");
+    for pair in &joined {
+        let line = services
+            .iter()
+            .find(|l| l.starts_with(&format!("service,{pair},")))
+            .unwrap();
+        assert!(
+            line.contains(",joins ") && line.ends_with(",in house"),
+            "{line}"
+        );
+    }
+}
