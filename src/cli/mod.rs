@@ -24,6 +24,7 @@ macro_rules! out {
 }
 
 mod compare;
+mod completions;
 mod evaluate;
 mod import;
 mod overlaps;
@@ -32,6 +33,7 @@ mod run;
 
 mod validate;
 
+pub use completions::CompletionsArgs;
 pub use import::{BenchKind, ImportArgs};
 
 use crate::error::Error;
@@ -41,7 +43,7 @@ use std::process::ExitCode;
 
 /// Finds estate and procurement consolidation plans for health and care partners.
 #[derive(Debug, Parser)]
-#[command(name = "consolidate", version, about, propagate_version = true)]
+#[command(name = "consolidate", version = version_line(), about, propagate_version = true)]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
@@ -70,6 +72,36 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Turn a facility-location benchmark file (OR-Library, Holmberg) into a data set folder.
     Import(ImportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff, every command) to standard output.
+    Man,
+}
+
+/// What `--version` prints after the name: the crate version and the solver libraries built in, with the versions
+/// `build.rs` read from Cargo.lock, because "which solver, which version" is the first question about a result.
+fn version_line() -> &'static str {
+    static LINE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LINE.get_or_init(|| {
+        let solvers = crate::solve::Backend::available()
+            .into_iter()
+            .map(|b| {
+                // The libraries' own names, not the `--solver` spellings.
+                let library = match b {
+                    crate::solve::Backend::Microlp => "microlp",
+                    crate::solve::Backend::Lpsolve => "lp_solve",
+                    crate::solve::Backend::Highs => "HiGHS",
+                };
+                format!("{library} {}", b.version())
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "{} (solvers: {solvers}; via good_lp {})",
+            env!("CARGO_PKG_VERSION"),
+            env!("CONSOLIDATE_VERSION_GOOD_LP")
+        )
+    })
 }
 
 /// Output format for findings.
@@ -316,6 +348,8 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Command::Compare(args) => compare::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Merge(args) => run::merge(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man => completions::man(),
     }
 }
 

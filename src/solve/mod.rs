@@ -72,12 +72,12 @@ impl Backend {
         }
     }
 
-    /// The library version linked in.
+    /// The library version linked in, read from Cargo.lock at build time (`build.rs`) so it cannot go stale.
     pub fn version(self) -> &'static str {
         match self {
-            Backend::Microlp => "0.6",
-            Backend::Lpsolve => "5.5",
-            Backend::Highs => "1.x (highs-sys 1.16)",
+            Backend::Microlp => env!("CONSOLIDATE_VERSION_MICROLP"),
+            Backend::Lpsolve => env!("CONSOLIDATE_VERSION_LPSOLVE"),
+            Backend::Highs => env!("CONSOLIDATE_VERSION_HIGHS"),
         }
     }
 }

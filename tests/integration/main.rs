@@ -6,6 +6,7 @@ mod browser;
 mod cluster;
 mod common;
 mod compare_cli;
+mod completions_cli;
 mod crash;
 mod determinism;
 mod evaluate_cli;
