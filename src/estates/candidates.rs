@@ -237,10 +237,7 @@ fn team_candidates(data: &Dataset, model: &ModelConfig) -> Vec<TeamCandidates> {
             } else {
                 (0..data.sites.len() as u32)
                     .map(SiteIx)
-                    .filter(|&s| {
-                        Some(s) == t.site
-                            || reachable(data, t.site, s, e.staff.max_team_increase_km)
-                    })
+                    .filter(|&s| reachable(data, t.site, s, e.staff.max_team_increase_km))
                     .map(|s| {
                         let d = km(s);
                         Placement {
@@ -266,10 +263,13 @@ fn team_candidates(data: &Dataset, model: &ModelConfig) -> Vec<TeamCandidates> {
         .collect()
 }
 
-/// A site is within a team's reach when both have coordinates and the move is short enough; a team with no
-/// current site can go anywhere.
-fn reachable(data: &Dataset, from: Option<SiteIx>, to: SiteIx, max_km: f64) -> bool {
+/// A site is within a team's reach (for a move, or for its staff's transfer to a hub) when it is the team's own
+/// site, or both have coordinates and the move is short enough; a team with no current site can go anywhere.
+pub fn reachable(data: &Dataset, from: Option<SiteIx>, to: SiteIx, max_km: f64) -> bool {
     let Some(from) = from else { return true };
+    if from == to {
+        return true;
+    }
     match (data.site(from).location, data.site(to).location) {
         (Some(a), Some(b)) => haversine_km(a, b) <= max_km + 1e-9,
         _ => false,

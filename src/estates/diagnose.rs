@@ -8,8 +8,11 @@
 //! group only (every other rule holding) gives the rows that must give and by how much; minimising the slack makes
 //! it the smallest relaxation of that group that restores a plan.
 //!
-//! Doing nothing (every site kept, every team where it is) satisfies every group except capacity (a site that is
-//! overfull today) and release (a forced release), so every conflict involves one of those two.
+//! Doing nothing (every site kept, every team where it is, every partner function delivered as today) satisfies
+//! every group except capacity (a site that is overfull today) and release (a forced release), so every conflict
+//! involves one of those two. The shared-services rules (join, hubs, scale, programme, transfer) all hold when
+//! nothing more is pooled, so they are never part of a conflict and are not relaxed: a plan that pools less is
+//! always there to fall back on.
 
 use super::SolveOptions;
 use super::milp::{self, Ctx, Group};

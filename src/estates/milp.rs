@@ -9,7 +9,7 @@ use super::services;
 use crate::costing;
 use crate::domain::{Dataset, SiteIx};
 use crate::model_config::ModelConfig;
-use crate::solve::kit::{self, Columns, RuleGroup};
+use crate::solve::kit::{self, Columns, RuleGroup, sum};
 use good_lp::{Expression, Variable};
 use serde::Serialize;
 
@@ -173,10 +173,7 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
 /// Pass 2: each team is placed once; each site released at most once, forced ones exactly once.
 pub fn assignment_and_release(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
     for (t, xs) in vars.assign.iter().enumerate() {
-        let lhs = xs.iter().fold(Expression::from(0.0), |mut e, v| {
-            e.add_mul(1.0, *v);
-            e
-        });
+        let lhs = sum(xs.iter().copied());
         let label = format!(
             "team {} is placed at one kept site within reach",
             ctx.data.teams[t].id
@@ -187,13 +184,7 @@ pub fn assignment_and_release(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
         if !ctx.cand.sites[s].releasable {
             continue;
         }
-        let lhs = years
-            .iter()
-            .flatten()
-            .fold(Expression::from(0.0), |mut e, v| {
-                e.add_mul(1.0, *v);
-                e
-            });
+        let lhs = sum(years.iter().flatten().copied());
         let forced = ctx.cand.sites[s].forced;
         let site = ctx.site_name(SiteIx(s as u32));
         let (sense, label) = if forced {
@@ -207,13 +198,7 @@ pub fn assignment_and_release(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
             rows.le(Group::Release, label, lhs, 1.0);
         }
         if forced {
-            let lhs = years
-                .iter()
-                .flatten()
-                .fold(Expression::from(0.0), |mut e, v| {
-                    e.add_mul(1.0, *v);
-                    e
-                });
+            let lhs = sum(years.iter().flatten().copied());
             let label = format!("site {site} is released at most once");
             rows.le(Group::Assign, label, lhs, 1.0);
         }

@@ -130,10 +130,9 @@ pub fn solve_with(
     let deadline = std::time::Duration::try_from_secs_f64(budget.clamp(0.0, 1e6))
         .ok()
         .and_then(|d| std::time::Instant::now().checked_add(d));
-    let greedy = heuristic::greedy(&ctx, deadline);
-    let heuristic_cost = greedy
-        .as_ref()
-        .map(|p| plan::evaluate(data, &cand, p).plan_cost);
+    // Costed once: its figures serve the log, the warm start and, at a limit, the comparison with the solver's.
+    let greedy = heuristic::greedy(&ctx, deadline).map(|p| EstatesPlan::costed(data, &cand, p));
+    let heuristic_cost = greedy.as_ref().map(|g| g.kpis.plan_cost);
     if let Some(c) = heuristic_cost {
         log(format!("heuristic: a feasible plan costing {c:.2}"));
     }
@@ -141,7 +140,7 @@ pub fn solve_with(
     if opts.greedy_only {
         let outcome = match greedy {
             Some(g) => Outcome::Feasible {
-                plan: EstatesPlan::costed(data, &cand, g),
+                plan: g,
                 bound: None,
             },
             None => Outcome::Unknown {
@@ -177,12 +176,12 @@ pub fn solve_with(
     }
     let mut warm = greedy
         .as_ref()
-        .map(|p| solution::values_of(&ctx, &built.vars, p));
+        .map(|g| solution::values_of(&ctx, &built.vars, &g.plan));
     if let (Some(g), Some(w)) = (&greedy, warm.as_mut()) {
         services_warm_start(&ctx, &built, g, w, opts, log);
     }
-    let vars_for_reading = built.vars.clone();
-    let problem = built.model.into_milp();
+    let milp::Built { vars, model } = built;
+    let problem = model.into_milp();
     log(format!(
         "solving with {} (time limit {} s)",
         opts.backend.name(),
@@ -191,16 +190,13 @@ pub fn solve_with(
     let solved = solve::solve(problem, opts.backend, opts.limits, warm.as_deref());
     let mut seconds = solved.seconds;
     let costed = |p: Plan| EstatesPlan::costed(data, &cand, p);
-    let (outcome, source) = match solved
-        .outcome
-        .map(|v| solution::plan_from(&ctx, &vars_for_reading, &v))
-    {
+    let (outcome, source) = match solved.outcome.map(|v| solution::plan_from(&ctx, &vars, &v)) {
         Outcome::Optimal(p) => (Outcome::Optimal(costed(p)), PlanSource::Solver),
         // Stopped at a limit (or the solver gave up): report the better of its plan and the heuristic's, with
         // the LP relaxation's proven bound.
         Outcome::Feasible { plan, .. } => {
             let p = costed(plan);
-            let (best, source) = match greedy.map(costed) {
+            let (best, source) = match greedy {
                 Some(g) if g.kpis.plan_cost < p.kpis.plan_cost => (g, PlanSource::Heuristic),
                 _ => (p, PlanSource::Solver),
             };
@@ -208,7 +204,7 @@ pub fn solve_with(
         }
         Outcome::Unknown { reason } => match greedy {
             Some(g) => (
-                lp_bounded(&ctx, opts, costed(g), &mut seconds),
+                lp_bounded(&ctx, opts, g, &mut seconds),
                 PlanSource::Heuristic,
             ),
             None => (Outcome::Unknown { reason }, PlanSource::None),
@@ -240,7 +236,7 @@ pub fn solve_with(
 fn services_warm_start(
     ctx: &Ctx<'_>,
     built: &milp::Built,
-    greedy: &Plan,
+    greedy: &EstatesPlan,
     warm: &mut Vec<f64>,
     opts: SolveOptions,
     log: &mut dyn FnMut(String),
@@ -255,7 +251,7 @@ fn services_warm_start(
     let mut model = ctx.model.clone();
     model.estates.force_release.clear();
     // Leave room for the greedy plan's own one-off costs and moves, so that the two fit together.
-    let g = plan::evaluate(ctx.data, ctx.cand, greedy);
+    let g = &greedy.kpis;
     let b = &mut model.estates.budget;
     if let Some(cap) = b.capital_per_year.as_mut() {
         *cap -= g.one_off_by_year.iter().fold(0.0, |a: f64, &c| a.max(c));
@@ -270,7 +266,7 @@ fn services_warm_start(
     let mut added = vec![0.0; data.sites.len()];
     for (t, team) in ctx.data.teams.iter().enumerate() {
         let hc = f64::from(team.headcount) * ratio;
-        for &(site, share) in &greedy.teams[t] {
+        for &(site, share) in &greedy.plan.teams[t] {
             added[site.ix()] += hc * share;
         }
         if let Some(site) = team.site {

@@ -14,14 +14,14 @@
 //! transferable staff work where the team works until they transfer). The desk, staff-move and budget rows and
 //! the objective of [`super::milp`] take the terms built here.
 
+use super::candidates::reachable;
 use super::milp::{Ctx, Group, Model, Vars as EstatesVars};
 use crate::costing::Discount;
 use crate::costing::services::{self as econ, ScaleCurve, TransferRates};
 use crate::domain::{Dataset, OrgIx, SectorRule, SiteIx};
-use crate::geo::haversine_km;
 use crate::model_config::ModelConfig;
 use crate::plan::services::{self as plan_services, Hub, Join, ServicesPlan};
-use crate::solve::kit::Columns;
+use crate::solve::kit::{Columns, sum};
 use good_lp::{Expression, Variable};
 use std::collections::BTreeMap;
 
@@ -75,13 +75,38 @@ pub struct Candidates {
     pub rates: TransferRates,
     /// Partners a new hub serves at least (the model file's `min_members`).
     pub min_members: u32,
+    /// Per team: the share of its staff it keeps if its function joins a hub (teams of pairs that may join only).
+    pub retained_share: Vec<Option<f64>>,
+    /// Per hub: the (pair, option) joinings it may take; a hub nobody may join gets no columns.
+    pub members: Vec<Vec<(usize, usize)>>,
 }
 
 impl Candidates {
     /// True when the model has a shared-services decision to make.
     pub fn any(&self) -> bool {
-        self.pairs.iter().any(|p| !p.options.is_empty())
+        self.members.iter().any(|m| !m.is_empty())
     }
+
+    /// Keeps only the joinings `keep` allows (a coalition's, say), and re-indexes the hubs' members.
+    pub fn retain_options(&mut self, keep: impl Fn(&PairCandidate, &HubCandidate) -> bool) {
+        let hubs = &self.hubs;
+        for pair in &mut self.pairs {
+            let kept = pair.options.iter().filter(|o| keep(pair, &hubs[o.hub]));
+            pair.options = kept.copied().collect();
+        }
+        self.members = members(&self.pairs, self.hubs.len());
+    }
+}
+
+/// Per hub, the (pair, option) joinings it may take.
+fn members(pairs: &[PairCandidate], hubs: usize) -> Vec<Vec<(usize, usize)>> {
+    let mut members = vec![Vec::new(); hubs];
+    for (i, p) in pairs.iter().enumerate() {
+        for (o, opt) in p.options.iter().enumerate() {
+            members[opt.hub].push((i, o));
+        }
+    }
+    members
 }
 
 /// Computes the candidates.
@@ -99,16 +124,19 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
         .max_transfer_km
         .unwrap_or(model.estates.staff.max_team_increase_km);
     let pairs = pairs(data, model, &hubs, max_km, rates);
+    let mut retained_share = vec![None; data.teams.len()];
+    for p in &pairs {
+        for &t in &p.teams {
+            retained_share[t] = Some(data.functions[p.function].retained_share);
+        }
+    }
+    let members = members(&pairs, hubs.len());
     let hubs = hubs
         .into_iter()
         .enumerate()
         .map(|(h, hub)| {
             let p0 = plan_services::pooled_today(data, &hub);
-            let reach: f64 = pairs
-                .iter()
-                .filter(|p| p.options.iter().any(|o| o.hub == h))
-                .map(|p| p.transferred)
-                .sum();
+            let reach: f64 = members[h].iter().map(|&(p, _)| pairs[p].transferred).sum();
             let curve = ScaleCurve::new(&data.functions[hub.function], p0 + reach);
             HubCandidate {
                 segments: econ::segments_from(&curve, p0, p0 + reach),
@@ -122,6 +150,8 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
         pairs,
         rates,
         min_members: cfg.min_members,
+        retained_share,
+        members,
     }
 }
 
@@ -206,7 +236,12 @@ fn pairs(
                 .iter()
                 .enumerate()
                 .filter(|(_, h)| h.function == f && allowed(data, model, org, h))
-                .filter(|(_, h)| teams.iter().all(|&t| within(data, t, h.site, max_km)))
+                .filter(|(_, h)| {
+                    let site = |t: usize| data.teams[t].site;
+                    teams
+                        .iter()
+                        .all(|&t| reachable(data, site(t), h.site, max_km))
+                })
                 .map(|(hub, h)| {
                     let (_, _, fte_km) = plan_services::transfer(data, org, f, h.site);
                     let cross = data.org(org).sector != data.org(h.host).sector;
@@ -236,20 +271,6 @@ fn allowed(data: &Dataset, model: &ModelConfig, org: OrgIx, hub: &Hub) -> bool {
     !(model.shared_services.sector_rule
         && spec.sector_rule == SectorRule::SameSector
         && data.org(org).sector != data.org(hub.host).sector)
-}
-
-/// A team's staff can transfer to a hub at `site`: it has no site, works there, or is within `max_km`.
-fn within(data: &Dataset, team: usize, site: SiteIx, max_km: f64) -> bool {
-    let Some(from) = data.teams[team].site else {
-        return true;
-    };
-    if from == site {
-        return true;
-    }
-    match (data.site(from).location, data.site(site).location) {
-        (Some(a), Some(b)) => haversine_km(a, b) <= max_km + 1e-9,
-        _ => false,
-    }
 }
 
 /// The shared-services columns. Each hub takes its new members in one wave (a year of the horizon), and its
@@ -333,13 +354,7 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
                 .collect()
         })
         .collect();
-    let used: Vec<bool> = (0..sc.hubs.len())
-        .map(|h| {
-            sc.pairs
-                .iter()
-                .any(|p| p.options.iter().any(|o| o.hub == h))
-        })
-        .collect();
+    let used: Vec<bool> = sc.members.iter().map(|m| !m.is_empty()).collect();
     let wave = used
         .iter()
         .map(|&u| u.then(|| (0..years).map(|_| cols.binary()).collect()))
@@ -403,13 +418,6 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
     }
 }
 
-fn sum(vars: impl IntoIterator<Item = Variable>) -> Expression {
-    vars.into_iter().fold(Expression::from(0.0), |mut e, v| {
-        e.add_mul(1.0, v);
-        e
-    })
-}
-
 fn pair_name(ctx: &Ctx<'_>, p: &PairCandidate) -> String {
     format!(
         "{} {}",
@@ -428,13 +436,7 @@ fn hub_name(ctx: &Ctx<'_>, h: &HubCandidate) -> String {
 
 /// The (pair, option) joinings of hub `h`.
 fn members_of(sc: &Candidates, h: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
-    sc.pairs.iter().enumerate().flat_map(move |(p, pair)| {
-        pair.options
-            .iter()
-            .enumerate()
-            .filter(move |(_, o)| o.hub == h)
-            .map(move |(o, _)| (p, o))
-    })
+    sc.members[h].iter().copied()
 }
 
 /// Pass `join`: a partner's function joins at most one hub, in the year of that hub's wave.
@@ -651,25 +653,19 @@ pub fn transfer(ctx: &Ctx<'_>, ev: &EstatesVars, v: &Vars, rows: &mut Model) {
 /// The desks team `t` needs at its `o`-th option: all its staff, or only those it keeps once its function
 /// joins a hub.
 pub fn team_desks(ctx: &Ctx<'_>, ev: &EstatesVars, t: usize, o: usize, need: f64) -> Expression {
-    match ev.services.transferable.get(t).and_then(|x| x.as_ref()) {
-        Some(xs) => {
-            let r = ctx.data.functions[function_of(ctx, t)].retained_share;
+    let retained = ctx.cand.services.retained_share.get(t).copied().flatten();
+    match (
+        ev.services.transferable.get(t).and_then(|x| x.as_ref()),
+        retained,
+    ) {
+        (Some(xs), Some(r)) => {
             let mut e = Expression::from(0.0);
             e.add_mul(r * need, ev.assign[t][o]);
             e.add_mul((1.0 - r) * need, xs[o]);
             e
         }
-        None => Expression::from(ev.assign[t][o]) * need,
+        _ => Expression::from(ev.assign[t][o]) * need,
     }
-}
-
-fn function_of(ctx: &Ctx<'_>, t: usize) -> usize {
-    let id = &ctx.data.teams[t].function;
-    ctx.data
-        .functions
-        .iter()
-        .position(|f| &f.id == id)
-        .unwrap_or(0)
 }
 
 /// Desks each hub needs at its site at the end of the horizon, per site: the extra FTE (pooled less saved)

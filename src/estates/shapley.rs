@@ -132,12 +132,8 @@ fn coalition_value(
         }
     }
     // Shared services within the coalition: its members' functions may join only hubs its members host.
-    let (hubs, pairs) = (&cand.services.hubs, &mut cand.services.pairs);
-    for pair in pairs.iter_mut() {
-        let org = pair.org;
-        pair.options
-            .retain(|o| member(org) && member(hubs[o.hub].hub.host));
-    }
+    cand.services
+        .retain_options(|pair, hub| member(pair.org) && member(hub.hub.host));
     let r = super::solve_with(&d, model, cand, opts, &mut |_| {});
     match &r.outcome {
         Outcome::Optimal(p) => Ok(p.kpis.npv),

@@ -303,6 +303,14 @@ pub fn value_of(e: Expression, columns: &[Variable], values: &[f64]) -> f64 {
             .sum::<f64>()
 }
 
+/// The sum of some columns, each with coefficient 1.
+pub fn sum(vars: impl IntoIterator<Item = Variable>) -> Expression {
+    vars.into_iter().fold(Expression::from(0.0), |mut e, v| {
+        e.add_mul(1.0, v);
+        e
+    })
+}
+
 /// A proven lower bound on a model's cost: the optimum of its LP relaxation `relaxed` (`None` when the
 /// relaxation does not finish), and the seconds it took. The relaxation gets at least a second even under a tiny
 /// solver limit, since a bound needs a finished LP.
