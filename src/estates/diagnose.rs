@@ -101,8 +101,9 @@ fn staff_heads(ctx: &Ctx<'_>) -> f64 {
         .sum()
 }
 
-const RELAXABLE: [Group; 7] = [
+const RELAXABLE: [Group; 8] = [
     Group::Release,
+    Group::Forced,
     Group::Capacity,
     Group::Access,
     Group::Borough,

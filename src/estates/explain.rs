@@ -1,15 +1,18 @@
-//! `plan --explain N`: what the top N site decisions are worth. Each is forced the other way (a released site
-//! kept, a kept site released) and the whole estates model re-solved, so every other decision may adapt; the
-//! answer is the change in NPV, the other sites whose decision changes, or, when forcing it breaks the rules,
-//! the rule groups in conflict.
+//! `plan --explain N`: what the top N site decisions and the top N shared-service decisions are worth. Each is
+//! forced the other way (a released site kept, a kept site released; a partner function that joins a hub kept in
+//! house, one kept in house made to join a hub of its choosing) and the whole estates model re-solved, so every
+//! other decision may adapt; the answer is the change in NPV, the other decisions that change, or, when forcing it
+//! breaks the rules, the rule groups in conflict.
 //!
-//! "Top" means the decisions the solver was free to make (not held by a rule, not forced), largest annual running
-//! cost first: the sites where the most money rides on the choice. The procurement award is not re-solved; a
-//! forced decision changes only the estates figures.
+//! "Top" means the decisions the solver was free to make (not held by a rule, not forced), where the most money
+//! rides on the choice: sites by annual running cost, partner functions by the yearly cost of the staff they
+//! would hand over. The procurement award is not re-solved; a forced decision changes only the estates and
+//! shared-services figures.
 
 use super::{EstatesResult, SolveOptions, candidates::Candidates};
 use crate::domain::Dataset;
 use crate::model_config::ModelConfig;
+use crate::plan::files::hub_id;
 use crate::plan::{Plan, SiteDecision};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -22,6 +25,10 @@ pub enum Forced {
     Keep,
     /// A kept site released (in whichever year the re-solve prefers).
     Release,
+    /// A partner function that joins a hub kept in house.
+    InHouse,
+    /// A partner function kept in house made to join a hub (whichever hub and year the re-solve prefers).
+    Join,
 }
 
 impl Forced {
@@ -30,6 +37,8 @@ impl Forced {
         match self {
             Forced::Keep => "keep",
             Forced::Release => "release",
+            Forced::InHouse => "in_house",
+            Forced::Join => "join",
         }
     }
 }
@@ -37,11 +46,13 @@ impl Forced {
 /// One decision forced the other way.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Explanation {
-    /// Site id.
-    pub site: String,
-    /// Site name.
+    /// What was forced: `site` or `service` (a partner's function).
+    pub kind: &'static str,
+    /// The site id, or `<organisation> <function>`.
+    pub id: String,
+    /// The site's or the partner's name.
     pub name: String,
-    /// The decision in the plan (`keep` or `release in year N`).
+    /// The decision in the plan (`keep`, `release in year N`, `in house`, `joins H in year N`).
     pub planned: String,
     /// What was forced.
     pub forced: Forced,
@@ -51,7 +62,7 @@ pub struct Explanation {
     pub npv: Option<f64>,
     /// Its change from the plan's NPV (GBP; negative: forcing costs that much).
     pub npv_change: Option<f64>,
-    /// Other sites whose decision changes, as `id: old -> new`.
+    /// Other sites and partner functions whose decision changes, as `id: old -> new`.
     pub also_changed: Vec<String>,
     /// When forcing breaks the rules: the rule groups in conflict.
     pub conflicts: Vec<String>,
@@ -91,9 +102,126 @@ pub fn explain(
     let (Some(plan), Some(kpis)) = (result.plan(), result.kpis()) else {
         return Vec::new();
     };
-    top_decisions(data, &result.candidates, n)
+    let sites = top_decisions(data, &result.candidates, n)
         .into_par_iter()
-        .map(|i| one(data, model, plan, kpis.npv, i, opts))
+        .map(|i| one(data, model, plan, kpis.npv, i, opts));
+    let services = top_services(data, &result.candidates, n)
+        .into_par_iter()
+        .map(|p| one_service(data, model, result, plan, kpis.npv, p, opts));
+    sites.chain(services).collect()
+}
+
+/// The partner functions whose decisions are explained: those with a hub to join, largest yearly cost of the
+/// staff they would hand over first, at most `n` (indices into the candidates' pairs).
+pub fn top_services(data: &Dataset, cand: &Candidates, n: usize) -> Vec<usize> {
+    let pairs = &cand.services.pairs;
+    let at_stake = |p: usize| pairs[p].transferred * data.functions[pairs[p].function].cost_per_fte;
+    let mut free: Vec<usize> = (0..pairs.len())
+        .filter(|&p| !pairs[p].options.is_empty())
+        .collect();
+    free.sort_by(|&a, &b| at_stake(b).total_cmp(&at_stake(a)).then(a.cmp(&b)));
+    free.truncate(n);
+    free
+}
+
+/// Who delivers each partner function with a candidate pairing, in words, in pair order.
+fn deliveries(data: &Dataset, cand: &Candidates, plan: &Plan) -> Vec<String> {
+    let sp = &plan.services;
+    cand.services
+        .pairs
+        .iter()
+        .map(|pair| {
+            sp.joins
+                .iter()
+                .find(|j| j.organisation == pair.org && j.function == pair.function)
+                .map_or("in house".into(), |j| {
+                    format!("joins {} in year {}", hub_id(data, &sp.hubs[j.hub]), j.year)
+                })
+        })
+        .collect()
+}
+
+fn one_service(
+    data: &Dataset,
+    model: &ModelConfig,
+    result: &EstatesResult,
+    plan: &Plan,
+    npv: f64,
+    p: usize,
+    opts: SolveOptions,
+) -> Explanation {
+    let mut cand = result.candidates.clone();
+    let before = deliveries(data, &cand, plan);
+    let (org, function) = (cand.services.pairs[p].org, cand.services.pairs[p].function);
+    let forced = if before[p] == "in house" {
+        cand.services.pairs[p].must_join = true;
+        Forced::Join
+    } else {
+        cand.services
+            .retain_options(|pair, _| pair.org != org || pair.function != function);
+        Forced::InHouse
+    };
+    let r = super::solve_with(data, model, cand, opts, &mut |_| {});
+    let mut also_changed = r
+        .plan()
+        .map_or(Vec::new(), |q| site_changes(data, plan, q, None));
+    if let Some(q) = r.plan() {
+        let after = deliveries(data, &result.candidates, q);
+        let pairs = &result.candidates.services.pairs;
+        for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+            if i != p && a != b {
+                let pair = &pairs[i];
+                let id = format!(
+                    "{} {}",
+                    data.org(pair.org).id,
+                    data.functions[pair.function].id.0
+                );
+                also_changed.push(format!("{id}: {b} -> {a}"));
+            }
+        }
+    }
+    finish(
+        Explanation {
+            kind: "service",
+            id: format!("{} {}", data.org(org).id, data.functions[function].id.0),
+            name: data.org(org).name.clone(),
+            planned: before[p].clone(),
+            forced,
+            status: r.status(),
+            npv: None,
+            npv_change: None,
+            also_changed,
+            conflicts: Vec::new(),
+        },
+        &r,
+        npv,
+    )
+}
+
+/// Fills in what the re-solve `r` gives: the NPV, its change from the plan's `npv`, the conflicts.
+fn finish(mut e: Explanation, r: &EstatesResult, npv: f64) -> Explanation {
+    e.npv = r.kpis().map(|k| k.npv);
+    e.npv_change = e.npv.map(|v| v - npv);
+    e.conflicts = r
+        .conflicts
+        .iter()
+        .map(|c| format!("{}: {}", c.group, c.rule))
+        .collect();
+    e
+}
+
+/// Sites other than `except` whose decision differs between `plan` and `other`, as `id: old -> new`.
+fn site_changes(data: &Dataset, plan: &Plan, other: &Plan, except: Option<usize>) -> Vec<String> {
+    (0..data.sites.len())
+        .filter(|&j| Some(j) != except && other.sites[j] != plan.sites[j])
+        .map(|j| {
+            format!(
+                "{}: {} -> {}",
+                data.sites[j].id,
+                words(plan.sites[j]),
+                words(other.sites[j])
+            )
+        })
         .collect()
 }
 
@@ -118,34 +246,23 @@ fn one(
         }
     };
     let r = super::solve(&data2, &model2, opts, &mut |_| {});
-    let status = r.status();
-    let also_changed = r.plan().map_or(Vec::new(), |p| {
-        (0..data.sites.len())
-            .filter(|&j| j != i && p.sites[j] != plan.sites[j])
-            .map(|j| {
-                format!(
-                    "{}: {} -> {}",
-                    data.sites[j].id,
-                    words(plan.sites[j]),
-                    words(p.sites[j])
-                )
-            })
-            .collect()
-    });
-    let new_npv = r.kpis().map(|k| k.npv);
-    Explanation {
-        site: site.id.clone(),
-        name: site.name.clone(),
-        planned: words(plan.sites[i]),
-        forced,
-        status,
-        npv: new_npv,
-        npv_change: new_npv.map(|v| v - npv),
-        also_changed,
-        conflicts: r
-            .conflicts
-            .iter()
-            .map(|c| format!("{}: {}", c.group, c.rule))
-            .collect(),
-    }
+    let also_changed = r
+        .plan()
+        .map_or(Vec::new(), |q| site_changes(data, plan, q, Some(i)));
+    finish(
+        Explanation {
+            kind: "site",
+            id: site.id.clone(),
+            name: site.name.clone(),
+            planned: words(plan.sites[i]),
+            forced,
+            status: r.status(),
+            npv: None,
+            npv_change: None,
+            also_changed,
+            conflicts: Vec::new(),
+        },
+        &r,
+        npv,
+    )
 }

@@ -45,6 +45,8 @@ pub enum Group {
     Programme,
     /// Transferable staff are in house (where their team works) or in a hub.
     Transfer,
+    /// Decisions forced from outside the model's own choice (`--explain`: a partner function that must join a hub).
+    Forced,
 }
 
 impl RuleGroup for Group {
@@ -65,6 +67,7 @@ impl RuleGroup for Group {
             Group::Scale => "scale",
             Group::Programme => "programme",
             Group::Transfer => "transfer",
+            Group::Forced => "forced",
         }
     }
 
@@ -76,7 +79,8 @@ impl RuleGroup for Group {
             | Group::Borough
             | Group::Staff
             | Group::Release
-            | Group::Programme => Some(1.0),
+            | Group::Programme
+            | Group::Forced => Some(1.0),
             // Money rows: one unit of slack is GBP 1, weighed per GBP 1m.
             Group::Budget | Group::Partners => Some(1e-6),
             Group::Assign

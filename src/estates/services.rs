@@ -62,6 +62,8 @@ pub struct PairCandidate {
     pub transferred: f64,
     /// The hubs it may join.
     pub options: Vec<PairOption>,
+    /// It must join one of them (a decision forced by `--explain`).
+    pub must_join: bool,
 }
 
 /// The shared-services candidates; empty without `functions.csv` or with the decision switched off.
@@ -259,6 +261,7 @@ fn pairs(
                 teams,
                 transferred,
                 options,
+                must_join: false,
             });
         }
     }
@@ -446,6 +449,10 @@ pub fn joining(ctx: &Ctx<'_>, v: &Vars, rows: &mut Model) {
             continue;
         }
         let lhs = sum(v.join[p].iter().copied());
+        if pair.must_join {
+            let label = format!("{} is forced to join a hub", pair_name(ctx, pair));
+            rows.ge(Group::Forced, label, lhs.clone(), 1.0);
+        }
         rows.le(
             Group::Join,
             format!("{} joins at most one hub", pair_name(ctx, pair)),

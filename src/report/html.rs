@@ -303,7 +303,7 @@ pub fn plan_html(
             map, access_km => model.estates.access.enabled.then_some(model.estates.access.max_km),
             partner_chart, year_chart, sites, moves, categories, award_lines, services, service_functions, hubs,
             explained => view.explained.iter().map(|e| minijinja::context! {
-                site => e.site, name => e.name, planned => e.planned, forced => e.forced.name(), status => e.status,
+                kind => e.kind, id => e.id, name => e.name, planned => e.planned, forced => e.forced.name(), status => e.status,
                 change => e.npv_change.unwrap_or(0.0),
                 change_text => e.npv_change.map_or("n/a".into(), money),
                 effect => super::explain_effect(e),

@@ -5,6 +5,7 @@
 //! figures ([`crate::plan::headline`]); the CSV headers are [`SITE_COLUMNS`] and [`MOVE_COLUMNS`], which
 //! `evaluate` reads.
 
+pub mod geojson;
 pub mod html;
 pub mod plan_page;
 pub mod procurement;
@@ -206,8 +207,9 @@ pub fn explain_line(e: &Explanation) -> String {
         .npv_change
         .map_or("no plan".into(), |c| format!("NPV change GBP {}", money(c)));
     format!(
-        "{} ({}) planned {}, forced {}: {} ({change}); {}",
-        e.site,
+        "{} {} ({}) planned {}, forced {}: {} ({change}); {}",
+        e.kind,
+        e.id,
         e.name,
         e.planned,
         e.forced.name(),
@@ -220,7 +222,8 @@ pub fn explain_line(e: &Explanation) -> String {
 pub fn explain_csv(explained: &[Explanation]) -> Vec<u8> {
     csv_bytes(|w| {
         w.write_record([
-            "site",
+            "kind",
+            "id",
             "name",
             "planned",
             "forced",
@@ -232,7 +235,8 @@ pub fn explain_csv(explained: &[Explanation]) -> Vec<u8> {
         for e in explained {
             let num = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.2}"));
             w.write_record([
-                e.site.as_str(),
+                e.kind,
+                e.id.as_str(),
                 &e.name,
                 &e.planned,
                 e.forced.name(),
@@ -249,15 +253,16 @@ pub fn explain_csv(explained: &[Explanation]) -> Vec<u8> {
 /// The report.md section for `--explain`.
 pub fn explain_md(explained: &[Explanation]) -> String {
     let mut o = String::from(
-        "\n## What each top decision is worth (--explain)\n\nEach decision forced the other way and the estates model \
-         re-solved (every other site free to adapt):\n\n| site | planned | forced | status | NPV change (GBP) | effect |\n|---|---|---|---|---|---|\n",
+        "\n## What each top decision is worth (--explain)\n\nEach decision forced the other way and the model re-solved \
+         (every other site and shared service free to adapt):\n\n| decision | planned | forced | status | NPV change (GBP) | effect |\n|---|---|---|---|---|---|\n",
     );
     for e in explained {
         let _ = writeln!(
             o,
-            "| {} ({}) | {} | {} | {} | {} | {} |",
+            "| {} {} ({}) | {} | {} | {} | {} | {} |",
+            e.kind,
             e.name,
-            e.site,
+            e.id,
             e.planned,
             e.forced.name(),
             e.status,

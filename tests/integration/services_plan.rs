@@ -645,3 +645,45 @@ fn compare_shows_the_shared_service_figures_and_who_delivers_what_in_each_plan()
         );
     }
 }
+
+#[test]
+fn explain_forces_shared_service_decisions_the_other_way_and_none_beats_the_optimum() {
+    let (tmp, dir) = written_case();
+    let out = tmp.path().join("out");
+    let model = dir.join("model.toml");
+    let (d, m) = (dir.to_str().unwrap(), model.to_str().unwrap());
+    let args = ["plan", d, "--model", m, "--out", out.to_str().unwrap()];
+    let o = run(&[&args[..], &["--explain", "4", "-q"]].concat());
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let npv = summary["kpis"]["npv"].as_f64().unwrap();
+    let services = std::fs::read_to_string(out.join("services.csv")).unwrap();
+    let delivered = |id: &str| -> String {
+        let (org, function) = id.split_once(' ').unwrap();
+        let line = services
+            .lines()
+            .find(|l| l.starts_with(&format!("{org},{function},")))
+            .unwrap();
+        line.split(',').nth(3).unwrap().to_string()
+    };
+    let mut r = csv::Reader::from_path(out.join("explain.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let forced: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "service").collect();
+    assert_eq!(forced.len(), 4, "{rows:?}");
+    for row in forced {
+        // Forced the other way: a joined function kept in house, an in-house one made to join.
+        let joined = delivered(&row[1]) != "in_house";
+        assert_eq!(&row[4], if joined { "in_house" } else { "join" }, "{row:?}");
+        if &row[5] == "optimal" {
+            let change: f64 = row[7].parse().unwrap();
+            assert!(change <= 1e-6, "forcing cannot beat the optimum: {row:?}");
+            let forced_npv: f64 = row[6].parse().unwrap();
+            assert!((forced_npv - change - npv).abs() < 0.02, "{row:?}");
+        } else {
+            assert!(row[8].starts_with("breaks the rules: "), "{row:?}");
+        }
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("| service "), "{md}");
+}
