@@ -186,6 +186,13 @@ pub fn run(
             files.push(("hubs.csv", report::services::hubs_csv(data, result)));
             md.push_str(&report::services::report_md(data, result, &rows));
         }
+        if let Some(plan) = result.plan() {
+            let geojson = report::geojson::plan_geojson_bytes(data, model, plan, &reasons);
+            files.push((
+                "plan.geojson",
+                geojson.map_err(|e| Error::Other(e.to_string()))?,
+            ));
+        }
     }
     if let Some(a) = &awarded {
         files.push(("awards.csv", report::procurement::awards_csv(a)));

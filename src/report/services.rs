@@ -5,7 +5,7 @@ use crate::domain::Dataset;
 use crate::estates::EstatesResult;
 use crate::estates::service_reasons::{self, ServiceRow};
 use crate::plan::files::{HUB_COLUMNS, SERVICE_COLUMNS, hub_id};
-use crate::plan::services::{FunctionFigures, ServicesKpis};
+use crate::plan::services::{FunctionFigures, Hub, Join, ServicesKpis};
 use crate::report::svg::{MapHub, MapLink};
 use crate::solve::Status;
 use crate::text::{csv_bytes, money};
@@ -221,9 +221,40 @@ fn fmt_fte(v: f64) -> String {
     format!("{v:.1}")
 }
 
-/// The plan's hubs and its new members' lines to them, for the map: one diamond per hub at a located site, one
-/// dashed line from each located in-house team of a joining partner function to its hub.
-pub fn map_layers(data: &Dataset, plan: &crate::plan::Plan) -> (Vec<MapHub>, Vec<MapLink>) {
+/// A hub of the plan at a located site, as the maps draw it (the SVG map and `plan.geojson`).
+#[derive(Debug, Clone, Copy)]
+pub struct LocatedHub<'a> {
+    /// The hub.
+    pub hub: &'a Hub,
+    /// Its site's (longitude, latitude).
+    pub at: (f64, f64),
+    /// Partner functions joining it in the plan.
+    pub joining: usize,
+}
+
+/// One located in-house team of a joining partner function, with the line from where it works to its hub.
+#[derive(Debug, Clone, Copy)]
+pub struct LocatedJoin<'a> {
+    /// The joining.
+    pub join: &'a Join,
+    /// The hub it joins.
+    pub hub: &'a Hub,
+    /// The team (index into [`Dataset::teams`]).
+    pub team: usize,
+    /// FTE the team transfers.
+    pub fte: f64,
+    /// Where the team works today (longitude, latitude).
+    pub from: (f64, f64),
+    /// The hub's site (longitude, latitude).
+    pub to: (f64, f64),
+}
+
+/// The plan's hubs at located sites and, per joining partner function, each of its located in-house teams with
+/// the FTE it transfers: what both maps draw (hubs and joinings without a location are left out).
+pub fn located_layers<'a>(
+    data: &Dataset,
+    plan: &'a crate::plan::Plan,
+) -> (Vec<LocatedHub<'a>>, Vec<LocatedJoin<'a>>) {
     let sp = &plan.services;
     let located = |s: crate::domain::SiteIx| data.site(s).location.map(|l| (l.lon, l.lat));
     let hubs = sp
@@ -231,8 +262,47 @@ pub fn map_layers(data: &Dataset, plan: &crate::plan::Plan) -> (Vec<MapHub>, Vec
         .iter()
         .enumerate()
         .filter_map(|(h, hub)| {
-            let (lon, lat) = located(hub.site)?;
-            let joining = sp.joins.iter().filter(|j| j.hub == h).count();
+            Some(LocatedHub {
+                hub,
+                at: located(hub.site)?,
+                joining: sp.joins.iter().filter(|j| j.hub == h).count(),
+            })
+        })
+        .collect();
+    let mut links = Vec::new();
+    for join in &sp.joins {
+        let hub = &sp.hubs[join.hub];
+        let Some(to) = located(hub.site) else {
+            continue;
+        };
+        let spec = &data.functions[join.function];
+        for team in crate::costing::services::in_house_teams(data, join.organisation, join.function)
+        {
+            let Some(from) = data.teams[team].site.and_then(located) else {
+                continue;
+            };
+            let headcount = f64::from(data.teams[team].headcount);
+            links.push(LocatedJoin {
+                join,
+                hub,
+                team,
+                fte: crate::costing::services::transferred_fte(spec, headcount),
+                from,
+                to,
+            });
+        }
+    }
+    (hubs, links)
+}
+
+/// The plan's hubs and its new members' lines to them, for the map: one diamond per hub at a located site, one
+/// dashed line from each located in-house team of a joining partner function to its hub ([`located_layers`]).
+pub fn map_layers(data: &Dataset, plan: &crate::plan::Plan) -> (Vec<MapHub>, Vec<MapLink>) {
+    let (located_hubs, located_joins) = located_layers(data, plan);
+    let hubs = located_hubs
+        .iter()
+        .map(|h| {
+            let (hub, (lon, lat)) = (h.hub, h.at);
             let site = data.site(hub.site);
             let label = format!(
                 "{} hub {} at {} ({}), host {}: {} new member(s){}",
@@ -241,44 +311,35 @@ pub fn map_layers(data: &Dataset, plan: &crate::plan::Plan) -> (Vec<MapHub>, Vec
                 site.name,
                 site.id,
                 data.org(hub.host).name,
-                joining,
+                h.joining,
                 if hub.service.is_some() {
                     ", a shared service today".to_string()
                 } else {
                     format!(", opens in year {}", hub.open_year)
                 }
             );
-            Some(MapHub { lon, lat, label })
+            MapHub { lon, lat, label }
         })
         .collect();
-    let mut links = Vec::new();
-    for j in &sp.joins {
-        let hub = &sp.hubs[j.hub];
-        let Some(to) = located(hub.site) else {
-            continue;
-        };
-        let spec = &data.functions[j.function];
-        for t in crate::costing::services::in_house_teams(data, j.organisation, j.function) {
-            let team = &data.teams[t];
-            let Some(from) = team.site.and_then(located) else {
-                continue;
-            };
-            let fte = crate::costing::services::transferred_fte(spec, f64::from(team.headcount));
+    let links = located_joins
+        .iter()
+        .map(|l| {
+            let (j, fte) = (l.join, l.fte);
             let label = format!(
                 "{} {}: {fte:.0} FTE of team {} join the hub {} in year {}",
                 data.org(j.organisation).name,
-                spec.name,
-                team.id,
-                hub_id(data, hub),
+                data.functions[j.function].name,
+                data.teams[l.team].id,
+                hub_id(data, l.hub),
                 j.year
             );
-            links.push(MapLink {
-                from,
-                to,
+            MapLink {
+                from: l.from,
+                to: l.to,
                 fte,
                 label,
-            });
-        }
-    }
+            }
+        })
+        .collect();
     (hubs, links)
 }
