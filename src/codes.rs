@@ -87,6 +87,12 @@ codes! {
     W1009 = "a contract has ended before the plan starts";
     W1010 = "a team has no current site";
     W1011 = "a contract's category has no offers";
+    /// `zones.csv`, `sites.csv`: with `boroughs.geojson`, the point lies more than 200 m outside the outline its
+    /// `borough` names.
+    W1012 = "a zone or site lies outside its borough's boundary: check its coordinates and borough";
+    /// `zones.csv`, `sites.csv`: the nearest other zone or site is farther than the larger of 50 km and 5 times
+    /// the median nearest-neighbour distance.
+    W1013 = "a zone or site lies far from every other one: check its coordinates";
 }
 
 /// The summary of a code, if it exists.

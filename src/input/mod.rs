@@ -8,6 +8,7 @@ pub mod cells;
 mod readers;
 pub mod table;
 pub mod validate;
+mod validate_geo;
 mod validate_services;
 
 use crate::codes::*;

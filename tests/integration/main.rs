@@ -12,6 +12,7 @@ mod determinism;
 mod evaluate_cli;
 mod exit_codes;
 mod fuzz;
+mod geo_warnings;
 mod geojson_cli;
 mod gm_example;
 mod gm_report;
