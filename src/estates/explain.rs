@@ -180,34 +180,45 @@ fn one_service(
             }
         }
     }
-    finish(
-        Explanation {
-            kind: "service",
-            id: format!("{} {}", data.org(org).id, data.functions[function].id.0),
-            name: data.org(org).name.clone(),
-            planned: before[p].clone(),
-            forced,
-            status: r.status(),
-            npv: None,
-            npv_change: None,
-            also_changed,
-            conflicts: Vec::new(),
-        },
-        &r,
-        npv,
-    )
+    let subject = Subject {
+        kind: "service",
+        id: format!("{} {}", data.org(org).id, data.functions[function].id.0),
+        name: data.org(org).name.clone(),
+        planned: before[p].clone(),
+        forced,
+    };
+    explained(subject, &r, npv, also_changed)
 }
 
-/// Fills in what the re-solve `r` gives: the NPV, its change from the plan's `npv`, the conflicts.
-fn finish(mut e: Explanation, r: &EstatesResult, npv: f64) -> Explanation {
-    e.npv = r.kpis().map(|k| k.npv);
-    e.npv_change = e.npv.map(|v| v - npv);
-    e.conflicts = r
-        .conflicts
-        .iter()
-        .map(|c| format!("{}: {}", c.group, c.rule))
-        .collect();
-    e
+/// What was forced, before the re-solve.
+struct Subject {
+    kind: &'static str,
+    id: String,
+    name: String,
+    planned: String,
+    forced: Forced,
+}
+
+/// The explanation of a forced decision from what the re-solve `r` gives: its status, the NPV and its change from
+/// the plan's `npv`, the other decisions that changed, the conflicts.
+fn explained(s: Subject, r: &EstatesResult, npv: f64, also_changed: Vec<String>) -> Explanation {
+    let new_npv = r.kpis().map(|k| k.npv);
+    Explanation {
+        kind: s.kind,
+        id: s.id,
+        name: s.name,
+        planned: s.planned,
+        forced: s.forced,
+        status: r.status(),
+        npv: new_npv,
+        npv_change: new_npv.map(|v| v - npv),
+        also_changed,
+        conflicts: r
+            .conflicts
+            .iter()
+            .map(|c| format!("{}: {}", c.group, c.rule))
+            .collect(),
+    }
 }
 
 /// Sites other than `except` whose decision differs between `plan` and `other`, as `id: old -> new`.
@@ -249,20 +260,12 @@ fn one(
     let also_changed = r
         .plan()
         .map_or(Vec::new(), |q| site_changes(data, plan, q, Some(i)));
-    finish(
-        Explanation {
-            kind: "site",
-            id: site.id.clone(),
-            name: site.name.clone(),
-            planned: words(plan.sites[i]),
-            forced,
-            status: r.status(),
-            npv: None,
-            npv_change: None,
-            also_changed,
-            conflicts: Vec::new(),
-        },
-        &r,
-        npv,
-    )
+    let subject = Subject {
+        kind: "site",
+        id: site.id.clone(),
+        name: site.name.clone(),
+        planned: words(plan.sites[i]),
+        forced,
+    };
+    explained(subject, &r, npv, also_changed)
 }

@@ -27,6 +27,22 @@ pub fn code(out: &Output) -> i32 {
     out.status.code().expect("exited normally, not by a signal")
 }
 
+/// `plan DIR --out <a fresh folder> -q` with `extra` arguments: the run and the output folder (kept while the
+/// returned folder lives).
+pub fn plan_fresh(dir: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf, Output) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let args = [
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ];
+    let res = run(&[&args[..], extra].concat());
+    (tmp, out, res)
+}
+
 /// Copies every file of `from` (not sub-folders) into `to`.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

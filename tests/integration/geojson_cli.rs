@@ -2,7 +2,7 @@
 //! the file is a GeoJSON FeatureCollection of Points and LineStrings with positions in longitude/latitude range,
 //! one site feature per located site of the data set and one hub feature per `hubs.csv` row at a located site.
 
-use crate::common::{code, data, run};
+use crate::common::{code, data, plan_fresh};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -21,16 +21,8 @@ fn located_sites() -> BTreeSet<String> {
 
 #[test]
 fn plan_writes_a_feature_collection_with_one_feature_per_located_site_and_hub() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
     let dir = data("tiny-services");
-    let res = run(&[
-        "plan",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "-q",
-    ]);
+    let (_tmp, out, res) = plan_fresh(&dir, &[]);
     assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
     let text = std::fs::read(out.join("plan.geojson")).expect("plan writes plan.geojson");
     let json: Value = serde_json::from_slice(&text).expect("plan.geojson is JSON");

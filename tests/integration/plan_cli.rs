@@ -387,17 +387,7 @@ fn shapley_shares_add_up_to_the_estates_npv_and_are_written() {
 
 #[test]
 fn with_shared_services_every_share_rule_still_shares_out_the_plan_npv() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let dir = data("tiny-services");
-    let res = run(&[
-        "plan",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--shapley",
-        "-q",
-    ]);
+    let (_tmp, out, res) = plan_fresh(&data("tiny-services"), &["--shapley"]);
     assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
     let s = summary(&out);
     let npv = s["kpis"]["npv"].as_f64().unwrap();
