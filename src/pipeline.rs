@@ -251,3 +251,59 @@ pub fn run(
 /// The memory limit in bytes (`--max-memory`, else 80% of the machine's or the cgroup's memory): see
 /// [`crate::limits`].
 pub use crate::limits::max_memory_bytes;
+
+/// `plan --write-model DIR`: every MILP the plan solved as free MPS (`estates.mps` unless `--greedy`,
+/// `award-<category>.mps` per category), each in `summary.json`'s sense and units, and `objectives.csv` with the
+/// objective and status the plan reports for each file, so another solver's optimum can be checked against ours.
+pub fn model_files(data: &Dataset, model: &ModelConfig, out: &Outputs) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut objectives: Vec<(String, String, Option<f64>)> = Vec::new();
+    if let Some(r) = out.result.as_ref().filter(|r| r.size.variables > 0) {
+        let name = "estates.mps".to_string();
+        files.push((
+            name.clone(),
+            estates::export::mps(data, model, r).into_bytes(),
+        ));
+        let (objective, _, _) = report::objective_of(model, r);
+        objectives.push((name, r.status().to_string(), objective));
+    }
+    if let Some(a) = &out.awarded {
+        let released = out
+            .result
+            .as_ref()
+            .and_then(|r| r.plan())
+            .map(Plan::released)
+            .unwrap_or_default();
+        for ((category, text), c) in procurement::mps(data, model, &released, a)
+            .into_iter()
+            .zip(&a.categories)
+        {
+            let name = format!("award-{}.mps", file_safe(&category));
+            files.push((name.clone(), text.into_bytes()));
+            objectives.push((name, c.status().to_string(), c.figures().map(|f| f.npv)));
+        }
+    }
+    let csv = crate::text::csv_bytes(|w| {
+        w.write_record(["file", "status", "objective"])?;
+        for (file, status, objective) in &objectives {
+            let value = objective.map_or(String::new(), |v| format!("{v:?}"));
+            w.write_record([file.as_str(), status.as_str(), value.as_str()])?;
+        }
+        Ok(())
+    });
+    files.push(("objectives.csv".into(), csv));
+    files
+}
+
+/// A category name as a file name: letters, digits, `-` and `_` kept, anything else `_`.
+fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

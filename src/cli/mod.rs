@@ -165,6 +165,10 @@ pub struct PlanArgs {
     /// kinds (2^kinds solves); written to shares.csv and report.html.
     #[arg(long)]
     pub shapley: bool,
+    /// Also write every MILP the plan solves to DIR as MPS (estates.mps, award-<category>.mps) with
+    /// objectives.csv, the objective each file's optimum should equal; replaced atomically.
+    #[arg(long, value_name = "DIR")]
+    pub write_model: Option<PathBuf>,
     /// Refuse an estates model whose estimated peak memory is above this many MiB, before building it (default:
     /// 80% of the machine's memory, or of its cgroup's limit when lower).
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]

@@ -58,6 +58,10 @@ pub(super) fn run(args: &PlanArgs) -> Result<Status, Error> {
     };
     let done = pipeline::run(data, &model, &args.dir, opts, &mut log)?;
     let path = AtomicDir::write_all(&args.out, done.files.iter().map(|(n, b)| (*n, b)))?;
+    if let Some(dir) = &args.write_model {
+        let models = AtomicDir::write_all(dir, pipeline::model_files(data, &model, &done))?;
+        log(format!("wrote the models to {}", models.display()));
+    }
     let pipeline::Outputs {
         result,
         awarded,

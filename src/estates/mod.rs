@@ -8,6 +8,7 @@ pub mod candidates;
 pub mod cfl;
 pub mod diagnose;
 pub mod explain;
+pub mod export;
 pub mod heuristic;
 pub mod milp;
 pub mod reasons;

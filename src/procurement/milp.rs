@@ -9,11 +9,12 @@
 //! The cost is minus the net present value that [`crate::plan::award::evaluate`] computes for the same award.
 
 use super::candidates::Case;
+use crate::domain::Dataset;
 use crate::plan::award::Timing;
 use crate::solve::kit::{self, Columns, RuleGroup};
 use good_lp::{Expression, Variable};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The rule groups of the award model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -416,4 +417,21 @@ fn sme_share(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
 /// The money unit of a case's model: its annual spend (GBP), so the cost times this is GBP.
 pub fn unit(case: &Case) -> f64 {
     case.total_spend().max(1.0)
+}
+
+/// Names of the award-share columns for the MPS file (`plan --write-model`): `award.<contract>.<supplier>`, with
+/// `.early` for an early end; the other columns (tiers, supplier and partner switches) keep positional names.
+pub fn column_names(data: &Dataset, case: &Case, x: &[XVar]) -> BTreeMap<usize, String> {
+    x.iter()
+        .map(|xv| {
+            let contract = &data.contracts[case.contracts[xv.k].ix].id;
+            let supplier = &data.supplier(case.suppliers[xv.s].ix).id;
+            let early = if xv.timing == Timing::Natural {
+                ""
+            } else {
+                ".early"
+            };
+            (xv.col, format!("award.{contract}.{supplier}{early}"))
+        })
+        .collect()
 }

@@ -66,6 +66,9 @@ pub struct CategoryResult {
     pub seconds: f64,
     /// Required local-SME share, and today's.
     pub sme_share: (f64, f64),
+    /// Partners the suppliers-per-partner rule was added for (it is added lazily: see [`solve_case`]), so the
+    /// final model can be rebuilt exactly (`plan --write-model`).
+    pub limited: Vec<usize>,
 }
 
 impl CategoryResult {
@@ -142,6 +145,7 @@ fn interrupted(case: &Case) -> CategoryResult {
         size: CategorySize::default(),
         seconds: 0.0,
         sme_share: (case.sme_share_required, case.sme_share_today),
+        limited: Vec::new(),
     }
 }
 
@@ -228,15 +232,9 @@ fn progress_bar(len: usize, progress: bool) -> Option<ProgressBar> {
     Some(bar)
 }
 
-/// Solves one category.
-pub fn solve_case(
-    data: &Dataset,
-    model: &ModelConfig,
-    case: &Case,
-    backend: Backend,
-    limits: Limits,
-) -> CategoryResult {
-    let all: BTreeSet<Group> = [
+/// Every rule group of the award model.
+fn every_group() -> BTreeSet<Group> {
+    [
         Group::Award,
         Group::Timing,
         Group::Capacity,
@@ -247,7 +245,45 @@ pub fn solve_case(
         Group::SmeShare,
     ]
     .into_iter()
-    .collect();
+    .collect()
+}
+
+/// Each category's final award model as MPS (`plan --write-model`), as `(category, text)`: rebuilt with the
+/// partners the lazy rule covered, its objective the category's NPV in pounds to maximise (the model minimises
+/// cost in units of the category's spend).
+pub fn mps(
+    data: &Dataset,
+    model: &ModelConfig,
+    released: &BTreeMap<usize, usize>,
+    result: &ProcurementResult,
+) -> Vec<(String, String)> {
+    result
+        .categories
+        .iter()
+        .map(|r| {
+            let case = candidates::build(data, model, &r.category, released);
+            let built = milp::build(&case, &every_group(), &r.limited, false, false);
+            let objective = crate::solve::mps::Objective {
+                maximise: true,
+                scale: -milp::unit(&case),
+                offset: 0.0,
+            };
+            let names = milp::column_names(data, &case, &built.x);
+            let text = crate::solve::mps::write(&built.model, &r.category, &names, objective);
+            (r.category.clone(), text)
+        })
+        .collect()
+}
+
+/// Solves one category.
+pub fn solve_case(
+    data: &Dataset,
+    model: &ModelConfig,
+    case: &Case,
+    backend: Backend,
+    limits: Limits,
+) -> CategoryResult {
+    let all = every_group();
     let release_year = |ix: usize| {
         case.site_released
             .iter()
@@ -318,6 +354,7 @@ pub fn solve_case(
         size,
         seconds,
         sme_share: (case.sme_share_required, case.sme_share_today),
+        limited,
     }
 }
 

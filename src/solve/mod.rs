@@ -7,6 +7,7 @@
 
 mod backends;
 pub mod kit;
+pub mod mps;
 mod status;
 
 pub use status::{Outcome, PlanSource, Status, clean, relative_gap};
