@@ -1,4 +1,4 @@
-//! `consolidate schema [NAME] [--out DIR]`: the JSON Schemas (draft 2020-12) of every public JSON document,
+//! `consolidate schema NAME` and `consolidate schema --out DIR`: the JSON Schemas (draft 2020-12) of every public JSON document,
 //! generated from the very types that write the documents, so a schema cannot describe a field the tool no longer
 //! writes. `tests/data/schemas/` holds the generated files; a test keeps them equal to this command's output.
 
@@ -18,10 +18,11 @@ use std::path::PathBuf;
 /// Arguments of `schema`.
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
-    /// The document whose schema to print (with --out: to write only that one).
-    #[arg(value_enum, required_unless_present = "out")]
+    /// The document whose schema to print.
+    #[arg(value_enum, required_unless_present = "out", conflicts_with = "out")]
     pub name: Option<SchemaName>,
-    /// Write every schema (or only NAME) as `<name>.schema.json` into this folder, replaced atomically.
+    /// Write every schema as `<name>.schema.json` into this folder, replaced atomically (so it never holds a
+    /// mix of old and new schemas; hence no NAME with it).
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
@@ -92,12 +93,8 @@ pub(super) fn run(args: &SchemaArgs) -> Result<Status, Error> {
             .ok_or_else(|| Error::Usage("name a schema, or give --out DIR".into()))?;
         return write_stdout(name.text()?.as_bytes());
     };
-    let names = match args.name {
-        Some(n) => vec![n],
-        None => SchemaName::value_variants().to_vec(),
-    };
     let out = AtomicDir::new(dir)?;
-    for n in names {
+    for &n in SchemaName::value_variants() {
         out.write(&n.file_name(), n.text()?.as_bytes())?;
     }
     let path = out.commit()?;

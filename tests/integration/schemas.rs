@@ -324,9 +324,13 @@ fn the_committed_schema_files_are_what_the_command_prints() {
 }
 
 #[test]
-fn schema_without_a_name_or_folder_is_a_usage_error() {
+fn schema_needs_a_name_or_a_folder_but_not_both() {
     let res = run(&["schema"]);
     assert_eq!(code(&res), 2);
     let res = run(&["schema", "nonsense"]);
+    assert_eq!(code(&res), 2);
+    // A name with --out would replace the folder with one schema: refused.
+    let tmp = tempfile::tempdir().unwrap();
+    let res = run(&["schema", "plan", "--out", tmp.path().to_str().unwrap()]);
     assert_eq!(code(&res), 2);
 }
