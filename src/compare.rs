@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One KPI across the plans.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct KpiRow {
     /// Stable key (CSV column `kpi`).
     pub key: String,
@@ -30,7 +30,7 @@ pub struct KpiRow {
 }
 
 /// One decision that is not the same in every plan.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Difference {
     /// `site`, `team`, `service` (a partner's function) or `contract`.
     pub kind: &'static str,
@@ -282,10 +282,7 @@ pub fn text_table(c: &Comparison, max_differences: usize) -> String {
     let mut head = vec!["".to_string()];
     head.extend(c.plans.iter().map(|p| p.name.clone()));
     rows.push(head);
-    let mut rank = vec!["Rank (1 = best)".to_string()];
-    rank.extend(c.rank.iter().map(usize::to_string));
-    rows.push(rank);
-    for r in &c.kpis {
+    for r in &table_rows(c) {
         let mut rec = vec![r.label.clone()];
         rec.extend(r.values.iter().map(|v| r.unit.text(*v)));
         rows.push(rec);
@@ -348,16 +345,28 @@ fn aligned(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// The rows of `compare.csv` and `compare.json` (and of the terminal table): the `rank` row, then one row per KPI.
+/// Both files are written from these rows so they cannot disagree.
+pub fn table_rows(c: &Comparison) -> Vec<KpiRow> {
+    let rank = KpiRow {
+        key: "rank".into(),
+        label: "Rank (1 = best)".into(),
+        unit: Unit::Count,
+        values: c.rank.iter().map(|&r| Some(r as f64)).collect(),
+        better: Better::Lower,
+    };
+    std::iter::once(rank)
+        .chain(c.kpis.iter().cloned())
+        .collect()
+}
+
 /// `compare.csv`: one row per KPI, one column per plan (named by the plans' names), plus a `rank` row first.
 pub fn kpis_csv(c: &Comparison) -> Vec<u8> {
     csv_bytes(|w| {
         let mut head = vec!["kpi".to_string(), "label".to_string()];
         head.extend(c.plans.iter().map(|p| p.name.clone()));
         w.write_record(&head)?;
-        let mut rank = vec!["rank".to_string(), "Rank (1 = best)".to_string()];
-        rank.extend(c.rank.iter().map(usize::to_string));
-        w.write_record(&rank)?;
-        for r in &c.kpis {
+        for r in &table_rows(c) {
             let mut rec = vec![r.key.clone(), r.label.clone()];
             rec.extend(r.values.iter().map(|v| r.unit.csv(*v)));
             w.write_record(&rec)?;
@@ -379,4 +388,56 @@ pub fn differences_csv(c: &Comparison) -> Vec<u8> {
         }
         Ok(())
     })
+}
+
+/// The schema name and version of `compare.json`.
+pub const COMPARE_SCHEMA: &str = "consolidate.compare/1";
+
+/// One plan of `compare.json`.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ComparedPlan<'a> {
+    /// The plan's short name (the column header of `compare.csv` and `differences.csv`).
+    pub name: &'a str,
+    /// Its rank (1 = best; the ranking rule is in the README).
+    pub rank: usize,
+    /// Rules the independent checker finds broken.
+    pub violations: usize,
+    /// Which plan files were read.
+    pub files: &'a [&'static str],
+}
+
+/// The `compare.json` document (schema `consolidate.compare/1`): the rows of `compare.csv` and
+/// `differences.csv`, with numbers unrounded.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct CompareDoc<'a> {
+    /// Schema name and version.
+    #[schemars(extend("const" = COMPARE_SCHEMA))]
+    pub schema: &'static str,
+    /// The plans, in the order given (the order of every `values` and `decisions` list).
+    pub plans: Vec<ComparedPlan<'a>>,
+    /// The rows of `compare.csv`: `rank`, then one per KPI; `values` has one entry per plan, null where the plan
+    /// has no such figure.
+    pub kpis: Vec<KpiRow>,
+    /// The rows of `differences.csv`: every decision that is not the same in every plan.
+    pub differences: &'a [Difference],
+}
+
+/// Builds the `compare.json` document.
+pub fn compare_doc(c: &Comparison) -> CompareDoc<'_> {
+    CompareDoc {
+        schema: COMPARE_SCHEMA,
+        plans: c
+            .plans
+            .iter()
+            .zip(&c.rank)
+            .map(|(p, &rank)| ComparedPlan {
+                name: &p.name,
+                rank,
+                violations: p.violations.len(),
+                files: &p.found,
+            })
+            .collect(),
+        kpis: table_rows(c),
+        differences: &c.differences,
+    }
 }

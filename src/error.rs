@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Legal but suspicious: the run goes on.
@@ -19,9 +19,9 @@ pub enum Severity {
 }
 
 /// One problem found in the inputs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
-    /// Stable code: `E1xxx` for errors, `W1xxx` for warnings (see [`crate::codes`]).
+    /// Stable code: `E1xxx` for errors, `W1xxx` for warnings (listed in `src/codes.rs`).
     pub code: &'static str,
     /// Error or warning (derived from the code's first letter).
     pub severity: Severity,

@@ -160,7 +160,7 @@ pub fn run(
         checked.as_ref(),
     );
     let mut files: Vec<(&'static str, Vec<u8>)> = Vec::new();
-    let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Other(e.to_string()))?;
+    let json = crate::text::json_pretty(&summary)?;
     files.push(("summary.json", json.into_bytes()));
     let reasons = result
         .as_ref()

@@ -73,7 +73,7 @@ impl Plan {
 }
 
 /// The figures of a plan (GBP present values unless named otherwise).
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default, schemars::JsonSchema)]
 pub struct Kpis {
     /// Net present value against doing nothing.
     pub npv: f64,

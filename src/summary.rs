@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Counts and totals of a data set.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Summary {
     /// Organisations by kind.
     pub organisations_by_kind: BTreeMap<OrgKind, usize>,

@@ -1,4 +1,4 @@
-//! Text formats every layer shares: money as a board reads it, and CSV bytes built in memory.
+//! Text formats every layer shares: money as a board reads it, CSV bytes built in memory, and JSON documents.
 
 /// Formats a whole number of pounds with thousands separators: `1,234,567`.
 pub fn money(v: f64) -> String {
@@ -20,6 +20,13 @@ pub fn csv_bytes<F: FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>>(f: F) 
     // Writing to a Vec cannot fail for I/O reasons; a failure here would be a bug in the row shapes.
     f(&mut w).expect("CSV rows have a fixed shape");
     w.into_inner().unwrap_or_default()
+}
+
+/// A JSON document as the tool writes it: pretty-printed, two-space indents. Serialising the tool's own
+/// documents only fails for a map with non-string keys, which they do not have; that is still an error, not a
+/// panic.
+pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, crate::error::Error> {
+    serde_json::to_string_pretty(value).map_err(|e| crate::error::Error::Other(e.to_string()))
 }
 
 #[cfg(test)]

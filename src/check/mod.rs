@@ -23,7 +23,7 @@ use crate::plan::{Kpis, Plan};
 use serde::Serialize;
 
 /// One broken rule, in business terms.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Violation {
     /// The rule group.
     pub rule: Rule,
@@ -39,7 +39,7 @@ impl Violation {
 }
 
 /// The checker's verdict.
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default, schemars::JsonSchema)]
 pub struct CheckReport {
     /// True when no rule is broken and the figures agree.
     pub ok: bool,

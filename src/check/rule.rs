@@ -10,7 +10,9 @@ use std::fmt;
 ///
 /// `capacity` is one family for both checkers: desks on a site (estates) and a supplier's capacity in a
 /// category (award) are the same kind of limit, and the reports have always named both `capacity`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, schemars::JsonSchema)]
+// The schema names the rules as `Serialize` below writes them.
+#[schemars(rename_all = "snake_case")]
 pub enum Rule {
     /// A protected site released, a forced one kept, or a release year outside the horizon.
     Release,
@@ -141,6 +143,19 @@ mod tests {
             );
             assert_eq!(r.to_string(), r.name());
         }
+    }
+
+    #[test]
+    fn the_schema_names_every_rule_as_it_serialises() {
+        let schema = serde_json::to_value(schemars::schema_for!(Rule)).unwrap();
+        let named: Vec<&str> = schema["oneOf"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v["const"].as_str())
+            .collect();
+        let expected: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
+        assert_eq!(named, expected);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `consolidate compare DIR PLAN_OR_FOLDER...`: two or more plans side by side, ranked, with the decisions that
-//! differ, in the terminal and as `compare.csv`, `differences.csv` and `report.html` in the output folder.
+//! differ, in the terminal and as `compare.csv`, `differences.csv`, `compare.json` and `report.html` in the output
+//! folder.
 //!
 //! Each argument is a plan folder (any of `sites.csv`, `moves.csv`, `awards.csv`, `services.csv`), or a folder whose
 //! sub-folders are plan folders (an overnight run's output), which stands for all of them in name order.
@@ -111,6 +112,10 @@ pub(super) fn run(args: &CompareArgs) -> Result<Status, Error> {
     let out = AtomicDir::new(&args.out)?;
     out.write("compare.csv", &compare::kpis_csv(&c))?;
     out.write("differences.csv", &compare::differences_csv(&c))?;
+    out.write(
+        "compare.json",
+        crate::text::json_pretty(&compare::compare_doc(&c))?.as_bytes(),
+    )?;
     let title = format!(
         "Plans compared: {}",
         c.plans

@@ -121,7 +121,7 @@ fn without_headings(roff: &str) -> String {
 }
 
 /// Writes all of `bytes` to standard output.
-fn write_stdout(bytes: &[u8]) -> Result<Status, Error> {
+pub(super) fn write_stdout(bytes: &[u8]) -> Result<Status, Error> {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => Ok(Status::Clean),

@@ -2,7 +2,7 @@
 //!
 //! The plan folder holds any of `sites.csv`, `moves.csv`, `awards.csv` and `services.csv` in the layout `plan`
 //! writes; rows left out mean "no change". The plan is costed with the same figures as `plan` and checked by the
-//! independent checker. A plan that breaks rules is still costed, with its violations listed (exit 1); a
+//! independent checker, and written to `evaluation.json` for scripts. A plan that breaks rules is still costed, with its violations listed (exit 1); a
 //! malformed plan file gets coded findings with row and column (exit 2).
 
 use super::validate::{load_valid, model_for};
@@ -127,6 +127,8 @@ pub(super) fn run(args: &EvaluateArgs) -> Result<Status, Error> {
     let page = html::plan_html(data, &model, &view)?;
     let out = AtomicDir::new(&args.out)?;
     out.write("report.html", page.as_bytes())?;
+    let json = crate::text::json_pretty(&crate::report::evaluation::document(&a, &model.name))?;
+    out.write("evaluation.json", json.as_bytes())?;
     let shares = crate::report::shares::compute(data, &model, &a);
     out.write(
         "shares.csv",

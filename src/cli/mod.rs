@@ -30,11 +30,13 @@ mod import;
 mod overlaps;
 mod plan;
 mod run;
+mod schema;
 
 mod validate;
 
 pub use completions::CompletionsArgs;
 pub use import::{BenchKind, ImportArgs};
+pub use schema::{SchemaArgs, SchemaName};
 
 use crate::error::Error;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -76,6 +78,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff, every command) to standard output.
     Man,
+    /// Print the JSON Schema of a public JSON document, or write them all (--out DIR).
+    Schema(SchemaArgs),
 }
 
 /// What `--version` prints after the name: the crate version and the solver libraries built in, with the versions
@@ -188,7 +192,7 @@ pub struct EvaluateArgs {
     /// Model file (default: DIR/model.toml, then models/<DIR name>.toml, then built-in defaults).
     #[arg(long)]
     pub model: Option<PathBuf>,
-    /// Output folder for report.html, replaced atomically.
+    /// Output folder for report.html, shares.csv and evaluation.json, replaced atomically.
     #[arg(long, default_value = "out/evaluate")]
     pub out: PathBuf,
 }
@@ -247,7 +251,7 @@ pub struct CompareArgs {
     /// Model file (default: DIR/model.toml, then models/<DIR name>.toml, then built-in defaults).
     #[arg(long)]
     pub model: Option<PathBuf>,
-    /// Output folder for compare.csv, differences.csv and report.html, replaced atomically.
+    /// Output folder for compare.csv, differences.csv, compare.json and report.html, replaced atomically.
     #[arg(long, default_value = "out/compare")]
     pub out: PathBuf,
     /// How many differing decisions to print in the terminal (all are in differences.csv).
@@ -354,6 +358,7 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
         Command::Merge(args) => run::merge(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
+        Command::Schema(args) => schema::run(&args),
     }
 }
 

@@ -8,10 +8,14 @@ use crate::summary::Summary;
 use serde::Serialize;
 use std::path::Path;
 
+/// The schema name and version of what `validate --format json` prints.
+pub(super) const VALIDATE_SCHEMA: &str = "consolidate.validate/1";
+
 /// The JSON document `validate --format json` prints (schema `consolidate.validate/1`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub(super) struct Report<'a> {
     /// Schema name and version.
+    #[schemars(extend("const" = VALIDATE_SCHEMA))]
     pub schema: &'static str,
     /// The data set folder as given.
     pub dir: String,
@@ -80,7 +84,7 @@ fn print_report(
     match args.format {
         Format::Json => {
             let report = Report {
-                schema: "consolidate.validate/1",
+                schema: VALIDATE_SCHEMA,
                 dir: args.dir.display().to_string(),
                 ok: errors == 0,
                 errors,
@@ -88,8 +92,7 @@ fn print_report(
                 findings,
                 summary,
             };
-            text =
-                serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.to_string()))?;
+            text = crate::text::json_pretty(&report)?;
             text.push('\n');
         }
         Format::Text => {

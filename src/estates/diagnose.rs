@@ -22,7 +22,7 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// One rule that had to give.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Conflict {
     /// Its rule group.
     pub group: &'static str,

@@ -39,7 +39,7 @@ pub enum Part {
 }
 
 /// The unit of a figure: the suffix of its label and how its value is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// Pounds (a present value or an undiscounted sum).
@@ -88,7 +88,7 @@ impl Unit {
 }
 
 /// Whether a higher or a lower value of a figure is better (for highlighting the best plan per row).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Better {
     /// Higher is better (savings).

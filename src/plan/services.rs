@@ -109,7 +109,7 @@ pub struct JoinFigures {
 }
 
 /// Per function.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default, schemars::JsonSchema)]
 pub struct FunctionFigures {
     /// Partners joining a hub in the plan.
     pub partners_pooled: usize,
@@ -120,7 +120,7 @@ pub struct FunctionFigures {
 }
 
 /// The figures of the shared-services part of a plan (GBP present values unless named otherwise).
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default, schemars::JsonSchema)]
 pub struct ServicesKpis {
     /// Net present value of the shared-services decisions against nothing changing.
     pub npv: f64,

@@ -13,7 +13,9 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// One rule group in a conflict.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
+// Named apart from the estates `Conflict` in the schema of `summary.json`, which holds both.
+#[schemars(rename = "CategoryConflict")]
 pub struct Conflict {
     /// The group (the model-file key where there is one).
     pub group: &'static str,

@@ -5,6 +5,7 @@
 //! figures ([`crate::plan::headline`]); the CSV headers are [`SITE_COLUMNS`] and [`MOVE_COLUMNS`], which
 //! `evaluate` reads.
 
+pub mod evaluation;
 pub mod geojson;
 pub mod html;
 pub mod plan_page;
@@ -26,10 +27,14 @@ use crate::text::money;
 use serde::Serialize;
 use std::fmt::Write as _;
 
+/// The schema name and version of a plan's `summary.json`.
+pub const PLAN_SCHEMA: &str = "consolidate.plan/2";
+
 /// The `summary.json` document (schema `consolidate.plan/2`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PlanSummary<'a> {
     /// Schema name and version.
+    #[schemars(extend("const" = PLAN_SCHEMA))]
     pub schema: &'static str,
     /// The whole run: the worst of the estates status and every category's status.
     pub status: Status,
@@ -51,7 +56,7 @@ pub struct PlanSummary<'a> {
 }
 
 /// The estates plan's fields of `summary.json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct EstatesSummary<'a> {
     /// `optimal`, `feasible`, `infeasible`, `unbounded` or `unknown`.
     pub estates_status: Status,
@@ -78,7 +83,7 @@ pub struct EstatesSummary<'a> {
 }
 
 /// Solver identity.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SolverInfo {
     /// Name.
     pub name: &'static str,
@@ -138,7 +143,7 @@ pub fn summary<'a>(
             .chain(procurement.as_ref().map(|p| p.status)),
     );
     PlanSummary {
-        schema: "consolidate.plan/2",
+        schema: PLAN_SCHEMA,
         status,
         estates: estates.map(|e| estates_summary(model, e)),
         shared_services: estates.and_then(|e| services::summary(e, check.map(|c| c.services_ok()))),

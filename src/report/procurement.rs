@@ -14,7 +14,7 @@ pub const LINKING: &str = "estates first: contracts tied to a site the estates p
 (no procurement saving; the estates plan counts the site's running costs); the award is then solved per category";
 
 /// The `procurement` object of `summary.json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ProcurementSummary<'a> {
     /// The worst status over the categories.
     pub status: Status,
@@ -47,7 +47,7 @@ pub struct ProcurementSummary<'a> {
 }
 
 /// One category in `summary.json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CategorySummary<'a> {
     /// Name.
     pub category: &'a str,

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// The `shared_services` block of `summary.json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ServicesSummary<'a> {
     /// The status of the model that decided it (the estates model: one MILP).
     pub status: Status,

@@ -53,7 +53,7 @@ impl Finished {
 }
 
 /// One input file and its digest.
-#[derive(Debug, Serialize, serde::Deserialize, Clone, PartialEq)]
+#[derive(Debug, Serialize, serde::Deserialize, Clone, PartialEq, schemars::JsonSchema)]
 pub struct Digested {
     /// The path as given.
     pub path: String,
@@ -61,10 +61,14 @@ pub struct Digested {
     pub sha256: String,
 }
 
+/// The schema name and version of a run's `summary.json` (also what `merge` writes).
+pub const RUN_SCHEMA: &str = "consolidate.run/1";
+
 /// `summary.json` of a run.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RunSummary<'a> {
     /// Schema name and version.
+    #[schemars(extend("const" = RUN_SCHEMA))]
     pub schema: &'static str,
     /// The run's name.
     pub name: &'a str,
@@ -298,7 +302,7 @@ fn write_summary(
         .unwrap_or(Backend::Microlp);
     let manifest_dir = manifest.path.parent().unwrap_or(Path::new("."));
     let summary = RunSummary {
-        schema: "consolidate.run/1",
+        schema: RUN_SCHEMA,
         name: &manifest.name,
         status,
         manifest: sha256_file(&manifest.path)?,
@@ -317,7 +321,7 @@ fn write_summary(
         finished: timestamp(chrono::Utc::now()),
         scenarios: results,
     };
-    let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Other(e.to_string()))?;
+    let json = crate::text::json_pretty(&summary)?;
     out.write("summary.json", json.as_bytes())?;
     let title = format!("Overnight run: {}", manifest.name);
     let subtitle = format!(

@@ -18,7 +18,7 @@ use serde::Serialize;
 use std::time::Instant;
 
 /// A sweep point as recorded in `summary.json`.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct SweepValue {
     /// The sweep's name.
     pub sweep: String,
@@ -29,7 +29,7 @@ pub struct SweepValue {
 }
 
 /// How one scenario came out.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ScenarioResult {
     /// Position in the manifest's expanded scenario list (so shards merge back into manifest order).
     pub index: usize,

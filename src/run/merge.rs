@@ -27,10 +27,11 @@ fn read(dir: &Path) -> Result<Value, Error> {
     })?;
     let v: Value = serde_json::from_str(&text)
         .map_err(|e| Error::Usage(format!("{} is not JSON: {e}", path.display())))?;
-    if v["schema"] != "consolidate.run/1" {
+    if v["schema"] != super::batch::RUN_SCHEMA {
         return Err(Error::Usage(format!(
-            "{} is not a run summary (schema consolidate.run/1)",
-            path.display()
+            "{} is not a run summary (schema {})",
+            path.display(),
+            super::batch::RUN_SCHEMA
         )));
     }
     Ok(v)
@@ -186,7 +187,7 @@ pub fn merge(args: &[PathBuf], out: &Path) -> Result<Finished, Error> {
     merged["finished"] = extreme(&docs, "finished", true);
     merged["scenarios"] =
         serde_json::to_value(&results).map_err(|e| Error::Other(e.to_string()))?;
-    let json = serde_json::to_string_pretty(&merged).map_err(|e| Error::Other(e.to_string()))?;
+    let json = crate::text::json_pretty(&merged)?;
     target.write("summary.json", json.as_bytes())?;
     let name = first["name"].as_str().unwrap_or("run");
     let html = index::index_html(

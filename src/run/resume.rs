@@ -30,11 +30,12 @@ pub fn finished(dir: &Path, shard: Option<(usize, usize)>) -> Result<Vec<Scenari
             dir.display()
         ))
     })?;
-    if doc.schema != "consolidate.run/1" {
+    if doc.schema != super::batch::RUN_SCHEMA {
         return Err(Error::Usage(format!(
-            "cannot resume {}: summary.json has schema {}, not consolidate.run/1",
+            "cannot resume {}: summary.json has schema {}, not {}",
             dir.display(),
-            doc.schema
+            doc.schema,
+            super::batch::RUN_SCHEMA
         )));
     }
     let asked = shard.map(|(i, n)| format!("{i}/{n}"));

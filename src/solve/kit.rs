@@ -129,7 +129,7 @@ pub struct Model<G> {
 }
 
 /// The size of a model handed to the solver.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default, schemars::JsonSchema)]
 pub struct ModelSize {
     /// Variables.
     pub variables: usize,

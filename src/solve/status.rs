@@ -10,6 +10,7 @@
 //! value and `bound` the proven bound, both in the objective of the model as solved (plan cost for the estates
 //! model, net present value for an award category). It is 0 when the plan is proven optimal.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// How a model, a scenario or a whole run ended, from best to worst.
@@ -18,7 +19,9 @@ use serde::{Deserialize, Serialize};
 /// work that was never done (interrupted by a signal, skipped by a time budget), then no answer (`unknown`), then
 /// answers that say the model cannot give a plan (`infeasible`; `unbounded`, a modelling error), and last a
 /// scenario that could not run at all (`error`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Proven optimal (within the requested gap, 0 by default).
@@ -202,7 +205,7 @@ impl<P> Outcome<P> {
 }
 
 /// Where a reported plan came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PlanSource {
     /// The MILP solver.

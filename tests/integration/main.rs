@@ -25,6 +25,7 @@ mod plan_cli;
 mod procurement_cli;
 mod properties;
 mod run_cli;
+mod schemas;
 mod services_input;
 mod services_plan;
 mod validate_cli;
