@@ -108,7 +108,15 @@ mod tests {
 
     #[test]
     fn guard_leaves_numbers_and_plain_text() {
-        for cell in ["-12.5", "+3", "-1e6", "plain text", "", "Bolton – North", "a=b"] {
+        for cell in [
+            "-12.5",
+            "+3",
+            "-1e6",
+            "plain text",
+            "",
+            "Bolton – North",
+            "a=b",
+        ] {
             assert_eq!(guard(cell), cell, "{cell}");
         }
     }
@@ -127,7 +135,9 @@ mod tests {
 
     #[test]
     fn unguard_undoes_guard_exactly() {
-        for cell in ["=1+1", "'=1+1", "''@x", "-12", "'-12", "'quoted", "'", "@", "text"] {
+        for cell in [
+            "=1+1", "'=1+1", "''@x", "-12", "'-12", "'quoted", "'", "@", "text",
+        ] {
             assert_eq!(unguard(&guard(cell)), cell, "{cell}");
         }
         // A hand-written guard is read the same way.
