@@ -229,6 +229,11 @@ pub fn run(
     })?;
     files.push(("report.html", pages.html.into_bytes()));
     files.push(("shares.csv", pages.shares_csv));
+    // After every CSV, from their bytes. A table too large for Excel leaves the workbook out, not the plan.
+    match report::xlsx::plan_xlsx(&files) {
+        Ok(bytes) => files.push(("plan.xlsx", bytes)),
+        Err(e) => log(format!("plan.xlsx left out: {e}")),
+    }
     let status = summary.status;
     let checks = checked
         .iter()

@@ -110,8 +110,13 @@ pub(super) fn run(args: &CompareArgs) -> Result<Status, Error> {
     let c = compare::compare(data, plans);
     out!("{}", compare::text_table(&c, args.show));
     let out = AtomicDir::new(&args.out)?;
-    out.write("compare.csv", &compare::kpis_csv(&c))?;
-    out.write("differences.csv", &compare::differences_csv(&c))?;
+    let (kpis, differences) = (compare::kpis_csv(&c), compare::differences_csv(&c));
+    out.write("compare.csv", &kpis)?;
+    out.write("differences.csv", &differences)?;
+    out.write(
+        "compare.xlsx",
+        &crate::report::xlsx::compare_xlsx(&kpis, &differences)?,
+    )?;
     out.write(
         "compare.json",
         crate::text::json_pretty(&compare::compare_doc(&c))?.as_bytes(),

@@ -9,13 +9,14 @@ use super::names::SupplierGroups;
 use super::projection::Projection;
 use super::proximity::Proximity;
 use crate::domain::Dataset;
+use crate::text::CsvOut;
 
-/// A table being built: a header and rows of cells.
-struct Table(csv::Writer<Vec<u8>>);
+/// A table being built: a header and rows of cells, written like every output CSV (see [`CsvOut`]).
+struct Table(CsvOut);
 
 impl Table {
     fn new(header: &[&str]) -> Result<Self, csv::Error> {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut w = CsvOut::new();
         w.write_record(header)?;
         Ok(Table(w))
     }
@@ -25,7 +26,7 @@ impl Table {
     }
 
     fn bytes(self) -> Result<Vec<u8>, csv::Error> {
-        self.0.into_inner().map_err(|e| e.into_error().into())
+        self.0.into_bytes()
     }
 }
 

@@ -3,6 +3,7 @@
 use super::table::{Record, Table};
 use crate::codes::*;
 use crate::error::Finding;
+use crate::text::unguard;
 use chrono::NaiveDate;
 
 /// Typed access to the cells of one record; every failed parse becomes a finding and marks the row bad.
@@ -57,12 +58,16 @@ impl<'a> RowReader<'a> {
     }
 
     /// The trimmed cell text, `None` when the column is absent or the cell is empty.
+    ///
+    /// The `'` that output CSVs put before formula-like text ([`crate::text::guard`]) is removed, so a plan file
+    /// `plan` wrote reads back as the values it holds.
     pub fn raw(&self, column: &str) -> Option<&'a str> {
         let i = *self.table.columns.get(column)?;
         self.record
             .cells
             .get(i)
             .map(String::as_str)
+            .map(unguard)
             .filter(|s| !s.is_empty())
     }
 

@@ -13,6 +13,7 @@ pub mod procurement;
 pub mod services;
 pub mod shares;
 pub mod svg;
+pub mod xlsx;
 
 use crate::check::CheckReport;
 use crate::domain::Dataset;

@@ -29,3 +29,4 @@ mod schemas;
 mod services_input;
 mod services_plan;
 mod validate_cli;
+mod xlsx_cli;

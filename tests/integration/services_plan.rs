@@ -413,7 +413,10 @@ fn plan_writes_services_and_hubs_with_a_reason_for_every_row_and_checks_clean() 
         "some pool, some stay: {joined} joined, {kept} kept"
     );
     let hubs = std::fs::read_to_string(out.join("hubs.csv")).unwrap();
-    assert!(hubs.starts_with(&consolidate::plan::files::HUB_COLUMNS.join(",")));
+    assert!(hubs.starts_with(&format!(
+        "\u{feff}{}",
+        consolidate::plan::files::HUB_COLUMNS.join(",")
+    )));
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("## Shared services") && md.contains("| partner |"));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
