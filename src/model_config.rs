@@ -461,6 +461,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_workbook_finds_the_model_named_after_its_file_stem() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = tmp.path().join("inputs");
+        std::fs::create_dir_all(&inputs).unwrap();
+        std::fs::create_dir_all(tmp.path().join("models")).unwrap();
+        let book = inputs.join("gm.xlsx");
+        std::fs::write(&book, b"not read here").unwrap();
+        let model = tmp.path().join("models").join("gm.toml");
+        std::fs::write(&model, "").unwrap();
+        assert_eq!(discover(&book), Some(model));
+    }
+
+    #[test]
     fn empty_text_gives_defaults() {
         assert_eq!(ModelConfig::parse("").unwrap(), ModelConfig::default());
     }

@@ -80,7 +80,7 @@ pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
             return Loaded {
                 dataset: Dataset::default(),
                 lines: Lines::default(),
-                findings: vec![f],
+                findings: vec![*f],
             };
         }
     };

@@ -62,7 +62,7 @@ pub fn dataset_name(path: &Path) -> Option<&str> {
 
 impl Source {
     /// Opens a data set folder or workbook; one finding (E1008, E1002) when it cannot be used at all.
-    pub fn open(path: &Path) -> Result<Source, Finding> {
+    pub fn open(path: &Path) -> Result<Source, Box<Finding>> {
         if path.is_dir() {
             return Ok(Source::Folder(path.to_path_buf()));
         }
@@ -74,13 +74,13 @@ impl Source {
         } else {
             "the folder or workbook does not exist"
         };
-        Err(Finding::file(
+        Err(Box::new(Finding::file(
             E1008,
             &path.display().to_string(),
             cause,
             "give the path of a data set folder holding organisations.csv, sites.csv, teams.csv and zones.csv, \
              or of a workbook (.xlsx) with a sheet for each",
-        ))
+        )))
     }
 
     /// Reads one table. `None` (with findings) when it is absent or unusable as a whole; an absent optional
@@ -128,12 +128,13 @@ impl Source {
 }
 
 impl Workbook {
-    fn open(path: &Path) -> Result<Workbook, Finding> {
+    fn open(path: &Path) -> Result<Workbook, Box<Finding>> {
         let file = path.file_name().map_or_else(
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        let refuse = |cause: String, action: &str| Finding::file(E1002, &file, cause, action);
+        let refuse =
+            |cause: String, action: &str| Box::new(Finding::file(E1002, &file, cause, action));
         // The workbook is unzipped into memory, sheet by sheet, so a file beyond any real estate is refused first.
         if let Ok(meta) = std::fs::metadata(path)
             && meta.len() > MAX_FILE_BYTES

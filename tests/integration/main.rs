@@ -28,3 +28,4 @@ mod run_cli;
 mod services_input;
 mod services_plan;
 mod validate_cli;
+mod workbook_input;
