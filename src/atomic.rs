@@ -70,6 +70,36 @@ pub fn sync_dir(dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// Writes one file so that it is never seen half-written: the bytes go to a temporary sibling
+/// `.<name>.tmp-<suffix>` (created new, so no other writer shares it), are flushed, and the file is renamed over
+/// `target`; the parent folder is flushed after, so the rename survives a power cut. On failure the temporary
+/// file is removed and `target` is as it was.
+pub fn write_file(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create folder", parent, e))?;
+    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    let tmp = parent.join(format!(".{name}.tmp-{}", unique_suffix()));
+    let written = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
+        .map_err(|e| Error::io("cannot write", &tmp, e))
+        .and_then(|_| {
+            std::fs::rename(&tmp, target)
+                .map_err(|e| Error::io("cannot rename into place", target, e))
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
+    sync_dir(parent)
+}
+
 impl AtomicDir {
     /// Starts writing `target`.
     pub fn new(target: &Path) -> Result<Self, Error> {
@@ -463,5 +493,19 @@ mod tests {
         );
         drop(writer);
         assert!(hidden(tmp.path()).is_empty());
+    }
+
+    #[test]
+    fn a_file_is_replaced_whole_and_no_temporary_file_is_left() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("sub").join("book.xlsx");
+        write_file(&target, b"first").unwrap();
+        write_file(&target, b"second").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"second");
+        let names: Vec<_> = std::fs::read_dir(tmp.path().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["book.xlsx"]);
     }
 }

@@ -29,11 +29,14 @@ codes! {
     E1001 = "a required file is missing";
     E1002 = "a file or folder cannot be read";
     E1003 = "a file is empty (no header row)";
-    E1004 = "bytes that are not UTF-8 text";
+    E1004 = "bytes that cannot be read as text (a binary file, or broken UTF-16)";
+    /// A CSV file that is not UTF-8 was read as UTF-16 (it starts with a UTF-16 byte order mark) or as
+    /// Windows-1252 (any other bytes that are not UTF-8); the warning names the encoding used.
+    W1014 = "a CSV file is not UTF-8 and was read as UTF-16 or Windows-1252: save it as CSV UTF-8 to silence this";
     E1005 = "a required column is missing from the header";
     E1006 = "a malformed CSV record (wrong number of fields or broken quoting)";
     E1007 = "a column header appears twice";
-    E1008 = "the data set folder does not exist or is not a folder";
+    E1008 = "the data set does not exist, or is neither a folder nor an Excel workbook (.xlsx)";
     E1009 = "the optional map layer boroughs.geojson cannot be used";
     E1010 = "a required value is empty";
     E1011 = "a value is not a number (or not a whole number where one is needed)";

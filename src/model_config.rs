@@ -435,12 +435,13 @@ fn line_of_key(text: &str, dotted: &str) -> Option<u64> {
 /// Finds the model file for a data set when `--model` is not given: `DIR/model.toml` if it exists, else
 /// `models/<folder name>.toml` (relative to the working directory) if it exists, else
 /// `DIR/../../models/<folder name>.toml` (the repository's layout) if it exists, else none (built-in defaults).
+/// For a workbook `DIR` is the workbook and its name is the file name without `.xlsx`.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
     let own = dir.join("model.toml");
     if own.is_file() {
         return Some(own);
     }
-    let name = dir.file_name()?.to_str()?;
+    let name = crate::input::source::dataset_name(dir)?;
     let shared = Path::new("models").join(format!("{name}.toml"));
     if shared.is_file() {
         return Some(shared);
@@ -458,6 +459,19 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workbook_finds_the_model_named_after_its_file_stem() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = tmp.path().join("inputs");
+        std::fs::create_dir_all(&inputs).unwrap();
+        std::fs::create_dir_all(tmp.path().join("models")).unwrap();
+        let book = inputs.join("gm.xlsx");
+        std::fs::write(&book, b"not read here").unwrap();
+        let model = tmp.path().join("models").join("gm.toml");
+        std::fs::write(&model, "").unwrap();
+        assert_eq!(discover(&book), Some(model));
+    }
 
     #[test]
     fn empty_text_gives_defaults() {

@@ -70,12 +70,7 @@ pub(super) fn generate(args: &GenerateArgs) -> Result<Status, Error> {
         };
         let text = import::cap_gen::file(class, args.seed);
         // Written beside its name and renamed, so a reader never sees half a file.
-        let tmp = args
-            .out
-            .with_extension(format!("tmp-{}", std::process::id()));
-        std::fs::write(&tmp, text).map_err(|e| Error::io("cannot write", &tmp, e))?;
-        std::fs::rename(&tmp, &args.out)
-            .map_err(|e| Error::io("cannot rename into place", &args.out, e))?;
+        crate::atomic::write_file(&args.out, text.as_bytes())?;
         outln!(
             "generated a cap{} look-alike (100 x 1,000, seed {}) into {}; import it with --capacity N",
             format!("{kind:?}").to_lowercase(),

@@ -26,6 +26,7 @@ macro_rules! out {
 mod compare;
 mod completions;
 mod evaluate;
+mod export_xlsx;
 mod import;
 mod overlaps;
 mod plan;
@@ -72,6 +73,8 @@ pub enum Command {
     /// Write a generated case from a seed: estates (--sites, --teams, --zones) or procurement (categories x
     /// partners x suppliers).
     Generate(GenerateArgs),
+    /// Write a data set folder as an Excel workbook (a sheet per table), or an empty template with every column.
+    ExportXlsx(ExportXlsxArgs),
     /// Turn a facility-location benchmark file (OR-Library, Holmberg) into a data set folder.
     Import(ImportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
@@ -120,7 +123,7 @@ pub enum Format {
 /// Arguments of `validate`.
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
-    /// The data set folder.
+    /// The data set: a folder of CSV files, or an Excel workbook (.xlsx) with a sheet per table.
     pub dir: PathBuf,
     /// How to print findings.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -131,10 +134,20 @@ pub struct ValidateArgs {
     pub model: Option<PathBuf>,
 }
 
+/// Arguments of `export-xlsx`.
+#[derive(Debug, clap::Args)]
+pub struct ExportXlsxArgs {
+    /// The data set folder; with no tables in it (or absent), the workbook is an empty template.
+    pub dir: PathBuf,
+    /// The workbook to write, replaced atomically (default: <DIR name>.xlsx in the working folder).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
 /// Arguments of `plan`.
 #[derive(Debug, clap::Args)]
 pub struct PlanArgs {
-    /// The data set folder.
+    /// The data set: a folder of CSV files, or an Excel workbook (.xlsx) with a sheet per table.
     pub dir: PathBuf,
     /// Model file (default: DIR/model.toml, then models/<DIR name>.toml, then built-in defaults).
     #[arg(long)]
@@ -185,7 +198,7 @@ pub struct PlanArgs {
 /// Arguments of `evaluate`.
 #[derive(Debug, clap::Args)]
 pub struct EvaluateArgs {
-    /// The data set folder.
+    /// The data set: a folder of CSV files, or an Excel workbook (.xlsx) with a sheet per table.
     pub dir: PathBuf,
     /// The plan folder: any of sites.csv, moves.csv, awards.csv, services.csv in the layout `plan` writes.
     pub plan: PathBuf,
@@ -243,7 +256,7 @@ pub struct MergeArgs {
 /// Arguments of `compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
-    /// The data set folder.
+    /// The data set: a folder of CSV files, or an Excel workbook (.xlsx) with a sheet per table.
     pub dir: PathBuf,
     /// Plan folders (or folders of plan folders), two or more in all.
     #[arg(required = true, num_args = 1..)]
@@ -262,7 +275,7 @@ pub struct CompareArgs {
 /// Arguments of `overlaps`.
 #[derive(Debug, clap::Args)]
 pub struct OverlapsArgs {
-    /// The data set folder.
+    /// The data set: a folder of CSV files, or an Excel workbook (.xlsx) with a sheet per table.
     pub dir: PathBuf,
     /// Model file (default: DIR/model.toml, then models/<DIR name>.toml, then built-in defaults).
     #[arg(long)]
@@ -349,6 +362,7 @@ pub fn run(cli: Cli) -> Result<Status, Error> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::ExportXlsx(args) => export_xlsx::run(&args),
         Command::Generate(args) => import::generate(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Overlaps(args) => overlaps::run(&args),

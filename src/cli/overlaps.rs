@@ -9,6 +9,7 @@ use super::{OverlapsArgs, Status};
 use crate::atomic::AtomicDir;
 use crate::error::Error;
 use crate::graph::{self, projection::Projection};
+use crate::input::source::dataset_name;
 
 /// Runs the command.
 pub(super) fn run(args: &OverlapsArgs) -> Result<Status, Error> {
@@ -33,18 +34,15 @@ pub(super) fn run(args: &OverlapsArgs) -> Result<Status, Error> {
         data.sites.len()
     ));
     let overlaps = graph::analyse(data, args.distance_km);
-    // The folder name, not the path, goes into the summary so its bytes do not depend on the working directory.
+    // The folder (or workbook) name, not the path, goes into the summary so its bytes do not depend on the working directory.
     let name = args
         .dir
         .canonicalize()
         .ok()
         .as_deref()
-        .and_then(|p| p.file_name())
-        .or_else(|| args.dir.file_name())
-        .map_or_else(
-            || args.dir.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
+        .and_then(|p| dataset_name(p).map(str::to_string))
+        .or_else(|| dataset_name(&args.dir).map(str::to_string))
+        .unwrap_or_else(|| args.dir.display().to_string());
     let files = graph::outputs(data, &overlaps, &name)
         .map_err(|e| Error::Other(format!("cannot build a table: {e}")))?;
     log(&format!("writing {} files", files.len()));

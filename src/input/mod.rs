@@ -6,22 +6,23 @@
 pub mod boundaries;
 pub mod cells;
 mod readers;
+pub mod sheet;
+pub mod source;
 pub mod table;
 pub mod validate;
 mod validate_geo;
 mod validate_services;
 
-use crate::codes::*;
 use crate::domain::Dataset;
 use crate::error::Finding;
 use crate::model_config::ModelConfig;
 use readers::*;
+use source::Source;
 use std::path::Path;
-use table::read_table;
 
 pub use readers::{
     CONTRACTS, FUNCTIONS, OFFERS, ORGANISATIONS, SERVICE_MEMBERS, SHARED_SERVICES, SITES,
-    SUPPLIERS, TEAM_SITE_COSTS, TEAMS, ZONES,
+    SUPPLIERS, TABLES, TEAM_SITE_COSTS, TEAMS, ZONES,
 };
 
 /// The line each entity was read from, for findings about whole entities.
@@ -70,48 +71,41 @@ fn unzip<T>(rows: Lined<T>) -> (Vec<u64>, Vec<T>) {
     rows.into_iter().unzip()
 }
 
-/// Reads and validates the data set in `dir` against the model (its start date and desk ratio).
+/// Reads and validates the data set in `dir` (a folder of CSV files or an Excel workbook) against the model (its
+/// start date and desk ratio).
 pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
+    let source = match Source::open(dir) {
+        Ok(s) => s,
+        Err(f) => {
+            return Loaded {
+                dataset: Dataset::default(),
+                lines: Lines::default(),
+                findings: vec![*f],
+            };
+        }
+    };
     let mut findings = Vec::new();
     let mut data = Dataset::default();
     let mut lines = Lines::default();
-    if !dir.is_dir() {
-        let cause = if dir.exists() {
-            "the path is not a folder"
-        } else {
-            "the folder does not exist"
-        };
-        findings.push(Finding::file(
-            E1008,
-            &dir.display().to_string(),
-            cause,
-            "give the path of a data set folder holding organisations.csv, sites.csv, teams.csv and zones.csv",
-        ));
-        return Loaded {
-            dataset: data,
-            lines,
-            findings,
-        };
-    }
     let mut ids = Ids::default();
     let f = &mut findings;
     // Each file with ids records which ids it could not accept, or that it could not be read at all, so that a
     // reference to such an id says so instead of claiming the id does not exist.
-    let t = read_table(dir, ORGANISATIONS, true, f);
+    let t = source.table(ORGANISATIONS, true, f);
     ids.orgs.unavailable = t.is_none();
     if let Some(t) = t {
         data.organisations = unzip(organisations(&t, &mut ids, f)).1;
         ids.orgs.note_rejected(&t, f);
     }
-    let t = read_table(dir, SITES, true, f);
+    let t = source.table(SITES, true, f);
     ids.sites.unavailable = t.is_none();
     if let Some(t) = t {
         (lines.sites, data.sites) = unzip(sites(&t, &mut ids, f));
         ids.sites.note_rejected(&t, f);
     }
     // Functions and today's shared services come before teams, which name them.
-    let t = read_table(dir, FUNCTIONS, false, f);
-    ids.has_functions = t.is_some() || dir.join(FUNCTIONS.name).exists();
+    let t = source.table(FUNCTIONS, false, f);
+    ids.has_functions = t.is_some() || source.has(FUNCTIONS);
     // A missing optional file is not "unavailable": a reference to it gets E1021 (no row has that id); only a file
     // that exists but could not be read has its own finding and keeps references quiet.
     ids.functions.unavailable = t.is_none() && ids.has_functions;
@@ -119,45 +113,44 @@ pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
         data.functions = unzip(functions(&t, &mut ids, f)).1;
         ids.functions.note_rejected_by(&t, "function", f);
     }
-    let t = read_table(dir, SHARED_SERVICES, false, f);
-    ids.services.unavailable = t.is_none() && dir.join(SHARED_SERVICES.name).exists();
+    let t = source.table(SHARED_SERVICES, false, f);
+    ids.services.unavailable = t.is_none() && source.has(SHARED_SERVICES);
     if let Some(t) = t {
         (lines.services, data.services) = unzip(services(&t, &mut ids, f));
         ids.services.note_rejected_by(&t, "service", f);
     }
-    let t = read_table(dir, TEAMS, true, f);
+    let t = source.table(TEAMS, true, f);
     ids.teams.unavailable = t.is_none();
     if let Some(t) = t {
         (lines.teams, data.teams) = unzip(teams(&t, &mut ids, f));
         ids.teams.note_rejected(&t, f);
     }
-    if let Some(t) = read_table(dir, ZONES, true, f) {
+    if let Some(t) = source.table(ZONES, true, f) {
         (lines.zones, data.zones) = unzip(zones(&t, &mut ids, f));
     }
-    if let Some(t) = read_table(dir, SERVICE_MEMBERS, false, f) {
+    if let Some(t) = source.table(SERVICE_MEMBERS, false, f) {
         (lines.service_members, data.service_members) = unzip(service_members(&t, &ids, f));
     }
-    if let Some(t) = read_table(dir, TEAM_SITE_COSTS, false, f) {
+    if let Some(t) = source.table(TEAM_SITE_COSTS, false, f) {
         data.team_site_costs = unzip(team_site_costs(&t, &ids, f)).1;
     }
     // Procurement files come as a group: contracts and offers name suppliers.
-    let procurement = [CONTRACTS, OFFERS]
-        .iter()
-        .any(|s| dir.join(s.name).exists());
-    let t = read_table(dir, SUPPLIERS, procurement, f);
+    let procurement = source.has(CONTRACTS) || source.has(OFFERS);
+    let t = source.table(SUPPLIERS, procurement, f);
     ids.suppliers.unavailable = t.is_none();
     if let Some(t) = t {
         data.suppliers = unzip(suppliers(&t, &mut ids, f)).1;
         ids.suppliers.note_rejected(&t, f);
     }
-    if let Some(t) = read_table(dir, CONTRACTS, false, f) {
+    if let Some(t) = source.table(CONTRACTS, false, f) {
         (lines.contracts, data.contracts) = unzip(contracts(&t, &mut ids, f));
     }
-    if let Some(t) = read_table(dir, OFFERS, false, f) {
+    if let Some(t) = source.table(OFFERS, false, f) {
         (lines.offers, data.offers) = unzip(offers(&t, &ids, f));
     }
-    data.boroughs = boundaries::read(dir, f);
+    data.boroughs = boundaries::read(source.folder(), f);
     validate::run(&data, &lines, model, f);
+    source.relabel(&TABLES, &mut findings);
     Loaded {
         dataset: data,
         lines,

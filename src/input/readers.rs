@@ -127,6 +127,22 @@ pub const OFFERS: FileSpec = FileSpec {
     optional: &[],
 };
 
+/// Every table of a data set, in the order `load` reads them (the sheets of a workbook, the tables
+/// `export-xlsx` writes).
+pub const TABLES: [FileSpec; 11] = [
+    ORGANISATIONS,
+    SITES,
+    FUNCTIONS,
+    SHARED_SERVICES,
+    TEAMS,
+    ZONES,
+    SERVICE_MEMBERS,
+    TEAM_SITE_COSTS,
+    SUPPLIERS,
+    CONTRACTS,
+    OFFERS,
+];
+
 /// Maps text ids to indices, reporting duplicates.
 #[derive(Debug, Default)]
 pub(super) struct IdMap {

@@ -6,6 +6,7 @@
 
 use crate::codes::*;
 use crate::error::Finding;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -99,8 +100,8 @@ pub fn read_table(
 /// Parses the bytes of one file (split out from [`read_table`] so fuzz tests can feed any bytes).
 pub fn parse_table(spec: FileSpec, bytes: &[u8], findings: &mut Vec<Finding>) -> Option<Table> {
     let file = spec.name;
-    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+    let text = decode(file, bytes, findings)?;
+    if text.bytes.iter().all(|b| b.is_ascii_whitespace()) {
         findings.push(Finding::file(
             E1003,
             file,
@@ -112,31 +113,126 @@ pub fn parse_table(spec: FileSpec, bytes: &[u8], findings: &mut Vec<Finding>) ->
         ));
         return None;
     }
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        findings.push(Finding::file(
-            E1004,
-            file,
-            "the file is UTF-16 text (Excel's \"Unicode Text\"), not UTF-8",
-            "save it again as \"CSV UTF-8 (comma delimited)\"",
-        ));
-        return None;
+    parse_csv(spec, &text, findings)
+}
+
+/// A file's text as UTF-8 bytes, with the field separator it uses.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    /// The text, UTF-8 (converted when the file was not).
+    pub bytes: Cow<'a, [u8]>,
+    /// The field separator: `,`, or a tab for Excel's UTF-16 "Unicode Text" export.
+    pub delimiter: u8,
+}
+
+/// Turns a file's bytes into UTF-8 text. UTF-8 (with or without a byte order mark) is taken as it is; a UTF-16
+/// byte order mark means UTF-16; any other bytes that are not UTF-8 are read as Windows-1252, which is what
+/// Excel's "CSV (Comma delimited)" writes on Windows. A converted file gets a W1014 warning; only a file that is
+/// not text at all (E1004) gives `None`.
+pub fn decode<'a>(file: &str, bytes: &'a [u8], findings: &mut Vec<Finding>) -> Option<Decoded<'a>> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let utf16 = if bytes.starts_with(b"\xFF\xFE") {
+        Some(encoding_rs::UTF_16LE)
+    } else if bytes.starts_with(b"\xFE\xFF") {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    };
+    if let Some(encoding) = utf16 {
+        return decode_utf16(file, &bytes[2..], encoding, findings);
     }
     if looks_binary(bytes) {
         findings.push(Finding::file(
             E1004,
             file,
-            "the file is not UTF-8 text: it looks like a binary file",
+            "the file is not text: it looks like a binary file",
             "export the table as CSV UTF-8 (comma separated) under this name",
         ));
         return None;
     }
+    let Err(e) = std::str::from_utf8(bytes) else {
+        return Some(Decoded {
+            bytes: Cow::Borrowed(bytes),
+            delimiter: b',',
+        });
+    };
+    // Windows-1252 gives a character for every byte, so this cannot fail; the warning points at the first line
+    // that was not UTF-8, where an accented letter or a symbol is most likely to need a look.
+    let line = bytes[..e.valid_up_to()]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u64
+        + 1;
+    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+    findings.push(
+        recoded(
+            file,
+            "Windows-1252 (Excel's \"CSV (Comma delimited)\" on Windows)",
+        )
+        .at_row(line),
+    );
+    Some(Decoded {
+        bytes: Cow::Owned(text.into_owned().into_bytes()),
+        delimiter: b',',
+    })
+}
+
+/// Decodes the bytes after a UTF-16 byte order mark. Excel's "Unicode Text" is UTF-16 with tabs between fields,
+/// so a tab in the first line and no comma there means tab-separated.
+fn decode_utf16<'a>(
+    file: &str,
+    bytes: &[u8],
+    encoding: &'static encoding_rs::Encoding,
+    findings: &mut Vec<Finding>,
+) -> Option<Decoded<'a>> {
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    if had_errors {
+        findings.push(Finding::file(
+            E1004,
+            file,
+            format!(
+                "the file starts as {} text but is not valid {0}",
+                encoding.name()
+            ),
+            "save it again as \"CSV UTF-8 (comma delimited)\"",
+        ));
+        return None;
+    }
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains('\t') && !first.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
+    findings.push(recoded(file, encoding.name()));
+    Some(Decoded {
+        bytes: Cow::Owned(text.into_owned().into_bytes()),
+        delimiter,
+    })
+}
+
+/// The W1014 warning for a file read in `encoding`.
+fn recoded(file: &str, encoding: &str) -> Finding {
+    Finding::file(
+        W1014,
+        file,
+        format!("the file is not UTF-8: it was read as {encoding}"),
+        "check that accented letters and symbols read right; save as CSV UTF-8 to silence this",
+    )
+}
+
+/// Parses decoded CSV text into a table.
+fn parse_csv(spec: FileSpec, text: &Decoded<'_>, findings: &mut Vec<Finding>) -> Option<Table> {
+    let file = spec.name;
+    let bytes: &[u8] = &text.bytes;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(text.delimiter)
         .from_reader(bytes);
     let mut raw = csv::ByteRecord::new();
     let header = match reader.read_byte_record(&mut raw) {
-        Ok(true) => raw.clone(),
+        Ok(true) => texts(&raw),
         Ok(false) => return None,
         Err(e) => {
             findings.push(malformed(file, 1, &e));
@@ -169,20 +265,13 @@ pub fn parse_table(spec: FileSpec, bytes: &[u8], findings: &mut Vec<Finding>) ->
                     continue; // blank line
                 }
                 if raw.len() != width {
-                    findings.push(
-                        Finding::file(
-                            E1006,
-                            file,
-                            format!("the row has {} fields but the header has {width}", raw.len()),
-                            "make every row have one field per header column; quote values that contain commas",
-                        )
-                        .at_row(line),
-                    );
+                    findings.push(wrong_width(file, line, raw.len(), width));
                     continue;
                 }
-                if let Some(cells) = utf8_cells(file, line, &header, &raw, findings) {
-                    records.push(Record { line, cells });
-                }
+                records.push(Record {
+                    line,
+                    cells: texts(&raw),
+                });
             }
             Err(e) => {
                 let line = e.position().map_or(line, |p| line_at(p.byte()));
@@ -195,6 +284,36 @@ pub fn parse_table(spec: FileSpec, bytes: &[u8], findings: &mut Vec<Finding>) ->
             }
         }
     }
+    Some(finish(spec, columns, records, findings))
+}
+
+/// The trimmed cells of a record. The text was decoded to UTF-8 before parsing and the separators are ASCII, so
+/// every cell is UTF-8; the lossy conversion only keeps this total.
+fn texts(raw: &csv::ByteRecord) -> Vec<String> {
+    raw.iter()
+        .map(|c| String::from_utf8_lossy(c).trim().to_string())
+        .collect()
+}
+
+/// E1006 for a record whose number of fields differs from the header's.
+pub(super) fn wrong_width(file: &str, line: u64, fields: usize, width: usize) -> Finding {
+    Finding::file(
+        E1006,
+        file,
+        format!("the row has {fields} fields but the header has {width}"),
+        "make every row have one field per header column; quote values that contain commas",
+    )
+    .at_row(line)
+}
+
+/// The table of the records read, with W1002 when a file without errors has no rows.
+pub(super) fn finish(
+    spec: FileSpec,
+    columns: HashMap<String, usize>,
+    records: Vec<Record>,
+    findings: &mut Vec<Finding>,
+) -> Table {
+    let file = spec.name;
     if records.is_empty() && !findings.iter().any(|f| f.file == file && f.is_error()) {
         findings.push(Finding::file(
             W1002,
@@ -203,28 +322,28 @@ pub fn parse_table(spec: FileSpec, bytes: &[u8], findings: &mut Vec<Finding>) ->
             "add rows, or leave it empty on purpose",
         ));
     }
-    Some(Table {
+    Table {
         spec,
         columns,
         records,
-    })
+    }
 }
 
-/// A NUL byte, or a first kilobyte that is not UTF-8 text, means this is not a CSV file at all.
+/// A NUL byte means a binary file, whatever the encoding. A first kilobyte that is not UTF-8 and holds control
+/// characters (other than tab, line feed and carriage return) is not Windows-1252 text either: pictures, zip
+/// archives (an .xlsx saved under a .csv name) and executables all have them early.
 fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(1024)];
     if head.contains(&0) {
         return true;
     }
-    match std::str::from_utf8(head) {
-        Ok(_) => false,
+    std::str::from_utf8(head).is_err_and(|e| {
         // A multi-byte character cut at the 1 KiB boundary is still text.
-        Err(e) => {
-            e.error_len().is_some()
-                && std::str::from_utf8(&head[..e.valid_up_to()]).is_ok()
-                && e.valid_up_to() < 16
-        }
-    }
+        e.error_len().is_some()
+            && head
+                .iter()
+                .any(|b| (*b < 0x20 && !b"\t\n\r".contains(b)) || *b == 0x7F)
+    })
 }
 
 fn malformed(file: &str, line: u64, e: &csv::Error) -> Finding {
@@ -237,29 +356,17 @@ fn malformed(file: &str, line: u64, e: &csv::Error) -> Finding {
     .at_row(line)
 }
 
-fn read_header(
+/// Checks a header row (trimmed names) against the spec: E1007 for a repeated name, W1001 for an unknown one,
+/// E1005 for a missing required one. `None` when the table cannot be read.
+pub(super) fn read_header(
     spec: FileSpec,
-    header: &csv::ByteRecord,
+    header: &[String],
     findings: &mut Vec<Finding>,
 ) -> Option<HashMap<String, usize>> {
     let file = spec.name;
     let mut columns = HashMap::new();
     let mut ok = true;
-    for (i, raw) in header.iter().enumerate() {
-        let Ok(name) = std::str::from_utf8(raw) else {
-            findings.push(
-                Finding::file(
-                    E1004,
-                    file,
-                    "the header is not UTF-8 text",
-                    "save the file as UTF-8 (CSV UTF-8)",
-                )
-                .at_row(1)
-                .with_value(&String::from_utf8_lossy(raw)),
-            );
-            // Without readable header names, missing-column findings would only be noise.
-            return None;
-        };
+    for (i, name) in header.iter().enumerate() {
         let name = name.trim().to_string();
         if columns.contains_key(&name) {
             findings.push(
@@ -314,40 +421,6 @@ fn read_header(
         }
     }
     ok.then_some(columns)
-}
-
-fn utf8_cells(
-    file: &str,
-    line: u64,
-    header: &csv::ByteRecord,
-    raw: &csv::ByteRecord,
-    findings: &mut Vec<Finding>,
-) -> Option<Vec<String>> {
-    let mut cells = Vec::with_capacity(raw.len());
-    let mut ok = true;
-    for (i, bytes) in raw.iter().enumerate() {
-        match std::str::from_utf8(bytes) {
-            Ok(s) => cells.push(s.trim().to_string()),
-            Err(_) => {
-                let col = String::from_utf8_lossy(header.get(i).unwrap_or_default())
-                    .trim()
-                    .to_string();
-                findings.push(
-                    Finding::file(
-                        E1004,
-                        file,
-                        "the value has bytes that are not UTF-8 text",
-                        "save the file as UTF-8 (in Excel: CSV UTF-8)",
-                    )
-                    .at_row(line)
-                    .at_column(&col)
-                    .with_value(&String::from_utf8_lossy(bytes)),
-                );
-                ok = false;
-            }
-        }
-    }
-    ok.then_some(cells)
 }
 
 pub use super::cells::{MAX_ID_LEN, RowReader};

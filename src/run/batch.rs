@@ -117,6 +117,11 @@ fn inputs(manifest: &Manifest) -> Result<Vec<Digested>, Error> {
         if let Some(m) = &s.model_path {
             files.insert(m.clone());
         }
+        // A workbook data set is one file; a folder's files are each digested.
+        if s.dir.is_file() {
+            files.insert(s.dir.clone());
+            continue;
+        }
         let entries = std::fs::read_dir(&s.dir).map_err(|e| Error::io("cannot read", &s.dir, e))?;
         for e in entries.flatten() {
             if e.path().is_file() {

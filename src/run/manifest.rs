@@ -47,7 +47,7 @@ pub struct Scenario {
     pub name: String,
     /// The data set's name in the manifest.
     pub dataset: String,
-    /// The data set's folder.
+    /// The data set's folder or workbook.
     pub dir: PathBuf,
     /// The model file, or `None` for the built-in defaults.
     pub model_path: Option<PathBuf>,
@@ -321,8 +321,11 @@ impl Checker<'_> {
             let at = Some(("dataset", i));
             self.check_name(at, "data set", &d.name, &mut names);
             let dir = self.folder.join(&d.dir);
-            if !dir.is_dir() {
-                let cause = format!("the data set folder {} is not a folder", dir.display());
+            if !dir.is_dir() && !crate::input::source::is_workbook(&dir) {
+                let cause = format!(
+                    "the data set {} is neither a folder nor an Excel workbook (.xlsx)",
+                    dir.display()
+                );
                 self.bad(E1066, at, "dir", &d.dir, cause);
             }
             sets.insert(d.name, dir);

@@ -29,4 +29,5 @@ mod schemas;
 mod services_input;
 mod services_plan;
 mod validate_cli;
+mod workbook_input;
 mod xlsx_cli;
