@@ -2,6 +2,7 @@
 # Runs benchmark instances through PuLP (bundled CBC), HiGHS (highspy) and `consolidate plan`, side by side.
 # Creates target/peers-venv on first use (pinned pulp and highspy from PyPI); later runs reuse it quietly.
 # Usage: benches/peers/run.sh [SPEC ...] [--time-limit S] [--bin PATH]   (see benches/peers/README.md)
+#        benches/peers/run.sh --mps DIR   (the models `plan --write-model DIR` wrote, against our optima)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VENV="$ROOT/target/peers-venv"
@@ -13,5 +14,8 @@ fi
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "${PINS[*]}" ]; then
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PINS[@]}"
   echo "${PINS[*]}" >"$STAMP"
+fi
+if [ "${1:-}" = "--mps" ]; then
+  exec "$VENV/bin/python" "$ROOT/benches/peers/mps.py" "$@"
 fi
 exec "$VENV/bin/python" "$ROOT/benches/peers/peers.py" "$@"

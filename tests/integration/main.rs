@@ -19,6 +19,7 @@ mod gm_report;
 mod import_cli;
 mod infeasible;
 mod layering;
+mod mps_cli;
 mod numbers;
 mod overlaps_cli;
 mod plan_cli;
