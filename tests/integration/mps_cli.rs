@@ -7,6 +7,9 @@ use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, mic
 use std::collections::HashMap;
 use std::path::Path;
 
+/// A column: name, integer, and its (row, coefficient) entries.
+type Column = (String, bool, Vec<(String, f64)>);
+
 /// A free-format MPS file as the test reads it.
 #[derive(Default)]
 struct Mps {
@@ -15,7 +18,7 @@ struct Mps {
     rows: HashMap<String, char>,
     row_order: Vec<String>,
     /// Column name → (integer, entries).
-    columns: Vec<(String, bool, Vec<(String, f64)>)>,
+    columns: Vec<Column>,
     rhs: HashMap<String, f64>,
     /// Column name → (lower, upper).
     bounds: HashMap<String, (f64, f64)>,
