@@ -8,7 +8,6 @@
 use crate::assess::Assessment;
 use crate::domain::Dataset;
 use crate::plan::SiteDecision;
-use crate::plan::files::hub_id;
 use crate::plan::headline::{self, Better, Source, Unit, View};
 use crate::text::csv_bytes;
 use serde::Serialize;
@@ -210,22 +209,15 @@ fn service_differences<'a>(
             .iter()
             .map(|a| {
                 let sp = &a.plan.services;
-                let joined = sp
-                    .joins
-                    .iter()
-                    .find(|j| j.organisation == org && j.function == f);
-                match (joined, today(org, f)) {
-                    (Some(j), _) => {
-                        format!("joins {} in year {}", hub_id(data, &sp.hubs[j.hub]), j.year)
-                    }
+                match (sp.join_of(org, f), today(org, f)) {
                     (None, Some(s)) => format!("member of {} today", data.services[s].id),
-                    (None, None) => "in house".to_string(),
+                    _ => sp.delivery(data, org, f),
                 }
             })
             .collect();
         Difference {
             kind: "service",
-            id: format!("{} {}", data.org(org).id, data.functions[f].id.0),
+            id: crate::plan::services::pair_id(data, org, f),
             name: data.org(org).name.clone(),
             decisions,
         }

@@ -12,7 +12,7 @@
 use super::{EstatesResult, SolveOptions, candidates::Candidates};
 use crate::domain::Dataset;
 use crate::model_config::ModelConfig;
-use crate::plan::files::hub_id;
+use crate::plan::services::pair_id;
 use crate::plan::{Plan, SiteDecision};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -126,18 +126,10 @@ pub fn top_services(data: &Dataset, cand: &Candidates, n: usize) -> Vec<usize> {
 
 /// Who delivers each partner function with a candidate pairing, in words, in pair order.
 fn deliveries(data: &Dataset, cand: &Candidates, plan: &Plan) -> Vec<String> {
-    let sp = &plan.services;
     cand.services
         .pairs
         .iter()
-        .map(|pair| {
-            sp.joins
-                .iter()
-                .find(|j| j.organisation == pair.org && j.function == pair.function)
-                .map_or("in house".into(), |j| {
-                    format!("joins {} in year {}", hub_id(data, &sp.hubs[j.hub]), j.year)
-                })
-        })
+        .map(|pair| plan.services.delivery(data, pair.org, pair.function))
         .collect()
 }
 
@@ -153,7 +145,7 @@ fn one_service(
     let mut cand = result.candidates.clone();
     let before = deliveries(data, &cand, plan);
     let (org, function) = (cand.services.pairs[p].org, cand.services.pairs[p].function);
-    let forced = if before[p] == "in house" {
+    let forced = if plan.services.join_of(org, function).is_none() {
         cand.services.pairs[p].must_join = true;
         Forced::Join
     } else {
@@ -170,19 +162,14 @@ fn one_service(
         let pairs = &result.candidates.services.pairs;
         for (i, (b, a)) in before.iter().zip(&after).enumerate() {
             if i != p && a != b {
-                let pair = &pairs[i];
-                let id = format!(
-                    "{} {}",
-                    data.org(pair.org).id,
-                    data.functions[pair.function].id.0
-                );
+                let id = pair_id(data, pairs[i].org, pairs[i].function);
                 also_changed.push(format!("{id}: {b} -> {a}"));
             }
         }
     }
     let subject = Subject {
         kind: "service",
-        id: format!("{} {}", data.org(org).id, data.functions[function].id.0),
+        id: pair_id(data, org, function),
         name: data.org(org).name.clone(),
         planned: before[p].clone(),
         forced,

@@ -281,7 +281,17 @@ fn services_warm_start(
         time_limit_s: 0.25 * opts.limits.time_limit_s,
         ..opts.limits
     };
-    let frozen = solve(&data, &model, SolveOptions { limits, ..opts }, &mut |_| {});
+    // The shared-services candidates as the caller narrowed them (a Shapley coalition's, an explanation's forced
+    // joining): the frozen estate changes sites and teams only, on which they do not depend.
+    let mut cand = candidates::build(&data, &model);
+    cand.services = ctx.cand.services.clone();
+    let frozen = solve_with(
+        &data,
+        &model,
+        cand,
+        SolveOptions { limits, ..opts },
+        &mut |_| {},
+    );
     let Some(pooled) = frozen.plan().map(|p| &p.services) else {
         return;
     };

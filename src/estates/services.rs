@@ -422,11 +422,7 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
 }
 
 fn pair_name(ctx: &Ctx<'_>, p: &PairCandidate) -> String {
-    format!(
-        "{} {}",
-        ctx.data.org(p.org).id,
-        ctx.data.functions[p.function].id.0
-    )
+    plan_services::pair_id(ctx.data, p.org, p.function)
 }
 
 fn hub_name(ctx: &Ctx<'_>, h: &HubCandidate) -> String {

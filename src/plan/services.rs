@@ -53,7 +53,27 @@ pub struct ServicesPlan {
     pub joins: Vec<Join>,
 }
 
+/// How a partner's function is named in comparisons, explanations and model rows: `<org id> <function id>`.
+pub fn pair_id(data: &Dataset, org: OrgIx, function: usize) -> String {
+    format!("{} {}", data.org(org).id, data.functions[function].id.0)
+}
+
 impl ServicesPlan {
+    /// The joining of partner `org`'s function, when the plan has one.
+    pub fn join_of(&self, org: OrgIx, function: usize) -> Option<&Join> {
+        self.joins
+            .iter()
+            .find(|j| j.organisation == org && j.function == function)
+    }
+
+    /// Who delivers partner `org`'s function, in words: `joins <hub> in year N`, else `in house`.
+    pub fn delivery(&self, data: &Dataset, org: OrgIx, function: usize) -> String {
+        self.join_of(org, function).map_or("in house".into(), |j| {
+            let hub = crate::plan::files::hub_id(data, &self.hubs[j.hub]);
+            format!("joins {hub} in year {}", j.year)
+        })
+    }
+
     /// Nothing changes: today's services, no new hub, no joining.
     pub fn baseline(data: &Dataset) -> ServicesPlan {
         ServicesPlan {

@@ -122,6 +122,12 @@ fn run_highs(
         model.add_constraint(c);
     }
     match model.solve() {
+        // good_lp reports HiGHS's `Optimal` as a gap limit whenever HiGHS's final gap is above zero, however
+        // small. Asked for a gap of 0, HiGHS stops only when the gap is within its absolute tolerance
+        // (`mip_abs_gap`, 1e-6 of a pound here): that is a proof of optimality, not a stop at a requested gap.
+        Ok(s) if limits.gap == 0.0 && matches!(s.status(), SolutionStatus::GapLimit) => {
+            Outcome::Optimal(columns.iter().map(|&v| s.value(v)).collect())
+        }
         Ok(s) => from_solution(&s, &columns),
         Err(e) => from_error(e),
     }
