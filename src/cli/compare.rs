@@ -134,7 +134,7 @@ pub(super) fn run(args: &CompareArgs) -> Result<Status, Error> {
         crate::report::html::compare_html(data, &model, &c, &title)?.as_bytes(),
     )?;
     let path = out.commit()?;
-    outln!("wrote {}", path.display());
+    outln!("{}", super::wrote_report(&path));
     Ok(if c.plans.iter().all(|p| p.violations.is_empty()) {
         Status::Clean
     } else {

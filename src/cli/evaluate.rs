@@ -135,7 +135,7 @@ pub(super) fn run(args: &EvaluateArgs) -> Result<Status, Error> {
         &crate::report::shares::shares_csv(&shares, None),
     )?;
     let path = out.commit()?;
-    outln!("wrote {}", path.display());
+    outln!("{}", super::wrote_report(&path));
     Ok(if violations == 0 {
         Status::Clean
     } else {

@@ -15,6 +15,13 @@ macro_rules! outln {
     }};
 }
 
+/// The last line of a command that writes `report.html`: the folder it wrote (kept first, as `wrote <path>`, for
+/// scripts that read it) and the page to open.
+fn wrote_report(dir: &std::path::Path) -> String {
+    let page = dir.join("report.html");
+    format!("wrote {}: open {}", dir.display(), page.display())
+}
+
 /// `print!` that never panics (see `outln!`).
 macro_rules! out {
     ($($arg:tt)*) => {{

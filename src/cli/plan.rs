@@ -96,7 +96,7 @@ pub(super) fn run(args: &PlanArgs) -> Result<Status, Error> {
         Some(Err(why)) => outln!("shapley: not computed: {why}"),
         None => {}
     }
-    outln!("wrote {}", path.display());
+    outln!("{}", super::wrote_report(&path));
     Ok(if clean {
         Status::Clean
     } else {

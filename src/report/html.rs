@@ -10,7 +10,7 @@
 use super::svg::{self, MapDecision, MapInput, MapMove, MapSite, MapZone};
 use crate::assess::Assessment;
 use crate::compare::Comparison;
-use crate::domain::Dataset;
+use crate::domain::{Dataset, OrgIx, SiteIx};
 use crate::error::Error;
 use crate::estates::shapley::ShapleyShares;
 use crate::geo::haversine_km;
@@ -85,6 +85,7 @@ fn env() -> Result<Environment<'static>, Error> {
     let mut env = Environment::new();
     for (name, text) in [
         ("base.html", include_str!("templates/base.html")),
+        ("names.html", include_str!("templates/names.html")),
         ("plan.html", include_str!("templates/plan.html")),
         ("compare.html", include_str!("templates/compare.html")),
         ("run.html", include_str!("templates/run.html")),
@@ -116,6 +117,50 @@ pub(super) struct Num {
     pub(super) text: String,
 }
 
+/// A name for a reader with the code the CSV files carry: tables show the name and keep the code on a small
+/// second line (the `named` macro of `names.html`), so a board member reads "NHS Bolton CCG" and an analyst can
+/// still match the row to `shares.csv` by `00T`.
+#[derive(Debug, Serialize)]
+pub(super) struct Named {
+    pub(super) name: String,
+    pub(super) code: String,
+}
+
+impl Named {
+    fn new(name: &str, code: &str) -> Named {
+        // An empty name would leave an empty cell: show the code alone.
+        let name = if name.trim().is_empty() { code } else { name };
+        Named {
+            name: name.into(),
+            code: code.into(),
+        }
+    }
+
+    /// An organisation by its index.
+    pub(super) fn org(data: &Dataset, ix: OrgIx) -> Named {
+        let o = data.org(ix);
+        Named::new(&o.name, &o.id)
+    }
+
+    /// An organisation by its code, as plan files and figures name it (the code alone when it is unknown).
+    pub(super) fn org_code(data: &Dataset, code: &str) -> Named {
+        let found = data.organisations.iter().find(|o| o.id == code);
+        Named::new(found.map_or(code, |o| o.name.as_str()), code)
+    }
+
+    /// A site by its index.
+    pub(super) fn site(data: &Dataset, ix: SiteIx) -> Named {
+        let s = data.site(ix);
+        Named::new(&s.name, &s.id)
+    }
+
+    /// A supplier by its code (the code alone when it is unknown).
+    pub(super) fn supplier_code(data: &Dataset, code: &str) -> Named {
+        let found = data.suppliers.iter().find(|s| s.id == code);
+        Named::new(found.map_or(code, |s| s.name.as_str()), code)
+    }
+}
+
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
@@ -145,7 +190,10 @@ pub fn map_input(data: &Dataset, model: &ModelConfig, plan: &Plan) -> MapInput {
         .collect();
     let mut moves = Vec::new();
     for (t, team) in data.teams.iter().enumerate() {
-        let Some(from) = team.site.and_then(|s| data.site(s).location) else {
+        let Some((home, from)) = team
+            .site
+            .and_then(|s| Some((data.site(s), data.site(s).location?)))
+        else {
             continue;
         };
         for &(s, share) in &plan.teams[t] {
@@ -158,10 +206,11 @@ pub fn map_input(data: &Dataset, model: &ModelConfig, plan: &Plan) -> MapInput {
                 to: (to.lon, to.lat),
                 headcount: people,
                 label: format!(
-                    "{} ({}): {people:.0} people to {}",
+                    "{} ({}): {people:.0} people from {} to {}",
                     team.id,
-                    data.org(team.organisation).id,
-                    data.site(s).id
+                    data.org(team.organisation).name,
+                    home.name,
+                    data.site(s).name
                 ),
             });
         }
@@ -246,7 +295,7 @@ pub fn plan_html(
         .savings_by_partner()
         .into_iter()
         .filter(|(_, v)| v.abs() > 0.5)
-        .map(|(id, v)| (partner_label(data, &id), v))
+        .map(|(id, v)| (Named::org_code(data, &id).name, v))
         .collect();
     let partner_chart = svg::bar_chart_svg(
         "Net saving by partner (GBP, present value)",
@@ -282,7 +331,7 @@ pub fn plan_html(
                     SiteDecision::Release(y) => ("release", y.to_string(), s.running.total()),
                 };
                 minijinja::context! {
-                    id => s.id, name => s.name, owner => data.org(s.organisation).id,
+                    id => s.id, name => s.name, owner => Named::org(data, s.organisation),
                     decision, year, saving, saving_text => money(saving), reason => view.reasons[i],
                 }
             })
@@ -292,7 +341,7 @@ pub fn plan_html(
     };
     let moves = move_rows(data, &a.plan);
     let categories = category_rows(a, &view.category_status);
-    let award_lines = award_rows(a);
+    let award_lines = award_rows(data, a);
     let shares = super::shares::table(data, model, a, view.shapley);
     let (services, service_functions, hubs) = services_tables(data, model, a);
     render(
@@ -320,7 +369,7 @@ fn services_tables(
     data: &Dataset,
     model: &ModelConfig,
     a: &Assessment,
-) -> (Vec<minijinja::Value>, Vec<String>, Vec<minijinja::Value>) {
+) -> (Vec<minijinja::Value>, Vec<Named>, Vec<minijinja::Value>) {
     let Some(k) = a.kpis.as_ref().and_then(|k| k.shared_services.as_ref()) else {
         return Default::default();
     };
@@ -357,7 +406,7 @@ fn services_tables(
                     }
                 })
                 .collect();
-            minijinja::context! { partner => data.org(org).id, cells }
+            minijinja::context! { partner => Named::org(data, org), cells }
         })
         .collect();
     let hubs = a
@@ -369,7 +418,7 @@ fn services_tables(
         .map(|(h, f)| {
             minijinja::context! {
                 id => crate::plan::files::hub_id(data, h), function => data.functions[h.function].name,
-                site => data.site(h.site).name, host => data.org(h.host).id, members => f.members,
+                site => Named::site(data, h.site), host => Named::org(data, h.host), members => f.members,
                 pooled => f.fte_pooled, pooled_text => format!("{:.1}", f.fte_pooled),
                 hub_fte => f.hub_fte, hub_fte_text => format!("{:.1}", f.hub_fte),
                 saved => f.fte_saved, saved_text => format!("{:.1}", f.fte_saved),
@@ -379,17 +428,9 @@ fn services_tables(
         .collect();
     let heads = functions
         .iter()
-        .map(|&f| data.functions[f].id.0.clone())
+        .map(|&f| Named::new(&data.functions[f].name, &data.functions[f].id.0))
         .collect();
     (matrix, heads, hubs)
-}
-
-/// A partner's name for chart labels (its id when the name is unknown).
-fn partner_label(data: &Dataset, id: &str) -> String {
-    data.organisations
-        .iter()
-        .find(|o| o.id == id)
-        .map_or_else(|| id.to_string(), |o| o.name.clone())
 }
 
 fn generated() -> String {
@@ -410,9 +451,9 @@ fn move_rows(data: &Dataset, plan: &Plan) -> Vec<minijinja::Value> {
                 .zip(data.site(s).location)
                 .map(|(a, b)| haversine_km(a, b));
             out.push(minijinja::context! {
-                team => team.id, partner => data.org(team.organisation).id,
-                from => team.site.map_or(String::new(), |f| data.site(f).id.clone()),
-                to => data.site(s).id, people, people_text => format!("{people:.0}"),
+                team => team.id, partner => Named::org(data, team.organisation),
+                from => team.site.map(|f| Named::site(data, f)),
+                to => Named::site(data, s), people, people_text => format!("{people:.0}"),
                 km => km.unwrap_or(0.0), km_text => km.map_or("n/a".into(), |k| format!("{k:.2}")),
             });
         }
@@ -436,15 +477,16 @@ fn category_rows(a: &Assessment, status: &BTreeMap<String, String>) -> Vec<minij
         .collect()
 }
 
-fn award_rows(a: &Assessment) -> Vec<minijinja::Value> {
+fn award_rows(data: &Dataset, a: &Assessment) -> Vec<minijinja::Value> {
     a.award_figures
         .values()
         .flat_map(|f| &f.lines)
         .filter(|l| l.from_supplier != l.to_supplier || l.timing != Timing::Natural)
         .map(|l| {
             minijinja::context! {
-                contract => l.contract, partner => l.partner, from => l.from_supplier,
-                to => l.to_supplier, share => l.share, share_text => pct(l.share),
+                contract => l.contract, partner => Named::org_code(data, &l.partner),
+                from => Named::supplier_code(data, &l.from_supplier),
+                to => Named::supplier_code(data, &l.to_supplier), share => l.share, share_text => pct(l.share),
                 timing => l.timing.name(), start => l.start_year.map_or(String::new(), |y| y.to_string()),
                 npv => l.npv_saving, npv_text => money(l.npv_saving), reason => l.reason(),
             }
@@ -523,4 +565,58 @@ pub fn compare_html(
             version => env!("CARGO_PKG_VERSION"), generated => generated(), attribution => ATTRIBUTION,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `tests/data/tiny`: partners T1, C1 and G1, suppliers ACME, BOLT and CLEAN ("Clean & Co").
+    fn tiny() -> Dataset {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny");
+        let loaded = crate::input::load(&dir, &ModelConfig::default());
+        assert_eq!(loaded.errors(), 0);
+        loaded.dataset
+    }
+
+    /// One cell through the `named` macro, as the page templates call it.
+    fn cell(x: &Named, tag: &str) -> String {
+        let mut env = env().unwrap();
+        // Named `.html` so auto-escaping is on, as for the pages.
+        let source = r#"{% from "names.html" import named %}{{ named(x, tag) }}"#;
+        env.add_template("cell.html", source).unwrap();
+        let t = env.get_template("cell.html").unwrap();
+        t.render(minijinja::context! { x, tag }).unwrap()
+    }
+
+    #[test]
+    fn a_named_cell_shows_the_name_with_its_code_on_a_second_line() {
+        let data = tiny();
+        let council = Named::org_code(&data, "C1");
+        assert_eq!(
+            cell(&council, "td"),
+            "<td>Northfield Council<span class=\"code\">C1</span></td>"
+        );
+        let clean = Named::supplier_code(&data, "CLEAN");
+        assert_eq!(
+            cell(&clean, "th"),
+            "<th>Clean &amp; Co<span class=\"code\">CLEAN</span></th>"
+        );
+        let by_index = Named::org(&data, data.sites[0].organisation);
+        assert_eq!(by_index.name, data.org(data.sites[0].organisation).name);
+        let site = Named::site(&data, crate::domain::SiteIx(0));
+        assert_eq!(
+            (site.name, site.code),
+            (data.sites[0].name.clone(), data.sites[0].id.clone())
+        );
+    }
+
+    #[test]
+    fn a_code_with_no_name_shows_once() {
+        let data = tiny();
+        // A partner a hand-written plan names but the data set does not know, and a blank name.
+        let unknown = Named::org_code(&data, "X9");
+        assert_eq!(cell(&unknown, "td"), "<td>X9</td>");
+        assert_eq!(cell(&Named::new("  ", "K1"), "td"), "<td>K1</td>");
+    }
 }

@@ -4,7 +4,7 @@
 //! [`crate::estates::shapley`] (Shapley value over partner kinds, estates only, with `plan --shapley`).
 
 use super::csv_bytes;
-use super::html::Num;
+use super::html::{Named, Num};
 use crate::assess::Assessment;
 use crate::domain::Dataset;
 use crate::estates::shapley::ShapleyShares;
@@ -91,7 +91,7 @@ pub fn table(
             if let Some(x) = solved {
                 values.push(num(x.by_partner.get(&s.partner).copied().unwrap_or(0.0)));
             }
-            minijinja::context! { partner => s.partner, values }
+            minijinja::context! { partner => Named::org_code(data, &s.partner), values }
         })
         .collect();
     let mut heads = vec![

@@ -168,12 +168,37 @@ fn thousands(x: f64) -> String {
     o
 }
 
-/// Keeps at most `max` characters, marking a cut with an ellipsis (the tooltip keeps the whole text).
-fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.into();
+/// The width (px) a text takes in the pictures' 11 px sans-serif, estimated per kind of character and on the
+/// generous side (the widths of DejaVu Sans, wider than Arial or Helvetica), so a label area sized by it never
+/// cuts a label whichever sans-serif font the reader's browser picks.
+fn text_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| match c {
+            ' ' | 'i' | 'j' | 'l' | 'I' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' => 3.6,
+            'f' | 't' | 'r' | '(' | ')' | '-' | '/' => 4.8,
+            'm' | 'w' => 10.0,
+            'M' | 'W' => 11.0,
+            c if c.is_uppercase() => 8.4,
+            _ => 7.0,
+        })
+        .sum()
+}
+
+/// A label on one line when it is at most `budget` px wide, else on two, split at the space that makes the
+/// longer line shortest (a label without spaces stays on one line, however wide).
+fn wrap_label(label: &str, budget: f64) -> Vec<&str> {
+    if text_width(label) <= budget {
+        return vec![label];
     }
-    s.chars().take(max.saturating_sub(1)).chain(['…']).collect()
+    let longer = |i: usize| text_width(&label[..i]).max(text_width(&label[i + 1..]));
+    let spaces = label
+        .char_indices()
+        .filter(|&(_, c)| c == ' ')
+        .map(|(i, _)| i);
+    match spaces.min_by(|&a, &b| longer(a).total_cmp(&longer(b))) {
+        Some(i) => vec![&label[..i], &label[i + 1..]],
+        None => vec![label],
+    }
 }
 
 /// The lowest and highest finite value with zero included (bars start at a zero axis), and their span.
@@ -219,6 +244,25 @@ impl Svg {
             self.0,
             "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\">{t}</text>"
         );
+    }
+
+    /// A `<text>` of one or more lines (one `<tspan>` each, 12 px apart, centred on `y`), anchored as
+    /// [`Svg::text`].
+    fn lines(&mut self, x: f64, y: f64, anchor: &str, lines: &[&str]) {
+        if let [one] = lines {
+            return self.text(x, y, anchor, one);
+        }
+        let top = y - 6.0 * (lines.len() - 1) as f64;
+        let (x, y) = (n1(x), n1(top));
+        let _ = write!(
+            self.0,
+            "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\">"
+        );
+        for (k, line) in lines.iter().enumerate() {
+            let dy = if k == 0 { 0 } else { 12 };
+            let _ = write!(self.0, "<tspan x=\"{x}\" dy=\"{dy}\">{}</tspan>", esc(line));
+        }
+        self.0.push_str("</text>");
     }
 
     /// A line without a tooltip (axes, legend swatches).
@@ -290,7 +334,7 @@ pub fn map_svg(input: &MapInput, width: u32) -> String {
         .chain(hub_items.into_iter().filter(|_| with_hubs));
     let (mut lx, mut ly, mut legend) = (margin + 8.0, map_h + 14.0, Vec::new());
     for (colour, label) in items {
-        let iw = 26.0 + 6.2 * label.chars().count() as f64;
+        let iw = 26.0 + text_width(label);
         if lx + iw > w - margin && lx > margin + 8.0 {
             (lx, ly) = (margin + 8.0, ly + 18.0);
         }
@@ -458,6 +502,11 @@ fn draw_hubs(svg: &mut Svg, hubs: &[MapHub], proj: &impl Fn((f64, f64)) -> (f64,
     }
 }
 
+/// The narrowest plot of a bar chart (px): below it bars of different values look alike.
+const MIN_PLOT: f64 = 160.0;
+/// Room right of a bar chart's plot for the value labels ("-1,234,568 GBP").
+const VALUE_SPACE: f64 = 100.0;
+
 /// Draws one horizontal bar per label, negatives to the left of a zero axis in a different colour.
 ///
 /// Values are labelled with thousands separators and `unit` (e.g. "GBP"); an empty list gives a small SVG saying
@@ -469,20 +518,28 @@ pub fn bar_chart_svg(title: &str, bars: &[(String, f64)], unit: &str, width: u32
     }
     let with_unit = |v: f64| format!("{} {unit}", thousands(v)).trim_end().to_string();
     let (lo, _, span) = range(bars.iter().map(|b| b.1));
-    // Labels get up to a third of the width; longer ones are clipped.
-    let max_chars = ((w * 0.33 - 10.0) / 6.2).max(4.0) as usize;
-    let longest = bars.iter().map(|b| b.0.chars().count()).max().unwrap_or(0);
-    let left = 10.0 + 6.2 * longest.min(max_chars) as f64;
-    // 90 px on the right for the value labels.
-    let plot = (w - left - 100.0).max(40.0);
+    // Labels wider than two fifths of the picture go onto two lines; the label area then fits the widest line,
+    // and a picture too narrow for it and a readable plot grows wider (the page scales it down to its column),
+    // so no label is ever cut.
+    let lines: Vec<Vec<&str>> = bars.iter().map(|b| wrap_label(&b.0, w * 0.4)).collect();
+    let widest = lines
+        .iter()
+        .flatten()
+        .map(|l| text_width(l))
+        .fold(0.0, f64::max);
+    let left = 16.0 + widest;
+    let w = w.max(left + MIN_PLOT + VALUE_SPACE);
+    let plot = w - left - VALUE_SPACE;
     let xv = |v: f64| left + (v - lo) / span * plot;
-    let (top, row, zero) = (30.0, 24.0, xv(0.0));
+    // Taller rows when a label takes two lines, so it does not reach the next bar.
+    let two = lines.iter().any(|l| l.len() > 1);
+    let (top, row, zero) = (30.0, if two { 30.0 } else { 24.0 }, xv(0.0));
     let h = top + row * bars.len() as f64 + 10.0;
     let mut svg = Svg::new(w, h, "chart bar-chart", title);
     svg.text(10.0, 18.0, "start", title);
-    for (i, (label, v)) in bars.iter().enumerate() {
+    for (i, ((label, v), lines)) in bars.iter().zip(&lines).enumerate() {
         let y = top + row * i as f64;
-        svg.text(left - 6.0, y + 13.0, "end", &clip(label, max_chars));
+        svg.lines(left - 6.0, y + 13.0, "end", lines);
         if v.is_finite() {
             let (x0, x1) = (xv(*v).min(zero), xv(*v).max(zero));
             let (class, fill) = if *v < 0.0 {
@@ -520,12 +577,16 @@ pub fn year_chart_svg(title: &str, series: &[(String, Vec<f64>)], width: u32) ->
     }
     let (lo, hi, span) = range(series.iter().flat_map(|s| s.1.iter().copied()));
     let (left, right) = (74.0, 10.0);
+    // Legend items are never cut: the picture grows to hold the widest one on a row of its own.
+    let item = |name: &str| 26.0 + text_width(name);
+    let widest = series.iter().map(|s| item(&s.0)).fold(0.0, f64::max);
+    let w = w.max(10.0 + widest + right);
     // Body first: the legend wraps, and its height sets the SVG's.
     let mut body = Svg(String::new());
     body.text(10.0, 18.0, "start", title);
     let (mut lx, mut ly) = (10.0, 36.0);
     for (k, (name, _)) in series.iter().enumerate() {
-        let iw = 26.0 + 6.2 * name.chars().count().min(40) as f64;
+        let iw = item(name);
         if lx + iw > w - right && lx > 10.0 {
             (lx, ly) = (10.0, ly + 16.0);
         }
@@ -534,7 +595,7 @@ pub fn year_chart_svg(title: &str, series: &[(String, Vec<f64>)], width: u32) ->
             body.0,
             "<rect x=\"{x}\" y=\"{y}\" width=\"10\" height=\"10\" fill=\"{c}\"/>"
         );
-        body.text(lx + 14.0, ly, "start", &clip(name, 40));
+        body.text(lx + 14.0, ly, "start", name);
         lx += iw;
     }
     let (top, plot_h) = (ly + 14.0, 200.0);

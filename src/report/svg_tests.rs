@@ -55,7 +55,12 @@ fn formats_numbers_and_escapes_text() {
     assert_eq!([n1(12.04), n1(-0.04), n1(3.25)], ["12", "0", "3.2"]);
     let escaped = "a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;";
     assert_eq!(esc("a & b <c> \"d\" 'e'"), escaped);
-    assert_eq!(clip("Manchester Royal", 6), "Manch…");
+    // Capitals are estimated at least as wide as Arial draws them at 11 px (0.72 em on average), lower case
+    // wider than it (0.5 em), so a label area sized by the estimate holds the text in either font.
+    let caps = "NHS CENTRAL MANCHESTER CCG";
+    assert!(text_width(caps) >= 0.72 * 11.0 * caps.replace(' ', "").len() as f64);
+    assert!(text_width("manchester") >= 0.5 * 11.0 * 10.0);
+    assert!(text_width("W") > text_width("n") && text_width("n") > text_width("i"));
 }
 
 #[test]
@@ -389,5 +394,103 @@ fn map_draws_hubs_and_member_lines_and_names_them_in_the_legend_only_when_there_
             .attribute("aria-label")
             .unwrap()
             .ends_with("1 shared-service hubs")
+    );
+}
+
+/// Every `<text>` element's content (its lines joined by a space, for a label on two lines) with its x and
+/// anchor.
+fn texts<'a>(d: &'a Document) -> Vec<(String, f64, &'a str)> {
+    let texts = d.descendants().filter(|n| n.has_tag_name("text"));
+    texts
+        .map(|n| {
+            let anchor = n.attribute("text-anchor").unwrap_or("start");
+            let parts = n
+                .descendants()
+                .filter(|t| t.is_text())
+                .filter_map(|t| t.text());
+            let parts: Vec<&str> = parts.collect();
+            (parts.join(" "), num(&n, "x"), anchor)
+        })
+        .collect()
+}
+
+/// The widest line of a `<text>` element, estimated.
+fn widest_line(n: &Node) -> f64 {
+    let lines = n
+        .descendants()
+        .filter(|t| t.is_text())
+        .filter_map(|t| t.text());
+    lines.map(text_width).fold(0.0, f64::max)
+}
+
+#[test]
+fn bar_chart_labels_are_whole_and_inside_the_picture() {
+    // Greater Manchester's longest partner names, as `organisations.csv` spells them, and a short one.
+    let names = [
+        "UNIVERSITY HOSPITAL OF SOUTH MANCHESTER NHS FOUNDATION TRUST",
+        "NHS HEYWOOD, MIDDLETON AND ROCHDALE CCG",
+        "Stockport Metropolitan Borough Council",
+        "Bury",
+    ];
+    let bars: Vec<(String, f64)> = names
+        .iter()
+        .zip([2.5e6, -4.0e5, 1.2e6, 3.0e4])
+        .map(|(n, v)| (n.to_string(), v))
+        .collect();
+    let svg = bar_chart_svg("Net saving by partner", &bars, "GBP", 560);
+    let d = doc(&svg);
+    assert_eq!(size(&d).0, 560.0, "GM's names fit the report's chart width");
+    let labels: Vec<_> = d
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("text-anchor") == Some("end"))
+        .collect();
+    let shown: Vec<String> = texts(&d)
+        .into_iter()
+        .filter(|t| t.2 == "end")
+        .map(|t| t.0)
+        .collect();
+    assert_eq!(shown, names, "every name whole, the long ones on two lines");
+    assert_eq!(
+        labels[0].children().count(),
+        2,
+        "the longest takes two lines"
+    );
+    assert_eq!(labels[3].children().count(), 1, "a short name one");
+    let first_bar = with_class(&d, "bar").into_iter().map(|b| num(&b, "x"));
+    let first_bar = first_bar.fold(f64::MAX, f64::min);
+    for label in &labels {
+        // Anchored at its end: each line starts its estimated width to the left, inside the picture.
+        let x = num(label, "x");
+        assert!(x - widest_line(label) >= 0.0, "{label:?} starts left of 0");
+        assert!(first_bar > x, "{label:?} runs into the bars");
+    }
+    // A name with no space to break at, longer than any real one, widens the picture instead of being cut.
+    let long = "A".repeat(120);
+    let wide = bar_chart_svg("T", &[(long.clone(), 1.0)], "GBP", 560);
+    let d = doc(&wide);
+    assert!(size(&d).0 >= text_width(&long) + MIN_PLOT + VALUE_SPACE);
+    let shown = texts(&d);
+    assert!(
+        shown
+            .iter()
+            .any(|t| t.0 == long && t.1 - text_width(&long) >= 0.0)
+    );
+}
+
+#[test]
+fn year_chart_legend_names_are_whole() {
+    let long = "Plan with every partner's estates and procurement decisions forced to the greedy heuristic's";
+    let series = [
+        (long.to_string(), vec![1.0, 2.0]),
+        ("Short".to_string(), vec![3.0]),
+    ];
+    let svg = year_chart_svg("Cash", &series, 300);
+    let d = doc(&svg);
+    let (w, _) = size(&d);
+    let shown = texts(&d).into_iter().find(|t| t.0 == long);
+    let (_, x, _) = shown.expect("the long name appears whole");
+    assert!(
+        x + text_width(long) <= w,
+        "the legend item ends inside the picture"
     );
 }

@@ -408,3 +408,52 @@ fn with_shared_services_every_share_rule_still_shares_out_the_plan_npv() {
         assert!((sum - npv).abs() < 0.05, "{name}: {sum} vs {npv}");
     }
 }
+
+#[test]
+fn report_tables_name_partners_and_suppliers_and_the_last_line_names_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, out) = (tmp.path().join("data"), tmp.path().join("out"));
+    copy_dir(&data("tiny"), &dir);
+    // With the award on, so the contracts table lists buyers and suppliers too.
+    std::fs::write(dir.join("model.toml"), "[procurement]\nenabled = true\n").unwrap();
+    let res = run(&[
+        "plan",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stderr));
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    let last = stdout.lines().last().unwrap();
+    let page = out.join("report.html");
+    assert_eq!(
+        last,
+        format!("wrote {}: open {}", out.display(), page.display())
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    let names = |file: &str| -> Vec<(String, String)> {
+        let mut r = csv::Reader::from_path(dir.join(file)).unwrap();
+        let rows = r.records().map(Result::unwrap);
+        rows.map(|x| (x[0].to_string(), x[1].to_string())).collect()
+    };
+    let cell = |(code, name): &(String, String)| {
+        let escaped = name.replace('&', "&amp;");
+        format!("<td>{escaped}<span class=\"code\">{code}</span></td>")
+    };
+    // Every partner in shares.csv (which keeps its codes) is a row of "who gains and who pays" by name, code kept.
+    let mut shares = csv::Reader::from_path(out.join("shares.csv")).unwrap();
+    assert_eq!(&shares.headers().unwrap()[0], "partner");
+    let orgs = names("organisations.csv");
+    let i = html.find("Who gains and who pays").unwrap();
+    for row in shares.records().map(Result::unwrap) {
+        let org = orgs.iter().find(|o| o.0 == row[0]).unwrap();
+        assert!(html[i..].contains(&cell(org)), "{org:?}");
+    }
+    // The contract that moves names its buyer and both suppliers the same way ("Clean & Co" escaped).
+    let i = html.find("Contracts that change supplier").unwrap();
+    let suppliers = names("suppliers.csv");
+    for s in suppliers.iter().filter(|s| s.0 == "ACME" || s.0 == "CLEAN") {
+        assert!(html[i..].contains(&cell(s)), "{s:?}");
+    }
+    assert!(!html.contains("<td>C1</td>") && !html.contains("<td>ACME</td>"));
+}
