@@ -81,6 +81,14 @@ fn the_gm_workbook_validates_and_plans_exactly_like_the_gm_folder() {
             .starts_with("greater-manchester.xlsx[")
     );
 
+    // Every table, contracts and offers included, reads to the same data set: the award (not re-solved here, it
+    // takes minutes in a debug build) is a function of the data set and the model alone.
+    let config = ModelConfig::default();
+    let (from_folder, from_book) = (input::load(&folder, &config), input::load(&book, &config));
+    assert_eq!(from_book.errors(), 0, "{:?}", from_book.findings);
+    assert!(!from_book.dataset.contracts.is_empty());
+    assert!(from_book.dataset == from_folder.dataset, "the GM data sets differ");
+
     let model = gm_estates_model(tmp.path());
     let extra = ["--model", model.to_str().unwrap()];
     let (_t1, out_folder, res) = plan_fresh(&folder, &extra);
