@@ -40,6 +40,8 @@ pub enum SchemaName {
     Evaluation,
     /// `compare.json` of `compare` (consolidate.compare/1).
     Compare,
+    /// One line of `run --log-format json` (consolidate.log/1).
+    Log,
 }
 
 impl SchemaName {
@@ -63,6 +65,9 @@ impl SchemaName {
                 titled::<EvaluationDoc<'static>>(crate::report::evaluation::EVALUATION_SCHEMA)
             }
             SchemaName::Compare => titled::<CompareDoc<'static>>(crate::compare::COMPARE_SCHEMA),
+            SchemaName::Log => {
+                titled::<crate::run::log::Line<'static>>(crate::run::log::LOG_SCHEMA)
+            }
         }
     }
 

@@ -29,13 +29,21 @@ pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-#[derive(Serialize)]
-struct Line<'a> {
-    time: String,
-    level: &'a str,
-    scenario: Option<&'a str>,
-    message: &'a str,
+/// One line of `run --log-format json` (schema `consolidate.log/1`: `consolidate schema log`).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Line<'a> {
+    /// RFC 3339, UTC, milliseconds.
+    pub time: String,
+    /// `INFO` or `WARN`.
+    pub level: &'a str,
+    /// The scenario the line is about; null for the run as a whole.
+    pub scenario: Option<&'a str>,
+    /// What happened, in words.
+    pub message: &'a str,
 }
+
+/// The schema name of a `--log-format json` line.
+pub const LOG_SCHEMA: &str = "consolidate.log/1";
 
 impl Log {
     /// A log printing in `format` (nothing on stderr when `quiet`, but every line is still kept).

@@ -87,7 +87,10 @@ fn the_gm_workbook_validates_and_plans_exactly_like_the_gm_folder() {
     let (from_folder, from_book) = (input::load(&folder, &config), input::load(&book, &config));
     assert_eq!(from_book.errors(), 0, "{:?}", from_book.findings);
     assert!(!from_book.dataset.contracts.is_empty());
-    assert!(from_book.dataset == from_folder.dataset, "the GM data sets differ");
+    assert!(
+        from_book.dataset == from_folder.dataset,
+        "the GM data sets differ"
+    );
 
     let model = gm_estates_model(tmp.path());
     let extra = ["--model", model.to_str().unwrap()];
