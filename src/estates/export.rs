@@ -7,9 +7,10 @@ use super::{EstatesResult, services};
 use crate::domain::Dataset;
 use crate::model_config::{ModelConfig, ObjectiveKind};
 use crate::plan::{self, Plan};
+use crate::solve::kit::column_index;
 use crate::solve::mps::{self, Objective};
 use good_lp::Variable;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The estates model's MPS text, over the candidates `result` was solved with.
 pub fn mps(data: &Dataset, model: &ModelConfig, result: &EstatesResult) -> String {
@@ -35,12 +36,7 @@ pub fn mps(data: &Dataset, model: &ModelConfig, result: &EstatesResult) -> Strin
 
 /// Column names by position: `release.<site>.y<year>`, `assign.<team>.<site>`, and the shared-services columns.
 fn names(ctx: &Ctx<'_>, vars: &Vars) -> BTreeMap<usize, String> {
-    let at: HashMap<Variable, usize> = vars
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, &v)| (v, i))
-        .collect();
+    let at = column_index(&vars.columns);
     let mut out = BTreeMap::new();
     let mut put = |v: Variable, name: String| {
         if let Some(&i) = at.get(&v) {

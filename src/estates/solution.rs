@@ -4,12 +4,9 @@ use super::milp::{Ctx, Vars};
 use crate::domain::SiteIx;
 use crate::plan::{Plan, SiteDecision};
 use good_lp::Variable;
-use std::collections::HashMap;
 
 /// Where each variable sits among the columns (good_lp does not expose a variable's index).
-pub fn column_index(columns: &[Variable]) -> HashMap<Variable, usize> {
-    columns.iter().enumerate().map(|(i, c)| (*c, i)).collect()
-}
+pub use crate::solve::kit::column_index;
 
 /// Reads a plan from column values.
 pub fn plan_from(ctx: &Ctx<'_>, vars: &Vars, values: &[f64]) -> Plan {

@@ -197,14 +197,9 @@ impl fmt::Display for KmEdge {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model_config::ModelConfig;
-    use std::path::Path;
 
     fn tiny() -> Dataset {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny");
-        let loaded = crate::input::load(&dir, &ModelConfig::default());
-        assert_eq!(loaded.errors(), 0);
-        loaded.dataset
+        crate::input::tiny_for_tests()
     }
 
     #[test]

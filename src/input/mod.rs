@@ -157,3 +157,12 @@ pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
         findings,
     }
 }
+
+/// The shipped test data set `tests/data/tiny`, loaded and clean (for unit tests across the layers).
+#[cfg(test)]
+pub fn tiny_for_tests() -> crate::domain::Dataset {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny");
+    let loaded = load(&dir, &ModelConfig::default());
+    assert_eq!(loaded.errors(), 0);
+    loaded.dataset
+}

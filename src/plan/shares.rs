@@ -119,10 +119,7 @@ mod tests {
     use crate::model_config::ModelConfig;
 
     fn tiny() -> Dataset {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny");
-        let loaded = crate::input::load(&dir, &ModelConfig::default());
-        assert_eq!(loaded.errors(), 0);
-        loaded.dataset
+        crate::input::tiny_for_tests()
     }
 
     #[test]

@@ -573,10 +573,7 @@ mod tests {
 
     /// `tests/data/tiny`: partners T1, C1 and G1, suppliers ACME, BOLT and CLEAN ("Clean & Co").
     fn tiny() -> Dataset {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny");
-        let loaded = crate::input::load(&dir, &ModelConfig::default());
-        assert_eq!(loaded.errors(), 0);
-        loaded.dataset
+        crate::input::tiny_for_tests()
     }
 
     /// One cell through the `named` macro, as the page templates call it.

@@ -146,13 +146,7 @@ impl<G: RuleGroup> Model<G> {
     /// solver when this is 0. A row holds within 1e-6 plus a relative 1e-9 of its constant (money rows run to
     /// billions).
     pub fn broken_rows(&self, values: &[f64]) -> Vec<String> {
-        let index: HashMap<Variable, usize> = self
-            .cols
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| (v, i))
-            .collect();
+        let index = column_index(&self.cols.columns);
         self.rows
             .iter()
             .filter(|r| {
@@ -294,13 +288,17 @@ impl<G: RuleGroup> Model<G> {
 
 /// The value of an expression at column values (`columns` in solver order).
 pub fn value_of(e: Expression, columns: &[Variable], values: &[f64]) -> f64 {
-    let index: HashMap<Variable, usize> =
-        columns.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+    let index = column_index(columns);
     let constant = e.constant();
     constant
         + e.linear_coefficients()
             .map(|(v, c)| c * index.get(&v).map_or(0.0, |&i| values[i]))
             .sum::<f64>()
+}
+
+/// Each column's position in the solver's values.
+pub fn column_index(columns: &[Variable]) -> HashMap<Variable, usize> {
+    columns.iter().enumerate().map(|(i, &v)| (v, i)).collect()
 }
 
 /// The sum of some columns, each with coefficient 1.

@@ -7,7 +7,7 @@
 //! in pounds, say) with the constant term as the objective row's right-hand side, negated, as HiGHS and CBC read
 //! it — so the file's optimum equals the reported objective.
 
-use super::kit::{Model, RuleGroup};
+use super::kit::{Model, RuleGroup, column_index};
 use good_lp::{IntoAffineExpression, Variable};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
@@ -41,13 +41,7 @@ pub fn write<G: RuleGroup>(
     objective: Objective,
 ) -> String {
     let cols = column_names(model, names);
-    let index: HashMap<Variable, usize> = model
-        .cols
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, &v)| (v, i))
-        .collect();
+    let index = column_index(&model.cols.columns);
     let rows = row_names(model);
     let mut out = String::new();
     let _ = writeln!(out, "NAME {}", token(name));
