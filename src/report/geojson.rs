@@ -30,10 +30,11 @@
 //! (`zones.csv` requires one). A team that already works at its hub's site joins it along a line of zero length,
 //! kept so that every joining team's FTE and year are in the file.
 
+use super::svg::MapDecision;
 use crate::domain::Dataset;
 use crate::model_config::ModelConfig;
+use crate::plan::Plan;
 use crate::plan::files::hub_id;
-use crate::plan::{Plan, SiteDecision};
 use serde::Serialize;
 
 /// A GeoJSON FeatureCollection (RFC 7946 section 3.3).
@@ -203,15 +204,12 @@ pub fn plan_geojson(
     reasons: &[String],
 ) -> FeatureCollection {
     let mut features = Vec::new();
-    let at = |s: crate::domain::SiteIx| data.site(s).location.map(|l| (l.lon, l.lat));
-    for (i, s) in data.sites.iter().enumerate() {
-        let Some(l) = s.location else {
-            continue;
-        };
-        let (decision, year) = match plan.sites[i] {
-            SiteDecision::Release(y) => (Decision::Release, Some(y)),
-            SiteDecision::Keep if s.must_keep => (Decision::MustKeep, None),
-            SiteDecision::Keep => (Decision::Keep, None),
+    for l in super::located::sites(data, plan) {
+        let (i, s) = (l.site, &data.sites[l.site]);
+        let (decision, year) = match l.decision {
+            MapDecision::Release { year } => (Decision::Release, Some(year)),
+            MapDecision::MustKeep => (Decision::MustKeep, None),
+            MapDecision::Keep => (Decision::Keep, None),
         };
         let owner = data.org(s.organisation);
         let properties = Properties::Site {
@@ -223,37 +221,29 @@ pub fn plan_geojson(
             year,
             reason: reasons.get(i).cloned().unwrap_or_default(),
         };
-        features.push(point((l.lon, l.lat), properties));
+        features.push(point(l.at, properties));
     }
-    let access = &model.estates.access;
-    let nearest = crate::plan::zone_access_km(data, plan);
-    for (z, km) in data.zones.iter().zip(nearest) {
+    for l in super::located::zones(data, model, plan) {
+        let z = &data.zones[l.zone];
         let properties = Properties::Zone {
             id: z.id.clone(),
             name: z.name.clone(),
             population: z.population,
-            nearest_kept_km: km.is_finite().then(|| round(km, 3)),
-            beyond_access: access.enabled && km > access.max_km,
+            nearest_kept_km: l.nearest_km.is_finite().then(|| round(l.nearest_km, 3)),
+            beyond_access: l.beyond,
         };
         features.push(point((z.location.lon, z.location.lat), properties));
     }
-    for (t, team) in data.teams.iter().enumerate() {
-        let Some((home, from)) = team.site.and_then(|h| Some((h, at(h)?))) else {
-            continue;
+    for m in super::located::moves(data, plan) {
+        let team = &data.teams[m.team];
+        let properties = Properties::Move {
+            team: team.id.clone(),
+            organisation: data.org(team.organisation).id.clone(),
+            headcount: round(f64::from(team.headcount) * m.share, 4),
+            from_site: data.site(m.home).id.clone(),
+            to_site: data.site(m.to).id.clone(),
         };
-        for &(s, share) in &plan.teams[t] {
-            let Some(to) = at(s).filter(|_| s != home) else {
-                continue;
-            };
-            let properties = Properties::Move {
-                team: team.id.clone(),
-                organisation: data.org(team.organisation).id.clone(),
-                headcount: round(f64::from(team.headcount) * share, 4),
-                from_site: data.site(home).id.clone(),
-                to_site: data.site(s).id.clone(),
-            };
-            features.push(line(from, to, properties));
-        }
+        features.push(line(m.from_at, m.to_at, properties));
     }
     let (hubs, joins) = super::services::located_layers(data, plan);
     for h in &hubs {
@@ -299,6 +289,7 @@ pub fn plan_geojson_bytes(
 mod tests {
     use super::*;
     use crate::estates::{candidates, milp::Ctx, reasons::site_reasons};
+    use crate::plan::SiteDecision;
     use crate::plan::services::{Hub, Join};
     use serde_json::Value;
 

@@ -7,7 +7,7 @@
 //! headline tiles and the side-by-side table of a comparison come from the figures catalogue
 //! ([`crate::plan::headline`]); no figure is listed here.
 
-use super::svg::{self, MapDecision, MapInput, MapMove, MapSite, MapZone};
+use super::svg::{self, MapInput, MapMove, MapSite, MapZone};
 use crate::assess::Assessment;
 use crate::compare::Comparison;
 use crate::domain::{Dataset, OrgIx, SiteIx};
@@ -167,66 +167,52 @@ fn pct(x: f64) -> String {
 
 /// The map of a plan: boroughs, sites by decision, team moves, zones beyond the access distance.
 pub fn map_input(data: &Dataset, model: &ModelConfig, plan: &Plan) -> MapInput {
-    let sites = data
-        .sites
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| {
-            let at = s.location?;
-            let decision = match plan.sites[i] {
-                SiteDecision::Release(year) => MapDecision::Release { year },
-                SiteDecision::Keep if s.must_keep => MapDecision::MustKeep,
-                SiteDecision::Keep => MapDecision::Keep,
-            };
-            Some(MapSite {
+    let sites = super::located::sites(data, plan)
+        .into_iter()
+        .map(|l| {
+            let s = &data.sites[l.site];
+            MapSite {
                 id: s.id.clone(),
                 name: s.name.clone(),
                 partner: data.org(s.organisation).name.clone(),
-                lon: at.lon,
-                lat: at.lat,
-                decision,
-            })
+                lon: l.at.0,
+                lat: l.at.1,
+                decision: l.decision,
+            }
         })
         .collect();
-    let mut moves = Vec::new();
-    for (t, team) in data.teams.iter().enumerate() {
-        let Some((home, from)) = team
-            .site
-            .and_then(|s| Some((data.site(s), data.site(s).location?)))
-        else {
-            continue;
-        };
-        for &(s, share) in &plan.teams[t] {
-            let Some(to) = data.site(s).location.filter(|_| Some(s) != team.site) else {
-                continue;
-            };
-            let people = f64::from(team.headcount) * share;
-            moves.push(MapMove {
-                from: (from.lon, from.lat),
-                to: (to.lon, to.lat),
+    let moves = super::located::moves(data, plan)
+        .into_iter()
+        .map(|m| {
+            let team = &data.teams[m.team];
+            let people = f64::from(team.headcount) * m.share;
+            MapMove {
+                from: m.from_at,
+                to: m.to_at,
                 headcount: people,
                 label: format!(
                     "{} ({}): {people:.0} people from {} to {}",
                     team.id,
                     data.org(team.organisation).name,
-                    home.name,
-                    data.site(s).name
+                    data.site(m.home).name,
+                    data.site(m.to).name
                 ),
-            });
-        }
-    }
+            }
+        })
+        .collect();
     let access = &model.estates.access;
-    let zones = data
-        .zones
-        .iter()
-        .zip(crate::plan::zone_access_km(data, plan))
-        .map(|(z, nearest)| MapZone {
-            id: format!("{} ({})", z.name, z.id),
-            lon: z.location.lon,
-            lat: z.location.lat,
-            population: z.population,
-            nearest_km: nearest,
-            beyond: access.enabled && nearest > access.max_km,
+    let zones = super::located::zones(data, model, plan)
+        .into_iter()
+        .map(|l| {
+            let z = &data.zones[l.zone];
+            MapZone {
+                id: format!("{} ({})", z.name, z.id),
+                lon: z.location.lon,
+                lat: z.location.lat,
+                population: z.population,
+                nearest_km: l.nearest_km,
+                beyond: l.beyond,
+            }
         })
         .collect();
     let (hubs, links) = super::services::map_layers(data, plan);

@@ -8,6 +8,7 @@
 pub mod evaluation;
 pub mod geojson;
 pub mod html;
+pub mod located;
 pub mod plan_page;
 pub mod procurement;
 pub mod services;
