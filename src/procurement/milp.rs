@@ -251,7 +251,9 @@ fn tiers_and_capacity(
             );
         }
         saving += (1.0 - sup.tiers[0].1) * discounted.clone();
-        let reach = total.min(sup.capacity.max(0.0) / unit);
+        let reach = total
+            .min(sup.capacity.max(0.0) / unit)
+            .min(held(case, s, unit));
         let top = reach * case.annuity[0];
         let mut below: Option<Variable> = None;
         for j in 1..sup.tiers.len() {
@@ -281,6 +283,20 @@ fn tiers_and_capacity(
     saving
 }
 
+/// The most a supplier can ever hold, in units of the category's spend: everything for a supplier with an offer;
+/// only what it holds today for one off the shortlist (it may keep its contracts but win none). Tiers above it
+/// are never built and the tier links' big-M shrinks to it.
+fn held(case: &Case, s: usize, unit: f64) -> f64 {
+    if case.suppliers[s].offers {
+        return f64::INFINITY;
+    }
+    case.contracts
+        .iter()
+        .filter(|c| c.incumbent == s)
+        .map(|c| c.spend / unit)
+        .sum()
+}
+
 /// Pass 3 (resilience): at least `min_suppliers` suppliers each hold `min_supplier_share` of the category.
 fn min_suppliers(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
     let r = &case.rules;
@@ -295,11 +311,7 @@ fn min_suppliers(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
         let most = if sup.offers {
             sup.capacity / sh.unit
         } else {
-            case.contracts
-                .iter()
-                .filter(|c| c.incumbent == s)
-                .map(|c| c.spend / sh.unit)
-                .sum()
+            held(case, s, sh.unit)
         };
         if most + 1e-9 < need {
             continue;
