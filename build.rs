@@ -39,9 +39,8 @@ fn main() {
     };
     // Each path follows the dependency chain from this package down, so that when Cargo.lock holds two versions
     // of a library the one actually linked in is picked.
-    let exports: [(&str, &[&str]); 4] = [
+    let exports: [(&str, &[&str]); 3] = [
         ("CONSOLIDATE_VERSION_GOOD_LP", &["good_lp"]),
-        ("CONSOLIDATE_VERSION_MICROLP", &["good_lp", "microlp"]),
         (
             "CONSOLIDATE_VERSION_LPSOLVE",
             &["good_lp", "lpsolve", "lpsolve-sys"],
@@ -55,6 +54,39 @@ fn main() {
         let version = resolve(&packages, &package, path).unwrap_or("unknown");
         println!("cargo:rustc-env={var}={version}");
     }
+    // microlp is a direct dependency in two releases (src/solve/microlp.rs): name both, newest first.
+    let microlp = direct_versions(&packages, &package, "microlp");
+    let microlp = if microlp.is_empty() {
+        "unknown".to_string()
+    } else {
+        microlp.join(" + ")
+    };
+    println!("cargo:rustc-env=CONSOLIDATE_VERSION_MICROLP={microlp}");
+}
+
+/// Every locked version of `name` that `root` depends on directly, newest first.
+fn direct_versions<'a>(packages: &'a [Package], root: &str, name: &str) -> Vec<&'a str> {
+    let Some(current) = packages.iter().find(|p| p.name == root && !p.from_registry) else {
+        return Vec::new();
+    };
+    let mut versions: Vec<&str> = current
+        .dependencies
+        .iter()
+        .filter(|d| d.split(' ').next() == Some(name))
+        .filter_map(|d| match d.split(' ').nth(1) {
+            Some(v) => packages.iter().find(|p| p.name == name && p.version == v),
+            None => packages.iter().find(|p| p.name == name),
+        })
+        .map(|p| p.version.as_str())
+        .collect();
+    versions.sort_by_key(|v| {
+        std::cmp::Reverse(
+            v.split('.')
+                .map(|n| n.parse::<u32>().unwrap_or(0))
+                .collect::<Vec<_>>(),
+        )
+    });
+    versions
 }
 
 /// Cargo.lock of this package: next to Cargo.toml, or at the root of an enclosing workspace.

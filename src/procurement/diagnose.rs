@@ -26,7 +26,15 @@ pub struct Conflict {
 fn feasible(case: &Case, groups: &BTreeSet<Group>, backend: Backend, limits: Limits) -> bool {
     let everyone: Vec<usize> = (0..case.partners.len()).collect();
     let model = milp::build(case, groups, &everyone, false, true);
-    let solved = solve::solve(model.model.into_milp(), backend, limits, None);
+    let solved = solve::solve(
+        model
+            .model
+            .into_milp()
+            .with_search(solve::Search::Validated),
+        backend,
+        limits,
+        None,
+    );
     solved.outcome.plan().is_some()
 }
 

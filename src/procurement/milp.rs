@@ -1,10 +1,11 @@
 //! One category's award MILP, built as small named passes over a [`Case`].
 //!
-//! Variables: `x` = share of a contract awarded to a supplier, at its natural end or (when modelled) ending it
-//! early (paying the termination fee pro rata); `t` = the supplier reaches a discount tier (binary, nested)
-//! with `u` = the discounted volume that earns that tier's extra discount; `r` = the supplier counts towards
-//! resilience and `z` = it holds volume (binaries, only when those rules are set); `w` = the partner buys from
-//! the supplier (binary, only for partners the suppliers-per-partner rule has caught). Each pass adds the
+//! Variables: `x` = share of a contract awarded to a supplier, priced at one of the supplier's tiers, with the
+//! better of natural or early timing at that price (ending early pays the termination fee pro rata); `y` = the
+//! supplier ends the horizon at a discount tier above its base (binary, at most one per supplier, a facility
+//! of the tier in facility-location terms); `r` = the supplier counts towards resilience and `z` = it holds
+//! volume (binaries, only when those rules are set); `w` = the partner buys from the supplier (binary, only for
+//! partners the suppliers-per-partner rule has caught). Each pass adds the
 //! rows of one rule [`Group`]; a group can be left out, which is how [`super::diagnose`] names a conflict.
 //! The cost is minus the net present value that [`crate::plan::award::evaluate`] computes for the same award.
 
@@ -71,13 +72,16 @@ impl Group {
     ];
 }
 
-/// One awardable share: contract `k` to supplier position `s` with a timing.
+/// One awardable share: contract `k` to supplier position `s`, priced at the supplier's tier `tier`, with the
+/// better of the timings the rules allow at that price.
 #[derive(Debug, Clone, Copy)]
 pub struct XVar {
     /// Position in [`Case::contracts`].
     pub k: usize,
     /// Position in [`Case::suppliers`].
     pub s: usize,
+    /// Position in the supplier's tiers.
+    pub tier: usize,
     /// Natural or early.
     pub timing: Timing,
     /// Its column.
@@ -92,14 +96,17 @@ pub struct Model {
     pub x: Vec<XVar>,
 }
 
-/// What the passes share: the award shares and, per supplier, its annual volume and discounted volume (money
-/// and volumes in units of the category's annual spend, so coefficients stay near 1 and the simplex stays well
-/// conditioned whatever the category's size; the cost is scaled back by the caller).
+/// What the passes share: the award shares and each supplier's annual volume (money and volumes in units of
+/// the category's annual spend, so coefficients stay near 1 and the simplex stays well conditioned whatever the
+/// category's size; the cost is scaled back by the caller).
 struct Shares {
     x: Vec<XVar>,
     x_of_k: Vec<Vec<usize>>,
     volume: Vec<Expression>,
-    discounted: Vec<Expression>,
+    /// Per supplier, the tiers it can reach: `(min volume, price index)`, min volume in units.
+    tiers: Vec<Vec<(f64, f64)>>,
+    /// Per supplier, the most it can hold (units).
+    reach: Vec<f64>,
     unit: f64,
     total: f64,
 }
@@ -123,8 +130,8 @@ pub fn build(
     let mut m = kit::Model::new(Columns::new(relax));
     m.skip_empty_rows = true;
     let on = |g: Group| groups.contains(&g);
-    let (sh, early_cost) = award_and_timing(case, on(Group::Timing), &mut m);
-    let saving = tiers_and_capacity(case, on(Group::Capacity), &sh, &mut m);
+    let (sh, value) = award_and_timing(case, on(Group::Timing), &mut m);
+    tiers_and_capacity(case, on(Group::Capacity), &sh, &mut m);
     if on(Group::MinSuppliers) {
         min_suppliers(case, &sh, &mut m);
     }
@@ -141,146 +148,150 @@ pub fn build(
     m.cost = if feasibility {
         Expression::from(0.0)
     } else {
-        early_cost + transition - saving
+        transition - value
     };
     Model { model: m, x: sh.x }
 }
 
-/// Pass 1 (award, timing): shares of every contract, natural and early; every contract awarded in full; a
-/// contract locked past the horizon moves only by ending it early (with `timing`). Returns the shares and the
-/// termination fees as an expression.
-fn award_and_timing(case: &Case, timing: bool, m: &mut kit::Model<Group>) -> (Shares, Expression) {
+/// The tiers supplier `s` can reach, `(min volume, price index)` with volumes in units: a tier above the most
+/// the supplier can hold (the category, its capacity, or what it holds today when off the shortlist) is never
+/// built. Returns them with that most.
+fn reachable_tiers(case: &Case, s: usize, unit: f64) -> (Vec<(f64, f64)>, f64) {
+    let sup = &case.suppliers[s];
+    let reach = (case.total_spend() / unit)
+        .min(sup.capacity.max(0.0) / unit)
+        .min(held(case, s, unit));
+    let tiers = sup
+        .tiers
+        .iter()
+        .enumerate()
+        .take_while(|&(j, t)| j == 0 || t.0 / unit <= reach + 1e-9)
+        .map(|(_, t)| (t.0 / unit, t.1))
+        .collect();
+    (tiers, reach)
+}
+
+/// The better timing for contract `k` with supplier `s` at price index `price`, and what it is worth over the
+/// horizon (units): the price saving from the year the contract moves, less the termination fee when ended
+/// early. A contract locked past the horizon moves to another supplier only by ending early (with `timing`);
+/// only another supplier is worth ending early for. `None` when no timing is allowed.
+fn best_timing(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Option<(Timing, f64)> {
+    let c = &case.contracts[k];
     let years = case.df.len();
     let unit = unit(case);
+    let saving = |from: usize| (1.0 - price) * c.spend / unit * case.annuity[from];
+    let natural = (s == c.incumbent || c.free_year < years || !timing)
+        .then(|| (Timing::Natural, saving(c.free_year.min(years))));
+    let early = (c.early && s != c.incumbent).then(|| (Timing::Early, saving(0) - c.fee / unit));
+    match (natural, early) {
+        (Some(n), Some(e)) if e.1 > n.1 => Some(e),
+        (Some(n), _) => Some(n),
+        (None, e) => e,
+    }
+}
+
+/// Pass 1 (award, timing): shares of every contract for every supplier tier it may be priced at, each with the
+/// better of natural or early timing at that price (the timing changes only the value, so choosing it per column
+/// is exact); every contract awarded in full. Returns the shares and their value (savings less termination
+/// fees, in units) as an expression.
+fn award_and_timing(case: &Case, timing: bool, m: &mut kit::Model<Group>) -> (Shares, Expression) {
+    let unit = unit(case);
+    let ns = case.suppliers.len();
+    let (tiers, reach): (Vec<_>, Vec<_>) = (0..ns).map(|s| reachable_tiers(case, s, unit)).unzip();
     let mut x: Vec<XVar> = Vec::new();
     let mut x_of_k: Vec<Vec<usize>> = vec![Vec::new(); case.contracts.len()];
-    let mut early_cost = Expression::from(0.0);
+    let mut value = Expression::from(0.0);
+    let mut volume = vec![Expression::from(0.0); ns];
     for (k, c) in case.contracts.iter().enumerate() {
         for (s, sup) in case.suppliers.iter().enumerate() {
             // A supplier without an offer may only keep what it holds today.
             if !sup.offers && s != c.incumbent {
                 continue;
             }
-            m.cols.unit();
-            x_of_k[k].push(x.len());
-            x.push(XVar {
-                k,
-                s,
-                timing: Timing::Natural,
-                col: m.cols.last(),
-            });
-            if c.early && s != c.incumbent {
-                m.cols.unit();
+            for (tier, &(_, price)) in tiers[s].iter().enumerate() {
+                let Some((timing, worth)) = best_timing(case, k, s, price, timing) else {
+                    continue;
+                };
+                let v = m.cols.unit();
                 x_of_k[k].push(x.len());
                 x.push(XVar {
                     k,
                     s,
-                    timing: Timing::Early,
+                    tier,
+                    timing,
                     col: m.cols.last(),
                 });
+                value.add_mul(worth, v);
+                volume[s].add_mul(c.spend / unit, v);
             }
         }
         let all: Expression = x_of_k[k].iter().map(|&i| m.cols.columns[x[i].col]).sum();
         m.eq(Group::Award, String::new(), all, 1.0);
-        // Ending a contract early pays its termination fee pro rata to the share ended (a partial
-        // termination reduces the call-off volume): linear, so no binary per contract is needed.
-        if c.early {
-            for &i in &x_of_k[k] {
-                if x[i].timing == Timing::Early {
-                    early_cost.add_mul(c.fee / unit, m.cols.columns[x[i].col]);
-                }
-            }
-        }
-        if c.free_year >= years && timing {
-            let moved: Expression = x_of_k[k]
-                .iter()
-                .filter(|&&i| x[i].timing == Timing::Natural && x[i].s != c.incumbent)
-                .map(|&i| m.cols.columns[x[i].col])
-                .sum();
-            m.eq(Group::Timing, String::new(), moved, 0.0);
-        }
-    }
-    // Annual volume and discounted volume per supplier.
-    let ns = case.suppliers.len();
-    let mut volume = vec![Expression::from(0.0); ns];
-    let mut discounted = vec![Expression::from(0.0); ns];
-    for xv in &x {
-        let c = &case.contracts[xv.k];
-        let v = m.cols.columns[xv.col];
-        volume[xv.s].add_mul(c.spend / unit, v);
-        let from = if xv.timing == Timing::Early {
-            0
-        } else {
-            c.free_year
-        };
-        discounted[xv.s].add_mul(c.spend / unit * case.annuity[from], v);
     }
     let shares = Shares {
         x,
         x_of_k,
         volume,
-        discounted,
+        tiers,
+        reach,
         unit,
         total: case.total_spend() / unit,
     };
-    (shares, early_cost)
+    (shares, value)
 }
 
-/// Pass 2 (tiers, capacity). Savings are incremental over the tiers: the base tier's saving is linear, and
-/// each higher tier j adds (price[j-1] - price[j]) on the discounted volume when its binary is on. Tier
-/// binaries are nested and need the tier's minimum volume (all-units: once on, the whole volume is priced at
-/// the tier). When a tier is dearer than the one below (unusual offers), two more rows force the tier on
-/// as soon as the volume reaches it, so the model never picks a cheaper tier the volume has passed. Returns the
-/// price saving as an expression.
-fn tiers_and_capacity(
-    case: &Case,
-    capacity: bool,
-    sh: &Shares,
-    m: &mut kit::Model<Group>,
-) -> Expression {
-    let (unit, total) = (sh.unit, sh.total);
-    let mut saving = Expression::from(0.0);
+/// Pass 2 (tiers, capacity). A supplier ends the horizon at one tier (all units priced there): `y[s, j]` says it
+/// is at tier `j >= 1` (at most one; none means the base tier), a share priced at tier `j` needs `y[s, j]`, one
+/// priced at the base tier needs no higher tier on, and the supplier's volume reaches the tier's minimum. The
+/// per-contract links are what make the relaxation tight: a fractional tier prices only as much of each contract
+/// as it is on, where a single volume link lets the whole volume take a fractional tier's price. When a tier is
+/// dearer than the one below (unusual offers), one more row forces a tier at least that high as soon as the
+/// volume reaches it, so the model never keeps a cheaper tier the volume has passed.
+fn tiers_and_capacity(case: &Case, capacity: bool, sh: &Shares, m: &mut kit::Model<Group>) {
+    let mut at: Vec<Vec<Vec<usize>>> = sh.tiers.iter().map(|t| vec![Vec::new(); t.len()]).collect();
+    for (i, xv) in sh.x.iter().enumerate() {
+        at[xv.s][xv.tier].push(i);
+    }
     for (s, sup) in case.suppliers.iter().enumerate() {
-        let (volume, discounted) = (&sh.volume[s], &sh.discounted[s]);
+        let volume = &sh.volume[s];
         if capacity {
             m.le(
                 Group::Capacity,
                 String::new(),
                 volume.clone(),
-                sup.capacity / unit,
+                sup.capacity / sh.unit,
             );
         }
-        saving += (1.0 - sup.tiers[0].1) * discounted.clone();
-        let reach = total
-            .min(sup.capacity.max(0.0) / unit)
-            .min(held(case, s, unit));
-        let top = reach * case.annuity[0];
-        let mut below: Option<Variable> = None;
-        for j in 1..sup.tiers.len() {
-            let (min, price) = sup.tiers[j];
-            let step = sup.tiers[j - 1].1 - price;
-            if min / unit > reach + 1e-9 {
-                break; // the supplier can never reach this tier
+        let tiers = &sh.tiers[s];
+        let y: Vec<Variable> = (1..tiers.len()).map(|_| m.cols.binary()).collect();
+        if y.is_empty() {
+            continue;
+        }
+        if y.len() > 1 {
+            m.le(
+                Group::Tiers,
+                String::new(),
+                kit::sum(y.iter().copied()),
+                1.0,
+            );
+        }
+        for &i in &at[s][0] {
+            let lhs = kit::sum(y.iter().copied()) + sh.col(m, i);
+            m.le(Group::Tiers, String::new(), lhs, 1.0);
+        }
+        for (j, &yj) in y.iter().enumerate().map(|(j, y)| (j + 1, y)) {
+            for &i in &at[s][j] {
+                m.le(Group::Tiers, String::new(), sh.col(m, i), yj);
             }
-            let t = m.cols.binary();
-            let u = m.cols.nonneg();
-            m.ge(Group::Tiers, String::new(), volume.clone(), min / unit * t);
-            if let Some(prev) = below {
-                m.le(Group::Tiers, String::new(), t, prev);
-            }
-            m.le(Group::Tiers, String::new(), u, top * t);
-            m.le(Group::Tiers, String::new(), u, discounted.clone());
-            if step < 0.0 {
-                let reached = (min - 0.01) / unit + reach * t;
+            let (min, price) = tiers[j];
+            m.ge(Group::Tiers, String::new(), volume.clone(), min * yj);
+            if price > tiers[j - 1].1 {
+                let higher = kit::sum(y[j - 1..].iter().copied());
+                let reached = (min - 0.01 / sh.unit) + sh.reach[s] * higher;
                 m.le(Group::Tiers, String::new(), volume.clone(), reached);
-                let priced = discounted.clone() - top * (1.0 - t);
-                m.ge(Group::Tiers, String::new(), u, priced);
             }
-            saving.add_mul(step, u);
-            below = Some(t);
         }
     }
-    saving
 }
 
 /// The most a supplier can ever hold, in units of the category's spend: everything for a supplier with an offer;
@@ -431,8 +442,8 @@ pub fn unit(case: &Case) -> f64 {
     case.total_spend().max(1.0)
 }
 
-/// Names of the award-share columns for the MPS file (`plan --write-model`): `award.<contract>.<supplier>`, with
-/// `.early` for an early end; the other columns (tiers, supplier and partner switches) keep positional names.
+/// Names of the award-share columns for the MPS file (`plan --write-model`): `award.<contract>.<supplier>.t<tier>`,
+/// with `.early` for an early end; the other columns (tiers, supplier and partner switches) keep positional names.
 pub fn column_names(data: &Dataset, case: &Case, x: &[XVar]) -> BTreeMap<usize, String> {
     x.iter()
         .map(|xv| {
@@ -443,7 +454,10 @@ pub fn column_names(data: &Dataset, case: &Case, x: &[XVar]) -> BTreeMap<usize, 
             } else {
                 ".early"
             };
-            (xv.col, format!("award.{contract}.{supplier}{early}"))
+            (
+                xv.col,
+                format!("award.{contract}.{supplier}.t{}{early}", xv.tier),
+            )
         })
         .collect()
 }

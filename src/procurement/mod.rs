@@ -299,7 +299,15 @@ pub fn solve_case(
         let built = milp::build(case, &all, &limited, false, false);
         let dims = built.model.size();
         let x = built.x;
-        let solved = solve::solve(built.model.into_milp(), backend, limits, None);
+        let solved = solve::solve(
+            built
+                .model
+                .into_milp()
+                .with_search(solve::Search::Validated),
+            backend,
+            limits,
+            None,
+        );
         seconds += solved.seconds;
         let over: Vec<usize> = match solved.outcome.plan() {
             Some(v) if kmax > 0 => partners_over(case, &x, v, kmax)
@@ -385,12 +393,21 @@ fn awards_from(data: &Dataset, case: &Case, x: &[milp::XVar], values: &[f64]) ->
             } else {
                 xv.timing
             };
-            by_k[xv.k].push(Award {
-                contract: c.ix,
-                supplier: case.suppliers[xv.s].ix,
-                share: v,
-                timing,
-            });
+            let supplier = case.suppliers[xv.s].ix;
+            // The same supplier and timing at two tiers (rounding in a solver's values) is one award.
+            let list = &mut by_k[xv.k];
+            match list
+                .iter_mut()
+                .find(|a| a.supplier == supplier && a.timing == timing)
+            {
+                Some(a) => a.share += v,
+                None => list.push(Award {
+                    contract: c.ix,
+                    supplier,
+                    share: v,
+                    timing,
+                }),
+            }
         }
     }
     let mut out = Vec::new();

@@ -1,8 +1,11 @@
-//! The good_lp calls for each backend. The only file that knows solver-specific options.
+//! The good_lp calls for each backend but microlp (`microlp.rs`). With it, the only files that know solver-specific
+//! options.
 
 use super::{Backend, Limits, Milp, Outcome};
+#[cfg(feature = "highs")]
+use good_lp::WithInitialSolution;
 use good_lp::solvers::{ResolutionError, SolutionStatus};
-use good_lp::{Solution, SolverModel, WithInitialSolution, WithMipGap, WithTimeLimit};
+use good_lp::{Solution, SolverModel, WithTimeLimit};
 
 type Raw = Outcome<Vec<f64>>;
 
@@ -40,6 +43,9 @@ fn warm_pairs(milp: &Milp, warm: Option<&[f64]>) -> Option<Vec<(good_lp::Variabl
 
 /// Runs one backend.
 pub(super) fn run(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f64]>) -> Raw {
+    if backend == Backend::Microlp {
+        return super::microlp::run(milp, limits, warm);
+    }
     let warm = warm_pairs(&milp, warm);
     let Milp {
         vars,
@@ -50,31 +56,10 @@ pub(super) fn run(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f
     } = milp;
     let unsolved = vars.minimise(cost);
     match backend {
-        Backend::Microlp => {
-            let mut model = unsolved
-                .using(good_lp::microlp)
-                .with_time_limit(limits.time_limit_s);
-            if limits.gap > 0.0 {
-                model = match model.with_mip_gap(limits.gap as f32) {
-                    Ok(m) => m,
-                    Err(e) => {
-                        return Outcome::Unknown {
-                            reason: e.to_string(),
-                        };
-                    }
-                };
-            }
-            if let Some(w) = warm {
-                model = model.with_initial_solution(w);
-            }
-            for c in constraints {
-                model.add_constraint(c);
-            }
-            match model.solve() {
-                Ok(s) => from_solution(&s, &columns),
-                Err(e) => from_error(e),
-            }
-        }
+        // Handled above.
+        Backend::Microlp => Outcome::Unknown {
+            reason: "microlp is called directly".into(),
+        },
         Backend::Lpsolve => {
             let mut model = unsolved
                 .using(good_lp::lp_solve)

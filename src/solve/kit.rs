@@ -245,6 +245,7 @@ impl<G: RuleGroup> Model<G> {
             integer: cols.integer,
             cost,
             constraints: rows.into_iter().map(|r| r.constraint).collect(),
+            search: super::Search::default(),
         }
     }
 
@@ -281,6 +282,7 @@ impl<G: RuleGroup> Model<G> {
             integer: cols.integer,
             cost: penalty,
             constraints,
+            search: super::Search::default(),
         };
         (milp, slacks)
     }

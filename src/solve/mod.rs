@@ -7,6 +7,7 @@
 
 mod backends;
 pub mod kit;
+mod microlp;
 pub mod mps;
 mod status;
 
@@ -115,6 +116,26 @@ pub struct Milp {
     pub cost: Expression,
     /// The rows.
     pub constraints: Vec<Constraint>,
+    /// Which microlp release solves it (other backends ignore it).
+    pub search: Search,
+}
+
+impl Milp {
+    /// The same model, solved by `search` when the backend is microlp.
+    pub fn with_search(self, search: Search) -> Milp {
+        Milp { search, ..self }
+    }
+}
+
+/// Which of the two microlp releases the `microlp` backend runs on a model; see `microlp.rs` for the
+/// measurements behind each choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Search {
+    /// microlp 0.6: the estates and shared-services model.
+    #[default]
+    Classic,
+    /// microlp 0.7 (presolve, pseudocost branching, validated incumbents): the award.
+    Validated,
 }
 
 /// The result of one solve: how it ended, carrying the column values when the solver returned a solution.

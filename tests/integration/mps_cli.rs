@@ -3,7 +3,7 @@
 //! solved again, so a sign, scale, constant or bound lost on the way out shows as a different optimum.
 
 use crate::common::{code, copy_dir, data, run};
-use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, microlp, variable};
+use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, lp_solve, variable};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -81,7 +81,7 @@ fn parse(text: &str) -> Mps {
     m
 }
 
-/// Solves the file with microlp; the optimum with the objective's constant (minus the objective row's RHS).
+/// Solves the file with lp_solve (a different solver from the plan's microlp); the optimum with the objective's constant (minus the objective row's RHS).
 fn optimum(m: &Mps) -> f64 {
     let mut vars = ProblemVariables::new();
     let mut objective = Expression::from(0.0);
@@ -103,7 +103,7 @@ fn optimum(m: &Mps) -> f64 {
     } else {
         vars.minimise(objective.clone())
     };
-    let mut model = problem.using(microlp);
+    let mut model = problem.using(lp_solve);
     for row in &m.row_order {
         let (Some(e), Some(&sense)) = (lhs.remove(row.as_str()), m.rows.get(row)) else {
             continue;
