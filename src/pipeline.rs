@@ -57,6 +57,38 @@ pub struct Outputs {
     pub clean: bool,
 }
 
+/// The estates model's weight in sharing the command's time: it has the most to prove. Each later stage weighs 1.
+const ESTATES_WEIGHT: f64 = 3.0;
+
+/// The stages after the estates model that share the command's time limit, in the order they run. Each stage
+/// gets its weight's share of the time left when it starts ([`Limits::share`]), so what one leaves unused goes to
+/// the next, and the last (Shapley's coalitions, else the award) has whatever remains.
+struct Stages {
+    explain: bool,
+    award: bool,
+    shapley: bool,
+}
+
+impl Stages {
+    fn of(model: &ModelConfig, opts: &Options) -> Self {
+        Stages {
+            explain: model.estates.enabled && opts.explain > 0,
+            award: model.procurement.enabled,
+            shapley: model.estates.enabled && opts.shapley,
+        }
+    }
+
+    /// The weight of the stages after the estates model.
+    fn after_estates(&self) -> f64 {
+        f64::from(u8::from(self.explain)) + self.award_and_after()
+    }
+
+    /// The weight of the award and the stages after it.
+    fn award_and_after(&self) -> f64 {
+        f64::from(u8::from(self.award) + u8::from(self.shapley))
+    }
+}
+
 /// Solves and renders one plan of `data` under `model`; `dir` names the data set in the reports.
 pub fn run(
     data: &Dataset,
@@ -66,6 +98,7 @@ pub fn run(
     log: &mut dyn FnMut(String),
 ) -> Result<Outputs, Error> {
     let (backend, limits) = (opts.backend, opts.limits);
+    let stages = Stages::of(model, &opts);
     let result = match model.estates.enabled {
         false => None,
         true => {
@@ -84,7 +117,7 @@ pub fn run(
             }
             let solve = SolveOptions {
                 backend,
-                limits,
+                limits: limits.share(ESTATES_WEIGHT, ESTATES_WEIGHT + stages.after_estates()),
                 greedy_only: opts.greedy,
             };
             Some(estates::solve_with(data, model, cand, solve, log))
@@ -98,7 +131,7 @@ pub fn run(
             ));
             let solve = SolveOptions {
                 backend,
-                limits,
+                limits: limits.share(1.0, stages.after_estates()),
                 greedy_only: false,
             };
             estates::explain::explain(data, model, r, opts.explain, solve)
@@ -127,7 +160,7 @@ pub fn run(
             &released,
             procurement::Options {
                 backend,
-                limits,
+                limits: limits.share(1.0, stages.award_and_after()),
                 progress: opts.progress,
             },
         )

@@ -41,11 +41,12 @@ pub(super) fn run(args: &PlanArgs) -> Result<Status, Error> {
             eprintln!("{line}");
         }
     };
-    let limits = Limits {
-        time_limit_s: model.solver.time_limit_s,
-        gap: model.solver.gap,
-        threads: model.solver.threads,
-    };
+    // The clock starts here: loading and validating the data came before, and the limit is the solves'.
+    let limits = Limits::new(
+        model.solver.time_limit_s,
+        model.solver.gap,
+        model.solver.threads,
+    );
     let opts = pipeline::Options {
         backend,
         limits,

@@ -126,8 +126,8 @@ pub fn solve_with(
         cand: &cand,
         model,
     };
-    // The warm start may take a tenth of the time limit (the greedy-only plan, all of it).
-    let budget = if opts.greedy_only { 1.0 } else { 0.1 } * opts.limits.time_limit_s;
+    // The warm start may take a tenth of the time left (the greedy-only plan, all of it).
+    let budget = if opts.greedy_only { 1.0 } else { 0.1 } * opts.limits.seconds_left();
     let deadline = std::time::Duration::try_from_secs_f64(budget.clamp(0.0, 1e6))
         .ok()
         .and_then(|d| std::time::Instant::now().checked_add(d));
@@ -184,9 +184,9 @@ pub fn solve_with(
     let milp::Built { vars, model } = built;
     let problem = model.into_milp();
     log(format!(
-        "solving with {} (time limit {} s)",
+        "solving with {} (time left {:.1} s)",
         opts.backend.name(),
-        opts.limits.time_limit_s
+        opts.limits.seconds_left()
     ));
     let solved = solve::solve(problem, opts.backend, opts.limits, warm.as_deref());
     let mut seconds = solved.seconds;
@@ -194,14 +194,21 @@ pub fn solve_with(
     let (outcome, source) = match solved.outcome.map(|v| solution::plan_from(&ctx, &vars, &v)) {
         Outcome::Optimal(p) => (Outcome::Optimal(costed(p)), PlanSource::Solver),
         // Stopped at a limit (or the solver gave up): report the better of its plan and the heuristic's, with
-        // the LP relaxation's proven bound.
-        Outcome::Feasible { plan, .. } => {
+        // the solver's own proven bound, or else the LP relaxation's.
+        Outcome::Feasible { plan, bound } => {
             let p = costed(plan);
             let (best, source) = match greedy {
                 Some(g) if g.kpis.plan_cost < p.kpis.plan_cost => (g, PlanSource::Heuristic),
                 _ => (p, PlanSource::Solver),
             };
-            (lp_bounded(&ctx, opts, best, &mut seconds), source)
+            let outcome = match bound {
+                Some(b) => Outcome::Feasible {
+                    bound: Some(b.min(best.kpis.plan_cost)),
+                    plan: best,
+                },
+                None => lp_bounded(&ctx, opts, best, &mut seconds),
+            };
+            (outcome, source)
         }
         Outcome::Unknown { reason } => match greedy {
             Some(g) => (
@@ -277,10 +284,8 @@ fn services_warm_start(
     for (site, extra) in data.sites.iter_mut().zip(added) {
         site.desks = site.desks.saturating_sub(extra.max(0.0).ceil() as u32);
     }
-    let limits = solve::Limits {
-        time_limit_s: 0.25 * opts.limits.time_limit_s,
-        ..opts.limits
-    };
+    // A quarter of the time left: the frozen-estate solve is a warm start, not the answer.
+    let limits = opts.limits.share(1.0, 4.0);
     // The shared-services candidates as the caller narrowed them (a Shapley coalition's, an explanation's forced
     // joining): the frozen estate changes sites and teams only, on which they do not depend.
     let mut cand = candidates::build(&data, &model);
@@ -369,7 +374,7 @@ fn solve_cfl(
         inst.demand.len()
     ));
     let started = std::time::Instant::now();
-    let found = cfl::lagrange::search(inst, opts.limits.time_limit_s, opts.limits.gap.max(1e-6));
+    let found = cfl::lagrange::search(inst, opts.limits.seconds_left(), opts.limits.gap.max(1e-6));
     let seconds = started.elapsed().as_secs_f64();
     log(format!(
         "search: {} nodes in {seconds:.2} s, bound {:.4}",

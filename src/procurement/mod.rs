@@ -343,7 +343,15 @@ pub fn solve_case(
     };
     let mut conflicts = Vec::new();
     let outcome = match solved.outcome.map(costed) {
-        // Stopped at a limit: the LP relaxation gives a proven upper bound on the NPV.
+        // Stopped at a limit: the solver's own proven bound on the cost, in NPV terms, or else the LP
+        // relaxation's.
+        Outcome::Feasible {
+            plan,
+            bound: Some(least_cost),
+        } => Outcome::Feasible {
+            bound: Some((-least_cost * milp::unit(case)).max(plan.figures.npv)),
+            plan,
+        },
         Outcome::Feasible { plan, .. } => {
             let (bound, lp_seconds) = lp_bound(case, &all, &limited, backend, limits);
             seconds += lp_seconds;

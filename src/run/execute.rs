@@ -160,11 +160,7 @@ fn one(
     log: &Log,
 ) -> Result<ScenarioResult, Error> {
     let backend = Backend::parse(&s.model.solver.name)?;
-    let limits = Limits {
-        time_limit_s: manifest.time_limit_s,
-        gap: s.model.solver.gap,
-        threads: 1,
-    };
+    let limits = Limits::new(manifest.time_limit_s, s.model.solver.gap, 1);
     let opts = pipeline::Options {
         backend,
         limits,

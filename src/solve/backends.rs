@@ -63,7 +63,7 @@ pub(super) fn run(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f
         Backend::Lpsolve => {
             let mut model = unsolved
                 .using(good_lp::lp_solve)
-                .with_time_limit(limits.time_limit_s.max(1.0));
+                .with_time_limit(limits.seconds_left().max(1.0));
             for c in constraints {
                 model.add_constraint(c);
             }
@@ -89,7 +89,7 @@ fn run_highs(
 ) -> Raw {
     let mut model = unsolved
         .using(good_lp::highs)
-        .set_time_limit(limits.time_limit_s)
+        .set_time_limit(limits.seconds_left())
         .set_threads(limits.threads.max(1));
     model.set_verbose(false);
     model = match model.set_mip_rel_gap(limits.gap as f32) {

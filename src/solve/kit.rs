@@ -320,10 +320,7 @@ pub fn lp_bound<G: RuleGroup>(
     limits: Limits,
 ) -> (Option<f64>, f64) {
     let (cost, columns) = (relaxed.cost.clone(), relaxed.cols.columns.clone());
-    let limits = Limits {
-        time_limit_s: limits.time_limit_s.max(1.0),
-        ..limits
-    };
+    let limits = limits.at_least(1.0);
     let Solved { outcome, seconds } = super::solve(relaxed.into_milp(), backend, limits, None);
     let bound = match outcome {
         Outcome::Optimal(v) => Some(value_of(cost, &columns, &v)),
@@ -409,16 +406,7 @@ mod tests {
         assert_eq!(slacks, vec![Some(2), None]);
         assert_eq!(milp.columns.len(), 3);
         // The elastic model is feasible: x = 1, slack 1 on "x at least 2".
-        let solved = super::super::solve(
-            milp,
-            Backend::Microlp,
-            Limits {
-                time_limit_s: 10.0,
-                gap: 0.0,
-                threads: 1,
-            },
-            None,
-        );
+        let solved = super::super::solve(milp, Backend::Microlp, Limits::new(10.0, 0.0, 1), None);
         let v = solved
             .outcome
             .into_plan()
@@ -434,11 +422,7 @@ mod tests {
         let mut m: Model<G> = Model::new(cols);
         m.le(G::A, String::new(), x + y, 1.5);
         m.cost = Expression::from(0.0) - x - y;
-        let limits = Limits {
-            time_limit_s: 10.0,
-            gap: 0.0,
-            threads: 1,
-        };
+        let limits = Limits::new(10.0, 0.0, 1);
         let (bound, _) = lp_bound(m, Backend::Microlp, limits);
         assert!((bound.unwrap() + 1.5).abs() < 1e-9);
     }

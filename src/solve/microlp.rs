@@ -65,7 +65,7 @@ macro_rules! adapter {
             pub(super) fn solve(milp: &Milp, limits: Limits, warm: Option<&[f64]>) -> Raw {
                 let (problem, vars) = problem(milp);
                 let mut options = lp::SolveOptions::default();
-                options.time_limit = Some(Duration::from_secs_f64(limits.time_limit_s.max(0.0)));
+                options.time_limit = Some(Duration::from_secs_f64(limits.seconds_left()));
                 options.mip_gap = limits.gap.max(0.0);
                 options.warm_start = warm
                     .filter(|w| w.len() == vars.len())
@@ -75,10 +75,10 @@ macro_rules! adapter {
                         let values = vars.iter().map(|&v| s.var_value(v)).collect();
                         match s.status() {
                             lp::SolutionStatus::Optimal => Outcome::Optimal(values),
-                            // The caller states the bound in its own terms (sense, scale, constant).
+                            // microlp's own proven bound on the minimised cost, with the cost's constant.
                             _ => Outcome::Feasible {
                                 plan: values,
-                                bound: None,
+                                bound: s.stats().best_bound.map(|b| b + milp.cost.constant()),
                             },
                         }
                     }

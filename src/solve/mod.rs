@@ -16,7 +16,7 @@ pub use status::{Outcome, PlanSource, Status, clean, relative_gap};
 use crate::error::Error;
 use good_lp::{Constraint, Expression, ProblemVariables, Variable};
 use serde::Serialize;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A solver backend compiled into this binary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -84,15 +84,70 @@ impl Backend {
     }
 }
 
-/// Limits for one solve.
+/// Limits for a command's solves. The time limit is one deadline for the whole command (`--time-limit T`: the
+/// process ends within T plus the time to write its files), not a fresh T per model: every solve gets what is left
+/// ([`Limits::seconds_left`]), and a command with several stages hands each a share of it ([`Limits::share`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
-    /// Wall-clock seconds.
+    /// The command's time limit, in wall-clock seconds (as asked; reported in logs and summaries).
     pub time_limit_s: f64,
     /// Relative gap at which the solver may stop.
     pub gap: f64,
     /// Threads (HiGHS only).
     pub threads: u32,
+    /// When the solves must have ended: `time_limit_s` after [`Limits::new`], or earlier for a stage's share.
+    pub deadline: Instant,
+}
+
+impl Limits {
+    /// Limits whose deadline is `time_limit_s` from now.
+    pub fn new(time_limit_s: f64, gap: f64, threads: u32) -> Self {
+        Limits {
+            time_limit_s,
+            gap,
+            threads,
+            deadline: after(time_limit_s),
+        }
+    }
+
+    /// Seconds until the deadline (0 once it has passed).
+    pub fn seconds_left(&self) -> f64 {
+        self.deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    }
+
+    /// The same limits with the deadline brought forward to `weight / total` of the time left: a stage of a
+    /// command that has later stages to leave time for. What a stage does not use stays for the later ones.
+    pub fn share(&self, weight: f64, total: f64) -> Self {
+        let part = if total > 0.0 {
+            (weight / total).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        Limits {
+            deadline: after(self.seconds_left() * part).min(self.deadline),
+            ..*self
+        }
+    }
+
+    /// The same limits with at least `seconds` left: for a last short solve whose answer is needed whatever the
+    /// clock says (an LP bound after a stop at the limit).
+    pub fn at_least(&self, seconds: f64) -> Self {
+        Limits {
+            deadline: self.deadline.max(after(seconds)),
+            ..*self
+        }
+    }
+}
+
+/// `seconds` from now; far in the future when that does not fit an `Instant` (an enormous limit).
+fn after(seconds: f64) -> Instant {
+    let now = Instant::now();
+    Duration::try_from_secs_f64(seconds.max(0.0))
+        .ok()
+        .and_then(|d| now.checked_add(d))
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
 }
 
 /// Set when the process is asked to stop (SIGTERM or SIGINT during an overnight run): solves not yet started are

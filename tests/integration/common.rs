@@ -115,11 +115,7 @@ pub fn solve_to_optimality(
     use consolidate::solve::{Backend, Limits};
     let opts = consolidate::estates::SolveOptions {
         backend: Backend::Microlp,
-        limits: Limits {
-            time_limit_s: 60.0,
-            gap: 0.0,
-            threads: 1,
-        },
+        limits: Limits::new(60.0, 0.0, 1),
         greedy_only: false,
     };
     consolidate::estates::solve(data, model, opts, &mut |_| {})

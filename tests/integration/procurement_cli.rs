@@ -316,7 +316,7 @@ mod properties {
             let loaded = consolidate::input::load(tmp.path(), &model);
             prop_assert_eq!(loaded.errors(), 0);
             let data = &loaded.dataset;
-            let limits = Limits { time_limit_s: 60.0, gap: 0.0, threads: 1 };
+            let limits = Limits::new(60.0, 0.0, 1);
             let none = BTreeMap::new();
             let r = procurement::solve(data, &model, &none, Options { backend: Backend::Microlp, limits, progress: false });
             for c in &r.categories {
