@@ -89,8 +89,8 @@ pub struct EstatesConfig {
     pub release_pfi: bool,
     /// What the objective measures: `npv` (savings) or `cost` (total cost, for facility-location benchmarks).
     pub objective: ObjectiveKind,
-    /// Leases: release before the free exit date pays the exit penalty.
-    pub leases: Switch,
+    /// Leases: what leaving a leased or PFI site costs.
+    pub leases: LeaseConfig,
     /// Access for residents.
     pub access: AccessConfig,
     /// Staff travel.
@@ -114,7 +114,7 @@ impl Default for EstatesConfig {
             force_release: Vec::new(),
             release_pfi: false,
             objective: ObjectiveKind::Npv,
-            leases: Switch { enabled: true },
+            leases: LeaseConfig::default(),
             access: AccessConfig::default(),
             staff: StaffConfig::default(),
             budget: BudgetConfig::default(),
@@ -145,6 +145,27 @@ pub struct Switch {
 impl Default for Switch {
     fn default() -> Self {
         Switch { enabled: true }
+    }
+}
+
+/// The `[estates.leases]` section: what leaving a site under a lease costs, by the year it is left
+/// ([`crate::costing::exit_penalties`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LeaseConfig {
+    /// A site left before its lease's break date (or end) pays the rent from the day it is left to that date,
+    /// plus its `exit_penalty_gbp`; off, leases cost nothing to leave.
+    pub enabled: bool,
+    /// Dilapidations: reinstating a leasehold site on leaving it, GBP per m2 of floor (0 = not counted).
+    pub dilapidations_per_m2: f64,
+}
+
+impl Default for LeaseConfig {
+    fn default() -> Self {
+        LeaseConfig {
+            enabled: true,
+            dilapidations_per_m2: 0.0,
+        }
     }
 }
 
@@ -334,6 +355,10 @@ impl ModelConfig {
                 e.budget.relocation_per_head,
             ),
             ("estates.budget.fitout_per_desk", e.budget.fitout_per_desk),
+            (
+                "estates.leases.dilapidations_per_m2",
+                e.leases.dilapidations_per_m2,
+            ),
             (
                 "estates.budget.capital_per_year",
                 e.budget.capital_per_year.unwrap_or(0.0),

@@ -214,7 +214,8 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
         frac = rng.uniform(0.25, 0.75)
         brk = REFERENCE_DATE + dt.timedelta(days=int((end - REFERENCE_DATE).days * frac))
         s["lease_end"], s["lease_break"] = end, brk
-        s["exit_penalty_gbp"] = float(gm.rhu(s["rent_gbp"])) * ((brk - REFERENCE_DATE).days / 365.25)
+        # No premium on top: the model charges the rent from the day a lease is left to its break itself
+        # (costing::exit_penalties), so a later release pays less, and dilapidations per m2 from the model file.
 
     site_rows = [SITE_HEADER]
     for s in sites:

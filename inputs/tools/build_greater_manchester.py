@@ -718,7 +718,8 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
         frac = rng.uniform(0.25, 0.75)
         brk = PRICE_BASE + dt.timedelta(days=int((end - PRICE_BASE).days * frac))
         s["lease_end"], s["lease_break"] = end, brk
-        s["exit_penalty_gbp"] = float(rhu(s["rent_gbp"])) * ((brk - PRICE_BASE).days / 365.25)
+        # No premium on top: the model charges the rent from the day a lease is left to its break itself
+        # (costing::exit_penalties), so a later release pays less, and dilapidations per m2 from the model file.
 
     site_rows = [["id", "organisation", "name", "kind", "public_facing", "borough", "tenure", "lease_end",
                   "lease_break", "exit_penalty_gbp", "lat", "lon", "floor_area_m2", "desks", "rent_gbp",

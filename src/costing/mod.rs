@@ -77,20 +77,37 @@ pub fn site_yearly_cost(site: &Site, years: usize) -> f64 {
     site.running.total() + site.backlog / years as f64
 }
 
-/// The exit penalty of releasing a site at the start of each year of the horizon (index `y - 1`): a PFI site
-/// always pays it; a leasehold site pays it before its break date (or lease end) when lease rules are on.
+/// What leaving a site at the start of each year of the horizon costs (index `y - 1`), by the year it is left:
+/// - a PFI site pays its `exit_penalty` (the termination sum) whenever it is left;
+/// - with lease rules on, a site under a lease left before its free exit date (the break, else the end) pays the
+///   rent from that day to the free exit date, plus its `exit_penalty` (a surrender premium, if any);
+/// - with lease rules on, a leasehold site pays its dilapidations (`dilapidations_per_m2` x floor area) whenever it
+///   is left: reinstating the space is due on any exit.
 pub fn exit_penalties(site: &Site, model: &ModelConfig) -> Vec<f64> {
+    let leases = model.estates.leases;
     (1..=model.horizon_years as usize)
         .map(|y| {
             let date = year_start(model.start_date, y);
-            let early = match (site.tenure, site.lease) {
-                (Tenure::Pfi, _) => true,
-                (_, Some(lease)) => model.estates.leases.enabled && date < lease.free_exit(),
-                _ => false,
-            };
-            if early { site.exit_penalty } else { 0.0 }
+            let mut cost = 0.0;
+            match (site.tenure, site.lease) {
+                (Tenure::Pfi, _) => cost += site.exit_penalty,
+                (_, Some(lease)) if leases.enabled && date < lease.free_exit() => {
+                    cost += site.running.rent * years_between(date, lease.free_exit())
+                        + site.exit_penalty;
+                }
+                _ => {}
+            }
+            if leases.enabled && site.tenure == Tenure::Leasehold {
+                cost += leases.dilapidations_per_m2 * site.floor_area_m2;
+            }
+            cost
         })
         .collect()
+}
+
+/// Years from `from` to `to` (days / 365.25; 0 when `to` is not later).
+pub fn years_between(from: NaiveDate, to: NaiveDate) -> f64 {
+    ((to - from).num_days().max(0) as f64) / 365.25
 }
 
 /// Present value of a site released at the start of year `y`: its yearly cost until then, then the exit
@@ -165,5 +182,40 @@ mod tests {
         );
         assert_eq!(move_year(None), 1);
         assert_eq!(move_year(Some(4)), 4);
+    }
+
+    #[test]
+    fn leaving_a_lease_pays_the_rent_from_the_release_day_to_the_break_and_dilapidations_by_hand() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let mut model = ModelConfig::default();
+        model.estates.leases.dilapidations_per_m2 = 20.0;
+        let mut site = crate::input::tiny_for_tests().sites[0].clone();
+        site.tenure = Tenure::Leasehold;
+        site.floor_area_m2 = 1000.0;
+        site.running.rent = 10_000.0;
+        site.exit_penalty = 5_000.0;
+        // The break is 913 days (2.5 years) after the plan starts on 2016-04-01.
+        site.lease = Some(crate::domain::Lease {
+            end: date(2030, 3, 31),
+            break_date: Some(date(2018, 10, 1)),
+        });
+        let p = exit_penalties(&site, &model);
+        let rent = |days: f64| 10_000.0 * days / 365.25;
+        let dilapidations = 20.0 * 1000.0;
+        for (y, days) in [(1, 913.0), (2, 548.0), (3, 183.0)] {
+            let want = rent(days) + 5_000.0 + dilapidations;
+            assert!(
+                (p[y - 1] - want).abs() < 1e-9,
+                "year {y}: {} != {want}",
+                p[y - 1]
+            );
+        }
+        // After the break only the dilapidations remain, every year.
+        assert_eq!(&p[3..], &[dilapidations, dilapidations]);
+        model.estates.leases.enabled = false;
+        assert_eq!(exit_penalties(&site, &model), vec![0.0; 5]);
+        // A PFI site pays its termination sum in any year, and no dilapidations.
+        site.tenure = Tenure::Pfi;
+        assert_eq!(exit_penalties(&site, &model), vec![5_000.0; 5]);
     }
 }

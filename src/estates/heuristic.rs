@@ -182,10 +182,13 @@ pub fn list(names: &[&str]) -> String {
     }
 }
 
-/// Years worth trying for a release: year 1 and the first year without an exit penalty.
+/// Years worth trying for a release: year 1 and the first year its exit penalty is at its lowest (a lease's break
+/// passed: nothing, or only its dilapidations, left to pay).
 pub(crate) fn years_to_try(cand: &Candidates, s: usize) -> Vec<u32> {
     let mut ys = vec![1];
-    if let Some(free) = cand.sites[s].penalty.iter().position(|&p| p == 0.0)
+    let penalty = &cand.sites[s].penalty;
+    let lowest = penalty.iter().copied().fold(f64::INFINITY, f64::min);
+    if let Some(free) = penalty.iter().position(|&p| p <= lowest)
         && free > 0
     {
         ys.push(free as u32 + 1);

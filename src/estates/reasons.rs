@@ -4,7 +4,7 @@
 //! - A released site: what it saves a year, its receipt and exit penalty, and where its teams go.
 //! - A kept site that a rule holds (must-keep, a kind never released, PFI, a team that cannot move): that rule.
 //! - Any other kept site: the plan is tried with that one site released as well (in year 1 and in the first year
-//!   without an exit penalty, its teams moved to the cheapest kept sites with room, as the greedy heuristic
+//!   its exit penalty is lowest, its teams moved to the cheapest kept sites with room, as the greedy heuristic
 //!   does). The reason names what would break (no room for named teams, access for named zones, staff travel,
 //!   budget, a partner worse off) or, when nothing breaks, the present value the release would lose.
 //!

@@ -69,8 +69,9 @@ fn costs_from_one_pound_to_ten_billion_in_one_model() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("tiny");
     copy_dir(&data("tiny"), &dir);
-    // Orchard Court's rent is GBP 10bn a year; the depot's utilities GBP 1.
-    set(&dir, "sites.csv", "S5", "rent_gbp", "10000000000");
+    // Orchard Court's facilities management costs GBP 10bn a year (not its rent: a lease left before its break
+    // pays the rent to the break); the depot's utilities GBP 1.
+    set(&dir, "sites.csv", "S5", "fm_gbp", "10000000000");
     set(&dir, "sites.csv", "S6", "utilities_gbp", "1");
     let (s, d) = plan(&dir, "");
     assert_eq!(decision(&d, "S5"), "release");

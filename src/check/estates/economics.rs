@@ -121,21 +121,33 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
     }
 }
 
-/// What leaving site `s` at the start of year `y` costs: always for PFI, and for a lease (with leases on)
-/// when the year starts before its break date (or its end).
+/// What leaving site `s` at the start of year `y` costs: always the PFI termination sum; for a lease (with leases
+/// on) left before its break date (or its end), the rent from that day to it plus any surrender premium; and a
+/// leasehold's dilapidations on any exit.
 fn exit_penalty(model: &ModelConfig, s: &crate::domain::Site, y: usize) -> f64 {
     // Year 0 is outside the horizon (the release rule reports it); it starts with the plan, not before.
     let starts = model
         .start_date
         .checked_add_months(Months::new(12 * (y as u32).saturating_sub(1)))
         .unwrap_or(model.start_date);
-    match (s.tenure, s.lease) {
+    let leases = &model.estates.leases;
+    let rent_to_free_exit = |free: chrono::NaiveDate| {
+        let days = (free - starts).num_days();
+        s.running.rent * days as f64 / 365.25 + s.exit_penalty
+    };
+    let leaving = match (s.tenure, s.lease) {
         (Tenure::Pfi, _) => s.exit_penalty,
-        (_, Some(l)) if model.estates.leases.enabled && starts < l.break_date.unwrap_or(l.end) => {
-            s.exit_penalty
+        (_, Some(l)) if leases.enabled && starts < l.break_date.unwrap_or(l.end) => {
+            rent_to_free_exit(l.break_date.unwrap_or(l.end))
         }
         _ => 0.0,
-    }
+    };
+    let reinstating = if leases.enabled && s.tenure == Tenure::Leasehold {
+        leases.dilapidations_per_m2 * s.floor_area_m2
+    } else {
+        0.0
+    };
+    leaving + reinstating
 }
 
 /// Teams: travel (or table) cost every year wherever they work; a move pays relocation and fit-out once, in
@@ -235,6 +247,24 @@ mod tests {
             (r.npv - want - 50_000.0).abs() < 1e-6,
             "leases off: no penalty"
         );
+    }
+
+    #[test]
+    fn a_lease_left_in_year_3_pays_the_rent_to_its_break_then_and_its_dilapidations_by_hand() {
+        let (mut data, mut model) = (dataset(), model());
+        model.estates.leases.dilapidations_per_m2 = 20.0;
+        let s1 = &mut data.sites[1];
+        (s1.running.rent, s1.running.fm) = (10_000.0, s1.running.fm - 10_000.0);
+        s1.lease.as_mut().unwrap().break_date = chrono::NaiveDate::from_ymd_opt(2018, 10, 1);
+        let mut plan = Plan::baseline(&data);
+        plan.sites[1] = SiteDecision::Release(3);
+        plan.teams[1] = vec![(SiteIx(0), 1.0)];
+        let r = check(&data, &model, &plan, None);
+        // Year 3 starts on 2018-04-01, 183 days before the break: that rent, the GBP 50,000 premium and GBP 20 a
+        // m2 on 1,000 m2, all in year 3; S1's GBP 40,000 a year saved from year 3 on.
+        let leaving = 10_000.0 * 183.0 / 365.25 + 50_000.0 + 20_000.0;
+        let want = 40_000.0 * pv(3) - leaving * 1.035_f64.powi(-2);
+        assert!((r.npv - want).abs() < 1e-6, "{} != {want}", r.npv);
     }
 
     #[test]
