@@ -291,9 +291,10 @@ pub fn solve_case(
             .map(|(_, y)| *y)
     };
     // The suppliers-per-partner rule is added lazily: solve, find partners over the limit, add the rule for
-    // them, solve again. Each round is exact for the partners it covers; the loop ends when none is over.
+    // them, solve again. Each round is exact for the partners it covers; the loop ends when none is over. A
+    // partner over the limit today must change whatever else happens, so its rule is in from the first round.
     let kmax = case.rules.max_suppliers_per_partner as usize;
-    let mut limited: Vec<usize> = Vec::new();
+    let mut limited: Vec<usize> = over_today(case, kmax);
     let mut seconds = 0.0;
     let (x, dims, solved) = loop {
         let built = milp::build(case, &all, &limited, false, false);
@@ -435,6 +436,17 @@ fn awards_from(data: &Dataset, case: &Case, x: &[milp::XVar], values: &[f64]) ->
         });
     }
     out
+}
+
+/// Partners (positions) buying from more than `kmax` suppliers today (none when there is no limit).
+fn over_today(case: &Case, kmax: usize) -> Vec<usize> {
+    let mut used: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); case.partners.len()];
+    for c in &case.contracts {
+        used[c.partner].insert(c.incumbent);
+    }
+    (0..used.len())
+        .filter(|&p| kmax > 0 && used[p].len() > kmax)
+        .collect()
 }
 
 /// Partners (positions) buying from more than `kmax` suppliers in a solution.
