@@ -111,6 +111,7 @@ pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
     ids.functions.unavailable = t.is_none() && ids.has_functions;
     if let Some(t) = t {
         data.functions = unzip(functions(&t, &mut ids, f)).1;
+        model.shared_services.apply(&mut data.functions);
         ids.functions.note_rejected_by(&t, "function", f);
     }
     let t = source.table(SHARED_SERVICES, false, f);

@@ -169,43 +169,46 @@ pub fn solve(
         threads: 1,
         ..opts.limits
     };
-    let run = || {
-        cases
-            .par_iter()
-            .map(|case| {
-                let r = if crate::solve::cancelled() {
-                    interrupted(case)
-                } else {
-                    solve_case(data, model, case, opts.backend, per)
-                };
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                let line = format!(
-                    "procurement: {} {} in {:.2} s ({n}/{})",
-                    case.name,
-                    r.outcome.status(),
-                    r.seconds,
-                    cases.len()
-                );
-                match &bar {
-                    Some(b) => {
-                        b.set_message(case.name.clone());
-                        b.inc(1);
-                    }
-                    None if opts.progress => eprintln!("{line}"),
-                    None => {}
-                }
-                r
-            })
-            .collect::<Vec<_>>()
+    let solve = |case: &Case| {
+        let r = if crate::solve::cancelled() {
+            interrupted(case)
+        } else {
+            solve_case(data, model, case, opts.backend, per)
+        };
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        let line = format!(
+            "procurement: {} {} in {:.2} s ({n}/{})",
+            case.name,
+            r.outcome.status(),
+            r.seconds,
+            cases.len()
+        );
+        match &bar {
+            Some(b) => {
+                b.set_message(case.name.clone());
+                b.inc(1);
+            }
+            None if opts.progress => eprintln!("{line}"),
+            None => {}
+        }
+        r
     };
-    let categories = match rayon::ThreadPoolBuilder::new()
-        // Solving and rendering a scenario (the MILP, templates) needs more than the 2 MiB default stack.
-        .stack_size(64 << 20)
-        .num_threads(threads)
-        .build()
-    {
-        Ok(pool) => pool.install(run),
-        Err(_) => run(),
+    // One worker: solve in this thread. A pool of its own would be wrong inside `run`, whose scenarios each get
+    // one worker: while a rayon worker waits on another pool it takes up jobs of its own pool, so the scenario
+    // would run the run's other scenarios inside it and end (and be timed) only when they do.
+    let categories = if threads == 1 {
+        cases.iter().map(solve).collect()
+    } else {
+        let run = || cases.par_iter().map(solve).collect::<Vec<_>>();
+        match rayon::ThreadPoolBuilder::new()
+            // Solving a category (the MILP) needs more than the 2 MiB default stack.
+            .stack_size(64 << 20)
+            .num_threads(threads)
+            .build()
+        {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        }
     };
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -427,3 +427,35 @@ fn json_logs_are_one_object_per_line_and_run_log_keeps_them() {
         "solver detail is kept: {log}"
     );
 }
+
+#[test]
+fn on_one_worker_each_scenario_ends_before_the_next_starts_award_included() {
+    // A scenario's award used to run in a pool of its own; the run's one worker, waiting on it, took up the next
+    // scenario inside the first, which then ended (and was timed, and kept its deadline) only when that did.
+    let (_tmp, manifest, root) = setup(3);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("threads = 2", "threads = 1")).unwrap();
+    let res = run(&["run", manifest.to_str().unwrap(), "-q"]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let log = std::fs::read_to_string(latest(&root).join("run.log")).unwrap();
+    let events: Vec<(String, bool)> = log
+        .lines()
+        .filter_map(|l| {
+            let (_, rest) = l.split_once(" INFO ")?;
+            let (name, what) = rest.split_once(": ")?;
+            let started = what == "started";
+            (started || what.contains(" in ")).then(|| (name.to_string(), started))
+        })
+        .collect();
+    assert_eq!(events.len(), 8, "4 scenarios started and ended: {log}");
+    for pair in events.chunks(2) {
+        assert!(
+            pair[0].1 && !pair[1].1 && pair[0].0 == pair[1].0,
+            "{} starts and ends before the next starts: {log}",
+            pair[0].0
+        );
+    }
+    let s = summary(&latest(&root));
+    let awarded = s["scenarios"].as_array().unwrap().iter();
+    assert!(awarded.clone().all(|x| x["award_npv"].is_number()), "{s}");
+}

@@ -690,3 +690,43 @@ fn explain_forces_shared_service_decisions_the_other_way_and_none_beats_the_opti
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("| service "), "{md}");
 }
+
+#[test]
+fn the_model_files_exponent_and_set_up_factor_price_the_functions_as_read() {
+    let (dir_tmp, dir) = written_case();
+    let base = ModelConfig::load(&dir.join("model.toml")).unwrap();
+    let read = |model: &ModelConfig| {
+        let loaded = consolidate::input::load(&dir, model);
+        assert_eq!(loaded.errors(), 0, "{:?}", loaded.findings);
+        loaded.dataset
+    };
+    let plain = read(&base);
+    let mut model = base.clone();
+    model.shared_services.scale_exponent = Some(1.0);
+    model.shared_services.setup_cost_factor = 1.6;
+    let priced = read(&model);
+    for (a, b) in plain.functions.iter().zip(&priced.functions) {
+        assert_eq!(b.scale_exponent, 1.0);
+        assert!(
+            close(b.setup, 1.6 * a.setup)
+                && close(b.migration_per_body, 1.6 * a.migration_per_body)
+        );
+        assert_eq!(
+            (b.redundancy_per_fte, b.cost_per_fte),
+            (a.redundancy_per_fte, a.cost_per_fte)
+        );
+    }
+    let (_, ss, _) = optimum(&priced, &model).expect("optimal");
+    assert!(
+        ss.abs() <= 1e-6,
+        "an exponent of 1 saves nothing to pay for a hub: {ss}"
+    );
+    // Out of range: refused by the model file's checks with the key named.
+    for (key, bad) in [("scale_exponent", "0.0"), ("setup_cost_factor", "-1.0")] {
+        let text = format!("[shared_services]\n{key} = {bad}\n");
+        let path = dir_tmp.path().join(format!("{key}.toml"));
+        std::fs::write(&path, text).unwrap();
+        let err = ModelConfig::load(&path).unwrap_err().to_string();
+        assert!(err.contains(&format!("shared_services.{key}")), "{err}");
+    }
+}
