@@ -443,22 +443,31 @@ fn awards_from(data: &Dataset, case: &Case, x: &[milp::XVar], values: &[f64]) ->
 
 /// Partners (positions) buying from more than `kmax` suppliers today (none when there is no limit).
 fn over_today(case: &Case, kmax: usize) -> Vec<usize> {
-    let mut used: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); case.partners.len()];
-    for c in &case.contracts {
-        used[c.partner].insert(c.incumbent);
+    if kmax == 0 {
+        return Vec::new();
     }
-    (0..used.len())
-        .filter(|&p| kmax > 0 && used[p].len() > kmax)
-        .collect()
+    over_limit(
+        case,
+        kmax,
+        case.contracts.iter().map(|c| (c.partner, c.incumbent)),
+    )
 }
 
 /// Partners (positions) buying from more than `kmax` suppliers in a solution.
 fn partners_over(case: &Case, x: &[milp::XVar], values: &[f64], kmax: usize) -> Vec<usize> {
+    let held = x.iter().filter(|xv| values[xv.col] > 1e-6);
+    over_limit(
+        case,
+        kmax,
+        held.map(|xv| (case.contracts[xv.k].partner, xv.s)),
+    )
+}
+
+/// Partners (positions) with more than `kmax` distinct suppliers among the (partner, supplier) pairs.
+fn over_limit(case: &Case, kmax: usize, pairs: impl Iterator<Item = (usize, usize)>) -> Vec<usize> {
     let mut used: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); case.partners.len()];
-    for xv in x {
-        if values[xv.col] > 1e-6 {
-            used[case.contracts[xv.k].partner].insert(xv.s);
-        }
+    for (p, s) in pairs {
+        used[p].insert(s);
     }
     (0..used.len()).filter(|&p| used[p].len() > kmax).collect()
 }
