@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Times the estates + shared-services model (one MILP) on generated cases (`consolidate generate --functions F
 # --partners P`, seed 1): 37 partners x 8 functions (GM's size) and 200 partners x 8 functions (the issue's
-# scale target), and, when the GM shared-services data set is given as $GM_SERVICES (a data set folder with
-# functions.csv), on it too. Every run is checked (`--check`); the status is printed after the timings. Uses
+# scale target), and on the shipped GM example (estates + shared services, the award switched off: the GM model
+# file with [procurement] enabled = false), or on $GM_SERVICES instead when it names another data set folder. Every run is checked (`--check`); the status is printed after the timings. Uses
 # farm-bench when it is on PATH (medians of RUNS runs, peak memory), else plain wall-clock medians.
 # Usage: benches/services.sh [--features highs]
 set -euo pipefail
@@ -17,9 +17,9 @@ for p in 37 200; do
   "$BIN" generate --functions 8 --partners "$p" --seed 1 --out "$WORK/p$p" >/dev/null
   cases+=("$WORK/p$p|$WORK/p$p/model.toml")
 done
-if [ -n "${GM_SERVICES:-}" ]; then
-  cases+=("$GM_SERVICES|$PWD/models/greater-manchester.toml")
-fi
+sed '/^\[procurement\]/,/^enabled/ s/^enabled = true/enabled = false/' models/greater-manchester.toml > "$WORK/gm.toml"
+grep -q '^enabled = false' "$WORK/gm.toml"
+cases+=("${GM_SERVICES:-$PWD/inputs/greater-manchester}|$WORK/gm.toml")
 for c in "${cases[@]}"; do
   dir=${c%%|*}
   model=${c##*|}

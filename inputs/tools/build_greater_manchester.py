@@ -2,17 +2,21 @@
 """Build the shipped Greater Manchester example data set for `consolidate`.
 
 Reads only the public source files copied into inputs/sources/ and writes
-inputs/greater-manchester/{organisations,sites,teams,zones,suppliers,contracts,offers}.csv.
+inputs/greater-manchester/{organisations,sites,teams,zones,suppliers,contracts,offers,functions,
+shared_services,service_members}.csv. The back-office rules (who does which function, in FTE; what a function
+costs and how it scales; today's shared services; team placement) are in gm_backoffice.py.
 
 Standard library only (Python 3.11). Deterministic: every derived figure comes either
 from a pure rule or from one random.Random(20160401) consumed in a fixed order:
   1. site leases (lease_end, lease_break), leasehold sites in site-id order
-  2. team `movable` flags, teams in team-id order
+  2. LEGACY_TEAM_DRAWS (281) draws, one per team of the data set before issue 17, discarded, so that the
+     draws below are unchanged by the rebuilt teams
   3. supplier `local` flags, suppliers in supplier-id order (only when no place-name rule applies)
   4. contract start, end, termination-fee factor, real contracts in contract-id order
   5. offer capacity factor, (supplier, category) pairs in sorted order
 The derived contracts of the 34 partners without published spend use a second generator,
-random.Random(20160402), only (order in derive_contracts), so the draws above are unchanged.
+random.Random(20160402), only (order in derive_contracts), and the team `movable` flags a third,
+random.Random(20160403), one draw per team in team-id order.
 Every derivation rule is documented in inputs/greater-manchester/README.md.
 
 Usage:
@@ -31,8 +35,13 @@ import re
 import sys
 import tempfile
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
+
+sys.dont_write_bytecode = True  # importing the rule modules below must leave no __pycache__ in the repository
+
+import gm_backoffice as bo  # noqa: E402  (the back-office rules of issue 17)
+from gm_numbers import iround, largest_remainder, rhu  # noqa: E402,F401  (build_england.py reaches them here)
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "inputs" / "sources"
@@ -60,19 +69,27 @@ DESK_SHARE = {  # share of floor area that is back-office desk space, by source 
     ("council", "other"): 0.10,
     ("ccg", "office"): 1.0,
 }
-NHS_M2_PER_HEAD = 400.0  # trust back-office head per m2 of GIA
-COUNCIL_HEADS_PER_1000 = 2.5
-CCG_HEADS_PER_1000 = 0.25
-CCG_MIN_HEADS = 40
+CCG_OFFICE_HEADROOM = 1.25  # CCG/hub office desks = ceil(back-office FTE x 1.25)
+# An NHS trust whose back office does not fit its sites at the DESK_SHARE rule gets a larger desk share on every
+# site: the one that gives desks for this many times its back-office FTE (the CCG office headroom).
+NHS_DESK_HEADROOM = CCG_OFFICE_HEADROOM
+WORKFORCE = "workforce/nhs_hchs_fte_by_staff_group_2017-09_2018-06.csv"
+MAX_TEAM = bo.MAX_TEAM
+IMMOVABLE_SHARE = 0.05
+SEED_TEAMS = 20160403  # third generator: the teams' `movable` flags only
+LEGACY_TEAM_DRAWS = 281  # draws of the first generator kept for the teams of the data set before issue 17
+# Derived contracts of the commissioning hub (14J): it buys like a CCG whose population gives the hub's size
+# under the headcount rule the data set used before issue 17 (0.05 and 0.25 heads per 1,000 residents).
 HUB_HEADS_PER_1000_GM = 0.05
-CCG_OFFICE_HEADROOM = 1.25  # CCG/hub office desks = ceil(headcount x 1.25)
+CCG_HEADS_PER_1000 = 0.25
+# The headcount rule of the data set before issue 17, now used only by build_england.py (which reaches these
+# names here): a trust's back office is its floor area / 400 m2, split by FUNCTION_SHARES.
+NHS_M2_PER_HEAD = 400.0
 FUNCTION_SHARES = [  # (function, share)
     ("finance", 0.22), ("hr", 0.12), ("payroll", 0.05), ("it", 0.20),
     ("procurement", 0.08), ("bi", 0.08), ("estates", 0.15), ("transformation", 0.10),
 ]
 MIN_FUNCTION_HEADS = 10  # functions smaller than this are pooled into one `other` team
-MAX_TEAM = 80
-IMMOVABLE_SHARE = 0.05
 DISPOSAL_GBP_PER_M2 = 1000.0  # freehold only; PFI and leasehold sites get 0
 PFI_EXIT_YEARS = 10  # PFI exit penalty = 10 x annual running cost
 SME_SPEND_LIMIT = 1_000_000.0
@@ -415,10 +432,6 @@ def eric_money(r: dict) -> dict:
     }
 
 
-def rhu(x: float, places: str = "1") -> Decimal:
-    return Decimal(repr(x)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
-
-
 def gbp0(x: float) -> str:
     """money, whole pounds"""
     v = rhu(x)
@@ -442,10 +455,6 @@ def coord(x) -> str:
     return "" if x is None else str(rhu(x, "0.000001"))
 
 
-def iround(x: float) -> int:
-    return int(rhu(x))
-
-
 def rand_date(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
     return lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
 
@@ -456,16 +465,6 @@ def haversine_km(lat1, lon1, lat2, lon2) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * r * math.asin(math.sqrt(a))
-
-
-def largest_remainder(total: int, shares: list[tuple[str, float]]) -> dict[str, int]:
-    raw = [(k, total * s) for k, s in shares]
-    out = {k: int(math.floor(v)) for k, v in raw}
-    left = total - sum(out.values())
-    order = sorted(range(len(raw)), key=lambda i: (-(raw[i][1] - math.floor(raw[i][1])), i))
-    for i in order[:left]:
-        out[raw[i][0]] += 1
-    return out
 
 
 def supplier_key(name: str) -> str:
@@ -496,7 +495,7 @@ def is_public_body(key: str) -> bool:
 def function_teams(oid: str, heads: int, cap: int) -> list[dict]:
     """A partner's back-office headcount split by function (largest remainder over FUNCTION_SHARES; functions
     under MIN_FUNCTION_HEADS pooled as "other"), each function cut into equal teams of at most `cap` people.
-    Shared with build_england.py."""
+    The rule before issue 17, now used only by build_england.py."""
     per_fn = largest_remainder(heads, FUNCTION_SHARES)
     groups: list[tuple[str, int]] = []
     pooled = 0
@@ -515,6 +514,31 @@ def function_teams(oid: str, heads: int, cap: int) -> list[dict]:
             org_teams.append({"id": f"{oid}-{fn}-{i + 1}", "organisation": oid, "function": fn,
                               "headcount": size})
     return org_teams
+
+
+def build_teams(groups: dict[str, list[tuple[str, int, str]]], sites: list[dict]) -> list[dict]:
+    """Every body's groups cut into teams and placed over its sites in proportion to their desks
+    (gm_backoffice.body_teams); sorted by team id."""
+    org_sites: dict[str, list[dict]] = defaultdict(list)
+    for s in sites:
+        if s["desks"] > 0:
+            org_sites[s["organisation"]].append(s)
+    teams = []
+    for oid in sorted(groups):
+        osites = org_sites[oid]
+        assert osites, oid
+        teams.extend(bo.body_teams(oid, groups[oid], osites))
+    return sorted(teams, key=lambda t: t["id"])
+
+
+def nhs_desk_share(sites: list[dict], heads: dict[str, int]) -> dict[str, float]:
+    """The desk share of floor area that gives an NHS trust NHS_DESK_HEADROOM desks per back-office FTE over
+    its sites; a site's share is the larger of this and its kind's DESK_SHARE."""
+    gia: dict[str, float] = defaultdict(float)
+    for s in sites:
+        if s["source"] == "nhs":
+            gia[s["organisation"]] += s["floor_area_m2"]
+    return {o: NHS_DESK_HEADROOM * heads[o] * M2_PER_DESK / a for o, a in gia.items()}
 
 
 def build() -> tuple[dict[str, list[list[str]]], dict]:
@@ -556,8 +580,9 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
             "lat": float(o["lat"]) if o["lat"] else None,
             "lon": float(o["lon"]) if o["lon"] else None,
         }
-    files["organisations.csv"] = [["id", "name", "kind", "borough"]] + [
-        [o["id"], o["name"], o["kind"], o["borough"]] for o in sorted(orgs.values(), key=lambda o: o["id"])]
+    files["organisations.csv"] = [["id", "name", "kind", "borough", "sector"]] + [
+        [o["id"], o["name"], o["kind"], o["borough"], bo.sector_of(o["kind"])]
+        for o in sorted(orgs.values(), key=lambda o: o["id"])]
     council_by_borough = {o["borough"]: o["id"] for o in orgs.values() if o["kind"] == "council"}
 
     # ---- NHS sites (ERIC 2019/20)
@@ -661,27 +686,17 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
         derived_costs(s)
         sites.append(s)
 
-    # ---- headcounts per organisation
-    nhs_gia: dict[str, float] = defaultdict(float)
-    for s in sites:
-        if s["source"] == "nhs":
-            nhs_gia[s["organisation"]] += s["floor_area_m2"]
+    # ---- back office per organisation (gm_backoffice.py): FTE by function, today's shared services
     ccgs_in_borough: dict[str, int] = defaultdict(int)
     for o in orgs.values():
         if o["kind"] == "ccg":
             ccgs_in_borough[o["borough"]] += 1
-    heads: dict[str, int] = {}
-    for oid, o in sorted(orgs.items()):
-        if o["kind"] == "nhs_trust":
-            heads[oid] = iround(nhs_gia[oid] / NHS_M2_PER_HEAD)
-        elif o["kind"] == "council":
-            heads[oid] = iround(borough_pop[o["borough"]] * COUNCIL_HEADS_PER_1000 / 1000)
-        elif o["kind"] == "ccg":
-            pop = borough_pop[o["borough"]] / ccgs_in_borough[o["borough"]]
-            heads[oid] = max(CCG_MIN_HEADS, iround(pop * CCG_HEADS_PER_1000 / 1000))
-        elif o["kind"] == "commissioner":
-            heads[oid] = iround(gm_pop * HUB_HEADS_PER_1000_GM / 1000)
+    back = bo.back_office(orgs, borough_pop, gm_pop, read_csv(WORKFORCE))
+    for name in ("functions", "shared_services", "service_members"):
+        files[f"{name}.csv"] = back[name]
+    heads = {oid: sum(h for _, h, _ in groups) for oid, groups in back["groups"].items()}
     info["heads"] = heads
+    info["back_office"] = back
 
     # ---- CCG and hub offices
     for oid, o in sorted(orgs.items()):
@@ -702,8 +717,9 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     assert len(ids) == len(set(ids)), "duplicate site ids"
 
     # ---- desks, disposal, leases, penalties
+    trust_share = nhs_desk_share(sites, heads)
     for s in sites:
-        share = DESK_SHARE[(s["source"], s["kind"])]
+        share = max(DESK_SHARE[(s["source"], s["kind"])], trust_share.get(s["organisation"], 0.0))
         s["desks"] = int(math.floor(s["floor_area_m2"] * share / M2_PER_DESK + 1e-9))
         s["running"] = sum(s[c] for c in ("rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp"))
         s["disposal_value_gbp"] = DISPOSAL_GBP_PER_M2 * s["floor_area_m2"] if s["tenure"] == "freehold" else 0.0
@@ -736,33 +752,16 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
             str(s["must_keep"]).lower()])
     files["sites.csv"] = site_rows
 
-    # ---- teams
-    org_sites: dict[str, list[dict]] = defaultdict(list)
-    for s in sites:
-        if s["desks"] > 0:
-            org_sites[s["organisation"]].append(s)
-    teams = []
-    for oid in sorted(heads):
-        osites = sorted(org_sites[oid], key=lambda s: (-s["desks"], s["id"]))
-        assert osites, oid
-        cap = min(MAX_TEAM, osites[0]["desks"])
-        org_teams = function_teams(oid, heads[oid], cap)
-        # placement: largest teams first, each to the first site (largest desks first) with room left;
-        # if none has room, to the site with the most desks left.
-        remaining = {s["id"]: s["desks"] for s in osites}
-        for t in sorted(org_teams, key=lambda t: (-t["headcount"], t["id"])):
-            site = next((s["id"] for s in osites if remaining[s["id"]] >= t["headcount"]), None)
-            if site is None:
-                site = max(osites, key=lambda s: (remaining[s["id"]], s["id"]))["id"]
-            remaining[site] -= t["headcount"]
-            t["site"] = site
-        teams.extend(org_teams)
-    teams.sort(key=lambda t: t["id"])
-    for t in teams:  # seed use 2
-        t["movable"] = not (rng.random() < IMMOVABLE_SHARE)
-    files["teams.csv"] = [["id", "organisation", "function", "headcount", "site", "movable"]] + [
-        [t["id"], t["organisation"], t["function"], str(t["headcount"]), t["site"], str(t["movable"]).lower()]
-        for t in teams]
+    # ---- teams: cut each body's (function, service) groups into teams, placed in proportion to desks
+    teams = build_teams(back["groups"], sites)
+    for _ in range(LEGACY_TEAM_DRAWS):  # seed use 2: kept so that the draws after it are unchanged
+        rng.random()
+    team_rng = random.Random(SEED_TEAMS)
+    for t in teams:  # third generator, teams in team-id order
+        t["movable"] = not (team_rng.random() < IMMOVABLE_SHARE)
+    files["teams.csv"] = [["id", "organisation", "function", "headcount", "site", "movable", "service"]] + [
+        [t["id"], t["organisation"], t["function"], str(t["headcount"]), t["site"], str(t["movable"]).lower(),
+         t["service"]] for t in teams]
 
     # ---- procurement: spend -> (org, category, supplier key)
     spend: dict[tuple[str, str, str], float] = defaultdict(float)
@@ -1023,16 +1022,24 @@ ENUMS = {
     ("sites.csv", "kind"): {"acute", "specialist", "community", "mental_health", "ambulance", "office", "depot",
                             "civic", "library", "leisure", "clinic", "other"},
     ("sites.csv", "tenure"): {"freehold", "leasehold", "pfi"},
-    ("teams.csv", "function"): {"finance", "hr", "payroll", "it", "procurement", "bi", "estates",
-                                "transformation", "other"},
+    ("teams.csv", "function"): set(bo.FUNCTIONS),
 }
+ENUMS[("functions.csv", "function")] = set(bo.FUNCTIONS)
+ENUMS[("functions.csv", "sector_rule")] = {"any", "same_sector"}
+ENUMS[("shared_services.csv", "function")] = set(bo.FUNCTIONS)
 BOOLS = {("sites.csv", "public_facing"), ("sites.csv", "must_keep"), ("teams.csv", "movable"),
-         ("suppliers.csv", "sme"), ("suppliers.csv", "local")}
+         ("suppliers.csv", "sme"), ("suppliers.csv", "local"), ("functions.csv", "poolable")}
 NUMS = {"sites.csv": ["exit_penalty_gbp", "lat", "lon", "floor_area_m2", "rent_gbp", "rates_gbp", "fm_gbp",
                       "utilities_gbp", "maintenance_gbp", "backlog_gbp", "disposal_value_gbp"],
         "zones.csv": ["lat", "lon"], "contracts.csv": ["annual_spend_gbp", "termination_fee_gbp"],
-        "offers.csv": ["min_volume_gbp", "price_index", "capacity_gbp"]}
-INTS = {"sites.csv": ["desks"], "teams.csv": ["headcount"], "zones.csv": ["population"]}
+        "offers.csv": ["min_volume_gbp", "price_index", "capacity_gbp"],
+        "functions.csv": ["cost_per_fte_gbp", "scale_exponent", "reference_fte", "retained_share", "setup_gbp",
+                          "migration_gbp_per_body", "redundancy_gbp_per_fte", "cross_sector_vat"],
+        "service_members.csv": ["fte_pooled"]}
+INTS = {"sites.csv": ["desks"], "teams.csv": ["headcount"], "zones.csv": ["population"],
+        "functions.csv": ["max_hubs", "dual_running_months"]}
+GM_FILES = ["organisations.csv", "sites.csv", "teams.csv", "zones.csv", "suppliers.csv", "contracts.csv",
+            "offers.csv", "functions.csv", "shared_services.csv", "service_members.csv"]
 NUM_RE = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -1063,10 +1070,39 @@ def check_formats(data: dict[str, list[dict]]) -> None:
                     assert 49.8 <= float(r["lat"]) <= 60.9 and -8.7 <= float(r["lon"]) <= 1.8, (name, r)
 
 
+def check_back_office(data: dict[str, list[dict]], sites: dict[str, dict]) -> None:
+    """functions.csv covers every team's function with an exponent in (0, 1] and shares in [0, 1]; every shared
+    service is hosted by a partner at one of its sites, in a poolable function, has its staff as the host's
+    teams of that function and members of a sector its function allows; organisations carry their sector."""
+    kinds = {r["id"]: r["kind"] for r in data["organisations.csv"]}
+    sector = {r["id"]: r["sector"] for r in data["organisations.csv"]}
+    assert all(sector[o] == bo.sector_of(k) for o, k in kinds.items())
+    fns = {r["function"]: r for r in data["functions.csv"]}
+    for r in fns.values():
+        assert 0 < float(r["scale_exponent"]) <= 1 and 0 <= float(r["retained_share"]) <= 1, r
+        assert float(r["reference_fte"]) > 0 and 0 <= float(r["cross_sector_vat"]) <= 1, r
+    assert {r["function"] for r in data["teams.csv"]} <= set(fns)
+    services = {r["service"]: r for r in data["shared_services.csv"]}
+    for sid, r in services.items():
+        assert r["host"] in kinds and sites[r["site"]]["organisation"] == r["host"], r
+        assert fns[r["function"]]["poolable"] == "true", r
+    for r in data["teams.csv"]:
+        if r["service"]:
+            svc = services[r["service"]]
+            assert r["organisation"] == svc["host"] and r["function"] == svc["function"], r
+    staffed = {r["service"] for r in data["teams.csv"] if r["service"]}
+    assert staffed == set(services), (staffed, set(services))
+    for r in data["service_members.csv"]:
+        svc = services[r["service"]]
+        assert r["organisation"] in kinds and float(r["fte_pooled"]) > 0, r
+        if fns[svc["function"]]["sector_rule"] == "same_sector":
+            assert sector[r["organisation"]] == sector[svc["host"]], r
+    assert {r["service"] for r in data["service_members.csv"]} == set(services)
+
+
 def check(folder: Path) -> None:
     data = {}
-    for name in ["organisations.csv", "sites.csv", "teams.csv", "zones.csv", "suppliers.csv",
-                 "contracts.csv", "offers.csv"]:
+    for name in GM_FILES:
         raw = (folder / name).read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw, name
         with open(folder / name, encoding="utf-8", newline="") as fh:
@@ -1093,8 +1129,10 @@ def check(folder: Path) -> None:
     total_heads = sum(int(r["headcount"]) for r in data["teams.csv"])
     total_desks = sum(int(s["desks"]) for s in sites.values())
     assert total_heads <= total_desks
-    assert 150 <= len(data["teams.csv"]) <= 300, len(data["teams.csv"])
+    assert 150 <= len(data["teams.csv"]) <= 400, len(data["teams.csv"])
     overfull = sorted(s for s, h in occupied.items() if h > int(sites[s]["desks"]))
+    assert not overfull, overfull
+    check_back_office(data, sites)
     assert sum(int(r["population"]) for r in data["zones.csv"]) == 2782141
     for r in data["contracts.csv"]:
         assert r["organisation"] in orgs and r["supplier"] in sups and (r["site"] == "" or r["site"] in sites)

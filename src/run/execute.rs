@@ -57,6 +57,15 @@ pub struct ScenarioResult {
     pub worst_access_km: Option<f64>,
     /// Running cost after (GBP a year).
     pub running_cost_after: Option<f64>,
+    /// Shared-services NPV (GBP; part of the estates NPV), when the data set decides shared services.
+    #[serde(default)]
+    pub services_npv: Option<f64>,
+    /// Back-office FTE the shared services save at the end of the horizon.
+    #[serde(default)]
+    pub fte_saved: Option<f64>,
+    /// New shared-service hubs the plan opens.
+    #[serde(default)]
+    pub hubs_opened: Option<usize>,
     /// True when the independent checker passed every part of the plan.
     pub check_ok: Option<bool>,
 }
@@ -82,6 +91,9 @@ impl ScenarioResult {
             sites_released: None,
             worst_access_km: None,
             running_cost_after: None,
+            services_npv: None,
+            fte_saved: None,
+            hubs_opened: None,
             check_ok: None,
         }
     }
@@ -193,6 +205,10 @@ fn one(
     r.sites_released = kpis.map(|k| k.sites_released);
     r.worst_access_km = kpis.and_then(|k| k.worst_zone_access_km);
     r.running_cost_after = kpis.map(|k| k.running_cost_after);
+    let services = kpis.and_then(|k| k.shared_services.as_ref());
+    r.services_npv = services.map(|k| k.npv);
+    r.fte_saved = services.map(|k| k.fte_saved);
+    r.hubs_opened = services.map(|k| k.hubs_opened);
     let checks: Vec<bool> = done
         .checked
         .iter()

@@ -187,6 +187,10 @@ pub fn index_html(
                 access => num(r.worst_access_km),
                 access_text => r.worst_access_km.map_or("n/a".into(), |v| format!("{v:.2}")),
                 saving => num(r.running_cost_after),
+                services => num(r.services_npv), services_text => r.services_npv.map_or("n/a".into(), money),
+                fte_saved => num(r.fte_saved), fte_saved_text => r.fte_saved.map_or("n/a".into(), |v| format!("{v:.1}")),
+                hubs => r.hubs_opened.map_or(-1.0, |v| v as f64),
+                hubs_text => r.hubs_opened.map_or("n/a".into(), |v| v.to_string()),
                 check => r.check_ok.map_or("n/a", |ok| if ok { "passed" } else { "FAILED" }),
                 seconds => r.seconds, seconds_text => format!("{:.1}", r.seconds),
                 front => *f, has_report => matches!(r.status, Status::Optimal | Status::Feasible | Status::Infeasible | Status::Unknown),
@@ -228,6 +232,9 @@ mod tests {
             sites_released: Some(released),
             worst_access_km: Some(access),
             running_cost_after: None,
+            services_npv: None,
+            fte_saved: None,
+            hubs_opened: None,
             check_ok: Some(true),
         }
     }

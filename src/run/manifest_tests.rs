@@ -31,7 +31,7 @@ fn the_shipped_manifest_expands_to_unique_checked_scenarios() {
     let m = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/overnight.toml")).unwrap();
     assert_eq!(
         (m.name.as_str(), m.threads, m.total_time_s),
-        ("gm-overnight", 2, Some(540.0))
+        ("gm-overnight", 2, Some(14400.0))
     );
     assert!(m.scenarios.len() >= 20, "{}", m.scenarios.len());
     let names: HashSet<_> = m.scenarios.iter().map(|s| s.name.as_str()).collect();
@@ -55,6 +55,10 @@ fn the_shipped_manifest_expands_to_unique_checked_scenarios() {
     );
     assert_eq!(get("access-max_km-3").model.estates.access.max_km, 3.0);
     assert_eq!(get("desk-desk_ratio-0.6").model.estates.desk_ratio, 0.6);
+    let steep = &get("scale-scale_exponent-0.8").model.shared_services;
+    assert_eq!(steep.scale_exponent, Some(0.8));
+    let dear = &get("setup-setup_cost_factor-2").model.shared_services;
+    assert_eq!((dear.setup_cost_factor, dear.scale_exponent), (2.0, None));
 }
 
 #[test]

@@ -66,8 +66,9 @@ pub fn validate_json(dir: &Path) -> (i32, serde_json::Value) {
     (code(&out), json)
 }
 
-/// A manifest `DIR/gm-night.toml` of `points` estates-only GM scenarios (a capital-budget sweep, about a second
-/// each), writing under `DIR/runs`.
+/// A manifest `DIR/gm-night.toml` of `points` estates-only GM scenarios (a capital-budget sweep without the award
+/// and the shared-services decision, about a second each: these tests are about the run, not the models),
+/// writing under `DIR/runs`.
 pub fn gm_budget_manifest(dir: &Path, points: usize) -> PathBuf {
     let manifest = dir.join("gm-night.toml");
     std::fs::write(
@@ -76,7 +77,7 @@ pub fn gm_budget_manifest(dir: &Path, points: usize) -> PathBuf {
             "name = \"gm-night\"\noutput_root = \"runs\"\nthreads = 2\ntime_limit_s = 60\n\n\
              [[dataset]]\nname = \"gm\"\ndir = \"{}\"\n\n\
              [[sweep]]\nname = \"budget\"\ndataset = \"gm\"\nmodel = \"{}\"\n\
-             overrides = {{ \"procurement.enabled\" = false }}\n\
+             overrides = {{ \"procurement.enabled\" = false, \"shared_services.enabled\" = false }}\n\
              parameter = \"estates.budget.capital_per_year\"\nfrom = 1000000.0\nto = {}.0\nstep = 1000000.0\n",
             root().join("inputs/greater-manchester").display(),
             root().join("models/greater-manchester.toml").display(),
