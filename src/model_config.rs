@@ -3,9 +3,11 @@
 //! Every key has a default, so a model file only states what differs. Unknown keys are errors (a misspelt switch
 //! that silently did nothing would be worse than a refusal).
 
+mod disposal;
 mod procurement;
 mod services;
 
+pub use disposal::DisposalConfig;
 pub use procurement::{CategoryRules, ProcurementConfig, RuleOverride};
 pub use services::ServicesConfig;
 
@@ -91,6 +93,8 @@ pub struct EstatesConfig {
     pub objective: ObjectiveKind,
     /// Leases: what leaving a leased or PFI site costs.
     pub leases: LeaseConfig,
+    /// What an owned site costs between its release and its sale, and when the receipt arrives.
+    pub disposal: DisposalConfig,
     /// Access for residents.
     pub access: AccessConfig,
     /// Staff travel.
@@ -115,6 +119,7 @@ impl Default for EstatesConfig {
             release_pfi: false,
             objective: ObjectiveKind::Npv,
             leases: LeaseConfig::default(),
+            disposal: DisposalConfig::default(),
             access: AccessConfig::default(),
             staff: StaffConfig::default(),
             budget: BudgetConfig::default(),
@@ -376,6 +381,7 @@ impl ModelConfig {
         {
             return bad("solver.name", "must be microlp, lpsolve or highs");
         }
+        self.estates.disposal.check()?;
         self.shared_services.check()?;
         self.procurement.check()
     }
@@ -541,6 +547,39 @@ mod tests {
         // An unterminated multi-line string runs to the end, past the final newline.
         let fail = ModelConfig::parse_located("name = \"m\"\nx = \"\"\"\n").unwrap_err();
         assert_eq!(fail.line, Some(2), "{}", fail.message);
+    }
+
+    #[test]
+    fn disposal_rules_default_off_and_out_of_range_values_name_their_key() {
+        assert!(ModelConfig::default().estates.disposal.is_off());
+        for (text, key) in [
+            (
+                "[estates.disposal]\nholding_share = 1.5\n",
+                "estates.disposal.holding_share",
+            ),
+            (
+                "[estates.disposal]\npdc_rate = 3.5\n",
+                "estates.disposal.pdc_rate",
+            ),
+            (
+                "[estates.disposal]\nempty_rates_relief_months = -1.0\n",
+                "estates.disposal.empty_rates_relief_months",
+            ),
+            (
+                "[estates.disposal]\nlag_years = 99\n",
+                "estates.disposal.lag_years",
+            ),
+        ] {
+            let fail = ModelConfig::parse_located(text).unwrap_err();
+            assert_eq!(fail.key.as_deref(), Some(key), "{}", fail.message);
+            assert_eq!(fail.line, Some(2), "{}", fail.message);
+        }
+        let on =
+            ModelConfig::parse("[estates.disposal]\nlag_years = 2\npdc_rate = 0.035\n").unwrap();
+        assert_eq!(
+            (on.estates.disposal.lag_years, on.estates.disposal.pdc_rate),
+            (2, 0.035)
+        );
     }
 
     #[test]

@@ -87,8 +87,11 @@ pub struct Kpis {
     pub running_cost_after: f64,
     /// Undiscounted one-off costs: moves and exit penalties.
     pub one_off_cost: f64,
-    /// Undiscounted disposal receipts.
+    /// Undiscounted disposal receipts that fall within the horizon.
     pub disposal_receipts: f64,
+    /// Undiscounted holding costs of released buildings waiting for their sale (`[estates.disposal]`).
+    #[serde(default)]
+    pub holding_cost: f64,
     /// Undiscounted backlog maintenance avoided.
     pub backlog_avoided: f64,
     /// Sites released.
@@ -158,7 +161,7 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
         .map(|o| (o.id.clone(), 0.0))
         .collect();
     for (i, s) in data.sites.iter().enumerate() {
-        let yearly = costing::site_yearly_cost(s, years);
+        let yearly = costs.site_yearly(i);
         k.running_cost_before += s.running.total();
         k.baseline_cost += yearly * annuity;
         match plan.sites[i] {
@@ -168,22 +171,26 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
             }
             SiteDecision::Release(y) => {
                 let y = y as usize;
-                let penalty = costs.exit_penalty(i, y);
-                let pv = costing::released_site_pv(s, yearly, y, penalty, d);
+                let r = costs.release(i, y);
+                let pv = costing::released_site_pv(s, yearly, y, r, d);
                 k.plan_cost += pv;
                 *partner
                     .entry(data.org(s.organisation).id.clone())
                     .or_default() += yearly * annuity - pv;
                 k.sites_released += 1;
                 k.floor_area_released_m2 += s.floor_area_m2;
-                k.one_off_cost += penalty;
-                k.disposal_receipts += s.disposal_value;
+                k.one_off_cost += r.penalty;
+                k.disposal_receipts += r.receipt(s);
+                k.holding_cost += r.holding.iter().sum::<f64>();
                 k.backlog_avoided += s.backlog * (years + 1 - y) as f64 / years as f64;
-                k.one_off_by_year[y - 1] += penalty;
+                k.one_off_by_year[y - 1] += r.penalty;
                 for (yy, saving) in k.savings_by_year.iter_mut().enumerate().skip(y - 1) {
-                    *saving += yearly;
+                    *saving += yearly - r.holding[yy];
                     if yy == y - 1 {
-                        *saving += s.disposal_value - penalty;
+                        *saving -= r.penalty;
+                    }
+                    if Some(yy + 1) == r.sale_year {
+                        *saving += s.disposal_value;
                     }
                 }
             }

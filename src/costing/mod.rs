@@ -11,7 +11,7 @@
 
 pub mod services;
 
-use crate::domain::{Site, SiteIx, Team, Tenure};
+use crate::domain::{OrgKind, Site, SiteIx, Team, Tenure};
 use crate::model_config::ModelConfig;
 use chrono::{Months, NaiveDate};
 
@@ -71,10 +71,89 @@ pub fn year_start(start: NaiveDate, y: usize) -> NaiveDate {
         .unwrap_or(start)
 }
 
-/// What a site costs in each year it is kept: its running cost (rent, rates, FM, utilities, maintenance) plus an
-/// even share of its backlog over the horizon.
-pub fn site_yearly_cost(site: &Site, years: usize) -> f64 {
-    site.running.total() + site.backlog / years as f64
+/// What a site costs in each year it is kept: its running cost (rent, rates, FM, utilities, maintenance), an
+/// even share of its backlog over the horizon, and the public dividend capital its owner pays on it ([`pdc`]).
+pub fn site_yearly_cost(site: &Site, pdc: f64, years: usize) -> f64 {
+    site.running.total() + site.backlog / years as f64 + pdc
+}
+
+/// The public dividend capital an owner pays on a site each year it holds it: `pdc_rate` x the site's disposal
+/// value (standing for its net book value), for a freehold of an NHS trust. CCGs, councils and other bodies pay
+/// none; a sale ends it, and the money leaves the partnership (it goes to the Department of Health and Social
+/// Care), so it is a saving to the system as well as to the trust.
+pub fn pdc(site: &Site, owner: OrgKind, model: &ModelConfig) -> f64 {
+    let rate = model.estates.disposal.pdc_rate;
+    if owner == OrgKind::NhsTrust && site.tenure == Tenure::Freehold {
+        rate * site.disposal_value
+    } else {
+        0.0
+    }
+}
+
+/// What releasing a site at the start of a year costs beyond stopping its yearly cost ([`releases`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Release {
+    /// The exit penalty ([`exit_penalties`]), paid in the release year: a one-off cost against the capital
+    /// budget.
+    pub penalty: f64,
+    /// What the empty building costs until its sale, by year of the horizon (index `year - 1`): rates after
+    /// their relief, the holding share of FM, utilities and maintenance, and PDC. Revenue, not capital.
+    pub holding: Vec<f64>,
+    /// The year of the sale and its receipt, when it falls within the horizon (a later sale is outside the
+    /// appraisal, as are the running costs saved after it).
+    pub sale_year: Option<usize>,
+}
+
+impl Release {
+    /// The receipt the appraisal counts: the disposal value when the sale falls within the horizon.
+    pub fn receipt(&self, site: &Site) -> f64 {
+        self.sale_year.map_or(0.0, |_| site.disposal_value)
+    }
+
+    /// Present value of the penalty and holding costs less the receipt counted.
+    pub fn net_pv(&self, site: &Site, y: usize, d: &Discount) -> f64 {
+        let holding: f64 = (self.holding.iter().enumerate())
+            .map(|(k, c)| c * d.factor(k + 1))
+            .sum();
+        let receipt = self
+            .sale_year
+            .map_or(0.0, |s| site.disposal_value * d.factor(s));
+        self.penalty * d.factor(y) + holding - receipt
+    }
+}
+
+/// What releasing `site` at the start of each year of the horizon costs (index `y - 1`): its exit penalty and,
+/// for a freehold, the holding costs of `[estates.disposal] lag_years` years of waiting for its sale. `pdc` is
+/// what its owner pays on it a year ([`pdc`]). With the disposal rules off the receipt arrives in the release
+/// year and nothing is held.
+pub fn releases(site: &Site, pdc: f64, model: &ModelConfig) -> Vec<Release> {
+    let h = model.horizon_years as usize;
+    let rules = model.estates.disposal;
+    let lag = if site.tenure == Tenure::Freehold {
+        rules.lag_years as usize
+    } else {
+        0
+    };
+    exit_penalties(site, model)
+        .into_iter()
+        .enumerate()
+        .map(|(i, penalty)| {
+            let y = i + 1;
+            let mut holding = vec![0.0; h];
+            for k in 0..lag.min(h + 1 - y) {
+                let relieved = (rules.empty_rates_relief_months - 12.0 * k as f64).clamp(0.0, 12.0);
+                let r = &site.running;
+                holding[y - 1 + k] = r.rates * (12.0 - relieved) / 12.0
+                    + rules.holding_share * (r.fm + r.utilities + r.maintenance)
+                    + pdc;
+            }
+            Release {
+                penalty,
+                holding,
+                sale_year: (y + lag <= h).then_some(y + lag),
+            }
+        })
+        .collect()
 }
 
 /// What leaving a site at the start of each year of the horizon costs (index `y - 1`), by the year it is left:
@@ -111,16 +190,16 @@ pub fn years_between(from: NaiveDate, to: NaiveDate) -> f64 {
 }
 
 /// Present value of a site released at the start of year `y`: its yearly cost until then, then the exit
-/// penalty less the disposal receipt in year `y`.
-pub fn released_site_pv(site: &Site, yearly: f64, y: usize, penalty: f64, d: &Discount) -> f64 {
-    yearly * (d.annuity_from(1) - d.annuity_from(y)) + (penalty - site.disposal_value) * d.factor(y)
+/// penalty and holding costs less the receipt counted ([`Release`]).
+pub fn released_site_pv(site: &Site, yearly: f64, y: usize, r: &Release, d: &Discount) -> f64 {
+    yearly * (d.annuity_from(1) - d.annuity_from(y)) + r.net_pv(site, y, d)
 }
 
 /// Present-value saving of releasing a site at the start of year `y` against keeping it: its yearly cost from
-/// year `y` on, plus the disposal receipt less the exit penalty in year `y` (the MILP's coefficient; it equals
-/// the kept site's present value less [`released_site_pv`]).
-pub fn release_saving_pv(site: &Site, yearly: f64, y: usize, penalty: f64, d: &Discount) -> f64 {
-    yearly * d.annuity_from(y) + (site.disposal_value - penalty) * d.factor(y)
+/// year `y` on, less the exit penalty and holding costs, plus the receipt counted (the MILP's coefficient; it
+/// equals the kept site's present value less [`released_site_pv`]).
+pub fn release_saving_pv(site: &Site, yearly: f64, y: usize, r: &Release, d: &Discount) -> f64 {
+    yearly * d.annuity_from(y) - r.net_pv(site, y, d)
 }
 
 /// The one-off cost of moving a whole team: relocation per head plus fit-out of the desks it needs.
@@ -146,8 +225,10 @@ pub fn move_year(current_site_release: Option<u32>) -> usize {
 pub trait PlanCosts {
     /// Discount factors of the horizon.
     fn discount(&self) -> &Discount;
-    /// Exit penalty of releasing site `site` (index) at the start of year `y` (1-based).
-    fn exit_penalty(&self, site: usize, y: usize) -> f64;
+    /// What releasing site `site` (index) at the start of year `y` (1-based) costs beyond its yearly cost.
+    fn release(&self, site: usize, y: usize) -> &Release;
+    /// What site `site` (index) costs each year it is kept ([`site_yearly_cost`]).
+    fn site_yearly(&self, site: usize) -> f64;
     /// Yearly cost of team `team` (index) working at `site` (0 when the site is not one of its options).
     fn team_annual_cost(&self, team: usize, site: SiteIx) -> f64;
     /// One-off cost of moving the whole of team `team` (index).

@@ -52,8 +52,11 @@ pub struct SiteCandidate {
     pub releasable: bool,
     /// Must be released within the horizon.
     pub forced: bool,
-    /// Exit penalty if released in year `y` (index `y - 1`).
-    pub penalty: Vec<f64>,
+    /// What releasing it in year `y` costs beyond its yearly cost (index `y - 1`): exit penalty, holding costs
+    /// until its sale, the sale's year.
+    pub release: Vec<costing::Release>,
+    /// What it costs each year it is kept ([`costing::site_yearly_cost`]).
+    pub yearly: f64,
 }
 
 /// A zone's need for a kept public-facing site (of a kind, when the rule is per kind) within a distance.
@@ -123,8 +126,12 @@ impl PlanCosts for Candidates {
         &self.discount
     }
 
-    fn exit_penalty(&self, site: usize, y: usize) -> f64 {
-        self.sites[site].penalty[y - 1]
+    fn release(&self, site: usize, y: usize) -> &costing::Release {
+        &self.sites[site].release[y - 1]
+    }
+
+    fn site_yearly(&self, site: usize) -> f64 {
+        self.sites[site].yearly
     }
 
     fn team_annual_cost(&self, team: usize, site: SiteIx) -> f64 {
@@ -158,10 +165,12 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
                     .iter()
                     .any(|t| !t.movable && t.site.is_some_and(|x| data.site(x).id == s.id))
                 || hosts_a_service(data, model, s);
+            let pdc = costing::pdc(s, data.org(s.organisation).kind, model);
             SiteCandidate {
                 releasable: forced || !protected,
                 forced,
-                penalty: costing::exit_penalties(s, model),
+                release: costing::releases(s, pdc, model),
+                yearly: costing::site_yearly_cost(s, pdc, model.horizon_years as usize),
             }
         })
         .collect();

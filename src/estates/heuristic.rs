@@ -186,7 +186,7 @@ pub fn list(names: &[&str]) -> String {
 /// passed: nothing, or only its dilapidations, left to pay).
 pub(crate) fn years_to_try(cand: &Candidates, s: usize) -> Vec<u32> {
     let mut ys = vec![1];
-    let penalty = &cand.sites[s].penalty;
+    let penalty: Vec<f64> = cand.sites[s].release.iter().map(|r| r.penalty).collect();
     let lowest = penalty.iter().copied().fold(f64::INFINITY, f64::min);
     if let Some(free) = penalty.iter().position(|&p| p <= lowest)
         && free > 0

@@ -367,7 +367,7 @@ pub fn budget(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
         }
         for (s, years) in vars.release.iter().enumerate() {
             if let Some(v) = years[y - 1] {
-                lhs.add_mul(ctx.cand.sites[s].penalty[y - 1], v);
+                lhs.add_mul(ctx.cand.sites[s].release[y - 1].penalty, v);
             }
         }
         lhs += services::one_off_in_year(ctx, &vars.services, y);
@@ -381,12 +381,11 @@ pub fn budget(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
 fn release_saving(ctx: &Ctx<'_>, vars: &Vars, s: usize) -> Expression {
     let site = &ctx.data.sites[s];
     let d = &ctx.cand.discount;
-    let yearly = costing::site_yearly_cost(site, d.years());
+    let c = &ctx.cand.sites[s];
     let mut e = Expression::from(0.0);
     for (y, v) in vars.release[s].iter().enumerate() {
         if let Some(v) = v {
-            let pv =
-                costing::release_saving_pv(site, yearly, y + 1, ctx.cand.sites[s].penalty[y], d);
+            let pv = costing::release_saving_pv(site, c.yearly, y + 1, &c.release[y], d);
             e.add_mul(pv, *v);
         }
     }
@@ -448,8 +447,8 @@ pub fn objective(ctx: &Ctx<'_>, vars: &Vars) -> Expression {
     let d = &ctx.cand.discount;
     let annuity = d.annuity_from(1);
     let mut cost = Expression::from(0.0);
-    for (s, site) in ctx.data.sites.iter().enumerate() {
-        cost += costing::site_yearly_cost(site, d.years()) * annuity;
+    for s in 0..ctx.data.sites.len() {
+        cost += ctx.cand.sites[s].yearly * annuity;
         cost -= release_saving(ctx, vars, s);
     }
     for t in 0..ctx.data.teams.len() {

@@ -66,13 +66,11 @@ fn released(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, y: u32) -> String {
         "saves GBP {} a year from year {y}",
         money(site.running.total())
     );
-    let penalty = ctx.cand.sites[s.ix()].penalty[y as usize - 1];
-    if penalty > 0.0 {
-        words.push_str(&format!("; exit penalty GBP {}", money(penalty)));
+    let r = &ctx.cand.sites[s.ix()].release[y as usize - 1];
+    if r.penalty > 0.0 {
+        words.push_str(&format!("; exit penalty GBP {}", money(r.penalty)));
     }
-    if site.disposal_value > 0.0 {
-        words.push_str(&format!("; receipt GBP {}", money(site.disposal_value)));
-    }
+    words.push_str(&sale_words(site, y as usize, r));
     if dest.is_empty() {
         words.push_str("; no teams to move");
     } else {
@@ -107,7 +105,7 @@ fn kept_because(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, npv: f64) -> String {
     }
     match best {
         Some((delta, y)) if delta <= 0.0 => {
-            let penalty = ctx.cand.sites[s.ix()].penalty[y as usize - 1];
+            let penalty = ctx.cand.sites[s.ix()].release[y as usize - 1].penalty;
             let saved = money(ctx.data.site(s).running.total());
             if penalty > 0.0 {
                 format!(
@@ -145,4 +143,31 @@ fn kept_because(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, npv: f64) -> String {
         }
         None => tried.swap_remove(0),
     }
+}
+
+/// The sale of a released building in words: its receipt and year, and what it costs while it waits.
+pub fn sale_words(site: &crate::domain::Site, y: usize, r: &crate::costing::Release) -> String {
+    let mut words = String::new();
+    let holding: f64 = r.holding.iter().sum();
+    if holding > 0.0 {
+        words.push_str(&format!(
+            "; holding costs GBP {} until its sale",
+            money(holding)
+        ));
+    }
+    match r.sale_year {
+        Some(s) if site.disposal_value > 0.0 && s > y => words.push_str(&format!(
+            "; receipt GBP {} in year {s}",
+            money(site.disposal_value)
+        )),
+        Some(_) if site.disposal_value > 0.0 => {
+            words.push_str(&format!("; receipt GBP {}", money(site.disposal_value)))
+        }
+        None if site.disposal_value > 0.0 => words.push_str(&format!(
+            "; sold after the horizon (receipt GBP {} not counted)",
+            money(site.disposal_value)
+        )),
+        _ => {}
+    }
+    words
 }

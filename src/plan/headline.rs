@@ -224,7 +224,7 @@ const HTML_COMPARE: &[View] = &[View::Html, View::Compare];
 
 /// Every headline figure, in the order every view lists them. `report.html` groups its tiles by [`Part`]
 /// (whole plan, estates, award) and keeps this order within each group.
-pub static FIGURES: [Figure; 21] = [
+pub static FIGURES: [Figure; 22] = [
     Figure {
         key: "violations",
         words: "Rules broken",
@@ -364,6 +364,15 @@ pub static FIGURES: [Figure; 21] = [
         better: Better::Higher,
         part: Part::Estates,
         reading: Reading::One(|s| s.estates(|k| k.disposal_receipts)),
+        views: &[View::Markdown],
+    },
+    Figure {
+        key: "holding_cost_gbp",
+        words: "Holding costs of released buildings until sold",
+        unit: Unit::Gbp,
+        better: Better::Lower,
+        part: Part::Estates,
+        reading: Reading::One(|s| s.estates(|k| k.holding_cost)),
         views: &[View::Markdown],
     },
     Figure {

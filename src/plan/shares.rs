@@ -90,7 +90,7 @@ pub fn shares(
             if let SiteDecision::Release(y) = plan.sites[i]
                 && let Some(s) = by.get_mut(data.org(site.organisation).id.as_str())
             {
-                s.one_off_direct += cand.exit_penalty(i, y as usize);
+                s.one_off_direct += cand.release(i, y as usize).penalty;
             }
         }
         for (t, team) in data.teams.iter().enumerate() {

@@ -185,7 +185,7 @@ pub fn sites_csv(data: &Dataset, result: &EstatesResult, reasons: &[String]) -> 
                     w.write_record([&s.id, &s.name, owner, "keep", "", "0", "0", "0", reason])?;
                 }
                 SiteDecision::Release(y) => {
-                    let penalty = result.candidates.sites[i].penalty[y as usize - 1];
+                    let r = &result.candidates.sites[i].release[y as usize - 1];
                     w.write_record([
                         &s.id,
                         &s.name,
@@ -193,8 +193,8 @@ pub fn sites_csv(data: &Dataset, result: &EstatesResult, reasons: &[String]) -> 
                         "release",
                         &y.to_string(),
                         &format!("{:.2}", s.running.total()),
-                        &format!("{:.2}", s.disposal_value),
-                        &format!("{penalty:.2}"),
+                        &format!("{:.2}", r.receipt(s)),
+                        &format!("{:.2}", r.penalty),
                         reason,
                     ])?;
                 }
@@ -382,16 +382,16 @@ pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) ->
     for (i, s) in data.sites.iter().enumerate() {
         if let SiteDecision::Release(y) = plan.sites[i] {
             any = true;
-            let penalty = result.candidates.sites[i].penalty[y as usize - 1];
+            let r = &result.candidates.sites[i].release[y as usize - 1];
             let _ = writeln!(
                 o,
-                "- **{}** ({}, {}): released in year {y}. Saves GBP {} a year in running costs, receipt GBP {}, exit penalty GBP {}.",
+                "- **{}** ({}, {}): released in year {y}. Saves GBP {} a year in running costs, exit penalty GBP {}{}.",
                 s.name,
                 s.id,
                 data.org(s.organisation).name,
                 money(s.running.total()),
-                money(s.disposal_value),
-                money(penalty)
+                money(r.penalty),
+                crate::estates::reasons::sale_words(s, y as usize, r)
             );
             if model.estates.colocation_km > 0.0 {
                 let near: Vec<String> = colocation

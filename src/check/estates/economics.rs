@@ -90,17 +90,20 @@ fn years_from(model: &ModelConfig, y: usize) -> f64 {
         .sum::<f64>()
 }
 
-/// Sites: running cost and backlog share while kept; receipt and exit penalty in the release year.
+/// Sites: running cost, backlog share and PDC while kept; exit penalty in the release year; a freehold's holding
+/// costs while it waits for its sale, and the receipt in the year of the sale when that is within the horizon.
 fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) {
     let h = model.horizon_years as usize;
     let all = years_from(model, 1);
     for (i, s) in data.sites.iter().enumerate() {
+        let pdc = pdc(data, model, s);
         let annual = s.running.rent
             + s.running.rates
             + s.running.fm
             + s.running.utilities
             + s.running.maintenance
-            + s.backlog / h as f64;
+            + s.backlog / h as f64
+            + pdc;
         out.baseline_cost += annual * all;
         let SiteDecision::Release(y) = plan.sites[i] else {
             out.plan_cost += annual * all;
@@ -109,8 +112,9 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
         let y = y as usize;
         out.released += 1;
         let penalty = exit_penalty(model, s, y);
+        let (holding, receipt) = waiting_for_sale(model, s, y, pdc);
         let cost =
-            annual * (all - years_from(model, y)) + (penalty - s.disposal_value) * disc(model, y);
+            annual * (all - years_from(model, y)) + penalty * disc(model, y) + holding - receipt;
         out.plan_cost += cost;
         if (1..=h).contains(&y) {
             out.one_off_by_year[y - 1] += penalty;
@@ -119,6 +123,59 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
             .entry(data.org(s.organisation).id.clone())
             .or_default() += annual * all - cost;
     }
+}
+
+/// PDC on site `s` a year: `pdc_rate` of its disposal value, when an NHS trust owns it outright.
+fn pdc(data: &Dataset, model: &ModelConfig, s: &crate::domain::Site) -> f64 {
+    let trust = data.org(s.organisation).kind == crate::domain::OrgKind::NhsTrust;
+    if trust && s.tenure == Tenure::Freehold {
+        s.disposal_value * model.estates.disposal.pdc_rate
+    } else {
+        0.0
+    }
+}
+
+/// A freehold released at the start of year `y` stays empty for `lag_years` whole years, month by month paying
+/// its rates once the relief months are over, the holding share of its FM, utilities and maintenance, and PDC;
+/// then it is sold. Returns the present values of those holding costs within the horizon and of the receipt (0
+/// when the sale falls after the horizon). Other tenures are handed back: no wait, receipt at once.
+fn waiting_for_sale(
+    model: &ModelConfig,
+    s: &crate::domain::Site,
+    y: usize,
+    pdc: f64,
+) -> (f64, f64) {
+    let h = model.horizon_years as usize;
+    let rules = &model.estates.disposal;
+    let wait = if s.tenure == Tenure::Freehold {
+        rules.lag_years as usize
+    } else {
+        0
+    };
+    let mut holding = 0.0;
+    for month in 0..12 * wait {
+        let year = y + month / 12;
+        if year > h {
+            break;
+        }
+        let rates = if (month as f64) + 1.0 > rules.empty_rates_relief_months {
+            // The month straddling the end of the relief pays the part after it.
+            let due = ((month as f64) + 1.0 - rules.empty_rates_relief_months).min(1.0);
+            s.running.rates * due / 12.0
+        } else {
+            0.0
+        };
+        let others =
+            rules.holding_share * (s.running.fm + s.running.utilities + s.running.maintenance);
+        holding += (rates + (others + pdc) / 12.0) * disc(model, year);
+    }
+    let sale = y + wait;
+    let receipt = if sale <= h {
+        s.disposal_value * disc(model, sale)
+    } else {
+        0.0
+    };
+    (holding, receipt)
 }
 
 /// What leaving site `s` at the start of year `y` costs: always the PFI termination sum; for a lease (with leases
@@ -265,6 +322,49 @@ mod tests {
         let leaving = 10_000.0 * 183.0 / 365.25 + 50_000.0 + 20_000.0;
         let want = 40_000.0 * pv(3) - leaving * 1.035_f64.powi(-2);
         assert!((r.npv - want).abs() < 1e-6, "{} != {want}", r.npv);
+    }
+
+    /// S4 (the trust's freehold depot, GBP 40,000 a year: rates 10,000, FM 20,000, utilities and maintenance
+    /// 5,000 each) worth GBP 100,000, with a two-year wait for its sale, three months' rates relief, half its
+    /// FM, utilities and maintenance while empty and PDC at 3.5%; released in `year`. Returns the checker's NPV
+    /// and the planner's.
+    fn held_until_sold(year: u32) -> (f64, f64) {
+        let (mut data, mut model) = (dataset(), model());
+        data.sites[4].disposal_value = 100_000.0;
+        model.estates.disposal = crate::model_config::DisposalConfig {
+            lag_years: 2,
+            empty_rates_relief_months: 3.0,
+            holding_share: 0.5,
+            pdc_rate: 0.035,
+        };
+        let mut plan = Plan::baseline(&data);
+        plan.sites[4] = SiteDecision::Release(year);
+        let cand = crate::estates::candidates::build(&data, &model);
+        let kpis = crate::plan::evaluate(&data, &cand, &plan);
+        let r = check(&data, &model, &plan, Some(&kpis));
+        assert!(r.ok, "{:?} {:?}", r.violations, r.mismatches);
+        (r.npv, kpis.npv)
+    }
+
+    #[test]
+    fn a_freehold_waits_for_its_sale_paying_rates_after_relief_holding_costs_and_pdc_by_hand() {
+        let d = |k: i32| 1.035_f64.powi(-k);
+        // Kept: 40,000 + PDC 3,500 a year, saved from year 2. Empty in year 2: 9 months' rates 7,500 + half of
+        // 30,000 + PDC 3,500 = 26,000; in year 3: 10,000 + 15,000 + 3,500 = 28,500. Sold in year 4.
+        let want = 43_500.0 * pv(2) - 26_000.0 * d(1) - 28_500.0 * d(2) + 100_000.0 * d(3);
+        let (checker, planner) = held_until_sold(2);
+        assert!((checker - want).abs() < 1e-6, "{checker} != {want}");
+        assert!((planner - want).abs() < 1e-6, "{planner} != {want}");
+    }
+
+    #[test]
+    fn a_sale_after_the_horizon_brings_no_receipt_into_the_appraisal() {
+        let d = |k: i32| 1.035_f64.powi(-k);
+        // Released in year 4, empty in years 4 and 5, sold in year 6: outside the five years.
+        let want = 43_500.0 * pv(4) - 26_000.0 * d(3) - 28_500.0 * d(4);
+        let (checker, planner) = held_until_sold(4);
+        assert!((checker - want).abs() < 1e-6, "{checker} != {want}");
+        assert!((planner - want).abs() < 1e-6, "{planner} != {want}");
     }
 
     #[test]

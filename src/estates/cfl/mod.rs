@@ -13,7 +13,6 @@ pub mod lagrange;
 pub mod transport;
 
 use super::milp::{Ctx, Group, Model};
-use crate::costing;
 use crate::domain::SiteIx;
 use crate::plan::{Plan, SiteDecision};
 use transport::Arc;
@@ -110,12 +109,11 @@ pub fn detect(ctx: &Ctx<'_>, model: &Model) -> Option<Instance> {
     let mut fixed_cost = Vec::with_capacity(data.sites.len());
     let mut forced = Vec::with_capacity(data.sites.len());
     for (s, site) in data.sites.iter().enumerate() {
-        let yearly = costing::site_yearly_cost(site, cand.discount.years());
-        let keep = yearly * annuity;
         let c = &cand.sites[s];
-        // Releasing in year 1 saves the running costs and brings the receipt, less any exit penalty.
+        let keep = c.yearly * annuity;
+        // Releasing in year 1 saves the yearly costs and brings the receipt, less any exit penalty and holding.
         let release = if c.releasable {
-            keep + (site.disposal_value - c.penalty[0]) * cand.discount.factor(1)
+            keep - c.release[0].net_pv(site, 1, &cand.discount)
         } else {
             0.0
         };
