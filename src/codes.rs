@@ -66,6 +66,8 @@ codes! {
     E1047 = "a team of a shared service is not the host's or not of the service's function";
     /// `teams.csv`: with `functions.csv`, a team's function must be one it lists.
     E1048 = "a team's function is not listed in functions.csv";
+    /// `contracts.csv`: with `categories.csv`, a contract's category must be one it lists.
+    E1049 = "a contract's category is not listed in categories.csv";
     E1050 = "a model file is not valid TOML, or a key is unknown, of the wrong type or out of range";
     E1051 = "a model file names a site or category the data set does not have";
     E1060 = "a run manifest cannot be read or is not valid TOML";

@@ -109,6 +109,49 @@ CATEGORIES = [
     "fleet_vehicles", "furniture_equipment", "hr_training_recruitment", "insurance", "it_services",
     "print_post_stationery", "professional_services", "social_care",
 ]
+# NHS trusts' agency staff is relabelled `nhs_agency` once the offers are drawn (so no draw changes): since
+# November 2015 every NHS agency shift is under NHS Improvement's hourly price caps, and since 1 April 2016 every
+# staff group is bought through NHS Improvement-approved frameworks ("agency rules"), so a GM back-office award
+# cannot address it. categories.csv puts it out of scope.
+NHS_AGENCY = "nhs_agency"
+# categories.csv: how each category is bought jointly, the price effect the evidence supports (a cap on any
+# volume tier's discount), the buyer's cost of the competition or call-off behind each re-let, and the cost of
+# mobilising a new supplier (GBP per contract). The data set's README ("Categories: routes and price effects")
+# gives the sources and rules.
+NAO_CCS = "NAO HC 786 (2017): CCS 2015-16"
+AGGREGATION_EFFECT = "0.04"  # CCS 2015-16: GBP 521m saved on GBP 12.8bn through its deals (4.1%, incl. demand)
+FRAMEWORK_EFFECT = "0.024"   # of which GBP 311m from purchases using CCS frameworks (2.4% of the GBP 12.8bn)
+TENDER_GBP = "6000"          # the buyer's quarter of an average EU procedure's EUR 28,000 (EC evaluation, 2011)
+SERVICE_MOBILISATION, GOODS_MOBILISATION = "20000", "5000"  # derived: a service contract's mobilisation vs a catalogue
+CATEGORY_TERMS = {
+    # category: (name, route, price effect, tender GBP, mobilisation GBP, source)
+    "agency_staff": ("Agency staff (councils and CCGs)", "framework", FRAMEWORK_EFFECT, TENDER_GBP,
+                     GOODS_MOBILISATION, f"{NAO_CCS} frameworks"),
+    "building_maintenance": ("Building maintenance", "aggregation", AGGREGATION_EFFECT, TENDER_GBP,
+                             SERVICE_MOBILISATION, NAO_CCS),
+    "construction_works": ("Construction works (project-priced)", "framework", FRAMEWORK_EFFECT, TENDER_GBP,
+                           SERVICE_MOBILISATION, f"{NAO_CCS} frameworks"),
+    "energy_utilities": ("Energy and utilities (commodity-priced)", "framework", FRAMEWORK_EFFECT, TENDER_GBP,
+                         GOODS_MOBILISATION, f"{NAO_CCS} frameworks"),
+    "facilities_management": ("Facilities management", "aggregation", AGGREGATION_EFFECT, TENDER_GBP,
+                              SERVICE_MOBILISATION, NAO_CCS),
+    "fleet_vehicles": ("Fleet and vehicles", "aggregation", AGGREGATION_EFFECT, TENDER_GBP, SERVICE_MOBILISATION,
+                       NAO_CCS),
+    "furniture_equipment": ("Furniture and equipment", "aggregation", AGGREGATION_EFFECT, TENDER_GBP,
+                            GOODS_MOBILISATION, NAO_CCS),
+    "hr_training_recruitment": ("HR, training and recruitment", "aggregation", AGGREGATION_EFFECT, TENDER_GBP,
+                                GOODS_MOBILISATION, NAO_CCS),
+    "insurance": ("Insurance", "aggregation", AGGREGATION_EFFECT, TENDER_GBP, GOODS_MOBILISATION, NAO_CCS),
+    "it_services": ("IT services", "aggregation", AGGREGATION_EFFECT, TENDER_GBP, SERVICE_MOBILISATION, NAO_CCS),
+    NHS_AGENCY: ("NHS agency staff (NHS Improvement agency rules)", "out_of_scope", "0", "0", "0",
+                 "NHS Improvement agency rules: price caps from Nov 2015, approved frameworks from Apr 2016"),
+    "print_post_stationery": ("Print, post and stationery", "aggregation", AGGREGATION_EFFECT, TENDER_GBP,
+                              GOODS_MOBILISATION, NAO_CCS),
+    "professional_services": ("Professional services", "framework", FRAMEWORK_EFFECT, TENDER_GBP,
+                              GOODS_MOBILISATION, f"{NAO_CCS} frameworks"),
+    "social_care": ("Adult social care", "out_of_scope", "0", "0", "0",
+                    "Care Act 2014 s.5 market shaping; fees set by cost-of-care exercises; residents choose"),
+}
 # Office categories: what a body with one leased office and no estate, fleet or care budget buys.
 OFFICE_CATEGORIES = [
     "agency_staff", "facilities_management", "furniture_equipment", "hr_training_recruitment", "insurance",
@@ -878,6 +921,13 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
                 continue
             offer_rows.append([sid, c, gbp2(mv), idx, gbp2(capacity)])
     files["offers.csv"] = offer_rows
+    # NHS trusts' agency staff becomes nhs_agency (out of scope), after every draw
+    kind_of = {oid: o["kind"] for oid, o in orgs.items()}
+    for r in contract_rows[1:]:
+        if r[2] == "agency_staff" and kind_of[r[1]] == "nhs_trust":
+            r[2] = NHS_AGENCY
+    files["categories.csv"] = [["category", "name", "route", "price_effect", "tender_cost_gbp", "mobilisation_gbp",
+                                "source"]] + [[c, *t] for c, t in sorted(CATEGORY_TERMS.items())]
 
     info["sites"] = sites
     info["teams"] = teams
@@ -1038,8 +1088,10 @@ NUMS = {"sites.csv": ["exit_penalty_gbp", "lat", "lon", "floor_area_m2", "rent_g
         "service_members.csv": ["fte_pooled"]}
 INTS = {"sites.csv": ["desks"], "teams.csv": ["headcount"], "zones.csv": ["population"],
         "functions.csv": ["max_hubs", "dual_running_months"]}
+ENUMS[("categories.csv", "route")] = {"aggregation", "framework", "out_of_scope"}
+NUMS["categories.csv"] = ["price_effect", "tender_cost_gbp", "mobilisation_gbp"]
 GM_FILES = ["organisations.csv", "sites.csv", "teams.csv", "zones.csv", "suppliers.csv", "contracts.csv",
-            "offers.csv", "functions.csv", "shared_services.csv", "service_members.csv"]
+            "offers.csv", "functions.csv", "shared_services.csv", "service_members.csv", "categories.csv"]
 NUM_RE = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -1138,7 +1190,12 @@ def check(folder: Path) -> None:
         assert r["organisation"] in orgs and r["supplier"] in sups and (r["site"] == "" or r["site"] in sites)
         assert dt.date.fromisoformat(r["start"]) <= dt.date.fromisoformat(r["end"])
         assert float(r["annual_spend_gbp"]) > 0 and float(r["termination_fee_gbp"]) >= 0
-    contract_pairs = {(r["supplier"], r["category"]) for r in data["contracts.csv"]}
+    routes = {r["category"]: r["route"] for r in data["categories.csv"]}
+    assert {r["category"] for r in data["contracts.csv"]} <= set(routes)
+    assert all(0 <= float(r["price_effect"]) < 1 for r in data["categories.csv"])
+    # offers exist for every pair of an in-scope category (nhs_agency has the offers of agency staff)
+    contract_pairs = {(r["supplier"], "agency_staff" if r["category"] == NHS_AGENCY else r["category"])
+                      for r in data["contracts.csv"]}
     offer_pairs = set()
     for r in data["offers.csv"]:
         assert r["supplier"] in sups and 0 < float(r["price_index"]) <= 2
@@ -1159,18 +1216,20 @@ def check(folder: Path) -> None:
         o = r["organisation"]
         assert re.fullmatch(re.escape(o) + r"-C\d{4}", r["id"]), r["id"]
         assert dt.date.fromisoformat(r["start"]) < PRICE_BASE <= dt.date.fromisoformat(r["end"]), r["id"]
-        assert r["category"] in CATEGORIES, r
+        assert r["category"] in CATEGORIES or (r["category"] == NHS_AGENCY and org_kind[o] == "nhs_trust"), r
+        assert not (r["category"] == "agency_staff" and org_kind[o] == "nhs_trust"), r
         if r["site"]:  # site-bound: own site, of an eligible kind, in an estate category, derived only
             s = sites[r["site"]]
             assert s["organisation"] == o and s["kind"] in SITE_BOUND_KINDS, r
             assert r["category"] in SITE_BOUND_CATEGORIES and o not in real_orgs, r
-        cats_of[o].add(r["category"])
-        per_oc[(o, r["category"])].append(r["supplier"])
-        vol[(r["supplier"], r["category"])] += float(r["annual_spend_gbp"])
+        bought = "agency_staff" if r["category"] == NHS_AGENCY else r["category"]
+        cats_of[o].add(bought)
+        per_oc[(o, bought)].append(r["supplier"])
+        vol[(r["supplier"], bought)] += float(r["annual_spend_gbp"])
     assert set(cats_of) == orgs, sorted(orgs - set(cats_of))  # every partner buys
     for o, cats in cats_of.items():
         assert cats == set(CATEGORIES_BY_KIND[org_kind[o]]), (o, sorted(cats))
-    real_pairs = {(r["supplier"], r["category"]) for r in contracts if r["organisation"] in real_orgs}
+    real_pairs = {(r["supplier"], r["category"]) for r in contracts if r["organisation"] in real_orgs}  # no trust
     for (o, c), ss in per_oc.items():
         assert len(ss) == len(set(ss)), (o, c)  # one contract per (partner, category, supplier)
         if o not in real_orgs:

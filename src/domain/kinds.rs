@@ -194,3 +194,17 @@ text_enum!(
         SameSector = "same_sector",
     }
 );
+
+text_enum!(
+    /// How a procurement category is bought jointly (`categories.csv`): it decides whether the joint award
+    /// touches the category at all.
+    Route {
+        /// Pooled volume buys a lower price: the offers' volume tiers apply, capped at the category's price effect.
+        Aggregation = "aggregation",
+        /// Called off a national or regional framework: the small effect the evidence supports caps every tier.
+        Framework = "framework",
+        /// Not addressable by a back-office joint award (clinical agency under national price caps, for
+        /// example): its contracts stay as they are.
+        OutOfScope = "out_of_scope",
+    }
+);

@@ -6,7 +6,7 @@
 
 mod kinds;
 
-pub use kinds::{BuiltinFunction, Function, OrgKind, Sector, SectorRule, SiteKind, Tenure};
+pub use kinds::{BuiltinFunction, Function, OrgKind, Route, Sector, SectorRule, SiteKind, Tenure};
 
 use chrono::NaiveDate;
 
@@ -193,6 +193,25 @@ pub struct FunctionSpec {
     pub poolable: bool,
 }
 
+/// How one procurement category is bought jointly, and what re-letting its contracts costs (`categories.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategorySpec {
+    /// Category id (what `contracts.csv` and `offers.csv` name).
+    pub id: String,
+    /// Name in reports.
+    pub name: String,
+    /// How it is bought jointly.
+    pub route: Route,
+    /// The most any volume tier may take off today's price in this category, in [0, 1): the published evidence's
+    /// price effect (an offer's deeper tier is capped at it).
+    pub price_effect: f64,
+    /// Cost of the compliant competition or call-off behind each re-let (GBP per contract, pro rata to the share).
+    pub tender_cost: f64,
+    /// Cost of moving a contract to another supplier (GBP per contract, pro rata to the share moved); absent:
+    /// the model file's `transition_cost_gbp`.
+    pub mobilisation_cost: Option<f64>,
+}
+
 /// A shared service that exists today (`shared_services.csv`): the starting position of its function.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharedService {
@@ -323,6 +342,8 @@ pub struct Dataset {
     pub services: Vec<SharedService>,
     /// Their members (optional `service_members.csv`).
     pub service_members: Vec<ServiceMember>,
+    /// Procurement categories: route, price effect and re-letting costs (optional `categories.csv`).
+    pub categories: Vec<CategorySpec>,
 }
 
 /// A local authority (or any area) outline: longitude/latitude rings, outer and inner rings alike.

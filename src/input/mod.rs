@@ -21,8 +21,8 @@ use source::Source;
 use std::path::Path;
 
 pub use readers::{
-    CONTRACTS, FUNCTIONS, OFFERS, ORGANISATIONS, SERVICE_MEMBERS, SHARED_SERVICES, SITES,
-    SUPPLIERS, TABLES, TEAM_SITE_COSTS, TEAMS, ZONES,
+    CATEGORIES, CONTRACTS, FUNCTIONS, OFFERS, ORGANISATIONS, SERVICE_MEMBERS, SHARED_SERVICES,
+    SITES, SUPPLIERS, TABLES, TEAM_SITE_COSTS, TEAMS, ZONES,
 };
 
 /// The line each entity was read from, for findings about whole entities.
@@ -142,6 +142,13 @@ pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
     if let Some(t) = t {
         data.suppliers = unzip(suppliers(&t, &mut ids, f)).1;
         ids.suppliers.note_rejected(&t, f);
+    }
+    let t = source.table(CATEGORIES, false, f);
+    ids.has_categories = t.is_some() || source.has(CATEGORIES);
+    ids.categories.unavailable = t.is_none() && ids.has_categories;
+    if let Some(t) = t {
+        data.categories = unzip(categories(&t, &mut ids, f)).1;
+        ids.categories.note_rejected_by(&t, "category", f);
     }
     if let Some(t) = source.table(CONTRACTS, false, f) {
         (lines.contracts, data.contracts) = unzip(contracts(&t, &mut ids, f));

@@ -127,9 +127,17 @@ pub const OFFERS: FileSpec = FileSpec {
     optional: &[],
 };
 
+/// Spec of `categories.csv` (optional): how each procurement category is bought jointly, its price effect and
+/// what re-letting costs. Without it every category is bought by aggregation at the offers' own tiers.
+pub const CATEGORIES: FileSpec = FileSpec {
+    name: "categories.csv",
+    required: &["category", "name", "route", "price_effect"],
+    optional: &["tender_cost_gbp", "mobilisation_gbp", "source"],
+};
+
 /// Every table of a data set, in the order `load` reads them (the sheets of a workbook, the tables
 /// `export-xlsx` writes).
-pub const TABLES: [FileSpec; 11] = [
+pub const TABLES: [FileSpec; 12] = [
     ORGANISATIONS,
     SITES,
     FUNCTIONS,
@@ -139,6 +147,7 @@ pub const TABLES: [FileSpec; 11] = [
     SERVICE_MEMBERS,
     TEAM_SITE_COSTS,
     SUPPLIERS,
+    CATEGORIES,
     CONTRACTS,
     OFFERS,
 ];
@@ -250,6 +259,10 @@ pub(super) struct Ids {
     pub services: IdMap,
     /// True when the data set has `functions.csv`: team functions must then be among its functions.
     pub has_functions: bool,
+    /// Categories of `categories.csv`, when it was given.
+    pub categories: IdMap,
+    /// True when the data set has `categories.csv`: contract categories must then be among its categories.
+    pub has_categories: bool,
 }
 
 /// Runs `parse` on every row, keeping the values of rows without errors and all findings.
@@ -692,6 +705,64 @@ pub(super) fn suppliers(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined
     })
 }
 
+/// Reads procurement categories.
+pub(super) fn categories(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<CategorySpec> {
+    read_rows(t, f, |r| {
+        let id = r.id("category");
+        let name = r.text("name");
+        let route = r.choice("route", Route::parse, &Route::allowed());
+        let effect = r.number("price_effect");
+        if effect.is_some_and(|e| !(0.0..1.0).contains(&e)) {
+            r.report(
+                E1017,
+                "price_effect",
+                "a price effect is a fraction off today's price, at least 0 and below 1",
+                "write the effect as a fraction, for example 0.03 for 3% off",
+            );
+        }
+        let tender = r.non_negative_or("tender_cost_gbp", 0.0);
+        let mobilisation = r.opt_number("mobilisation_gbp");
+        if let Some(Some(m)) = mobilisation
+            && m < 0.0
+        {
+            r.report(
+                E1015,
+                "mobilisation_gbp",
+                format!("a cost cannot be negative (got {m})"),
+                "write the cost in GBP per contract moved, or leave it empty for the model file's transition cost",
+            );
+        }
+        let spec = CategorySpec {
+            id: id?,
+            name: name?,
+            route: route?,
+            price_effect: effect?,
+            tender_cost: tender?,
+            mobilisation_cost: mobilisation?,
+        };
+        (r.ok() && ids.categories.insert(r, "category", &spec.id)).then_some(spec)
+    })
+}
+
+/// A contract's category: any text without `categories.csv`; with it, one of the categories it lists (E1049).
+fn contract_category(r: &mut RowReader<'_>, ids: &Ids) -> Option<String> {
+    let category = r.text("category")?;
+    if !ids.has_categories
+        || ids.categories.ids.contains_key(&category)
+        || ids.categories.unavailable
+        || ids.categories.rejected.contains(&category)
+    {
+        return Some(category);
+    }
+    r.report(
+        E1049,
+        "category",
+        format!("categories.csv does not list the category '{category}'"),
+        "add the category to categories.csv (its route and price effect), or give the contract one it lists",
+    );
+    None
+}
+
 /// Reads contracts.
 pub(super) fn contracts(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Contract> {
     read_rows(t, f, |r| {
@@ -699,7 +770,7 @@ pub(super) fn contracts(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined
         let org = r
             .id("organisation")
             .and_then(|o| ids.orgs.resolve(r, "organisation", &o, "organisations.csv"));
-        let category = r.text("category");
+        let category = contract_category(r, ids);
         let supplier = r
             .id("supplier")
             .and_then(|s| ids.suppliers.resolve(r, "supplier", &s, "suppliers.csv"));

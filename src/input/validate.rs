@@ -394,7 +394,18 @@ fn w1011_category_without_offers(data: &Dataset, lines: &Lines, out: &mut Vec<Fi
     if data.offers.is_empty() {
         return;
     }
-    let offered: HashSet<&str> = data.offers.iter().map(|o| o.category.as_str()).collect();
+    // A category categories.csv puts out of scope needs no offers: its contracts stay as they are by design.
+    let offered: HashSet<&str> = data
+        .offers
+        .iter()
+        .map(|o| o.category.as_str())
+        .chain(
+            data.categories
+                .iter()
+                .filter(|c| c.route == crate::domain::Route::OutOfScope)
+                .map(|c| c.id.as_str()),
+        )
+        .collect();
     let mut reported = HashSet::new();
     for (c, line) in data.contracts.iter().zip(&lines.contracts) {
         if !offered.contains(c.category.as_str()) && reported.insert(c.category.as_str()) {

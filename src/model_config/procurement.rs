@@ -24,8 +24,12 @@ pub struct ProcurementConfig {
     pub local_sme_share: f64,
     /// Partners may end a contract early, paying its termination fee, to move from the first plan year.
     pub allow_early_termination: bool,
-    /// One-off cost of moving a contract to another supplier (GBP; a split contract pays pro rata).
+    /// One-off cost of moving a contract to another supplier (GBP; a split contract pays pro rata), for categories
+    /// whose `categories.csv` row gives no `mobilisation_gbp`.
     pub transition_cost_gbp: f64,
+    /// Months from the plan start before any contract can be re-let (a compliant competition takes 6-12): an
+    /// early end starts at the first plan year after them, a natural end no earlier.
+    pub lead_months: u32,
     /// Suppliers per category invited to the joint award: the ones with the largest potential saving
     /// (capacity times the best discount); the others may only keep what they hold today. 0 = every
     /// supplier with an offer.
@@ -78,6 +82,7 @@ impl Default for ProcurementConfig {
             local_sme_share: 0.0,
             allow_early_termination: true,
             transition_cost_gbp: 0.0,
+            lead_months: 0,
             shortlist: 0,
             overrides: BTreeMap::new(),
         }
@@ -113,6 +118,12 @@ impl ProcurementConfig {
             return bad(
                 "procurement.transition_cost_gbp".into(),
                 "must be zero or a positive amount in GBP",
+            );
+        }
+        if self.lead_months > 120 {
+            return bad(
+                "procurement.lead_months".into(),
+                "must be at most 120 (ten years); a competition takes 6-12 months",
             );
         }
         let mut all = vec![("procurement".to_string(), self.rules_for(""))];

@@ -2,15 +2,17 @@
 //!
 //! The economics are defined once here, in [`evaluate`], and documented in the README. A contract's volume
 //! (annual spend at today's prices) moves to the price of its new supplier's volume tier from the first plan
-//! year that starts on or after the contract's end ("natural"), or from year 1 when it is ended early
-//! ("early", paying the termination fee pro rata to the share ended). A supplier's tier is set by the whole annual volume it holds in the
-//! category after the award (all-units discount: the highest tier whose minimum the volume reaches). Contracts
-//! that run past the horizon and are not ended early keep their supplier ("locked", no saving); contracts tied
-//! to a site the estates plan releases end with the site ("site released", no procurement saving: the estates
-//! plan already counts the site's running costs). Each contract moved to another supplier pays the transition
-//! cost, pro rata to the share moved. Termination fees and transition costs fall in year 1.
+//! year that starts on or after the contract's end and after the lead time a competition takes ("natural"), or,
+//! ended early, from the first plan year after the lead time ("early", paying the termination fee pro rata to
+//! the share ended). A supplier's tier is set by the whole annual volume it holds in the category after the
+//! award (all-units discount: the highest tier whose minimum the volume reaches), each tier's discount capped
+//! at the category's published price effect ([`Terms`]). Contracts that run past the horizon and are not ended
+//! early keep their supplier ("locked", no saving); contracts tied to a site the estates plan releases end with
+//! the site ("site released", no procurement saving: the estates plan already counts the site's running costs).
+//! Every re-let (a move, or a renewal at a new price) pays the category's tender cost, and a move its
+//! mobilisation cost, pro rata to the share; fees and these costs fall in the year the share starts.
 
-use crate::domain::{Dataset, SupplierIx};
+use crate::domain::{Dataset, Route, SupplierIx};
 use crate::model_config::ModelConfig;
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
@@ -83,6 +85,67 @@ pub fn free_year(start: NaiveDate, years: usize, end: NaiveDate) -> usize {
         .unwrap_or(years)
 }
 
+/// How a category is bought jointly and what re-letting costs: its `categories.csv` row, or, without one, by
+/// aggregation at the offers' own tiers with the model file's transition cost and no tender cost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Terms {
+    /// How the category is bought.
+    pub route: Route,
+    /// Lowest price index any tier may give (1 - the price effect); 0 without a cap.
+    pub floor: f64,
+    /// Tender cost per re-let contract (GBP).
+    pub tender: f64,
+    /// Mobilisation cost per contract moved to another supplier (GBP).
+    pub mobilisation: f64,
+}
+
+/// The terms of `category`.
+pub fn terms(data: &Dataset, model: &ModelConfig, category: &str) -> Terms {
+    let fallback = model.procurement.transition_cost_gbp;
+    match data.categories.iter().find(|c| c.id == category) {
+        Some(c) => Terms {
+            route: c.route,
+            floor: 1.0 - c.price_effect,
+            tender: c.tender_cost,
+            mobilisation: c.mobilisation_cost.unwrap_or(fallback),
+        },
+        None => Terms {
+            route: Route::Aggregation,
+            floor: 0.0,
+            tender: 0.0,
+            mobilisation: fallback,
+        },
+    }
+}
+
+/// The plan year (0-based; `years` when none) from which a contract ending on `end` can start at new terms:
+/// the first year starting on or after both its end and the lead time a competition takes.
+pub fn natural_year(model: &ModelConfig, end: NaiveDate) -> usize {
+    free_year(
+        model.start_date,
+        model.horizon_years as usize,
+        end.max(lead_end(model)),
+    )
+}
+
+/// The plan year (0-based; `years` when none) from which a contract ended early starts at new terms: the first
+/// year starting once the lead time has passed.
+pub fn early_year(model: &ModelConfig) -> usize {
+    free_year(
+        model.start_date,
+        model.horizon_years as usize,
+        lead_end(model),
+    )
+}
+
+/// The day the lead time ends.
+fn lead_end(model: &ModelConfig) -> NaiveDate {
+    model
+        .start_date
+        .checked_add_months(Months::new(model.procurement.lead_months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
 /// The tier a supplier's annual volume in a category reaches: `(tier position, price index)`, tiers sorted by
 /// minimum volume. `None` when the supplier has no offer in the category (today's price applies).
 pub fn tier_for(tiers: &[(f64, f64)], volume: f64) -> Option<(usize, f64)> {
@@ -97,8 +160,12 @@ pub fn tier_for(tiers: &[(f64, f64)], volume: f64) -> Option<(usize, f64)> {
 /// One supplier's offer in one category: `(min volume, price index)` tiers sorted by min volume, and capacity.
 pub type OfferTiers = (Vec<(f64, f64)>, f64);
 
-/// The offer tiers of every (supplier, category).
-pub fn offer_book(data: &Dataset) -> BTreeMap<(SupplierIx, &str), OfferTiers> {
+/// The offer tiers of every (supplier, category), each price capped at its category's floor ([`Terms`]); a tier
+/// the cap leaves at the price of the tier below adds nothing and is dropped.
+pub fn offer_book<'a>(
+    data: &'a Dataset,
+    model: &ModelConfig,
+) -> BTreeMap<(SupplierIx, &'a str), OfferTiers> {
     let mut book: BTreeMap<(SupplierIx, &str), OfferTiers> = BTreeMap::new();
     for o in &data.offers {
         let e = book
@@ -106,8 +173,13 @@ pub fn offer_book(data: &Dataset) -> BTreeMap<(SupplierIx, &str), OfferTiers> {
             .or_insert((Vec::new(), o.capacity));
         e.0.push((o.min_volume, o.price_index));
     }
-    for (tiers, _) in book.values_mut() {
+    for ((_, category), (tiers, _)) in &mut book {
+        let floor = terms(data, model, category).floor;
         tiers.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for t in tiers.iter_mut() {
+            t.1 = t.1.max(floor);
+        }
+        tiers.dedup_by(|later, earlier| later.1 == earlier.1);
     }
     book
 }
@@ -160,12 +232,13 @@ impl AwardLine {
                     .into()
             }
             (_, None) => "ends after the plan's horizon: stays as it is".into(),
-            (Timing::Early, Some(_)) if moved => format!(
-                "{part}ended early (termination fee paid) and moved to {}: saves GBP {saving} a year from year 1",
+            (Timing::Early, Some(y)) if moved => format!(
+                "{part}ended early (termination fee paid) and moved to {}: saves GBP {saving} a year from year {y}",
                 self.to_supplier
             ),
             (Timing::Early, Some(_)) => format!(
-                "{part}ended early and re-let to {} at the pooled tier price: saves GBP {saving} a year from year 1",
+                "{part}ended early only to stay with {}: not a real transaction (a variation, or wait for the \
+                 natural end)",
                 self.to_supplier
             ),
             (Timing::Natural, Some(y)) if moved => format!(
@@ -195,16 +268,20 @@ pub struct CategoryFigures {
     pub spend_today: f64,
     /// Present value of the price savings (GBP).
     pub gross_npv: f64,
-    /// Termination fees paid (GBP, year 1).
+    /// Termination fees paid, in the year each contract ends early (present value, GBP).
     pub fees: f64,
-    /// Transition costs (GBP, year 1).
+    /// Mobilisation costs of contracts moved to another supplier, in the year each moves (present value, GBP).
     pub transition_costs: f64,
+    /// Tender costs of every re-let, in the year each starts (present value, GBP).
+    pub tender_costs: f64,
     /// Contracts moved (wholly or in part) to another supplier.
     pub switches: usize,
-    /// Net present value: savings less fees and transition costs (GBP).
+    /// Net present value: savings less fees, transition and tender costs (GBP).
     pub npv: f64,
     /// Net saving in each plan year, undiscounted (index 0 = year 1).
     pub by_year: Vec<f64>,
+    /// Price saving in each plan year before one-off costs, undiscounted (index 0 = year 1).
+    pub gross_by_year: Vec<f64>,
     /// Net present value per partner id.
     pub by_partner: BTreeMap<String, f64>,
     /// Share of annual spend with local SMEs after the award.
@@ -223,11 +300,12 @@ pub fn evaluate(
 ) -> CategoryFigures {
     let years = model.horizon_years as usize;
     let df = crate::costing::Discount::of(model).df;
-    let book = offer_book(data);
+    let book = offer_book(data, model);
     let mut sorted = awards.to_vec();
     sorted.sort_by_key(|a| (a.contract, a.supplier));
     let mut f = CategoryFigures {
         by_year: vec![0.0; years],
+        gross_by_year: vec![0.0; years],
         ..CategoryFigures::default()
     };
     // Volumes after the award decide the tiers.
@@ -268,19 +346,12 @@ pub fn evaluate(
         f.suppliers
             .insert(data.supplier(s).id.clone(), (v, tier, price));
     }
+    let terms = terms(data, model, category);
     let mut switched = BTreeSet::new();
     for a in &sorted {
         let c = &data.contracts[a.contract];
         let spend = c.annual_spend * a.share;
-        let start_year = match a.timing {
-            Timing::Natural => {
-                let y = free_year(model.start_date, years, c.end);
-                (y < years).then_some(y + 1)
-            }
-            Timing::Early => Some(1),
-            Timing::Locked => None,
-            Timing::SiteReleased => release_year(a.contract),
-        };
+        let start_year = start_year(model, a, c.end, release_year);
         let (price, annual_saving) = match a.timing {
             Timing::SiteReleased => (1.0, 0.0),
             _ if start_year.is_none() => (1.0, 0.0),
@@ -291,32 +362,35 @@ pub fn evaluate(
         };
         let mut npv_saving = 0.0;
         if let Some(y) = start_year.filter(|_| annual_saving != 0.0) {
-            for (d, cell) in df.iter().zip(f.by_year.iter_mut()).skip(y - 1) {
+            let years = f.by_year.iter_mut().zip(&mut f.gross_by_year);
+            for (d, (net, gross)) in df.iter().zip(years).skip(y - 1) {
                 npv_saving += d * annual_saving;
-                *cell += annual_saving;
+                *net += annual_saving;
+                *gross += annual_saving;
             }
         }
         let partner = data.org(c.organisation).id.clone();
         *f.by_partner.entry(partner.clone()).or_default() += npv_saving;
         f.gross_npv += npv_saving;
-        if a.timing == Timing::Early {
-            let fee = c.termination_fee * a.share;
-            f.fees += fee;
-            *f.by_partner.entry(partner.clone()).or_default() -= fee;
-            if years > 0 {
-                f.by_year[0] -= fee;
+        let moved = a.supplier != c.supplier;
+        if let Some(y) = start_year.filter(|_| a.timing != Timing::SiteReleased) {
+            let mut pay = |amount: f64, total: &mut f64| {
+                *total += df[y - 1] * amount;
+                f.by_year[y - 1] -= amount;
+                *f.by_partner.entry(partner.clone()).or_default() -= df[y - 1] * amount;
+            };
+            if a.timing == Timing::Early {
+                pay(c.termination_fee * a.share, &mut f.fees);
+            }
+            if moved {
+                pay(terms.mobilisation * a.share, &mut f.transition_costs);
+            }
+            if moved || price != 1.0 {
+                pay(terms.tender * a.share, &mut f.tender_costs);
             }
         }
-        if matches!(a.timing, Timing::Natural | Timing::Early) && a.supplier != c.supplier {
-            if switched.insert(a.contract) {
-                f.switches += 1;
-            }
-            let t = model.procurement.transition_cost_gbp * a.share;
-            f.transition_costs += t;
-            *f.by_partner.entry(partner.clone()).or_default() -= t;
-            if years > 0 {
-                f.by_year[0] -= t;
-            }
+        if moved && start_year.is_some() && switched.insert(a.contract) {
+            f.switches += 1;
         }
         f.lines.push(AwardLine {
             contract: c.id.clone(),
@@ -332,8 +406,26 @@ pub fn evaluate(
             npv_saving,
         });
     }
-    f.npv = f.gross_npv - f.fees - f.transition_costs;
+    f.npv = f.gross_npv - f.fees - f.transition_costs - f.tender_costs;
     f
+}
+
+/// The plan year (1-based) an awarded share starts at its new terms; `None` when it never does within the
+/// horizon. `release_year` gives the release year of the site a contract ends with.
+fn start_year(
+    model: &ModelConfig,
+    a: &Award,
+    end: NaiveDate,
+    release_year: &dyn Fn(usize) -> Option<usize>,
+) -> Option<usize> {
+    let years = model.horizon_years as usize;
+    let within = |y: usize| (y < years).then_some(y + 1);
+    match a.timing {
+        Timing::Natural => within(natural_year(model, end)),
+        Timing::Early => within(early_year(model)),
+        Timing::Locked => None,
+        Timing::SiteReleased => release_year(a.contract),
+    }
 }
 
 /// A local SME supplier (the social-value rule).

@@ -8,7 +8,7 @@ use crate::error::Finding;
 use crate::input::cells::RowReader;
 use crate::input::table::{FileSpec, Table, read_table};
 use crate::model_config::ModelConfig;
-use crate::plan::award::{Award, Timing, free_year};
+use crate::plan::award::{Award, Timing, natural_year};
 use crate::plan::{Plan, SiteDecision};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -325,7 +325,7 @@ pub fn read(
                     .is_some_and(|s| plan.sites[s.ix()] != SiteDecision::Keep);
                 let timing = if released {
                     Timing::SiteReleased
-                } else if free_year(model.start_date, years as usize, c.end) < years as usize {
+                } else if natural_year(model, c.end) < years as usize {
                     Timing::Natural
                 } else {
                     Timing::Locked

@@ -2,9 +2,10 @@
 //! volume with their tiers, the partners buying, and the rules that apply.
 
 use crate::costing::Discount;
+use crate::domain::Route;
 use crate::domain::{Dataset, OrgIx, SupplierIx};
 use crate::model_config::{CategoryRules, ModelConfig};
-use crate::plan::award::{free_year, is_local_sme, offer_book};
+use crate::plan::award::{early_year, is_local_sme, natural_year, offer_book, terms};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A contract taking part in the award.
@@ -18,7 +19,8 @@ pub struct ContractCand {
     pub incumbent: usize,
     /// Annual spend at today's prices.
     pub spend: f64,
-    /// First plan year (0-based) it can move without a fee; `years` when it runs past the horizon.
+    /// First plan year (0-based) it can move without a fee (its end, and the lead time, passed); `years` when it
+    /// runs past the horizon.
     pub free_year: usize,
     /// Termination fee.
     pub fee: f64,
@@ -66,8 +68,12 @@ pub struct Case {
     pub sme_share_required: f64,
     /// Local-SME share today.
     pub sme_share_today: f64,
-    /// Transition cost per new relationship.
-    pub transition_cost: f64,
+    /// Mobilisation cost per contract moved to another supplier (GBP).
+    pub mobilisation: f64,
+    /// Tender cost per re-let contract (GBP).
+    pub tender: f64,
+    /// First plan year (0-based) a contract ended early starts at new terms (`years`: never).
+    pub early_year: usize,
 }
 
 impl Case {
@@ -82,20 +88,25 @@ impl Case {
     }
 }
 
-/// The categories to award, in name order: those listed in the model file, or every category with contracts.
+/// The categories to award, in name order: those listed in the model file, or every category with contracts;
+/// never one `categories.csv` puts out of scope (its contracts stay as they are).
 pub fn categories(data: &Dataset, model: &ModelConfig) -> Vec<String> {
     let all: BTreeSet<&str> = data.contracts.iter().map(|c| c.category.as_str()).collect();
-    if model.procurement.categories.is_empty() {
-        all.into_iter().map(String::from).collect()
+    let wanted: BTreeSet<&str> = if model.procurement.categories.is_empty() {
+        all
     } else {
-        let wanted: BTreeSet<&str> = model
+        model
             .procurement
             .categories
             .iter()
             .map(String::as_str)
-            .collect();
-        wanted.into_iter().map(String::from).collect()
-    }
+            .collect()
+    };
+    wanted
+        .into_iter()
+        .filter(|c| terms(data, model, c).route != Route::OutOfScope)
+        .map(String::from)
+        .collect()
 }
 
 /// Builds one category's case. `released` gives the release year (1-based) of each released site.
@@ -109,7 +120,9 @@ pub fn build(
     let years = discount.years();
     let annuity = discount.annuities();
     let df = discount.df;
-    let book = offer_book(data);
+    let book = offer_book(data, model);
+    let terms = terms(data, model, category);
+    let early_from = early_year(model);
     let rules = model.procurement.rules_for(category);
     let mut suppliers: Vec<SupplierCand> = Vec::new();
     let mut pos: BTreeMap<SupplierIx, usize> = BTreeMap::new();
@@ -159,7 +172,7 @@ pub fn build(
             partner,
             incumbent,
             spend: c.annual_spend,
-            free_year: free_year(model.start_date, years, c.end),
+            free_year: natural_year(model, c.end),
             fee: c.termination_fee,
             early: false,
         });
@@ -188,17 +201,18 @@ pub fn build(
         }
     }
     // Ending early is only worth a variable when it could pay: the best price in the category over the years
-    // gained must beat the fee. (A locked contract may also need to end early to satisfy a rule.)
+    // gained must beat the fee. (A locked contract may also need to end early to satisfy a rule.) It never pays
+    // when the lead time leaves no earlier year than the natural one.
     let best_price = suppliers
         .iter()
         .filter(|s| s.offers)
         .flat_map(|s| s.tiers.iter().map(|t| t.1))
         .fold(1.0_f64, f64::min);
     for c in &mut contracts {
-        let gain = c.spend * (1.0 - best_price) * (annuity[0] - annuity[c.free_year]);
+        let gain = c.spend * (1.0 - best_price) * (annuity[early_from] - annuity[c.free_year]);
         c.early = model.procurement.allow_early_termination
-            && c.free_year > 0
-            && (c.free_year >= years || gain > c.fee);
+            && c.free_year > early_from
+            && (c.free_year >= years || gain > c.fee * df[early_from]);
     }
     let mut incumbents = vec![BTreeSet::new(); partners.len()];
     for c in &contracts {
@@ -223,6 +237,8 @@ pub fn build(
         annuity,
         sme_share_required: rules.local_sme_share.min(sme_share_today),
         sme_share_today,
-        transition_cost: model.procurement.transition_cost_gbp,
+        mobilisation: terms.mobilisation,
+        tender: terms.tender,
+        early_year: early_from,
     }
 }

@@ -141,14 +141,13 @@ pub fn build(
     if on(Group::PartnerMax) {
         partner_max(case, &sh, limited, &mut m);
     }
-    let transition = transition_cost(case, &sh, &m);
     if on(Group::SmeShare) {
         sme_share(case, &sh, &mut m);
     }
     m.cost = if feasibility {
         Expression::from(0.0)
     } else {
-        transition - value
+        -value
     };
     Model { model: m, x: sh.x }
 }
@@ -172,17 +171,28 @@ fn reachable_tiers(case: &Case, s: usize, unit: f64) -> (Vec<(f64, f64)>, f64) {
 }
 
 /// The better timing for contract `k` with supplier `s` at price index `price`, and what it is worth over the
-/// horizon (units): the price saving from the year the contract moves, less the termination fee when ended
-/// early. A contract locked past the horizon moves to another supplier only by ending early (with `timing`);
+/// horizon (units): the price saving from the year the contract starts at its new terms, less what that start
+/// costs in its year (the termination fee when ended early, the tender cost of a re-let, the mobilisation cost
+/// of a move). A contract locked past the horizon moves to another supplier only by ending early (with `timing`);
 /// only another supplier is worth ending early for. `None` when no timing is allowed.
 fn best_timing(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Option<(Timing, f64)> {
     let c = &case.contracts[k];
     let years = case.df.len();
     let unit = unit(case);
-    let saving = |from: usize| (1.0 - price) * c.spend / unit * case.annuity[from];
-    let natural = (s == c.incumbent || c.free_year < years || !timing)
-        .then(|| (Timing::Natural, saving(c.free_year.min(years))));
-    let early = (c.early && s != c.incumbent).then(|| (Timing::Early, saving(0) - c.fee / unit));
+    let moved = s != c.incumbent;
+    let relet = moved || price != 1.0;
+    let worth = |from: usize, fee: f64| {
+        if from >= years {
+            return 0.0;
+        }
+        let once = fee
+            + if moved { case.mobilisation } else { 0.0 }
+            + if relet { case.tender } else { 0.0 };
+        ((1.0 - price) * c.spend * case.annuity[from] - once * case.df[from]) / unit
+    };
+    let natural = (!moved || c.free_year < years || !timing)
+        .then(|| (Timing::Natural, worth(c.free_year, 0.0)));
+    let early = (c.early && moved).then(|| (Timing::Early, worth(case.early_year, c.fee)));
     match (natural, early) {
         (Some(n), Some(e)) if e.1 > n.1 => Some(e),
         (Some(n), _) => Some(n),
@@ -193,7 +203,7 @@ fn best_timing(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Opt
 /// Pass 1 (award, timing): shares of every contract for every supplier tier it may be priced at, each with the
 /// better of natural or early timing at that price (the timing changes only the value, so choosing it per column
 /// is exact); every contract awarded in full. Returns the shares and their value (savings less termination
-/// fees, in units) as an expression.
+/// fees, tender and mobilisation costs, in units) as an expression.
 fn award_and_timing(case: &Case, timing: bool, m: &mut kit::Model<Group>) -> (Shares, Expression) {
     let unit = unit(case);
     let ns = case.suppliers.len();
@@ -406,20 +416,6 @@ fn partner_max(case: &Case, sh: &Shares, limited: &[usize], m: &mut kit::Model<G
         let max = f64::from(r.max_suppliers_per_partner);
         m.le(Group::PartnerMax, String::new(), count, max);
     }
-}
-
-/// The transition cost: each contract moved to another supplier costs the transition cost (pro rata to the
-/// share moved).
-fn transition_cost(case: &Case, sh: &Shares, m: &kit::Model<Group>) -> Expression {
-    let mut transition = Expression::from(0.0);
-    if case.transition_cost > 0.0 {
-        for (i, xv) in sh.x.iter().enumerate() {
-            if xv.s != case.contracts[xv.k].incumbent {
-                transition.add_mul(case.transition_cost / sh.unit, sh.col(m, i));
-            }
-        }
-    }
-    transition
 }
 
 /// Pass 6 (social value): the local-SME share of annual spend.

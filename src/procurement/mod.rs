@@ -109,6 +109,8 @@ pub struct ProcurementResult {
     pub seconds: f64,
     /// Worker threads used.
     pub threads: usize,
+    /// Categories `categories.csv` puts out of scope, with their annual spend (GBP a year): not awarded.
+    pub out_of_scope: BTreeMap<String, f64>,
 }
 
 impl ProcurementResult {
@@ -215,10 +217,22 @@ pub fn solve(
     }
     ProcurementResult {
         categories,
+        out_of_scope: out_of_scope(data, model),
         released_sites: released.len(),
         seconds: start.elapsed().as_secs_f64(),
         threads,
     }
+}
+
+/// The annual spend of each category `categories.csv` puts out of scope.
+fn out_of_scope(data: &Dataset, model: &ModelConfig) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for c in &data.contracts {
+        if award::terms(data, model, &c.category).route == crate::domain::Route::OutOfScope {
+            *out.entry(c.category.clone()).or_default() += c.annual_spend;
+        }
+    }
+    out
 }
 
 /// A bar when stderr is a terminal and progress is wanted; plain lines otherwise (`None`).

@@ -326,7 +326,7 @@ pub fn plan_html(
         Vec::new()
     };
     let moves = move_rows(data, &a.plan);
-    let categories = category_rows(a, &view.category_status);
+    let categories = category_rows(data, a, &view.category_status);
     let award_lines = award_rows(data, a);
     let shares = super::shares::table(data, model, a, view.shapley);
     let (services, service_functions, hubs) = services_tables(data, model, a);
@@ -447,12 +447,23 @@ fn move_rows(data: &Dataset, plan: &Plan) -> Vec<minijinja::Value> {
     out
 }
 
-fn category_rows(a: &Assessment, status: &BTreeMap<String, String>) -> Vec<minijinja::Value> {
+fn category_rows(
+    data: &Dataset,
+    a: &Assessment,
+    status: &BTreeMap<String, String>,
+) -> Vec<minijinja::Value> {
     a.award_figures
         .iter()
         .map(|(c, f)| {
+            let row = data.categories.iter().find(|r| &r.id == c);
+            let cap = row.map(|r| r.price_effect);
+            let last = f.gross_by_year.last().copied().unwrap_or(0.0);
+            let rate = if f.spend_today > 0.0 { last / f.spend_today } else { 0.0 };
             minijinja::context! {
                 category => c,
+                route => row.map_or("aggregation", |r| r.route.as_str()),
+                cap => cap, cap_text => cap.map_or("none".into(), pct),
+                rate => rate, rate_text => pct(rate),
                 status => status.get(c).cloned().unwrap_or_else(|| "from file".into()),
                 spend => f.spend_today, spend_text => money(f.spend_today),
                 npv => f.npv, npv_text => money(f.npv), switches => f.switches,

@@ -22,12 +22,19 @@ pub struct ProcurementSummary<'a> {
     pub npv: f64,
     /// Present value of price savings before fees and transition costs (GBP).
     pub gross_npv: f64,
-    /// Termination fees (GBP, year 1).
+    /// Termination fees, in the year each contract ends early (present value, GBP).
     pub termination_fees: f64,
-    /// Transition costs (GBP, year 1).
+    /// Mobilisation costs of contracts moved to another supplier, in the year each moves (present value, GBP).
     pub transition_costs: f64,
-    /// Annual spend taking part today (GBP a year).
+    /// Tender costs of every re-let, in the year each starts (present value, GBP).
+    pub tender_costs: f64,
+    /// Annual spend taking part today: the addressable spend (GBP a year).
     pub spend_today: f64,
+    /// Annual spend of the categories `categories.csv` puts out of scope, not awarded (GBP a year).
+    pub out_of_scope_spend: f64,
+    /// Price saving in each plan year as a share of the addressable spend, before one-off costs (index 0 = year
+    /// 1): the figure to hold against published aggregation rates.
+    pub saving_rate_by_year: Vec<f64>,
     /// Net present value per partner id.
     pub savings_by_partner: BTreeMap<String, f64>,
     /// Net present value per category.
@@ -61,6 +68,10 @@ pub struct CategorySummary<'a> {
     pub gap: Option<f64>,
     /// Annual spend today (GBP a year).
     pub spend_today: Option<f64>,
+    /// Price saving in the horizon's last year as a share of the category's spend, before one-off costs.
+    pub saving_rate: Option<f64>,
+    /// Tender costs (present value, GBP).
+    pub tender_costs: Option<f64>,
     /// Suppliers holding the category's contracts today.
     pub suppliers_before: usize,
     /// Suppliers holding volume after the award.
@@ -94,7 +105,10 @@ pub fn summary<'a>(
         gross_npv: 0.0,
         termination_fees: 0.0,
         transition_costs: 0.0,
+        tender_costs: 0.0,
         spend_today: 0.0,
+        out_of_scope_spend: r.out_of_scope.values().sum(),
+        saving_rate_by_year: Vec::new(),
         savings_by_partner: BTreeMap::new(),
         savings_by_category: BTreeMap::new(),
         savings_by_year: Vec::new(),
@@ -106,11 +120,20 @@ pub fn summary<'a>(
     };
     for (i, c) in r.categories.iter().enumerate() {
         let f = c.figures();
+        let rate = |f: &crate::plan::award::CategoryFigures| {
+            let last = f.gross_by_year.last().copied().unwrap_or(0.0);
+            if f.spend_today > 0.0 {
+                last / f.spend_today
+            } else {
+                0.0
+            }
+        };
         if let Some(f) = f {
             s.npv += f.npv;
             s.gross_npv += f.gross_npv;
             s.termination_fees += f.fees;
             s.transition_costs += f.transition_costs;
+            s.tender_costs += f.tender_costs;
             s.spend_today += f.spend_today;
             s.savings_by_category.insert(c.category.clone(), f.npv);
             for (p, v) in &f.by_partner {
@@ -122,6 +145,12 @@ pub fn summary<'a>(
             for (y, v) in f.by_year.iter().enumerate() {
                 s.savings_by_year[y] += v;
             }
+            if s.saving_rate_by_year.len() < f.gross_by_year.len() {
+                s.saving_rate_by_year.resize(f.gross_by_year.len(), 0.0);
+            }
+            for (y, v) in f.gross_by_year.iter().enumerate() {
+                s.saving_rate_by_year[y] += v;
+            }
         }
         s.categories.push(CategorySummary {
             category: &c.category,
@@ -130,6 +159,8 @@ pub fn summary<'a>(
             best_bound: c.npv_bound(),
             gap: c.gap(),
             spend_today: f.map(|f| f.spend_today),
+            saving_rate: f.map(rate),
+            tender_costs: f.map(|f| f.tender_costs),
             suppliers_before: c.size.suppliers_today,
             suppliers_after: f.map(|f| f.suppliers.values().filter(|v| v.0 > 1e-6).count()),
             switches: f.map(|f| f.switches),
@@ -141,6 +172,13 @@ pub fn summary<'a>(
             conflicts: &c.conflicts,
             check: checks.get(i).and_then(Option::as_ref),
         });
+    }
+    for v in &mut s.saving_rate_by_year {
+        *v = if s.spend_today > 0.0 {
+            *v / s.spend_today
+        } else {
+            0.0
+        };
     }
     s
 }
@@ -193,10 +231,25 @@ pub fn report_md(r: &ProcurementResult) -> String {
         ("Price savings, present value (GBP)", s.gross_npv),
         ("Termination fees (GBP)", s.termination_fees),
         ("Transition costs (GBP)", s.transition_costs),
+        ("Tender costs (GBP)", s.tender_costs),
         ("Annual spend taking part (GBP a year)", s.spend_today),
+        (
+            "Annual spend out of scope (GBP a year)",
+            s.out_of_scope_spend,
+        ),
     ] {
         let _ = writeln!(o, "| {name} | {} |", money(v));
     }
+    let rates: Vec<String> = s
+        .saving_rate_by_year
+        .iter()
+        .map(|v| format!("{:.2}%", v * 100.0))
+        .collect();
+    let _ = writeln!(
+        o,
+        "\nPrice saving by year as a share of the spend taking part (before one-off costs): {}.",
+        rates.join(", ")
+    );
     let _ = writeln!(
         o,
         "\n## By category\n\n| category | status | NPV (GBP) | spend today (GBP/yr) | suppliers before → after | local SME share today → after (required) |\n|---|---|---|---|---|---|"

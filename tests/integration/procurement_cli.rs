@@ -284,6 +284,7 @@ fn the_checker_catches_an_award_that_breaks_the_rules() {
 
 mod properties {
     use consolidate::check::procurement::check_category;
+    use consolidate::domain::{CategorySpec, Route};
     use consolidate::import::generate::{Shape, files};
     use consolidate::model_config::ModelConfig;
     use consolidate::procurement::{self, Options};
@@ -294,8 +295,9 @@ mod properties {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
-        /// Whatever the generated case and the rules, every category ends optimal or infeasible (with its
-        /// conflict named), and every optimal award passes the independent checker with the same figures.
+        /// Whatever the generated case and the rules (a lead time, a category's price cap, tender and
+        /// mobilisation costs among them), every category ends optimal or infeasible (with its conflict named),
+        /// and every optimal award passes the independent checker with the same figures.
         #[test]
         fn every_award_passes_the_checker(
             seed in 0u64..10_000,
@@ -304,6 +306,9 @@ mod properties {
             min_suppliers in 1u32..4,
             max_per_partner in 0u32..3,
             sme in 0.0f64..0.3,
+            lead in 0u32..16,
+            effect in 0.0f64..0.1,
+            tender in 0.0f64..20_000.0,
         ) {
             let tmp = tempfile::tempdir().unwrap();
             for (name, text) in files(Shape { categories: 2, partners, suppliers, seed }) {
@@ -313,9 +318,23 @@ mod properties {
             model.procurement.min_suppliers = min_suppliers;
             model.procurement.max_suppliers_per_partner = max_per_partner;
             model.procurement.local_sme_share = sme;
+            model.procurement.lead_months = lead;
             let loaded = consolidate::input::load(tmp.path(), &model);
             prop_assert_eq!(loaded.errors(), 0);
-            let data = &loaded.dataset;
+            let mut data = loaded.dataset;
+            let names: std::collections::BTreeSet<String> =
+                data.contracts.iter().map(|c| c.category.clone()).collect();
+            for (i, id) in names.into_iter().enumerate() {
+                data.categories.push(CategorySpec {
+                    name: id.clone(),
+                    id,
+                    route: Route::Aggregation,
+                    price_effect: effect,
+                    tender_cost: tender,
+                    mobilisation_cost: (i == 0).then_some(tender / 2.0),
+                });
+            }
+            let data = &data;
             let limits = Limits::new(60.0, 0.0, 1);
             let none = BTreeMap::new();
             let r = procurement::solve(data, &model, &none, Options { backend: Backend::Microlp, limits, progress: false });

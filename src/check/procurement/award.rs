@@ -29,6 +29,22 @@ pub(super) fn share(cx: &Ctx, a: &Award, out: &mut Vec<Violation>) {
     }
 }
 
+/// `award`: a contract of a category the award does not cover (out of scope in `categories.csv`, or left out of
+/// the model file's `categories`) stays as it is: today's supplier, not ended early.
+pub(super) fn covered(cx: &Ctx, a: &Award, out: &mut Vec<Violation>) {
+    let c = &cx.data.contracts[a.contract];
+    if !cx.covered && (a.supplier != c.supplier || a.timing == Timing::Early) {
+        out.push(Violation::new(
+            Rule::Award,
+            format!(
+                "contract {} is in {}, which the award does not cover (out of scope in categories.csv, or not \
+                 among the model file's categories): it stays as it is",
+                c.id, cx.category
+            ),
+        ));
+    }
+}
+
 /// `award`: the shares of each contract of the category add up to all of it.
 pub(super) fn in_full(cx: &Ctx, out: &mut Vec<Violation>) {
     let mut share_sum: BTreeMap<usize, f64> = BTreeMap::new();
@@ -132,6 +148,32 @@ mod tests {
             ..aw[4]
         });
         let want = "contract K1 goes to NOOFFER, which has no offer in cleaning";
+        assert_award(&data, &model, &aw, &BTreeMap::new(), &[(AwardRule, want)]);
+    }
+
+    #[test]
+    fn a_category_the_award_does_not_cover_stays_as_it_is_and_no_other_rule_applies() {
+        let (mut data, mut model) = (dataset(), model());
+        // Out of scope: the rules of an award (here at most one supplier) do not apply to today's suppliers...
+        data.categories.push(crate::domain::CategorySpec {
+            id: "cleaning".into(),
+            name: "Cleaning".into(),
+            route: crate::domain::Route::OutOfScope,
+            price_effect: 0.0,
+            tender_cost: 0.0,
+            mobilisation_cost: None,
+        });
+        model.procurement.max_suppliers = 1;
+        let mut aw = awards(&data);
+        assert_award(&data, &model, &aw, &BTreeMap::new(), &[]);
+        // ...but nothing may move.
+        aw[0].supplier = SupplierIx(1);
+        let want = "contract K0 is in cleaning, which the award does not cover (out of scope in categories.csv, \
+                    or not among the model file's categories): it stays as it is";
+        assert_award(&data, &model, &aw, &BTreeMap::new(), &[(AwardRule, want)]);
+        // The same for a category the model file's list leaves out.
+        data.categories.clear();
+        model.procurement.categories = vec!["catering".into()];
         assert_award(&data, &model, &aw, &BTreeMap::new(), &[(AwardRule, want)]);
     }
 }

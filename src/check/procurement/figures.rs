@@ -1,7 +1,8 @@
 //! The award's money, derived again, and its comparison with the figures the planner reported.
 //!
-//! Savings run from each share's start year at its supplier's new price; termination fees and transition costs
-//! fall in year 1. Contracts that end with a released site cost and save nothing here.
+//! Savings run from each share's start year at its supplier's new price; termination fees, tender costs (every
+//! re-let: a move or a new price) and mobilisation costs (a move) fall in that start year. Contracts that end
+//! with a released site cost and save nothing here.
 
 use super::Ctx;
 use super::timing::start_year;
@@ -12,10 +13,12 @@ use crate::plan::award::{CategoryFigures, Timing};
 pub(super) struct Money {
     /// Present value of the price savings.
     pub gross: f64,
-    /// Termination fees.
+    /// Termination fees (present value).
     pub fees: f64,
-    /// Transition costs.
+    /// Mobilisation costs of moves (present value).
     pub transitions: f64,
+    /// Tender costs of re-lets (present value).
+    pub tenders: f64,
 }
 
 impl Money {
@@ -26,6 +29,7 @@ impl Money {
             gross: 0.0,
             fees: 0.0,
             transitions: 0.0,
+            tenders: 0.0,
         };
         for a in cx
             .awards
@@ -33,24 +37,30 @@ impl Money {
             .filter(|a| a.timing != Timing::SiteReleased)
         {
             let c = &cx.data.contracts[a.contract];
-            if let Some(y) = start_year(cx, a) {
-                let price = cx.price.get(&a.supplier).copied().unwrap_or(1.0);
-                let annual = c.annual_spend * a.share * (1.0 - price);
-                m.gross += (y..=years).map(|k| cx.df(k) * annual).sum::<f64>();
-            }
+            let Some(y) = start_year(cx, a) else {
+                continue;
+            };
+            let price = cx.price.get(&a.supplier).copied().unwrap_or(1.0);
+            let annual = c.annual_spend * a.share * (1.0 - price);
+            m.gross += (y..=years).map(|k| cx.df(k) * annual).sum::<f64>();
+            let once = cx.df(y) * a.share;
             if a.timing == Timing::Early {
-                m.fees += c.termination_fee * a.share;
+                m.fees += once * c.termination_fee;
             }
-            if matches!(a.timing, Timing::Natural | Timing::Early) && a.supplier != c.supplier {
-                m.transitions += cx.model.procurement.transition_cost_gbp * a.share;
+            let moves = a.supplier != c.supplier;
+            if moves {
+                m.transitions += once * cx.mobilisation;
+            }
+            if moves || price != 1.0 {
+                m.tenders += once * cx.tender;
             }
         }
         m
     }
 
-    /// Net present value: savings less fees and transition costs.
+    /// Net present value: savings less fees, mobilisation and tender costs.
     pub(super) fn net(&self) -> f64 {
-        self.gross - self.fees - self.transitions
+        self.gross - self.fees - self.transitions - self.tenders
     }
 
     /// The figures, and each supplier's volume and price, that disagree with the reported ones.
@@ -60,6 +70,7 @@ impl Money {
             ("gross saving (present value)", self.gross, r.gross_npv),
             ("termination fees", self.fees, r.fees),
             ("transition costs", self.transitions, r.transition_costs),
+            ("tender costs", self.tenders, r.tender_costs),
             ("net present value", self.net(), r.npv),
             ("annual spend today", cx.total, r.spend_today),
         ]
@@ -96,7 +107,8 @@ mod tests {
     use crate::check::procurement::check_category;
     use crate::check::test_support::{CATEGORY, awards, dataset, model};
     use crate::domain::SupplierIx;
-    use crate::plan::award::{CategoryFigures, Timing};
+    use crate::domain::{CategorySpec, Route};
+    use crate::plan::award::{CategoryFigures, Timing, evaluate};
     use std::collections::BTreeMap;
 
     /// Green Book discount factor of plan year `y`.
@@ -120,9 +132,60 @@ mod tests {
         assert!(r.ok, "{r:?}");
         let gross =
             10_000.0 * (3..=5).map(df).sum::<f64>() + 5_000.0 * (1..=5).map(df).sum::<f64>();
-        let want = gross - 7000.0 - 2.0 * 1000.0;
+        // Each one-off cost falls in the year its share starts: K1's fee and move in year 1, K0's move in year 3.
+        let want = gross - 7000.0 - 1000.0 - 1000.0 * df(3);
         assert!((r.npv - want).abs() < 1e-6, "{} != {want}", r.npv);
         assert_eq!(r.plan_cost, -r.npv);
+    }
+
+    #[test]
+    fn the_category_row_caps_the_price_and_costs_every_re_let_after_the_lead_time() {
+        let (mut data, mut model) = (dataset(), model());
+        // Competitions take 9 months, so nothing starts at new terms before year 2; cleaning's evidence caps
+        // any tier at 5% off, each re-let costs a GBP 500 tender and each move GBP 2,000 to mobilise (the
+        // model file's GBP 1,000 transition cost gives way to the category's own).
+        model.procurement.lead_months = 9;
+        model.procurement.transition_cost_gbp = 1000.0;
+        data.categories.push(CategorySpec {
+            id: CATEGORY.into(),
+            name: "Cleaning".into(),
+            route: Route::Aggregation,
+            price_effect: 0.05,
+            tender_cost: 500.0,
+            mobilisation_cost: Some(2000.0),
+        });
+        data.contracts[3].termination_fee = 3000.0;
+        let mut aw = awards(&data);
+        // K0 (GBP 100,000, ends 2018-03-31) moves to CHEAP in year 3; K1 (50,000, ends 2017-03-31) in year 2;
+        // K3 (20,000, runs past the horizon) is ended early for CHEAP, from year 2 (not year 1: the lead time).
+        // CHEAP's 170,000 reaches its 0.90 tier, capped at 0.95. K2 and K4 renew with INC and NOOFFER at
+        // today's price: no re-let, no cost.
+        for k in [0, 1, 3] {
+            aw[k].supplier = SupplierIx(1);
+        }
+        aw[3].timing = Timing::Early;
+        let r = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), None);
+        assert!(r.ok, "{r:?}");
+        let gross = 5_000.0 * (3..=5).map(df).sum::<f64>() + 3_500.0 * (2..=5).map(df).sum::<f64>();
+        let once = 2500.0 * df(3) + 2500.0 * df(2) + (3000.0 + 2500.0) * df(2);
+        assert!(
+            (r.npv - (gross - once)).abs() < 1e-6,
+            "{} != {}",
+            r.npv,
+            gross - once
+        );
+        // The planner's own definition gives the same figures.
+        let f = evaluate(&data, &model, &aw, &|_| None);
+        assert!((f.npv - r.npv).abs() < 1e-6, "{} != {}", f.npv, r.npv);
+        assert!((f.tender_costs - 500.0 * (df(3) + 2.0 * df(2))).abs() < 1e-6);
+        // A lead time past the horizon leaves an early end nowhere to start.
+        model.procurement.lead_months = 60;
+        let r = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), None);
+        assert!(
+            r.violations.iter().any(|v| v.detail
+                == "contract K3 is ended early, but the lead time leaves no plan year to start in"),
+            "{r:?}"
+        );
     }
 
     #[test]

@@ -14,8 +14,8 @@ mod shortlist;
 mod suppliers;
 mod timing;
 
-use super::CheckReport;
-use crate::domain::{Dataset, SupplierIx};
+use super::{CheckReport, Violation};
+use crate::domain::{Dataset, Route, SupplierIx};
 use crate::model_config::{CategoryRules, ModelConfig};
 use crate::plan::award::{Award, CategoryFigures, Timing};
 use chrono::{Months, NaiveDate};
@@ -36,22 +36,15 @@ pub fn check_category(
 ) -> CheckReport {
     let cx = Ctx::new(data, model, category, awards, released);
     let mut v = Vec::new();
-    shortlist::shortlist(&cx, &mut v);
     for a in awards {
         award::in_category(&cx, a, &mut v);
         award::share(&cx, a, &mut v);
+        award::covered(&cx, a, &mut v);
     }
     award::in_full(&cx, &mut v);
-    // Timing and offers, award by award: an award's violations have always been reported together.
-    for a in awards {
-        timing::timing(&cx, a, &mut v);
-        award::offered(&cx, a, &mut v);
+    if cx.covered {
+        award_rules(&cx, &mut v);
     }
-    capacity::capacity(&cx, &mut v);
-    suppliers::max_suppliers(&cx, &mut v);
-    suppliers::min_suppliers(&cx, &mut v);
-    suppliers::max_suppliers_per_partner(&cx, &mut v);
-    local_sme::local_sme_share(&cx, &mut v);
     let money = figures::Money::derive(&cx);
     let mismatches = reported.map_or_else(Vec::new, |r| money.mismatches(&cx, r));
     CheckReport {
@@ -61,6 +54,23 @@ pub fn check_category(
         plan_cost: -money.net(),
         npv: money.net(),
     }
+}
+
+/// The rules of a category the award covers: shortlist, timing, offers, capacity, supplier counts, the local-SME
+/// share. (A category it does not cover stays as it is, whatever its suppliers today.)
+fn award_rules(cx: &Ctx, v: &mut Vec<Violation>) {
+    let awards = cx.awards;
+    shortlist::shortlist(cx, v);
+    // Timing and offers, award by award: an award's violations have always been reported together.
+    for a in awards {
+        timing::timing(cx, a, v);
+        award::offered(cx, a, v);
+    }
+    capacity::capacity(cx, v);
+    suppliers::max_suppliers(cx, v);
+    suppliers::min_suppliers(cx, v);
+    suppliers::max_suppliers_per_partner(cx, v);
+    local_sme::local_sme_share(cx, v);
 }
 
 /// Each supplier's offer tiers in a category: (minimum annual volume, price index).
@@ -76,8 +86,16 @@ struct Ctx<'a> {
     released: &'a BTreeMap<usize, usize>,
     /// The category's rules, overrides applied.
     rules: CategoryRules,
+    /// The award covers the category: not out of scope in `categories.csv`, and among the model file's
+    /// `categories` when it lists any.
+    covered: bool,
     /// The first day of each plan year.
     starts: Vec<NaiveDate>,
+    /// The day the lead time for a competition ends: nothing starts at new terms before it.
+    lead_end: NaiveDate,
+    /// The category's tender cost per re-let and mobilisation cost per move (GBP per contract).
+    tender: f64,
+    mobilisation: f64,
     /// Each supplier's offer tiers in the category.
     tiers: Tiers,
     /// Each supplier's capacity in the category, from its offer.
@@ -109,6 +127,8 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let (tiers, capacity) = offers(data, category);
+        let row = data.categories.iter().find(|c| c.id == category);
+        let lead = Months::new(model.procurement.lead_months);
         let volume = volumes(data, awards);
         let price = prices(&tiers, &volume);
         Ctx {
@@ -118,7 +138,18 @@ impl<'a> Ctx<'a> {
             awards,
             released,
             rules: model.procurement.rules_for(category),
+            covered: row.is_none_or(|r| r.route != Route::OutOfScope)
+                && (model.procurement.categories.is_empty()
+                    || model.procurement.categories.iter().any(|c| c == category)),
             starts,
+            lead_end: model
+                .start_date
+                .checked_add_months(lead)
+                .unwrap_or(NaiveDate::MAX),
+            tender: row.map_or(0.0, |r| r.tender_cost),
+            mobilisation: row
+                .and_then(|r| r.mobilisation_cost)
+                .unwrap_or(model.procurement.transition_cost_gbp),
             total: volume.values().sum(),
             tiers,
             capacity,
@@ -144,15 +175,21 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Each supplier's offer tiers and capacity in `category`.
+/// Each supplier's offer tiers and capacity in `category`; no tier's price goes below the category's price
+/// effect in `categories.csv` (1 - effect).
 fn offers(data: &Dataset, category: &str) -> (Tiers, BTreeMap<SupplierIx, f64>) {
+    let lowest = data
+        .categories
+        .iter()
+        .find(|c| c.id == category)
+        .map_or(0.0, |c| 1.0 - c.price_effect);
     let mut tiers = Tiers::new();
     let mut capacity = BTreeMap::new();
     for o in data.offers.iter().filter(|o| o.category == category) {
         tiers
             .entry(o.supplier)
             .or_default()
-            .push((o.min_volume, o.price_index));
+            .push((o.min_volume, o.price_index.max(lowest)));
         capacity.insert(o.supplier, o.capacity);
     }
     (tiers, capacity)

@@ -1,9 +1,10 @@
 //! Timing rules: when each awarded share starts, and whether its contract's dates, its site and the model file
 //! allow that.
 //!
-//! A contract moves (or renews) at its natural end, the first plan year starting on or after its end date; it
-//! may end early in year 1, paying its fee, when the model file allows; it stays locked when it runs past the
-//! horizon; and it ends with the site it serves when the estates plan releases that site.
+//! A contract moves (or renews) at its natural end, the first plan year starting on or after its end date and
+//! after the lead time a competition takes; it may end early in the first plan year after the lead time, paying
+//! its fee, when the model file allows; it stays locked when it runs past the horizon; and it ends with the site
+//! it serves when the estates plan releases that site.
 
 use super::Ctx;
 use crate::check::{Rule, Violation};
@@ -16,8 +17,8 @@ pub(super) fn start_year(cx: &Ctx, a: &Award) -> Option<usize> {
     match a.timing {
         Timing::SiteReleased => site_released,
         _ if site_released.is_some() => None,
-        Timing::Natural => cx.free(c.end),
-        Timing::Early => Some(1),
+        Timing::Natural => cx.free(c.end.max(cx.lead_end)),
+        Timing::Early => cx.free(cx.lead_end),
         Timing::Locked => None,
     }
 }
@@ -41,7 +42,7 @@ pub(super) fn timing(cx: &Ctx, a: &Award, out: &mut Vec<Violation>) {
         _ if released_with(cx, a).is_some() => {
             why.push("serves a released site and must end with it")
         }
-        Timing::Natural if cx.free(c.end).is_none() && moves => {
+        Timing::Natural if cx.free(c.end.max(cx.lead_end)).is_none() && moves => {
             why.push("moves although it runs past the horizon");
         }
         Timing::Natural => {}
@@ -52,8 +53,11 @@ pub(super) fn timing(cx: &Ctx, a: &Award, out: &mut Vec<Violation>) {
             if !moves {
                 why.push("is ended early only to stay with its supplier");
             }
+            if cx.free(cx.lead_end).is_none() {
+                why.push("is ended early, but the lead time leaves no plan year to start in");
+            }
         }
-        Timing::Locked if cx.free(c.end).is_some() || moves => {
+        Timing::Locked if cx.free(c.end.max(cx.lead_end)).is_some() || moves => {
             why.push("is not locked: it ends within the horizon or moves");
         }
         Timing::Locked => {}
