@@ -252,16 +252,18 @@ pub fn report_md(r: &ProcurementResult) -> String {
     );
     let _ = writeln!(
         o,
-        "\n## By category\n\n| category | status | NPV (GBP) | spend today (GBP/yr) | suppliers before → after | local SME share today → after (required) |\n|---|---|---|---|---|---|"
+        "\n## By category\n\n| category | status | NPV (GBP) | spend today (GBP/yr) | saving rate, last year | suppliers before → after | local SME share today → after (required) |\n|---|---|---|---|---|---|---|"
     );
     for c in &s.categories {
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {} → {} | {:.1}% → {} ({:.1}%) |",
+            "| {} | {} | {} | {} | {} | {} → {} | {:.1}% → {} ({:.1}%) |",
             c.category,
             c.status,
             c.npv.map_or("—".into(), money),
             c.spend_today.map_or("—".into(), money),
+            c.saving_rate
+                .map_or("—".into(), |v| format!("{:.2}%", v * 100.0)),
             c.suppliers_before,
             c.suppliers_after.map_or("—".into(), |n| n.to_string()),
             c.local_sme_share_today * 100.0,
@@ -270,8 +272,15 @@ pub fn report_md(r: &ProcurementResult) -> String {
             c.local_sme_share_required * 100.0,
         );
         for k in c.conflicts {
-            let _ = writeln!(o, "|   ↳ conflict | **{}** | {} | | | |", k.group, k.rule);
+            let _ = writeln!(o, "|   ↳ conflict | **{}** | {} | | | | |", k.group, k.rule);
         }
+    }
+    for (c, v) in &r.out_of_scope {
+        let _ = writeln!(
+            o,
+            "| {c} | out of scope (categories.csv): not awarded | | {} | | | |",
+            money(*v)
+        );
     }
     let _ = writeln!(
         o,

@@ -284,9 +284,10 @@ fn the_checker_catches_an_award_that_breaks_the_rules() {
 
 mod properties {
     use consolidate::check::procurement::check_category;
-    use consolidate::domain::{CategorySpec, Route};
+    use consolidate::domain::{CategorySpec, Route, SupplierIx};
     use consolidate::import::generate::{Shape, files};
     use consolidate::model_config::ModelConfig;
+    use consolidate::plan::award::{Award, Timing};
     use consolidate::procurement::{self, Options};
     use consolidate::solve::{Backend, Limits, Outcome};
     use proptest::prelude::*;
@@ -349,6 +350,105 @@ mod properties {
                     other => prop_assert!(false, "{}: {:?}", c.category, other),
                 }
             }
+        }
+    }
+
+    /// Brute force: on small generated cases with a lead time, a price cap and re-letting costs, no whole-contract
+    /// award the checker accepts (each contract to one supplier, at its natural end, ended early or locked) is
+    /// worth more than the MILP's optimum. (The optimum is often worth more than all of them: splitting a contract
+    /// can fill a supplier exactly to the volume of a tier, which no whole contract does.)
+    #[test]
+    fn no_whole_contract_award_beats_the_milp() {
+        for seed in [3u64, 17, 29, 41] {
+            let tmp = tempfile::tempdir().unwrap();
+            for (name, text) in files(Shape {
+                categories: 1,
+                partners: 2,
+                suppliers: 3,
+                seed,
+            }) {
+                std::fs::write(tmp.path().join(name), text).unwrap();
+            }
+            let mut model = ModelConfig::load(&tmp.path().join("model.toml")).unwrap();
+            // Only the rules a whole-contract award can always meet, so splitting a contract rarely pays.
+            model.procurement.lead_months = 9;
+            model.procurement.max_suppliers_per_partner = 0;
+            model.procurement.max_suppliers = 0;
+            model.procurement.min_suppliers = 1;
+            model.procurement.min_supplier_share = 0.0;
+            model.procurement.local_sme_share = 0.0;
+            let loaded = consolidate::input::load(tmp.path(), &model);
+            assert_eq!(loaded.errors(), 0);
+            let mut data = loaded.dataset;
+            let category = data.contracts[0].category.clone();
+            data.categories.push(CategorySpec {
+                id: category.clone(),
+                name: category.clone(),
+                route: Route::Aggregation,
+                price_effect: 0.05,
+                tender_cost: 3000.0,
+                mobilisation_cost: Some(8000.0),
+            });
+            let none = BTreeMap::new();
+            let limits = Limits::new(60.0, 0.0, 1);
+            let r = procurement::solve(
+                &data,
+                &model,
+                &none,
+                Options {
+                    backend: Backend::Microlp,
+                    limits,
+                    progress: false,
+                },
+            );
+            let c = &r.categories[0];
+            let Outcome::Optimal(plan) = &c.outcome else {
+                panic!("{seed}: {:?}", c.outcome)
+            };
+            let best = plan.figures.npv;
+            let ks: Vec<usize> = (0..data.contracts.len())
+                .filter(|&k| data.contracts[k].category == category)
+                .collect();
+            let suppliers: Vec<SupplierIx> =
+                (0..data.suppliers.len() as u32).map(SupplierIx).collect();
+            // Per contract: every (supplier, timing) choice; the checker throws out the ones the rules forbid.
+            let choices: Vec<(SupplierIx, Timing)> = suppliers
+                .iter()
+                .flat_map(|&s| [Timing::Natural, Timing::Early, Timing::Locked].map(|t| (s, t)))
+                .collect();
+            let mut pick = vec![0usize; ks.len()];
+            let (mut tried, mut found) = (0, f64::NEG_INFINITY);
+            loop {
+                let awards: Vec<Award> = ks
+                    .iter()
+                    .zip(&pick)
+                    .map(|(&k, &i)| Award {
+                        contract: k,
+                        supplier: choices[i].0,
+                        share: 1.0,
+                        timing: choices[i].1,
+                    })
+                    .collect();
+                let chk = check_category(&data, &model, &category, &awards, &none, None);
+                if chk.ok {
+                    tried += 1;
+                    found = found.max(chk.npv);
+                    assert!(
+                        chk.npv <= best + 1e-6,
+                        "seed {seed}: {awards:?} is worth {} > {best}",
+                        chk.npv
+                    );
+                }
+                let Some(j) = (0..pick.len()).find(|&j| pick[j] + 1 < choices.len()) else {
+                    break;
+                };
+                pick[j] += 1;
+                pick[..j].iter_mut().for_each(|p| *p = 0);
+            }
+            assert!(
+                tried > 0 && found <= best + 1e-6,
+                "seed {seed}: {tried} awards, best {found} vs {best}"
+            );
         }
     }
 }
