@@ -47,6 +47,8 @@ pub enum Rule {
     MaxSuppliersPerPartner,
     /// Too little of a category's spend with local SMEs.
     LocalSmeShare,
+    /// More contracts re-let by a partner in a category in one year than its share of its tender capacity.
+    Relets,
     /// A partner's function joining a hub it may not join (twice, another function's, outside the horizon, not
     /// poolable, nothing in house, or already a member of a service).
     Join,
@@ -80,6 +82,7 @@ impl Rule {
         Rule::MinSuppliers,
         Rule::MaxSuppliersPerPartner,
         Rule::LocalSmeShare,
+        Rule::Relets,
         Rule::Join,
         Rule::Hubs,
         Rule::Sector,
@@ -106,6 +109,7 @@ impl Rule {
             Rule::MinSuppliers => "min_suppliers",
             Rule::MaxSuppliersPerPartner => "max_suppliers_per_partner",
             Rule::LocalSmeShare => "local_sme_share",
+            Rule::Relets => "relets",
             Rule::Join => "join",
             Rule::Hubs => "hubs",
             Rule::Sector => "sector",

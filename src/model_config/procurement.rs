@@ -30,6 +30,10 @@ pub struct ProcurementConfig {
     /// Months from the plan start before any contract can be re-let (a compliant competition takes 6-12): an
     /// early end starts at the first plan year after them, a natural end no earlier.
     pub lead_months: u32,
+    /// Tender capacity: at most this many contracts a partner re-lets (moves, or renews at a new price) in any one
+    /// plan year over all categories, shared over the categories in proportion to its contracts in each (0 = no
+    /// limit).
+    pub relets_per_partner_year: u32,
     /// Suppliers per category invited to the joint award: the ones with the largest potential saving
     /// (capacity times the best discount); the others may only keep what they hold today. 0 = every
     /// supplier with an offer.
@@ -83,6 +87,7 @@ impl Default for ProcurementConfig {
             allow_early_termination: true,
             transition_cost_gbp: 0.0,
             lead_months: 0,
+            relets_per_partner_year: 0,
             shortlist: 0,
             overrides: BTreeMap::new(),
         }

@@ -118,6 +118,64 @@ pub fn terms(data: &Dataset, model: &ModelConfig, category: &str) -> Terms {
     }
 }
 
+/// The award covers `category`: `categories.csv` does not put it out of scope, and the model file lists it when
+/// it lists any.
+pub fn covered(data: &Dataset, model: &ModelConfig, category: &str) -> bool {
+    let listed = &model.procurement.categories;
+    terms(data, model, category).route != Route::OutOfScope
+        && (listed.is_empty() || listed.iter().any(|c| c == category))
+}
+
+/// Each partner's tender capacity in `category` (`relets_per_partner_year`, 0 = no limit, then `None`): its
+/// yearly capacity shared over the categories the award covers in proportion to its contracts in each, by the
+/// largest remainder (ties to the category first in name order), so the shares add up to the capacity.
+pub fn relet_caps(
+    data: &Dataset,
+    model: &ModelConfig,
+    category: &str,
+) -> Option<BTreeMap<crate::domain::OrgIx, u32>> {
+    let n = model.procurement.relets_per_partner_year;
+    if n == 0 {
+        return None;
+    }
+    let mut counts: BTreeMap<crate::domain::OrgIx, BTreeMap<&str, u32>> = BTreeMap::new();
+    for c in &data.contracts {
+        if covered(data, model, &c.category) {
+            *counts
+                .entry(c.organisation)
+                .or_default()
+                .entry(c.category.as_str())
+                .or_default() += 1;
+        }
+    }
+    let caps = counts
+        .into_iter()
+        .filter(|(_, by)| by.contains_key(category))
+        .map(|(p, by)| (p, largest_remainder(n, &by)[category]))
+        .collect();
+    Some(caps)
+}
+
+/// `n` shared over the keys in proportion to their weights, by the largest remainder.
+fn largest_remainder<'a>(n: u32, weights: &BTreeMap<&'a str, u32>) -> BTreeMap<&'a str, u32> {
+    let total: u32 = weights.values().sum();
+    let quota = |w: u32| f64::from(n) * f64::from(w) / f64::from(total.max(1));
+    let mut share: BTreeMap<&str, u32> = weights
+        .iter()
+        .map(|(k, w)| (*k, quota(*w).floor() as u32))
+        .collect();
+    let left = n - share.values().sum::<u32>();
+    let mut order: Vec<(&str, f64)> = weights
+        .iter()
+        .map(|(k, w)| (*k, quota(*w) - quota(*w).floor()))
+        .collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    for (k, _) in order.into_iter().take(left as usize) {
+        *share.entry(k).or_default() += 1;
+    }
+    share
+}
+
 /// The plan year (0-based; `years` when none) from which a contract ending on `end` can start at new terms:
 /// the first year starting on or after both its end and the lead time a competition takes.
 pub fn natural_year(model: &ModelConfig, end: NaiveDate) -> usize {
@@ -282,6 +340,8 @@ pub struct CategoryFigures {
     pub by_year: Vec<f64>,
     /// Price saving in each plan year before one-off costs, undiscounted (index 0 = year 1).
     pub gross_by_year: Vec<f64>,
+    /// Contracts re-let (moved, or renewed at a new price) in each plan year, pro rata to the share.
+    pub relets_by_year: Vec<f64>,
     /// Net present value per partner id.
     pub by_partner: BTreeMap<String, f64>,
     /// Share of annual spend with local SMEs after the award.
@@ -306,6 +366,7 @@ pub fn evaluate(
     let mut f = CategoryFigures {
         by_year: vec![0.0; years],
         gross_by_year: vec![0.0; years],
+        relets_by_year: vec![0.0; years],
         ..CategoryFigures::default()
     };
     // Volumes after the award decide the tiers.
@@ -387,6 +448,7 @@ pub fn evaluate(
             }
             if moved || price != 1.0 {
                 pay(terms.tender * a.share, &mut f.tender_costs);
+                f.relets_by_year[y - 1] += a.share;
             }
         }
         if moved && start_year.is_some() && switched.insert(a.contract) {
@@ -461,5 +523,20 @@ mod tests {
         assert_eq!(tier_for(&tiers, 100.0), Some((1, 0.97)));
         assert_eq!(tier_for(&tiers, 1e9), Some((2, 0.94)));
         assert_eq!(tier_for(&[], 5.0), None);
+    }
+
+    #[test]
+    fn the_largest_remainder_shares_out_exactly_the_capacity() {
+        // 10 re-lets over 3, 3 and 1 contracts: quotas 4.29, 4.29, 1.43 give 4, 4, 1 and the one left goes to the
+        // largest remainder (c's 0.43); on a tie, to the first in name order.
+        let w = BTreeMap::from([("a", 3), ("b", 3), ("c", 1)]);
+        assert_eq!(
+            largest_remainder(10, &w),
+            BTreeMap::from([("a", 4), ("b", 4), ("c", 2)])
+        );
+        let w = BTreeMap::from([("a", 1), ("b", 1), ("c", 1), ("d", 1)]);
+        assert_eq!(largest_remainder(2, &w).values().sum::<u32>(), 2);
+        assert_eq!(largest_remainder(2, &w)["a"], 1);
+        assert_eq!(largest_remainder(2, &w)["d"], 0);
     }
 }

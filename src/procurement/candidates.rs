@@ -2,10 +2,11 @@
 //! volume with their tiers, the partners buying, and the rules that apply.
 
 use crate::costing::Discount;
-use crate::domain::Route;
 use crate::domain::{Dataset, OrgIx, SupplierIx};
 use crate::model_config::{CategoryRules, ModelConfig};
-use crate::plan::award::{early_year, is_local_sme, natural_year, offer_book, terms};
+use crate::plan::award::{
+    covered, early_year, is_local_sme, natural_year, offer_book, relet_caps, terms,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A contract taking part in the award.
@@ -74,6 +75,9 @@ pub struct Case {
     pub tender: f64,
     /// First plan year (0-based) a contract ended early starts at new terms (`years`: never).
     pub early_year: usize,
+    /// Per partner (position in [`Case::partners`]), the contracts it may re-let in the category in any one plan
+    /// year; `None` without a tender-capacity rule.
+    pub relet_caps: Option<Vec<u32>>,
 }
 
 impl Case {
@@ -104,7 +108,7 @@ pub fn categories(data: &Dataset, model: &ModelConfig) -> Vec<String> {
     };
     wanted
         .into_iter()
-        .filter(|c| terms(data, model, c).route != Route::OutOfScope)
+        .filter(|c| covered(data, model, c))
         .map(String::from)
         .collect()
 }
@@ -218,6 +222,12 @@ pub fn build(
     for c in &contracts {
         incumbents[c.partner].insert(c.incumbent);
     }
+    let relet_caps = relet_caps(data, model, category).map(|caps| {
+        partners
+            .iter()
+            .map(|p| caps.get(p).copied().unwrap_or(0))
+            .collect()
+    });
     let total: f64 = contracts.iter().map(|c| c.spend).sum();
     let sme_today: f64 = contracts
         .iter()
@@ -240,5 +250,6 @@ pub fn build(
         mobilisation: terms.mobilisation,
         tender: terms.tender,
         early_year: early_from,
+        relet_caps,
     }
 }

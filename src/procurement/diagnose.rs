@@ -127,6 +127,15 @@ fn describe(case: &Case, g: Group) -> Conflict {
                  (procurement.allow_early_termination)"
             )
         }
+        Group::Relets => {
+            let caps = case.relet_caps.as_deref().unwrap_or_default();
+            format!(
+                "each partner may re-let at most its share of its yearly tender capacity in the category ({} to {} \
+                 contracts a year; procurement.relets_per_partner_year)",
+                caps.iter().min().unwrap_or(&0),
+                caps.iter().max().unwrap_or(&0)
+            )
+        }
         Group::Award | Group::Tiers => "the award itself".into(),
     };
     Conflict {

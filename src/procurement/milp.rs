@@ -37,6 +37,8 @@ pub enum Group {
     PartnerMax,
     /// The local-SME share of spend.
     SmeShare,
+    /// Each partner re-lets at most its tender capacity in any one plan year.
+    Relets,
 }
 
 impl RuleGroup for Group {
@@ -51,6 +53,7 @@ impl RuleGroup for Group {
             Group::MaxSuppliers => "max_suppliers",
             Group::PartnerMax => "max_suppliers_per_partner",
             Group::SmeShare => "local_sme_share",
+            Group::Relets => "relets_per_partner_year",
         }
     }
 
@@ -62,13 +65,14 @@ impl RuleGroup for Group {
 
 impl Group {
     /// Groups a conflict report may name (the others define the award itself).
-    pub const RELAXABLE: [Group; 6] = [
+    pub const RELAXABLE: [Group; 7] = [
         Group::Timing,
         Group::Capacity,
         Group::MinSuppliers,
         Group::MaxSuppliers,
         Group::PartnerMax,
         Group::SmeShare,
+        Group::Relets,
     ];
 }
 
@@ -143,6 +147,9 @@ pub fn build(
     }
     if on(Group::SmeShare) {
         sme_share(case, &sh, &mut m);
+    }
+    if on(Group::Relets) {
+        relets(case, &sh, &mut m);
     }
     m.cost = if feasibility {
         Expression::from(0.0)
@@ -255,9 +262,13 @@ fn award_and_timing(case: &Case, timing: bool, m: &mut kit::Model<Group>) -> (Sh
 /// priced at the base tier needs no higher tier on, and the supplier's volume reaches the tier's minimum. The
 /// per-contract links are what make the relaxation tight: a fractional tier prices only as much of each contract
 /// as it is on, where a single volume link lets the whole volume take a fractional tier's price. When a tier is
-/// dearer than the one below (unusual offers), one more row forces a tier at least that high as soon as the
-/// volume reaches it, so the model never keeps a cheaper tier the volume has passed.
+/// dearer than the one below (unusual offers), or when a new price has costs of its own (a tender, tender
+/// capacity), one more row forces a tier at least that high as soon as the volume reaches it, so the model never
+/// keeps a tier the volume has passed.
 fn tiers_and_capacity(case: &Case, capacity: bool, sh: &Shares, m: &mut kit::Model<Group>) {
+    // A renewal at a new price costs a tender and uses tender capacity, so the model could gain by pricing a
+    // supplier below the tier its volume reaches; then every tier gets the row that forbids it.
+    let price_costs = case.tender > 0.0 || case.relet_caps.is_some();
     let mut at: Vec<Vec<Vec<usize>>> = sh.tiers.iter().map(|t| vec![Vec::new(); t.len()]).collect();
     for (i, xv) in sh.x.iter().enumerate() {
         at[xv.s][xv.tier].push(i);
@@ -295,7 +306,7 @@ fn tiers_and_capacity(case: &Case, capacity: bool, sh: &Shares, m: &mut kit::Mod
             }
             let (min, price) = tiers[j];
             m.ge(Group::Tiers, String::new(), volume.clone(), min * yj);
-            if price > tiers[j - 1].1 {
+            if price > tiers[j - 1].1 || price_costs {
                 let higher = kit::sum(y[j - 1..].iter().copied());
                 let reached = (min - 0.01 / sh.unit) + sh.reach[s] * higher;
                 m.le(Group::Tiers, String::new(), volume.clone(), reached);
@@ -431,6 +442,30 @@ fn sme_share(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
     }
     let need = case.sme_share_required * sh.total;
     m.ge(Group::SmeShare, String::new(), local, need);
+}
+
+/// Pass 7 (tender capacity): each partner re-lets (moves, or renews at a new price) at most its capacity in the
+/// category in any one plan year, pro rata to the share. A share's year is fixed by its column's timing.
+fn relets(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
+    let Some(caps) = &case.relet_caps else {
+        return;
+    };
+    let years = case.df.len();
+    let mut rows: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+    for (i, xv) in sh.x.iter().enumerate() {
+        let c = &case.contracts[xv.k];
+        let year = match xv.timing {
+            Timing::Early => case.early_year,
+            _ => c.free_year,
+        };
+        let relet = xv.s != c.incumbent || sh.tiers[xv.s][xv.tier].1 != 1.0;
+        if relet && year < years {
+            *rows.entry((c.partner, year)).or_default() += sh.col(m, i);
+        }
+    }
+    for ((p, _), lhs) in rows {
+        m.le(Group::Relets, String::new(), lhs, f64::from(caps[p]));
+    }
 }
 
 /// The money unit of a case's model: its annual spend (GBP), so the cost times this is GBP.

@@ -260,6 +260,7 @@ fn every_group() -> BTreeSet<Group> {
         Group::MaxSuppliers,
         Group::PartnerMax,
         Group::SmeShare,
+        Group::Relets,
     ]
     .into_iter()
     .collect()

@@ -35,6 +35,9 @@ pub struct ProcurementSummary<'a> {
     /// Price saving in each plan year as a share of the addressable spend, before one-off costs (index 0 = year
     /// 1): the figure to hold against published aggregation rates.
     pub saving_rate_by_year: Vec<f64>,
+    /// Contracts re-let (moved, or renewed at a new price) in each plan year over all categories, pro rata to the
+    /// share (index 0 = year 1): the tender workload the award asks for.
+    pub relets_by_year: Vec<f64>,
     /// Net present value per partner id.
     pub savings_by_partner: BTreeMap<String, f64>,
     /// Net present value per category.
@@ -109,6 +112,7 @@ pub fn summary<'a>(
         spend_today: 0.0,
         out_of_scope_spend: r.out_of_scope.values().sum(),
         saving_rate_by_year: Vec::new(),
+        relets_by_year: Vec::new(),
         savings_by_partner: BTreeMap::new(),
         savings_by_category: BTreeMap::new(),
         savings_by_year: Vec::new(),
@@ -150,6 +154,12 @@ pub fn summary<'a>(
             }
             for (y, v) in f.gross_by_year.iter().enumerate() {
                 s.saving_rate_by_year[y] += v;
+            }
+            if s.relets_by_year.len() < f.relets_by_year.len() {
+                s.relets_by_year.resize(f.relets_by_year.len(), 0.0);
+            }
+            for (y, v) in f.relets_by_year.iter().enumerate() {
+                s.relets_by_year[y] += v;
             }
         }
         s.categories.push(CategorySummary {
@@ -245,10 +255,13 @@ pub fn report_md(r: &ProcurementResult) -> String {
         .iter()
         .map(|v| format!("{:.2}%", v * 100.0))
         .collect();
+    let relets: Vec<String> = s.relets_by_year.iter().map(|v| format!("{v:.0}")).collect();
     let _ = writeln!(
         o,
-        "\nPrice saving by year as a share of the spend taking part (before one-off costs): {}.",
-        rates.join(", ")
+        "\nPrice saving by year as a share of the spend taking part (before one-off costs): {}. Contracts re-let \
+         by year: {}.",
+        rates.join(", "),
+        relets.join(", ")
     );
     let _ = writeln!(
         o,

@@ -297,7 +297,7 @@ mod properties {
         #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
         /// Whatever the generated case and the rules (a lead time, a category's price cap, tender and
-        /// mobilisation costs among them), every category ends optimal or infeasible (with its conflict named),
+        /// mobilisation costs and a tender capacity among them), every category ends optimal or infeasible (with its conflict named),
         /// and every optimal award passes the independent checker with the same figures.
         #[test]
         fn every_award_passes_the_checker(
@@ -310,6 +310,7 @@ mod properties {
             lead in 0u32..16,
             effect in 0.0f64..0.1,
             tender in 0.0f64..20_000.0,
+            relets in 0u32..4,
         ) {
             let tmp = tempfile::tempdir().unwrap();
             for (name, text) in files(Shape { categories: 2, partners, suppliers, seed }) {
@@ -320,6 +321,7 @@ mod properties {
             model.procurement.max_suppliers_per_partner = max_per_partner;
             model.procurement.local_sme_share = sme;
             model.procurement.lead_months = lead;
+            model.procurement.relets_per_partner_year = relets;
             let loaded = consolidate::input::load(tmp.path(), &model);
             prop_assert_eq!(loaded.errors(), 0);
             let mut data = loaded.dataset;

@@ -10,6 +10,7 @@ mod award;
 mod capacity;
 mod figures;
 mod local_sme;
+mod relets;
 mod shortlist;
 mod suppliers;
 mod timing;
@@ -71,6 +72,7 @@ fn award_rules(cx: &Ctx, v: &mut Vec<Violation>) {
     suppliers::min_suppliers(cx, v);
     suppliers::max_suppliers_per_partner(cx, v);
     local_sme::local_sme_share(cx, v);
+    relets::relets(cx, v);
 }
 
 /// Each supplier's offer tiers in a category: (minimum annual volume, price index).
