@@ -8,7 +8,7 @@ mod procurement;
 mod services;
 
 pub use disposal::DisposalConfig;
-pub use procurement::{CategoryRules, ProcurementConfig, RuleOverride};
+pub use procurement::{CategoryRules, ProcurementConfig, RuleOverride, TierVolume};
 pub use services::ServicesConfig;
 
 use crate::codes::E1050;

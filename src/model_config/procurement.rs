@@ -34,12 +34,27 @@ pub struct ProcurementConfig {
     /// plan year over all categories, shared over the categories in proportion to its contracts in each (0 = no
     /// limit).
     pub relets_per_partner_year: u32,
+    /// The volume that sets the tier a re-let is priced at: what its supplier holds in the share's start year
+    /// (`by_year`), or once the whole award has taken effect (`after_award`: the pipeline committed to it).
+    pub tier_volume: TierVolume,
     /// Suppliers per category invited to the joint award: the ones with the largest potential saving
     /// (capacity times the best discount); the others may only keep what they hold today. 0 = every
     /// supplier with an offer.
     pub shortlist: u32,
     /// Per-category overrides of the rules, keyed by category name.
     pub overrides: BTreeMap<String, RuleOverride>,
+}
+
+/// Which annual volume sets a supplier's tier ([`ProcurementConfig::tier_volume`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TierVolume {
+    /// The volume the supplier holds in the year the share starts: contracts still with today's supplier count
+    /// for it, contracts won later do not.
+    #[default]
+    ByYear,
+    /// The volume it holds once every share of the award has started (the whole committed pipeline).
+    AfterAward,
 }
 
 /// The rules that apply within one category (the section-wide values with that category's overrides).
@@ -88,6 +103,7 @@ impl Default for ProcurementConfig {
             transition_cost_gbp: 0.0,
             lead_months: 0,
             relets_per_partner_year: 0,
+            tier_volume: TierVolume::ByYear,
             shortlist: 0,
             overrides: BTreeMap::new(),
         }

@@ -4,16 +4,19 @@
 //! (annual spend at today's prices) moves to the price of its new supplier's volume tier from the first plan
 //! year that starts on or after the contract's end and after the lead time a competition takes ("natural"), or,
 //! ended early, from the first plan year after the lead time ("early", paying the termination fee pro rata to
-//! the share ended). A supplier's tier is set by the whole annual volume it holds in the category after the
-//! award (all-units discount: the highest tier whose minimum the volume reaches), each tier's discount capped
-//! at the category's published price effect ([`Terms`]). Contracts that run past the horizon and are not ended
+//! the share ended). A share's price is the tier its new supplier reaches on the whole annual volume it holds
+//! in the category in the share's start year (all-units discount: the highest tier whose minimum that volume
+//! reaches), fixed from then on as the terms of the re-let; volume a supplier wins later does not reprice shares
+//! let before it arrived, and volume still with today's supplier counts for today's supplier
+//! ([`held_by_year`]; the model file's `tier_volume = "after_award"` reads every tier from the volume after the
+//! whole award instead). Each tier's discount is capped at the category's published price effect ([`Terms`]). Contracts that run past the horizon and are not ended
 //! early keep their supplier ("locked", no saving); contracts tied to a site the estates plan releases end with
 //! the site ("site released", no procurement saving: the estates plan already counts the site's running costs).
 //! Every re-let (a move, or a renewal at a new price) pays the category's tender cost, and a move its
 //! mobilisation cost, pro rata to the share; fees and these costs fall in the year the share starts.
 
 use crate::domain::{Dataset, Route, SupplierIx};
-use crate::model_config::ModelConfig;
+use crate::model_config::{ModelConfig, TierVolume};
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -320,7 +323,8 @@ impl AwardLine {
 pub struct CategoryFigures {
     /// Every award line, in contract order.
     pub lines: Vec<AwardLine>,
-    /// Per supplier id holding volume: annual volume, tier position (`None` without an offer) and price.
+    /// Per supplier id holding volume in the last plan year: that annual volume, the tier position it reaches
+    /// (`None` without an offer) and its price.
     pub suppliers: BTreeMap<String, (f64, Option<usize>, f64)>,
     /// Annual spend today (GBP a year), contracts ended with released sites excluded.
     pub spend_today: f64,
@@ -369,19 +373,13 @@ pub fn evaluate(
         relets_by_year: vec![0.0; years],
         ..CategoryFigures::default()
     };
-    // Volumes after the award decide the tiers.
-    let mut volume: BTreeMap<SupplierIx, f64> = BTreeMap::new();
+    // Today's and the award's local-SME spend; the contracts still bought.
     let mut lme = (0.0, 0.0);
     let mut counted = BTreeSet::new();
-    for a in &sorted {
+    for a in sorted.iter().filter(|a| a.timing != Timing::SiteReleased) {
         let c = &data.contracts[a.contract];
-        if a.timing == Timing::SiteReleased {
-            continue;
-        }
-        let v = c.annual_spend * a.share;
-        *volume.entry(a.supplier).or_default() += v;
         if is_local_sme(data, a.supplier) {
-            lme.0 += v;
+            lme.0 += c.annual_spend * a.share;
         }
         if counted.insert(a.contract) {
             f.spend_today += c.annual_spend;
@@ -395,17 +393,21 @@ pub fn evaluate(
     let category = sorted
         .first()
         .map_or("", |a| data.contracts[a.contract].category.as_str());
-    let price_of = |s: SupplierIx| -> (Option<usize>, f64) {
-        let v = volume.get(&s).copied().unwrap_or(0.0);
+    // The volume each supplier holds in each plan year decides the tier of the shares that start that year.
+    let held = held_by_year(data, model, &sorted, release_year);
+    let price_of = |s: SupplierIx, y: usize| -> (Option<usize>, f64) {
+        let v = held.get(&(s, y)).copied().unwrap_or(0.0);
         match book.get(&(s, category)).and_then(|(t, _)| tier_for(t, v)) {
             Some((i, p)) => (Some(i), p),
             None => (None, 1.0),
         }
     };
-    for (&s, &v) in &volume {
-        let (tier, price) = price_of(s);
-        f.suppliers
-            .insert(data.supplier(s).id.clone(), (v, tier, price));
+    for (&(s, y), &v) in &held {
+        if y == years && v > 0.0 {
+            let (tier, price) = price_of(s, y);
+            f.suppliers
+                .insert(data.supplier(s).id.clone(), (v, tier, price));
+        }
     }
     let terms = terms(data, model, category);
     let mut switched = BTreeSet::new();
@@ -417,7 +419,7 @@ pub fn evaluate(
             Timing::SiteReleased => (1.0, 0.0),
             _ if start_year.is_none() => (1.0, 0.0),
             _ => {
-                let p = price_of(a.supplier).1;
+                let p = start_year.map_or(1.0, |y| price_of(a.supplier, y).1);
                 (p, spend * (1.0 - p))
             }
         };
@@ -470,6 +472,32 @@ pub fn evaluate(
     }
     f.npv = f.gross_npv - f.fees - f.transition_costs - f.tender_costs;
     f
+}
+
+/// The annual volume that sets each supplier's tier in each plan year (1-based), keyed `(supplier, year)`: by year
+/// (the default), a share is held by its new supplier from its start year and by today's supplier before it
+/// (throughout when it never starts within the horizon); after the award, by its new supplier in every year.
+/// Contracts that end with a released site are left out, as for every other figure.
+pub fn held_by_year(
+    data: &Dataset,
+    model: &ModelConfig,
+    awards: &[Award],
+    release_year: &dyn Fn(usize) -> Option<usize>,
+) -> BTreeMap<(SupplierIx, usize), f64> {
+    let years = model.horizon_years as usize;
+    let mut held = BTreeMap::new();
+    for a in awards.iter().filter(|a| a.timing != Timing::SiteReleased) {
+        let c = &data.contracts[a.contract];
+        let from = match model.procurement.tier_volume {
+            TierVolume::ByYear => start_year(model, a, c.end, release_year).unwrap_or(years + 1),
+            TierVolume::AfterAward => 1,
+        };
+        for y in 1..=years {
+            let s = if y >= from { a.supplier } else { c.supplier };
+            *held.entry((s, y)).or_default() += c.annual_spend * a.share;
+        }
+    }
+    held
 }
 
 /// The plan year (1-based) an awarded share starts at its new terms; `None` when it never does within the

@@ -3,7 +3,7 @@
 
 use crate::costing::Discount;
 use crate::domain::{Dataset, OrgIx, SupplierIx};
-use crate::model_config::{CategoryRules, ModelConfig};
+use crate::model_config::{CategoryRules, ModelConfig, TierVolume};
 use crate::plan::award::{
     covered, early_year, is_local_sme, natural_year, offer_book, relet_caps, terms,
 };
@@ -78,6 +78,8 @@ pub struct Case {
     /// Per partner (position in [`Case::partners`]), the contracts it may re-let in the category in any one plan
     /// year; `None` without a tender-capacity rule.
     pub relet_caps: Option<Vec<u32>>,
+    /// Which annual volume sets a supplier's tier.
+    pub tier_volume: TierVolume,
 }
 
 impl Case {
@@ -205,8 +207,10 @@ pub fn build(
         }
     }
     // Ending early is only worth a variable when it could pay: the best price in the category over the years
-    // gained must beat the fee. (A locked contract may also need to end early to satisfy a rule.) It never pays
-    // when the lead time leaves no earlier year than the natural one.
+    // gained must beat the fee. (A locked contract may also need to end early to satisfy a rule; and with tiers
+    // read by year, volume that arrives early can lift the tier of other shares starting then, so there every
+    // early end is kept.) It never pays when the lead time leaves no earlier year than the natural one.
+    let by_year = model.procurement.tier_volume == TierVolume::ByYear;
     let best_price = suppliers
         .iter()
         .filter(|s| s.offers)
@@ -216,7 +220,7 @@ pub fn build(
         let gain = c.spend * (1.0 - best_price) * (annuity[early_from] - annuity[c.free_year]);
         c.early = model.procurement.allow_early_termination
             && c.free_year > early_from
-            && (c.free_year >= years || gain > c.fee * df[early_from]);
+            && (by_year || c.free_year >= years || gain > c.fee * df[early_from]);
     }
     let mut incumbents = vec![BTreeSet::new(); partners.len()];
     for c in &contracts {
@@ -251,5 +255,6 @@ pub fn build(
         tender: terms.tender,
         early_year: early_from,
         relet_caps,
+        tier_volume: model.procurement.tier_volume,
     }
 }

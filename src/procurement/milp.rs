@@ -2,15 +2,17 @@
 //!
 //! Variables: `x` = share of a contract awarded to a supplier, priced at one of the supplier's tiers, with the
 //! better of natural or early timing at that price (ending early pays the termination fee pro rata); `y` = the
-//! supplier ends the horizon at a discount tier above its base (binary, at most one per supplier, a facility
-//! of the tier in facility-location terms); `r` = the supplier counts towards resilience and `z` = it holds
-//! volume (binaries, only when those rules are set); `w` = the partner buys from the supplier (binary, only for
-//! partners the suppliers-per-partner rule has caught). Each pass adds the
-//! rows of one rule [`Group`]; a group can be left out, which is how [`super::diagnose`] names a conflict.
+//! supplier is at a discount tier above its base in a period that sets tiers (a plan year in which some of its
+//! shares start, or the one period after the award; binary, at most one per supplier and period, a facility of
+//! the tier in facility-location terms); `r` = the supplier counts towards resilience and `z` = it holds volume
+//! (binaries, only when those rules are set); `w` = the partner buys from the supplier (binary, only for
+//! partners the suppliers-per-partner rule has caught). Each pass adds the rows of one rule [`Group`]; a group
+//! can be left out, which is how [`super::diagnose`] names a conflict.
 //! The cost is minus the net present value that [`crate::plan::award::evaluate`] computes for the same award.
 
 use super::candidates::Case;
 use crate::domain::Dataset;
+use crate::model_config::TierVolume;
 use crate::plan::award::Timing;
 use crate::solve::kit::{self, Columns, RuleGroup};
 use good_lp::{Expression, Variable};
@@ -88,6 +90,8 @@ pub struct XVar {
     pub tier: usize,
     /// Natural or early.
     pub timing: Timing,
+    /// The plan year (0-based) it starts at its new terms; the horizon's length when it never does.
+    pub start: usize,
     /// Its column.
     pub col: usize,
 }
@@ -109,8 +113,8 @@ struct Shares {
     volume: Vec<Expression>,
     /// Per supplier, the tiers it can reach: `(min volume, price index)`, min volume in units.
     tiers: Vec<Vec<(f64, f64)>>,
-    /// Per supplier, the most it can hold (units).
-    reach: Vec<f64>,
+    /// Per supplier and plan year, the most it can hold that year (units).
+    reach: Vec<Vec<f64>>,
     unit: f64,
     total: f64,
 }
@@ -159,30 +163,79 @@ pub fn build(
     Model { model: m, x: sh.x }
 }
 
-/// The tiers supplier `s` can reach, `(min volume, price index)` with volumes in units: a tier above the most
-/// the supplier can hold (the category, its capacity, or what it holds today when off the shortlist) is never
-/// built. Returns them with that most.
-fn reachable_tiers(case: &Case, s: usize, unit: f64) -> (Vec<(f64, f64)>, f64) {
+/// The tiers supplier `s` can reach, `(min volume, price index)` with volumes in units, and the most it can hold
+/// in each period that sets a tier ([`period`]). By year: what it holds today and every contract that could move
+/// to it by then, never more than the category, or its capacity plus what it holds today (which it keeps until
+/// those contracts move); only what it holds today when off the shortlist. A tier above the most of every period
+/// is never built.
+fn reachable_tiers(case: &Case, s: usize, unit: f64) -> (Vec<(f64, f64)>, Vec<f64>) {
     let sup = &case.suppliers[s];
-    let reach = (case.total_spend() / unit)
-        .min(sup.capacity.max(0.0) / unit)
-        .min(held(case, s, unit));
+    let today = held_today(case, s, unit);
+    let total = case.total_spend() / unit;
+    let reach: Vec<f64> = match case.tier_volume {
+        // After the award a supplier holds at most its capacity (or, off the shortlist, what it holds today).
+        TierVolume::AfterAward => vec![
+            total
+                .min(sup.capacity.max(0.0) / unit)
+                .min(held(case, s, unit)),
+        ],
+        TierVolume::ByYear => {
+            let most = if sup.offers {
+                sup.capacity.max(0.0) / unit + today
+            } else {
+                today
+            };
+            (0..case.df.len())
+                .map(|t| {
+                    let won: f64 = case
+                        .contracts
+                        .iter()
+                        .filter(|c| sup.offers && c.incumbent != s)
+                        .filter(|c| c.free_year <= t || (c.early && case.early_year <= t))
+                        .map(|c| c.spend / unit)
+                        .sum();
+                    total.min(most).min(today + won)
+                })
+                .collect()
+        }
+    };
+    let top = reach.iter().copied().fold(0.0, f64::max);
     let tiers = sup
         .tiers
         .iter()
         .enumerate()
-        .take_while(|&(j, t)| j == 0 || t.0 / unit <= reach + 1e-9)
+        .take_while(|&(j, t)| j == 0 || t.0 / unit <= top + 1e-9)
         .map(|(_, t)| (t.0 / unit, t.1))
         .collect();
     (tiers, reach)
 }
 
-/// The better timing for contract `k` with supplier `s` at price index `price`, and what it is worth over the
-/// horizon (units): the price saving from the year the contract starts at its new terms, less what that start
-/// costs in its year (the termination fee when ended early, the tender cost of a re-let, the mobilisation cost
-/// of a move). A contract locked past the horizon moves to another supplier only by ending early (with `timing`);
-/// only another supplier is worth ending early for. `None` when no timing is allowed.
-fn best_timing(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Option<(Timing, f64)> {
+/// The period whose volume sets the tier of a share starting in plan year `start` (0-based): that year, or the
+/// one period after the award.
+fn period(case: &Case, start: usize) -> usize {
+    match case.tier_volume {
+        TierVolume::ByYear => start,
+        TierVolume::AfterAward => 0,
+    }
+}
+
+/// The plan year (0-based) contract `k` starts at new terms with `timing`; the horizon's length when never.
+fn start_of(case: &Case, k: usize, timing: Timing) -> usize {
+    let start = match timing {
+        Timing::Early => case.early_year,
+        _ => case.contracts[k].free_year,
+    };
+    start.min(case.df.len())
+}
+
+/// The timings for contract `k` with supplier `s` at price index `price` worth a column, each with what it is worth
+/// over the horizon (units): the price saving from the year the contract starts at its new terms, less what that
+/// start costs in its year (the termination fee when ended early, the tender cost of a re-let, the mobilisation
+/// cost of a move). A contract locked past the horizon moves to another supplier only by ending early (with
+/// `timing`); only another supplier is worth ending early for. Where the start year matters only to the value,
+/// the better timing alone is kept (exact); where it also matters to other shares (tiers read by year: volume
+/// that arrives early can lift a tier; tender capacity: each year has its own), both are.
+fn timings(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Vec<(Timing, f64)> {
     let c = &case.contracts[k];
     let years = case.df.len();
     let unit = unit(case);
@@ -200,10 +253,12 @@ fn best_timing(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Opt
     let natural = (!moved || c.free_year < years || !timing)
         .then(|| (Timing::Natural, worth(c.free_year, 0.0)));
     let early = (c.early && moved).then(|| (Timing::Early, worth(case.early_year, c.fee)));
+    let both = case.tier_volume == TierVolume::ByYear || case.relet_caps.is_some();
     match (natural, early) {
-        (Some(n), Some(e)) if e.1 > n.1 => Some(e),
-        (Some(n), _) => Some(n),
-        (None, e) => e,
+        (Some(n), Some(e)) if both => vec![n, e],
+        (Some(n), Some(e)) if e.1 > n.1 => vec![e],
+        (Some(n), _) => vec![n],
+        (None, e) => e.into_iter().collect(),
     }
 }
 
@@ -226,20 +281,28 @@ fn award_and_timing(case: &Case, timing: bool, m: &mut kit::Model<Group>) -> (Sh
                 continue;
             }
             for (tier, &(_, price)) in tiers[s].iter().enumerate() {
-                let Some((timing, worth)) = best_timing(case, k, s, price, timing) else {
-                    continue;
-                };
-                let v = m.cols.unit();
-                x_of_k[k].push(x.len());
-                x.push(XVar {
-                    k,
-                    s,
-                    tier,
-                    timing,
-                    col: m.cols.last(),
-                });
-                value.add_mul(worth, v);
-                volume[s].add_mul(c.spend / unit, v);
+                for (timing, worth) in timings(case, k, s, price, timing) {
+                    // A share is priced at a tier only if it starts within the horizon and its supplier can hold
+                    // the tier's volume then; one that never starts needs only its base column.
+                    let start = start_of(case, k, timing);
+                    let held_then = reach[s].get(period(case, start)).copied().unwrap_or(0.0);
+                    let years = case.df.len();
+                    if tier > 0 && (start >= years || tiers[s][tier].0 > held_then + 1e-9) {
+                        continue;
+                    }
+                    let v = m.cols.unit();
+                    x_of_k[k].push(x.len());
+                    x.push(XVar {
+                        k,
+                        s,
+                        tier,
+                        timing,
+                        start,
+                        col: m.cols.last(),
+                    });
+                    value.add_mul(worth, v);
+                    volume[s].add_mul(c.spend / unit, v);
+                }
             }
         }
         let all: Expression = x_of_k[k].iter().map(|&i| m.cols.columns[x[i].col]).sum();
@@ -257,71 +320,120 @@ fn award_and_timing(case: &Case, timing: bool, m: &mut kit::Model<Group>) -> (Sh
     (shares, value)
 }
 
-/// Pass 2 (tiers, capacity). A supplier ends the horizon at one tier (all units priced there): `y[s, j]` says it
-/// is at tier `j >= 1` (at most one; none means the base tier), a share priced at tier `j` needs `y[s, j]`, one
-/// priced at the base tier needs no higher tier on, and the supplier's volume reaches the tier's minimum. The
-/// per-contract links are what make the relaxation tight: a fractional tier prices only as much of each contract
-/// as it is on, where a single volume link lets the whole volume take a fractional tier's price. When a tier is
-/// dearer than the one below (unusual offers), or when a new price has costs of its own (a tender, tender
-/// capacity), one more row forces a tier at least that high as soon as the volume reaches it, so the model never
-/// keeps a tier the volume has passed.
+/// Pass 2 (tiers, capacity). A share is priced at the tier its supplier reaches on the volume that sets it in the
+/// share's period ([`period`]: its start year, or the one period after the award), so the tier binaries are per
+/// (supplier, period): `y[s, j, t]` says supplier `s` is at tier `j >= 1` in period `t` (at most one; none means
+/// the base tier). A share of period `t` priced at tier `j` needs `y[s, j, t]`, one priced at the base tier needs
+/// no higher tier on in `t`, and the volume of `t` reaches the tier's minimum. The per-contract links are what
+/// make the relaxation tight: a fractional tier prices only as much of each contract as it is on. When a tier is
+/// dearer than the one below (unusual offers), or when a renewal at a new price has costs of its own (a tender,
+/// tender capacity), one more row forces a tier at least that high as soon as the volume reaches it, so the model
+/// never keeps a tier the volume has passed where that could pay. Capacity bounds the volume after the award.
 fn tiers_and_capacity(case: &Case, capacity: bool, sh: &Shares, m: &mut kit::Model<Group>) {
-    // A renewal at a new price costs a tender and uses tender capacity, so the model could gain by pricing a
-    // supplier below the tier its volume reaches; then every tier gets the row that forbids it.
-    let price_costs = case.tender > 0.0 || case.relet_caps.is_some();
-    let mut at: Vec<Vec<Vec<usize>>> = sh.tiers.iter().map(|t| vec![Vec::new(); t.len()]).collect();
-    for (i, xv) in sh.x.iter().enumerate() {
-        at[xv.s][xv.tier].push(i);
-    }
-    for (s, sup) in case.suppliers.iter().enumerate() {
-        let volume = &sh.volume[s];
-        if capacity {
+    if capacity {
+        for (s, sup) in case.suppliers.iter().enumerate() {
+            let volume = sh.volume[s].clone();
             m.le(
                 Group::Capacity,
                 String::new(),
-                volume.clone(),
+                volume,
                 sup.capacity / sh.unit,
             );
         }
-        let tiers = &sh.tiers[s];
-        let y: Vec<Variable> = (1..tiers.len()).map(|_| m.cols.binary()).collect();
-        if y.is_empty() {
-            continue;
+    }
+    let years = case.df.len();
+    // The shares of each (supplier, start year) by tier, for suppliers with tiers to choose from.
+    let mut at: BTreeMap<(usize, usize), Vec<Vec<usize>>> = BTreeMap::new();
+    for (i, xv) in sh.x.iter().enumerate() {
+        let n = sh.tiers[xv.s].len();
+        if n > 1 && xv.start < years {
+            at.entry((xv.s, period(case, xv.start)))
+                .or_insert_with(|| vec![Vec::new(); n])[xv.tier]
+                .push(i);
         }
-        if y.len() > 1 {
-            m.le(
-                Group::Tiers,
-                String::new(),
-                kit::sum(y.iter().copied()),
-                1.0,
-            );
+    }
+    for ((s, t), at) in at {
+        year_tiers(case, sh, s, t, &at, m);
+    }
+}
+
+/// The tier rows of supplier `s` in period `t`, `at` its shares of that period by tier.
+fn year_tiers(
+    case: &Case,
+    sh: &Shares,
+    s: usize,
+    t: usize,
+    at: &[Vec<usize>],
+    m: &mut kit::Model<Group>,
+) {
+    // A renewal at a new price costs a tender and uses tender capacity, so the model could gain by keeping an
+    // incumbent's renewal at today's price when its volume reaches the first tier; then that tier gets the row
+    // that forbids it. (Between two discount tiers both are re-lets, so the cheaper one always wins.)
+    let price_costs = case.tender > 0.0 || case.relet_caps.is_some();
+    let renewals = at[0]
+        .iter()
+        .any(|&i| case.contracts[sh.x[i].k].incumbent == s);
+    let tiers = &sh.tiers[s];
+    let force = |j: usize| tiers[j].1 > tiers[j - 1].1 || (j == 1 && price_costs && renewals);
+    let priced = at[1..].iter().any(|a| !a.is_empty());
+    if !priced && !(1..tiers.len()).any(force) {
+        return; // nothing here is priced above the base, and nothing forces a tier
+    }
+    let held = held_in(case, sh, m, s, t);
+    let y: Vec<Variable> = (1..tiers.len()).map(|_| m.cols.binary()).collect();
+    if y.len() > 1 {
+        let lhs = kit::sum(y.iter().copied());
+        m.le(Group::Tiers, String::new(), lhs, 1.0);
+    }
+    for &i in &at[0] {
+        let lhs = kit::sum(y.iter().copied()) + sh.col(m, i);
+        m.le(Group::Tiers, String::new(), lhs, 1.0);
+    }
+    for (j, &yj) in y.iter().enumerate().map(|(j, y)| (j + 1, y)) {
+        for &i in &at[j] {
+            m.le(Group::Tiers, String::new(), sh.col(m, i), yj);
         }
-        for &i in &at[s][0] {
-            let lhs = kit::sum(y.iter().copied()) + sh.col(m, i);
-            m.le(Group::Tiers, String::new(), lhs, 1.0);
-        }
-        for (j, &yj) in y.iter().enumerate().map(|(j, y)| (j + 1, y)) {
-            for &i in &at[s][j] {
-                m.le(Group::Tiers, String::new(), sh.col(m, i), yj);
-            }
-            let (min, price) = tiers[j];
-            m.ge(Group::Tiers, String::new(), volume.clone(), min * yj);
-            if price > tiers[j - 1].1 || price_costs {
-                let higher = kit::sum(y[j - 1..].iter().copied());
-                let reached = (min - 0.01 / sh.unit) + sh.reach[s] * higher;
-                m.le(Group::Tiers, String::new(), volume.clone(), reached);
-            }
+        let min = tiers[j].0;
+        m.ge(Group::Tiers, String::new(), held.clone(), min * yj);
+        if force(j) {
+            let higher = kit::sum(y[j - 1..].iter().copied());
+            // Below the tier by a margin the solver's tolerance cannot eat (a millionth of the category's
+            // spend): a volume filled to the tier's minimum within round-off reaches the tier for the checker.
+            let below = min - (1.0 / sh.unit).max(1e-6);
+            let reached = below + sh.reach[s][t] * higher;
+            m.le(Group::Tiers, String::new(), held.clone(), reached);
         }
     }
 }
 
-/// The most a supplier can ever hold, in units of the category's spend: everything for a supplier with an offer;
-/// only what it holds today for one off the shortlist (it may keep its contracts but win none). Tiers above it
-/// are never built and the tier links' big-M shrinks to it.
+/// The annual volume that sets supplier `s`'s tier in period `t` (units). By year: the shares it wins that have
+/// started by then, and the contracts it holds today whose shares have not yet started elsewhere. After the
+/// award: its volume once every share has started.
+fn held_in(case: &Case, sh: &Shares, m: &kit::Model<Group>, s: usize, t: usize) -> Expression {
+    if case.tier_volume == TierVolume::AfterAward {
+        return sh.volume[s].clone();
+    }
+    let mut held = Expression::from(0.0);
+    for (i, xv) in sh.x.iter().enumerate() {
+        let c = &case.contracts[xv.k];
+        if (xv.s == s && xv.start <= t) || (c.incumbent == s && xv.start > t) {
+            held.add_mul(c.spend / sh.unit, sh.col(m, i));
+        }
+    }
+    held
+}
+
+/// The most a supplier can hold after the award, in units of the category's spend: everything for a supplier
+/// with an offer; only what it holds today for one off the shortlist (it may keep its contracts but win none).
 fn held(case: &Case, s: usize, unit: f64) -> f64 {
     if case.suppliers[s].offers {
         return f64::INFINITY;
     }
+    held_today(case, s, unit)
+}
+
+/// What supplier `s` holds today in the category, in units.
+fn held_today(case: &Case, s: usize, unit: f64) -> f64 {
     case.contracts
         .iter()
         .filter(|c| c.incumbent == s)
@@ -454,10 +566,7 @@ fn relets(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
     let mut rows: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
     for (i, xv) in sh.x.iter().enumerate() {
         let c = &case.contracts[xv.k];
-        let year = match xv.timing {
-            Timing::Early => case.early_year,
-            _ => c.free_year,
-        };
+        let year = xv.start;
         let relet = xv.s != c.incumbent || sh.tiers[xv.s][xv.tier].1 != 1.0;
         if relet && year < years {
             *rows.entry((c.partner, year)).or_default() += sh.col(m, i);

@@ -286,7 +286,7 @@ mod properties {
     use consolidate::check::procurement::check_category;
     use consolidate::domain::{CategorySpec, Route, SupplierIx};
     use consolidate::import::generate::{Shape, files};
-    use consolidate::model_config::ModelConfig;
+    use consolidate::model_config::{ModelConfig, TierVolume};
     use consolidate::plan::award::{Award, Timing};
     use consolidate::procurement::{self, Options};
     use consolidate::solve::{Backend, Limits, Outcome};
@@ -297,7 +297,7 @@ mod properties {
         #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
         /// Whatever the generated case and the rules (a lead time, a category's price cap, tender and
-        /// mobilisation costs and a tender capacity among them), every category ends optimal or infeasible (with its conflict named),
+        /// mobilisation costs, a tender capacity and tiers read by year or after the award among them), every category ends optimal or infeasible (with its conflict named),
         /// and every optimal award passes the independent checker with the same figures.
         #[test]
         fn every_award_passes_the_checker(
@@ -311,6 +311,7 @@ mod properties {
             effect in 0.0f64..0.1,
             tender in 0.0f64..20_000.0,
             relets in 0u32..4,
+            after_award in proptest::bool::ANY,
         ) {
             let tmp = tempfile::tempdir().unwrap();
             for (name, text) in files(Shape { categories: 2, partners, suppliers, seed }) {
@@ -322,6 +323,9 @@ mod properties {
             model.procurement.local_sme_share = sme;
             model.procurement.lead_months = lead;
             model.procurement.relets_per_partner_year = relets;
+            if after_award {
+                model.procurement.tier_volume = TierVolume::AfterAward;
+            }
             let loaded = consolidate::input::load(tmp.path(), &model);
             prop_assert_eq!(loaded.errors(), 0);
             let mut data = loaded.dataset;
@@ -361,7 +365,9 @@ mod properties {
     /// can fill a supplier exactly to the volume of a tier, which no whole contract does.)
     #[test]
     fn no_whole_contract_award_beats_the_milp() {
-        for seed in [3u64, 17, 29, 41] {
+        let modes = [TierVolume::ByYear, TierVolume::AfterAward];
+        let seeds = [3u64, 17, 29, 41];
+        for (seed, tier_volume) in seeds.into_iter().flat_map(|s| modes.map(|m| (s, m))) {
             let tmp = tempfile::tempdir().unwrap();
             for (name, text) in files(Shape {
                 categories: 1,
@@ -374,6 +380,7 @@ mod properties {
             let mut model = ModelConfig::load(&tmp.path().join("model.toml")).unwrap();
             // Only the rules a whole-contract award can always meet, so splitting a contract rarely pays.
             model.procurement.lead_months = 9;
+            model.procurement.tier_volume = tier_volume;
             model.procurement.max_suppliers_per_partner = 0;
             model.procurement.max_suppliers = 0;
             model.procurement.min_suppliers = 1;
@@ -437,7 +444,7 @@ mod properties {
                     found = found.max(chk.npv);
                     assert!(
                         chk.npv <= best + 1e-6,
-                        "seed {seed}: {awards:?} is worth {} > {best}",
+                        "seed {seed} ({tier_volume:?}): {awards:?} is worth {} > {best}",
                         chk.npv
                     );
                 }

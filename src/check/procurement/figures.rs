@@ -1,6 +1,6 @@
 //! The award's money, derived again, and its comparison with the figures the planner reported.
 //!
-//! Savings run from each share's start year at its supplier's new price; termination fees, tender costs (every
+//! Savings run from each share's start year at the price its supplier's volume that year reaches; termination fees, tender costs (every
 //! re-let: a move or a new price) and mobilisation costs (a move) fall in that start year. Contracts that end
 //! with a released site cost and save nothing here.
 
@@ -40,7 +40,7 @@ impl Money {
             let Some(y) = start_year(cx, a) else {
                 continue;
             };
-            let price = cx.price.get(&a.supplier).copied().unwrap_or(1.0);
+            let price = cx.price(a.supplier, y);
             let annual = c.annual_spend * a.share * (1.0 - price);
             m.gross += (y..=years).map(|k| cx.df(k) * annual).sum::<f64>();
             let once = cx.df(y) * a.share;
@@ -85,8 +85,9 @@ impl Money {
                 continue;
             };
             let s = SupplierIx(s as u32);
-            let mv = cx.volume.get(&s).copied().unwrap_or(0.0);
-            let mp = cx.price.get(&s).copied().unwrap_or(1.0);
+            let last = cx.starts.len();
+            let mv = cx.held.get(&(s, last)).copied().unwrap_or(0.0);
+            let mp = cx.price(s, last);
             if !close(mv, *v) || (mp - pr).abs() > 1e-9 {
                 out.push(format!(
                     "{category}: {id} volume/price {mv:.2}/{mp} by the checker, {v:.2}/{pr} reported"
@@ -108,6 +109,7 @@ mod tests {
     use crate::check::test_support::{CATEGORY, awards, dataset, model};
     use crate::domain::SupplierIx;
     use crate::domain::{CategorySpec, Route};
+    use crate::model_config::TierVolume;
     use crate::plan::award::{CategoryFigures, Timing, evaluate};
     use std::collections::BTreeMap;
 
@@ -117,25 +119,66 @@ mod tests {
     }
 
     #[test]
-    fn savings_run_from_the_start_year_at_the_tier_price_less_fees_and_transitions() {
+    fn savings_run_from_the_start_year_at_the_tier_the_volume_held_that_year_reaches() {
         let (mut data, mut model) = (dataset(), model());
         model.procurement.transition_cost_gbp = 1000.0;
         data.contracts[1].termination_fee = 7000.0;
         let mut aw = awards(&data);
-        // K0 (GBP 100,000) moves to CHEAP in year 3 and K1 (GBP 50,000) ends early, paying its fee, for CHEAP
-        // in year 1: GBP 150,000 a year reaches CHEAP's 0.90 tier. INC's and NOOFFER's renewals are at today's
-        // price and save nothing.
+        // K1 (GBP 50,000) ends early, paying its fee, for CHEAP in year 1 and K0 (GBP 100,000) moves to CHEAP at
+        // its natural end in year 3. In year 1 CHEAP holds only K1's 50,000: below its 100,000 tier, so K1 is let
+        // at 0.95 and keeps that price. In year 3 it holds 150,000: K0 is let at the 0.90 tier. INC's and
+        // NOOFFER's renewals are at today's price and save nothing.
         aw[0].supplier = SupplierIx(1);
         aw[1].supplier = SupplierIx(1);
         aw[1].timing = Timing::Early;
         let r = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), None);
         assert!(r.ok, "{r:?}");
         let gross =
-            10_000.0 * (3..=5).map(df).sum::<f64>() + 5_000.0 * (1..=5).map(df).sum::<f64>();
+            10_000.0 * (3..=5).map(df).sum::<f64>() + 2_500.0 * (1..=5).map(df).sum::<f64>();
         // Each one-off cost falls in the year its share starts: K1's fee and move in year 1, K0's move in year 3.
         let want = gross - 7000.0 - 1000.0 - 1000.0 * df(3);
         assert!((r.npv - want).abs() < 1e-6, "{} != {want}", r.npv);
         assert_eq!(r.plan_cost, -r.npv);
+        let f = evaluate(&data, &model, &aw, &|_| None);
+        assert!((f.npv - want).abs() < 1e-6, "{} != {want}", f.npv);
+        // The suppliers table shows the last year: CHEAP's 150,000 at the 0.90 tier.
+        assert_eq!(f.suppliers["CHEAP"], (150_000.0, Some(1), 0.9));
+        // Read after the award, the whole pipeline counts from the start: K1 too is let at 0.90.
+        model.procurement.tier_volume = TierVolume::AfterAward;
+        let r = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), None);
+        let want = want + 2_500.0 * (1..=5).map(df).sum::<f64>();
+        assert!(r.ok && (r.npv - want).abs() < 1e-6, "{} != {want}", r.npv);
+        let f = evaluate(&data, &model, &aw, &|_| None);
+        assert!((f.npv - want).abs() < 1e-6, "{} != {want}", f.npv);
+    }
+
+    #[test]
+    fn volume_still_with_today_s_supplier_counts_for_it_until_its_share_starts() {
+        let (mut data, mut model) = (dataset(), model());
+        // INC offers 0.97 from GBP 140,000. It holds K0 (100,000), K2 (30,000) and K3 (20,000) today: 150,000.
+        data.offers.push(crate::domain::Offer {
+            min_volume: 140_000.0,
+            price_index: 0.97,
+            ..data.offers[0].clone()
+        });
+        model.procurement.allow_early_termination = true;
+        let mut aw = awards(&data);
+        // K2 leaves INC for CHEAP in year 4 (its natural end). K0 renews with INC in year 3, when INC still holds
+        // K2: 150,000, so K0 is let at 0.97. Had K2 left before K0 renewed, INC would hold 120,000, below the tier.
+        aw[2].supplier = SupplierIx(1);
+        let r = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), None);
+        assert!(r.ok, "{r:?}");
+        let f = evaluate(&data, &model, &aw, &|_| None);
+        let k0 = f.lines.iter().find(|l| l.contract == "K0").unwrap();
+        assert_eq!((k0.start_year, k0.price_index), (Some(3), 0.97));
+        // INC ends the horizon with K0 and K3 (120,000): the table shows today's price for the last year.
+        assert_eq!(f.suppliers["INC"], (120_000.0, Some(0), 1.0));
+        assert!((f.npv - r.npv).abs() < 1e-6, "{} != {}", f.npv, r.npv);
+        // K1 renews with LOCAL at its 0.98 from year 2; CHEAP holds only K2 in year 4, at 0.95.
+        let want = 3_000.0 * (3..=5).map(df).sum::<f64>()
+            + 1_000.0 * (2..=5).map(df).sum::<f64>()
+            + 1_500.0 * (4..=5).map(df).sum::<f64>();
+        assert!((r.npv - want).abs() < 1e-6, "{} != {want}", r.npv);
     }
 
     #[test]

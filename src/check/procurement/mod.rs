@@ -17,7 +17,7 @@ mod timing;
 
 use super::{CheckReport, Violation};
 use crate::domain::{Dataset, Route, SupplierIx};
-use crate::model_config::{CategoryRules, ModelConfig};
+use crate::model_config::{CategoryRules, ModelConfig, TierVolume};
 use crate::plan::award::{Award, CategoryFigures, Timing};
 use chrono::{Months, NaiveDate};
 use std::collections::BTreeMap;
@@ -104,8 +104,9 @@ struct Ctx<'a> {
     capacity: BTreeMap<SupplierIx, f64>,
     /// Annual volume each supplier holds after the award (contracts ended with released sites left out).
     volume: BTreeMap<SupplierIx, f64>,
-    /// Each holding supplier's price index: its tier for that volume, today's price (1) without an offer.
-    price: BTreeMap<SupplierIx, f64>,
+    /// Annual volume each supplier holds in each plan year (1-based): a share with its new supplier from its
+    /// start year, with today's supplier before it.
+    held: BTreeMap<(SupplierIx, usize), f64>,
     /// Annual volume each incumbent holds today, over the contracts still bought after the award.
     today: BTreeMap<SupplierIx, f64>,
     /// The category's annual volume after the award.
@@ -132,17 +133,14 @@ impl<'a> Ctx<'a> {
         let row = data.categories.iter().find(|c| c.id == category);
         let lead = Months::new(model.procurement.lead_months);
         let volume = volumes(data, awards);
-        let price = prices(&tiers, &volume);
-        Ctx {
+        let mut cx = Ctx {
             data,
             model,
             category,
             awards,
             released,
             rules: model.procurement.rules_for(category),
-            covered: row.is_none_or(|r| r.route != Route::OutOfScope)
-                && (model.procurement.categories.is_empty()
-                    || model.procurement.categories.iter().any(|c| c == category)),
+            covered: covers(data, model, category),
             starts,
             lead_end: model
                 .start_date
@@ -156,9 +154,32 @@ impl<'a> Ctx<'a> {
             tiers,
             capacity,
             volume,
-            price,
+            held: BTreeMap::new(),
             today: today(data, category, awards),
-        }
+        };
+        cx.held = held(&cx);
+        cx
+    }
+
+    /// The price index of supplier `s` in plan year `y` (1-based): the tier with the highest minimum the volume
+    /// it holds that year reaches (all-units tiers); today's price (1) without an offer.
+    fn price(&self, s: SupplierIx, y: usize) -> f64 {
+        let v = self.held.get(&(s, y)).copied().unwrap_or(0.0);
+        self.tiers
+            .get(&s)
+            .and_then(|t| {
+                t.iter()
+                    .filter(|(min, _)| v + 1e-6 >= *min)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|t| t.1)
+            })
+            .unwrap_or(1.0)
+    }
+
+    /// The price index of an awarded share: its supplier's price in its start year; today's (1) when it never
+    /// starts within the horizon.
+    fn share_price(&self, a: &Award) -> f64 {
+        timing::start_year(self, a).map_or(1.0, |y| self.price(a.supplier, y))
     }
 
     /// The first plan year (1-based) starting on or after `end`, if within the horizon.
@@ -206,23 +227,40 @@ fn volumes(data: &Dataset, awards: &[Award]) -> BTreeMap<SupplierIx, f64> {
     volume
 }
 
-/// Price index per holding supplier: all-units tiers, so the tier with the highest minimum its volume reaches.
-fn prices(tiers: &Tiers, volume: &BTreeMap<SupplierIx, f64>) -> BTreeMap<SupplierIx, f64> {
-    volume
+/// The award covers `category`: `categories.csv` does not put it out of scope, and the model file lists it when
+/// it lists any.
+fn covers(data: &Dataset, model: &ModelConfig, category: &str) -> bool {
+    let listed = &model.procurement.categories;
+    let out = data
+        .categories
         .iter()
-        .map(|(s, v)| {
-            let p = tiers
-                .get(s)
-                .and_then(|t| {
-                    t.iter()
-                        .filter(|(min, _)| *v + 1e-6 >= *min)
-                        .max_by(|a, b| a.0.total_cmp(&b.0))
-                        .map(|t| t.1)
-                })
-                .unwrap_or(1.0);
-            (*s, p)
-        })
-        .collect()
+        .any(|r| r.id == category && r.route == Route::OutOfScope);
+    !out && (listed.is_empty() || listed.iter().any(|c| c == category))
+}
+
+/// Annual volume per (supplier, plan year) that sets the tier: each share with its new supplier from its start
+/// year and with today's supplier before that (throughout when it never starts), or with its new supplier
+/// throughout when the model file reads tiers after the award; contracts that end with a released site buy
+/// nothing.
+fn held(cx: &Ctx) -> BTreeMap<(SupplierIx, usize), f64> {
+    let years = cx.starts.len();
+    let mut held = BTreeMap::new();
+    for a in cx
+        .awards
+        .iter()
+        .filter(|a| a.timing != Timing::SiteReleased)
+    {
+        let c = &cx.data.contracts[a.contract];
+        let from = match cx.model.procurement.tier_volume {
+            TierVolume::ByYear => timing::start_year(cx, a).unwrap_or(years + 1),
+            TierVolume::AfterAward => 1,
+        };
+        for y in 1..=years {
+            let s = if y >= from { a.supplier } else { c.supplier };
+            *held.entry((s, y)).or_default() += c.annual_spend * a.share;
+        }
+    }
+    held
 }
 
 /// Annual spend per incumbent today, over the category's contracts that go on being bought after the award.

@@ -5,9 +5,9 @@
 //! in proportion to its contracts in each, by the largest remainder (ties to the category first in name order).
 
 use super::timing::start_year;
-use super::{Ctx, TOL};
+use super::{Ctx, TOL, covers};
 use crate::check::{Rule, Violation};
-use crate::domain::{OrgIx, Route};
+use crate::domain::OrgIx;
 use crate::plan::award::Timing;
 use std::collections::BTreeMap;
 
@@ -24,13 +24,14 @@ pub(super) fn relets(cx: &Ctx, out: &mut Vec<Violation>) {
         .filter(|a| a.timing != Timing::SiteReleased)
     {
         let c = &cx.data.contracts[a.contract];
-        let price = cx.price.get(&a.supplier).copied().unwrap_or(1.0);
+        let price = cx.share_price(a);
         if let Some(y) = start_year(cx, a).filter(|_| a.supplier != c.supplier || price != 1.0) {
             *used.entry((c.organisation, y)).or_default() += a.share;
         }
     }
+    let mut caps: BTreeMap<OrgIx, u32> = BTreeMap::new();
     for ((p, y), v) in used {
-        let cap = capacity(cx, p, n);
+        let cap = *caps.entry(p).or_insert_with(|| capacity(cx, p, n));
         if v > f64::from(cap) + TOL {
             out.push(Violation::new(
                 Rule::Relets,
@@ -46,18 +47,9 @@ pub(super) fn relets(cx: &Ctx, out: &mut Vec<Violation>) {
 
 /// Partner `p`'s share of `n` in the checked category.
 fn capacity(cx: &Ctx, p: OrgIx, n: u32) -> u32 {
-    let listed = &cx.model.procurement.categories;
-    let covered = |cat: &str| {
-        let out = cx
-            .data
-            .categories
-            .iter()
-            .any(|r| r.id == cat && r.route == Route::OutOfScope);
-        !out && (listed.is_empty() || listed.iter().any(|c| c == cat))
-    };
     let mut mine: BTreeMap<&str, f64> = BTreeMap::new();
     for c in cx.data.contracts.iter().filter(|c| c.organisation == p) {
-        if covered(&c.category) {
+        if covers(cx.data, cx.model, &c.category) {
             *mine.entry(c.category.as_str()).or_default() += 1.0;
         }
     }
