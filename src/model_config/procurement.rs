@@ -34,6 +34,9 @@ pub struct ProcurementConfig {
     /// plan year over all categories, shared over the categories in proportion to its contracts in each (0 = no
     /// limit).
     pub relets_per_partner_year: u32,
+    /// Optimism bias (Green Book): the share of every price saving the appraisal sets aside, because appraisers
+    /// are systematically optimistic about benefits (0..1; 0 = none). One-off costs are not reduced.
+    pub optimism_bias: f64,
     /// The volume that sets the tier a re-let is priced at: what its supplier holds in the share's start year
     /// (`by_year`), or once the whole award has taken effect (`after_award`: the pipeline committed to it).
     pub tier_volume: TierVolume,
@@ -103,6 +106,7 @@ impl Default for ProcurementConfig {
             transition_cost_gbp: 0.0,
             lead_months: 0,
             relets_per_partner_year: 0,
+            optimism_bias: 0.0,
             tier_volume: TierVolume::ByYear,
             shortlist: 0,
             overrides: BTreeMap::new(),
@@ -139,6 +143,12 @@ impl ProcurementConfig {
             return bad(
                 "procurement.transition_cost_gbp".into(),
                 "must be zero or a positive amount in GBP",
+            );
+        }
+        if !(0.0..1.0).contains(&self.optimism_bias) {
+            return bad(
+                "procurement.optimism_bias".into(),
+                "must be a share of the savings from 0 up to (not including) 1",
             );
         }
         if self.lead_months > 120 {

@@ -266,7 +266,7 @@ pub struct AwardLine {
     pub start_year: Option<usize>,
     /// Price index from the start year.
     pub price_index: f64,
-    /// Annual saving from the start year (GBP a year).
+    /// Annual saving from the start year, net of the model file's optimism bias (GBP a year).
     pub annual_saving: f64,
     /// Present value of the saving over the horizon (GBP).
     pub npv_saving: f64,
@@ -420,7 +420,10 @@ pub fn evaluate(
             _ if start_year.is_none() => (1.0, 0.0),
             _ => {
                 let p = start_year.map_or(1.0, |y| price_of(a.supplier, y).1);
-                (p, spend * (1.0 - p))
+                (
+                    p,
+                    spend * (1.0 - p) * (1.0 - model.procurement.optimism_bias),
+                )
             }
         };
         let mut npv_saving = 0.0;

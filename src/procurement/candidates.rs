@@ -80,6 +80,8 @@ pub struct Case {
     pub relet_caps: Option<Vec<u32>>,
     /// Which annual volume sets a supplier's tier.
     pub tier_volume: TierVolume,
+    /// Share of every price saving set aside for optimism bias.
+    pub optimism_bias: f64,
 }
 
 impl Case {
@@ -217,7 +219,10 @@ pub fn build(
         .flat_map(|s| s.tiers.iter().map(|t| t.1))
         .fold(1.0_f64, f64::min);
     for c in &mut contracts {
-        let gain = c.spend * (1.0 - best_price) * (annuity[early_from] - annuity[c.free_year]);
+        let gain = c.spend
+            * (1.0 - best_price)
+            * (1.0 - model.procurement.optimism_bias)
+            * (annuity[early_from] - annuity[c.free_year]);
         c.early = model.procurement.allow_early_termination
             && c.free_year > early_from
             && (by_year || c.free_year >= years || gain > c.fee * df[early_from]);
@@ -256,5 +261,6 @@ pub fn build(
         early_year: early_from,
         relet_caps,
         tier_volume: model.procurement.tier_volume,
+        optimism_bias: model.procurement.optimism_bias,
     }
 }

@@ -248,7 +248,8 @@ fn timings(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Vec<(Ti
         let once = fee
             + if moved { case.mobilisation } else { 0.0 }
             + if relet { case.tender } else { 0.0 };
-        ((1.0 - price) * c.spend * case.annuity[from] - once * case.df[from]) / unit
+        let saving = (1.0 - price) * (1.0 - case.optimism_bias) * c.spend;
+        (saving * case.annuity[from] - once * case.df[from]) / unit
     };
     let natural = (!moved || c.free_year < years || !timing)
         .then(|| (Timing::Natural, worth(c.free_year, 0.0)));

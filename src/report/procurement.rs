@@ -73,6 +73,9 @@ pub struct CategorySummary<'a> {
     pub spend_today: Option<f64>,
     /// Price saving in the horizon's last year as a share of the category's spend, before one-off costs.
     pub saving_rate: Option<f64>,
+    /// Price saving in each plan year as a share of the category's spend, before one-off costs (index 0 = year
+    /// 1), to hold against the category's price effect in `categories.csv`.
+    pub saving_rate_by_year: Option<Vec<f64>>,
     /// Tender costs (present value, GBP).
     pub tender_costs: Option<f64>,
     /// Suppliers holding the category's contracts today.
@@ -124,14 +127,18 @@ pub fn summary<'a>(
     };
     for (i, c) in r.categories.iter().enumerate() {
         let f = c.figures();
-        let rate = |f: &crate::plan::award::CategoryFigures| {
-            let last = f.gross_by_year.last().copied().unwrap_or(0.0);
-            if f.spend_today > 0.0 {
-                last / f.spend_today
-            } else {
-                0.0
-            }
+        let rates = |f: &crate::plan::award::CategoryFigures| -> Vec<f64> {
+            let of = |v: &f64| {
+                if f.spend_today > 0.0 {
+                    v / f.spend_today
+                } else {
+                    0.0
+                }
+            };
+            f.gross_by_year.iter().map(of).collect()
         };
+        let rate =
+            |f: &crate::plan::award::CategoryFigures| rates(f).last().copied().unwrap_or(0.0);
         if let Some(f) = f {
             s.npv += f.npv;
             s.gross_npv += f.gross_npv;
@@ -170,6 +177,7 @@ pub fn summary<'a>(
             gap: c.gap(),
             spend_today: f.map(|f| f.spend_today),
             saving_rate: f.map(rate),
+            saving_rate_by_year: f.map(rates),
             tender_costs: f.map(|f| f.tender_costs),
             suppliers_before: c.size.suppliers_today,
             suppliers_after: f.map(|f| f.suppliers.values().filter(|v| v.0 > 1e-6).count()),

@@ -297,7 +297,7 @@ mod properties {
         #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
         /// Whatever the generated case and the rules (a lead time, a category's price cap, tender and
-        /// mobilisation costs, a tender capacity and tiers read by year or after the award among them), every category ends optimal or infeasible (with its conflict named),
+        /// mobilisation costs, a tender capacity, tiers read by year or after the award and an optimism bias among them), every category ends optimal or infeasible (with its conflict named),
         /// and every optimal award passes the independent checker with the same figures.
         #[test]
         fn every_award_passes_the_checker(
@@ -312,6 +312,7 @@ mod properties {
             tender in 0.0f64..20_000.0,
             relets in 0u32..4,
             after_award in proptest::bool::ANY,
+            bias in 0.0f64..0.5,
         ) {
             let tmp = tempfile::tempdir().unwrap();
             for (name, text) in files(Shape { categories: 2, partners, suppliers, seed }) {
@@ -326,6 +327,7 @@ mod properties {
             if after_award {
                 model.procurement.tier_volume = TierVolume::AfterAward;
             }
+            model.procurement.optimism_bias = bias;
             let loaded = consolidate::input::load(tmp.path(), &model);
             prop_assert_eq!(loaded.errors(), 0);
             let mut data = loaded.dataset;

@@ -1,8 +1,8 @@
 //! The award's money, derived again, and its comparison with the figures the planner reported.
 //!
-//! Savings run from each share's start year at the price its supplier's volume that year reaches; termination fees, tender costs (every
-//! re-let: a move or a new price) and mobilisation costs (a move) fall in that start year. Contracts that end
-//! with a released site cost and save nothing here.
+//! Savings run from each share's start year at the price its supplier's volume that year reaches, less the model
+//! file's optimism bias; termination fees, tender costs (every re-let: a move or a new price) and mobilisation
+//! costs (a move) fall in that start year. Contracts that end with a released site cost and save nothing here.
 
 use super::Ctx;
 use super::timing::start_year;
@@ -41,7 +41,8 @@ impl Money {
                 continue;
             };
             let price = cx.price(a.supplier, y);
-            let annual = c.annual_spend * a.share * (1.0 - price);
+            let bias = cx.model.procurement.optimism_bias;
+            let annual = c.annual_spend * a.share * (1.0 - price) * (1.0 - bias);
             m.gross += (y..=years).map(|k| cx.df(k) * annual).sum::<f64>();
             let once = cx.df(y) * a.share;
             if a.timing == Timing::Early {
@@ -150,6 +151,33 @@ mod tests {
         assert!(r.ok && (r.npv - want).abs() < 1e-6, "{} != {want}", r.npv);
         let f = evaluate(&data, &model, &aw, &|_| None);
         assert!((f.npv - want).abs() < 1e-6, "{} != {want}", f.npv);
+    }
+
+    #[test]
+    fn optimism_bias_sets_aside_a_share_of_every_saving_but_no_cost() {
+        let (mut data, mut model) = (dataset(), model());
+        model.procurement.transition_cost_gbp = 1000.0;
+        data.contracts[1].termination_fee = 7000.0;
+        let mut aw = awards(&data);
+        aw[0].supplier = SupplierIx(1);
+        aw[1].supplier = SupplierIx(1);
+        aw[1].timing = Timing::Early;
+        let plain = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), None).npv;
+        // The same award as above: GBP 7,000 of fee and GBP 1,000 + 1,000 x df(3) of moves on the savings.
+        let costs = 7000.0 + 1000.0 + 1000.0 * df(3);
+        model.procurement.optimism_bias = 0.25;
+        let r = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), None);
+        let want = 0.75 * (plain + costs) - costs;
+        assert!(r.ok && (r.npv - want).abs() < 1e-6, "{} != {want}", r.npv);
+        let f = evaluate(&data, &model, &aw, &|_| None);
+        assert!((f.npv - want).abs() < 1e-6, "{} != {want}", f.npv);
+        let k0 = f.lines.iter().find(|l| l.contract == "K0").unwrap();
+        assert_eq!(k0.price_index, 0.9);
+        assert!(
+            (k0.annual_saving - 7_500.0).abs() < 1e-6,
+            "{}",
+            k0.annual_saving
+        );
     }
 
     #[test]
