@@ -59,6 +59,8 @@ pub struct Case {
     pub suppliers: Vec<SupplierCand>,
     /// Partners buying.
     pub partners: Vec<OrgIx>,
+    /// Their ids, in the same order (for the diagnosis).
+    pub partner_ids: Vec<String>,
     /// Per partner, the supplier positions it buys from today.
     pub incumbents: Vec<BTreeSet<usize>>,
     /// Discount factor per plan year.
@@ -244,6 +246,7 @@ pub fn build(
         .map(|c| c.spend)
         .sum();
     let sme_share_today = if total > 0.0 { sme_today / total } else { 0.0 };
+    let partner_ids = partners.iter().map(|&p| data.org(p).id.clone()).collect();
     Case {
         name: category.to_string(),
         rules,
@@ -251,6 +254,7 @@ pub fn build(
         site_released,
         suppliers,
         partners,
+        partner_ids,
         incumbents,
         df,
         annuity,

@@ -4,7 +4,7 @@
 //! kept out if the model stays infeasible without it. What remains is a minimal set of groups that cannot all
 //! hold together; each is named with its numbers so a procurement lead can see what to change.
 
-use super::candidates::Case;
+use super::candidates::{Case, ContractCand};
 use super::milp::{self, Group};
 use crate::solve::kit::{RuleGroup, deletion_filter};
 use crate::solve::{self, Backend, Limits};
@@ -90,10 +90,13 @@ fn describe(case: &Case, g: Group) -> Conflict {
             "at most {} suppliers may hold volume in the category",
             r.max_suppliers
         ),
-        Group::PartnerMax => format!(
-            "each partner may buy from at most {} suppliers",
-            r.max_suppliers_per_partner
-        ),
+        Group::PartnerMax => {
+            let (p, n) = widest_partner(case);
+            format!(
+                "each partner may buy from at most {} suppliers ({} buys from {n} today)",
+                r.max_suppliers_per_partner, case.partner_ids[p]
+            )
+        }
         Group::Capacity => {
             let cap: f64 = case.suppliers.iter().map(|s| s.capacity).sum();
             format!(
@@ -129,12 +132,16 @@ fn describe(case: &Case, g: Group) -> Conflict {
         }
         Group::Relets => {
             let caps = case.relet_caps.as_deref().unwrap_or_default();
-            format!(
+            let mut rule = format!(
                 "each partner may re-let at most its share of its yearly tender capacity in the category ({} to {} \
                  contracts a year; procurement.relets_per_partner_year)",
                 caps.iter().min().unwrap_or(&0),
                 caps.iter().max().unwrap_or(&0)
-            )
+            );
+            if let Some(short) = tightest_relets(case, caps) {
+                rule.push_str(&format!("; {short}"));
+            }
+            rule
         }
         Group::Award | Group::Tiers => "the award itself".into(),
     };
@@ -142,4 +149,47 @@ fn describe(case: &Case, g: Group) -> Conflict {
         group: g.name(),
         rule,
     }
+}
+
+/// The partner buying from the most suppliers today (position in [`Case::partners`]) and how many.
+fn widest_partner(case: &Case) -> (usize, usize) {
+    let widest = case
+        .incumbents
+        .iter()
+        .enumerate()
+        .max_by_key(|(p, set)| (set.len(), std::cmp::Reverse(*p)));
+    widest.map_or((0, 0), |(p, set)| (p, set.len()))
+}
+
+/// The partner the suppliers-per-partner rule presses hardest for re-lets, in words: to keep at most `k`
+/// suppliers it must move at least every contract of the suppliers beyond its `k` with the most contracts, and
+/// it may re-let at most its capacity in the category a year. `None` when no partner must move anything.
+fn tightest_relets(case: &Case, caps: &[u32]) -> Option<String> {
+    let k = case.rules.max_suppliers_per_partner as usize;
+    if k == 0 {
+        return None;
+    }
+    let mut worst: Option<(f64, String)> = None;
+    for (p, &cap) in caps.iter().enumerate() {
+        let mut counts: Vec<usize> = case.incumbents[p]
+            .iter()
+            .map(|&s| {
+                let mine = |c: &&ContractCand| c.partner == p && c.incumbent == s;
+                case.contracts.iter().filter(mine).count()
+            })
+            .collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        let must: usize = counts.iter().skip(k).sum();
+        let pressure = must as f64 / f64::from(cap).max(0.5);
+        if must > 0 && worst.as_ref().is_none_or(|(w, _)| pressure > *w) {
+            let text = format!(
+                "{} must move at least {must} contracts to buy from at most {k} suppliers (it buys from {} today), \
+                 re-letting at most {cap} a year in the category",
+                case.partner_ids[p],
+                counts.len()
+            );
+            worst = Some((pressure, text));
+        }
+    }
+    worst.map(|(_, text)| text)
 }

@@ -175,6 +175,54 @@ fn a_conflict_of_three_rules_is_named_as_exactly_those_three() {
 }
 
 #[test]
+fn a_tender_capacity_too_small_for_the_suppliers_per_partner_rule_names_the_partner_pressed_by_both()
+ {
+    // C1 buys facilities management from CLEAN (K2) and ACME (K5), both ending in March 2017, and may re-let one
+    // contract a year there (its one a year shared over 2 FM contracts and 1 IT). Keeping both suppliers needs
+    // one re-let in year 2 (CLEAN's renewal at its 0.98); keeping one needs two (a move, and a renewal at the
+    // new price: CLEAN's 0.98, or ACME's 0.95 tier once it holds K2 too). Early ends are off.
+    let dir = tiny_with(&format!(
+        "{AWARD_ONLY}max_suppliers_per_partner = 1\nrelets_per_partner_year = 1\n\
+         allow_early_termination = false\n"
+    ));
+    let path = dir.path().join("contracts.csv");
+    let extra = "K5,C1,facilities_management,ACME,50000,2015-04-01,2017-03-31,1000,\n";
+    let text = std::fs::read_to_string(&path).unwrap() + extra;
+    std::fs::write(&path, text).unwrap();
+    let out = dir.path().join("out");
+    let res = run(&[
+        "plan",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&res), 1, "{}", String::from_utf8_lossy(&res.stderr));
+    let fm = category(&summary(&out), "facilities_management").clone();
+    assert_eq!(fm["status"], "infeasible");
+    let rules: std::collections::BTreeMap<&str, &str> = fm["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["group"].as_str().unwrap(), c["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        rules.keys().copied().collect::<Vec<_>>(),
+        ["max_suppliers_per_partner", "relets_per_partner_year"]
+    );
+    assert!(
+        rules["max_suppliers_per_partner"].ends_with("(C1 buys from 2 today)"),
+        "{rules:?}"
+    );
+    assert!(
+        rules["relets_per_partner_year"].ends_with(
+            "C1 must move at least 1 contracts to buy from at most 1 suppliers (it buys from 2 today), \
+             re-letting at most 1 a year in the category"
+        ),
+        "{rules:?}"
+    );
+}
+
+#[test]
 fn generated_cases_are_deterministic_valid_and_solved_optimally() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
