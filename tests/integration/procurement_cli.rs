@@ -16,6 +16,20 @@ fn tiny_with(model: &str) -> tempfile::TempDir {
     tmp
 }
 
+/// Runs `plan` on the copied data set into its `out` folder, with `extra` arguments; returns the run and the
+/// folder.
+fn plan_in(dir: &tempfile::TempDir, extra: &[&str]) -> (std::process::Output, std::path::PathBuf) {
+    let out = dir.path().join("out");
+    let mut args = vec![
+        "plan",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    (run(&args), out)
+}
+
 const AWARD_ONLY: &str = "[estates]\nenabled = false\n[procurement]\nenabled = true\n";
 
 fn summary(out: &Path) -> serde_json::Value {
@@ -38,14 +52,7 @@ fn tiny_award_matches_the_hand_computed_optimum() {
     // facilities: 800k x 5% x (df4 + df5) + 350k x 5% x (df1..df5) - 10,000 = 142,714.28
     // it_services: BOLT keeps both contracts and reaches 0.96 at renewal: 510k x 4% x (df3..df5) = 55,220.67
     let dir = tiny_with(AWARD_ONLY);
-    let out = dir.path().join("out");
-    let res = run(&[
-        "plan",
-        dir.path().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--check",
-    ]);
+    let (res, out) = plan_in(&dir, &["--check"]);
     assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
     let s = summary(&out);
     assert_eq!(s["status"], "optimal");
@@ -104,14 +111,7 @@ fn an_impossible_category_names_its_conflict_and_the_others_are_still_solved() {
     let dir = tiny_with(&format!(
         "{AWARD_ONLY}[procurement.overrides.it_services]\nmin_suppliers = 2\n"
     ));
-    let out = dir.path().join("out");
-    let res = run(&[
-        "plan",
-        dir.path().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--check",
-    ]);
+    let (res, out) = plan_in(&dir, &["--check"]);
     assert_eq!(
         code(&res),
         1,
@@ -153,13 +153,7 @@ fn a_conflict_of_three_rules_is_named_as_exactly_those_three() {
         "{AWARD_ONLY}categories = [\"facilities_management\"]\n\
          [procurement.overrides.facilities_management]\nmax_suppliers = 1\nlocal_sme_share = 0.3\n"
     ));
-    let out = dir.path().join("out");
-    let res = run(&[
-        "plan",
-        dir.path().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (res, out) = plan_in(&dir, &[]);
     assert_eq!(code(&res), 1);
     let s = summary(&out);
     let fm = category(&s, "facilities_management");
@@ -189,13 +183,7 @@ fn a_tender_capacity_too_small_for_the_suppliers_per_partner_rule_names_the_part
     let extra = "K5,C1,facilities_management,ACME,50000,2015-04-01,2017-03-31,1000,\n";
     let text = std::fs::read_to_string(&path).unwrap() + extra;
     std::fs::write(&path, text).unwrap();
-    let out = dir.path().join("out");
-    let res = run(&[
-        "plan",
-        dir.path().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (res, out) = plan_in(&dir, &[]);
     assert_eq!(code(&res), 1, "{}", String::from_utf8_lossy(&res.stderr));
     let fm = category(&summary(&out), "facilities_management").clone();
     assert_eq!(fm["status"], "infeasible");

@@ -108,10 +108,9 @@ fn close(a: f64, b: f64) -> bool {
 mod tests {
     use crate::check::procurement::check_category;
     use crate::check::test_support::{CATEGORY, awards, dataset, model};
-    use crate::domain::SupplierIx;
-    use crate::domain::{CategorySpec, Route};
-    use crate::model_config::TierVolume;
-    use crate::plan::award::{CategoryFigures, Timing, evaluate};
+    use crate::domain::{CategorySpec, Dataset, Route, SupplierIx};
+    use crate::model_config::{ModelConfig, TierVolume};
+    use crate::plan::award::{Award, CategoryFigures, Timing, evaluate};
     use std::collections::BTreeMap;
 
     /// Green Book discount factor of plan year `y`.
@@ -119,19 +118,25 @@ mod tests {
         1.035_f64.powi(1 - y)
     }
 
-    #[test]
-    fn savings_run_from_the_start_year_at_the_tier_the_volume_held_that_year_reaches() {
+    /// K1 (GBP 50,000) ends early, paying its GBP 7,000 fee, for CHEAP in year 1 and K0 (GBP 100,000) moves to
+    /// CHEAP at its natural end in year 3; each move costs GBP 1,000.
+    fn two_moves_to_cheap() -> (Dataset, ModelConfig, Vec<Award>) {
         let (mut data, mut model) = (dataset(), model());
         model.procurement.transition_cost_gbp = 1000.0;
         data.contracts[1].termination_fee = 7000.0;
         let mut aw = awards(&data);
-        // K1 (GBP 50,000) ends early, paying its fee, for CHEAP in year 1 and K0 (GBP 100,000) moves to CHEAP at
-        // its natural end in year 3. In year 1 CHEAP holds only K1's 50,000: below its 100,000 tier, so K1 is let
-        // at 0.95 and keeps that price. In year 3 it holds 150,000: K0 is let at the 0.90 tier. INC's and
-        // NOOFFER's renewals are at today's price and save nothing.
         aw[0].supplier = SupplierIx(1);
         aw[1].supplier = SupplierIx(1);
         aw[1].timing = Timing::Early;
+        (data, model, aw)
+    }
+
+    #[test]
+    fn savings_run_from_the_start_year_at_the_tier_the_volume_held_that_year_reaches() {
+        let (data, mut model, aw) = two_moves_to_cheap();
+        // In year 1 CHEAP holds only K1's 50,000: below its 100,000 tier, so K1 is let at 0.95 and keeps that
+        // price. In year 3 it holds 150,000: K0 is let at the 0.90 tier. INC's and NOOFFER's renewals are at
+        // today's price and save nothing.
         let r = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), None);
         assert!(r.ok, "{r:?}");
         let gross =
@@ -155,13 +160,7 @@ mod tests {
 
     #[test]
     fn optimism_bias_sets_aside_a_share_of_every_saving_but_no_cost() {
-        let (mut data, mut model) = (dataset(), model());
-        model.procurement.transition_cost_gbp = 1000.0;
-        data.contracts[1].termination_fee = 7000.0;
-        let mut aw = awards(&data);
-        aw[0].supplier = SupplierIx(1);
-        aw[1].supplier = SupplierIx(1);
-        aw[1].timing = Timing::Early;
+        let (data, mut model, aw) = two_moves_to_cheap();
         let plain = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), None).npv;
         // The same award as above: GBP 7,000 of fee and GBP 1,000 + 1,000 x df(3) of moves on the savings.
         let costs = 7000.0 + 1000.0 + 1000.0 * df(3);
