@@ -179,6 +179,30 @@ fn largest_remainder<'a>(n: u32, weights: &BTreeMap<&'a str, u32>) -> BTreeMap<&
     share
 }
 
+/// How the award's prices are read, in words for the reports: the volume that sets a tier, and the optimism bias
+/// set aside, if any.
+pub fn basis(model: &ModelConfig) -> String {
+    let tiers = match model.procurement.tier_volume {
+        TierVolume::ByYear => {
+            "Each re-let is priced at the tier its supplier reaches on the volume it holds in the year the \
+             contract is let (tier_volume = by_year)"
+        }
+        TierVolume::AfterAward => {
+            "Each re-let is priced at the tier its supplier reaches on the volume the whole award commits to it \
+             (tier_volume = after_award)"
+        }
+    };
+    let bias = model.procurement.optimism_bias;
+    if bias > 0.0 {
+        format!(
+            "{tiers}; {:.0}% of every price saving is set aside for optimism bias (Green Book).",
+            bias * 100.0
+        )
+    } else {
+        format!("{tiers}; no optimism bias is applied to the savings.")
+    }
+}
+
 /// The plan year (0-based; `years` when none) from which a contract ending on `end` can start at new terms:
 /// the first year starting on or after both its end and the lead time a competition takes.
 pub fn natural_year(model: &ModelConfig, end: NaiveDate) -> usize {
@@ -554,6 +578,20 @@ mod tests {
         assert_eq!(tier_for(&tiers, 100.0), Some((1, 0.97)));
         assert_eq!(tier_for(&tiers, 1e9), Some((2, 0.94)));
         assert_eq!(tier_for(&[], 5.0), None);
+    }
+
+    #[test]
+    fn the_basis_says_which_volume_sets_the_tier_and_the_bias_set_aside() {
+        let mut model = ModelConfig::default();
+        assert!(
+            basis(&model).contains("holds in the year the contract is let (tier_volume = by_year)")
+        );
+        model.procurement.optimism_bias = 0.2;
+        assert!(
+            basis(&model).ends_with(
+                "; 20% of every price saving is set aside for optimism bias (Green Book)."
+            )
+        );
     }
 
     #[test]

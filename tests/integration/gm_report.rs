@@ -111,6 +111,14 @@ fn gm_example_is_proven_optimal_and_checked_and_every_release_is_explained() {
         in_scope,
         "every contract of a category in scope has an award line"
     );
+    // report.html says how the prices were read: the GM model reads tiers after the award, with no optimism bias.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains(
+            "the volume the whole award commits to it (tier_volume = after_award); no optimism bias"
+        ),
+        "report.html does not say how the award's prices are read"
+    );
     // No contract is ended early to sign its incumbent again.
     for l in awards.lines().skip(1) {
         let f: Vec<&str> = l.split(',').collect();
