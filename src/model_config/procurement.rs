@@ -53,10 +53,10 @@ pub struct ProcurementConfig {
 #[serde(rename_all = "snake_case")]
 pub enum TierVolume {
     /// The volume the supplier holds in the year the share starts: contracts still with today's supplier count
-    /// for it, contracts won later do not.
-    #[default]
+    /// for it, contracts won later do not. Exact, but the MILP is far harder (see the README).
     ByYear,
     /// The volume it holds once every share of the award has started (the whole committed pipeline).
+    #[default]
     AfterAward,
 }
 
@@ -107,7 +107,7 @@ impl Default for ProcurementConfig {
             lead_months: 0,
             relets_per_partner_year: 0,
             optimism_bias: 0.0,
-            tier_volume: TierVolume::ByYear,
+            tier_volume: TierVolume::AfterAward,
             shortlist: 0,
             overrides: BTreeMap::new(),
         }

@@ -4,12 +4,13 @@
 //! (annual spend at today's prices) moves to the price of its new supplier's volume tier from the first plan
 //! year that starts on or after the contract's end and after the lead time a competition takes ("natural"), or,
 //! ended early, from the first plan year after the lead time ("early", paying the termination fee pro rata to
-//! the share ended). A share's price is the tier its new supplier reaches on the whole annual volume it holds
-//! in the category in the share's start year (all-units discount: the highest tier whose minimum that volume
-//! reaches), fixed from then on as the terms of the re-let; volume a supplier wins later does not reprice shares
-//! let before it arrived, and volume still with today's supplier counts for today's supplier
-//! ([`held_by_year`]; the model file's `tier_volume = "after_award"` reads every tier from the volume after the
-//! whole award instead). Each tier's discount is capped at the category's published price effect ([`Terms`]). Contracts that run past the horizon and are not ended
+//! the share ended). A share's price is its new supplier's all-units tier (the highest tier whose minimum the
+//! supplier's whole annual volume in the category reaches), fixed from its start year on as the terms of the
+//! re-let. By default (`tier_volume = "after_award"`) the volume is what the supplier holds once the whole award
+//! has started, the pipeline committed to it; with `by_year` it is what the supplier holds in the share's start
+//! year ([`held_by_year`]): volume it wins later does not reprice shares let before it arrived, and volume still
+//! with today's supplier counts for today's supplier. Each tier's discount is capped at the category's published
+//! price effect ([`Terms`]). Contracts that run past the horizon and are not ended
 //! early keep their supplier ("locked", no saving); contracts tied to a site the estates plan releases end with
 //! the site ("site released", no procurement saving: the estates plan already counts the site's running costs).
 //! Every re-let (a move, or a renewal at a new price) pays the category's tender cost, and a move its
@@ -501,9 +502,10 @@ pub fn evaluate(
     f
 }
 
-/// The annual volume that sets each supplier's tier in each plan year (1-based), keyed `(supplier, year)`: by year
-/// (the default), a share is held by its new supplier from its start year and by today's supplier before it
-/// (throughout when it never starts within the horizon); after the award, by its new supplier in every year.
+/// The annual volume that sets each supplier's tier in each plan year (1-based), keyed `(supplier, year)`: by year,
+/// a share is held by its new supplier from its start year and by today's supplier before it
+/// (throughout when it never starts within the horizon); after the award (the default), by its new supplier in
+/// every year.
 /// Contracts that end with a released site are left out, as for every other figure.
 pub fn held_by_year(
     data: &Dataset,
@@ -583,6 +585,10 @@ mod tests {
     #[test]
     fn the_basis_says_which_volume_sets_the_tier_and_the_bias_set_aside() {
         let mut model = ModelConfig::default();
+        assert!(
+            basis(&model).contains("the whole award commits to it (tier_volume = after_award)")
+        );
+        model.procurement.tier_volume = TierVolume::ByYear;
         assert!(
             basis(&model).contains("holds in the year the contract is let (tier_volume = by_year)")
         );

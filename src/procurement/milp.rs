@@ -1,13 +1,14 @@
 //! One category's award MILP, built as small named passes over a [`Case`].
 //!
-//! Variables: `x` = share of a contract awarded to a supplier, priced at one of the supplier's tiers, with the
-//! better of natural or early timing at that price (ending early pays the termination fee pro rata); `y` = the
-//! supplier is at a discount tier above its base in a period that sets tiers (a plan year in which some of its
-//! shares start, or the one period after the award; binary, at most one per supplier and period, a facility of
-//! the tier in facility-location terms); `r` = the supplier counts towards resilience and `z` = it holds volume
-//! (binaries, only when those rules are set); `w` = the partner buys from the supplier (binary, only for
-//! partners the suppliers-per-partner rule has caught). Each pass adds the rows of one rule [`Group`]; a group
-//! can be left out, which is how [`super::diagnose`] names a conflict.
+//! Variables: `x` = share of a contract awarded to a supplier, priced at one of the supplier's tiers, starting at
+//! its natural end or ended early (paying the termination fee pro rata; where the start year changes nothing but
+//! the share's own value, only the better of the two is a column: `timings`); `y` = the supplier is at a
+//! discount tier above its base in a period that sets tiers (a plan year in which some of its shares start, or
+//! the one period after the award; binary, at most one per supplier and period, a facility of the tier in
+//! facility-location terms); `r` = the supplier counts towards resilience and `z` = it holds volume (binaries,
+//! only when those rules are set); `w` = the partner buys from the supplier (binary, only for partners the
+//! suppliers-per-partner rule has caught). Each pass adds the rows of one rule [`Group`]; a group can be left
+//! out, which is how [`super::diagnose`] names a conflict.
 //! The cost is minus the net present value that [`crate::plan::award::evaluate`] computes for the same award.
 
 use super::candidates::Case;

@@ -134,6 +134,7 @@ mod tests {
     #[test]
     fn savings_run_from_the_start_year_at_the_tier_the_volume_held_that_year_reaches() {
         let (data, mut model, aw) = two_moves_to_cheap();
+        model.procurement.tier_volume = TierVolume::ByYear;
         // In year 1 CHEAP holds only K1's 50,000: below its 100,000 tier, so K1 is let at 0.95 and keeps that
         // price. In year 3 it holds 150,000: K0 is let at the 0.90 tier. INC's and NOOFFER's renewals are at
         // today's price and save nothing.
@@ -182,6 +183,7 @@ mod tests {
     #[test]
     fn volume_still_with_today_s_supplier_counts_for_it_until_its_share_starts() {
         let (mut data, mut model) = (dataset(), model());
+        model.procurement.tier_volume = TierVolume::ByYear;
         // INC offers 0.97 from GBP 140,000. It holds K0 (100,000), K2 (30,000) and K3 (20,000) today: 150,000.
         data.offers.push(crate::domain::Offer {
             min_volume: 140_000.0,
