@@ -379,6 +379,15 @@ pub struct CategoryFigures {
     pub local_sme_share_today: f64,
 }
 
+impl CategoryFigures {
+    /// The price saving of each plan year as a share of the category's spend today, before one-off costs (index
+    /// 0 = year 1): the figure to hold against the category's price effect.
+    pub fn saving_rates(&self) -> Vec<f64> {
+        let of = |v: &f64| ratio(*v, self.spend_today);
+        self.gross_by_year.iter().map(of).collect()
+    }
+}
+
 /// Computes the figures of one category's awards. `awards` may be in any order; the lines come out in
 /// (contract, supplier) order.
 pub fn evaluate(
@@ -440,11 +449,10 @@ pub fn evaluate(
         let c = &data.contracts[a.contract];
         let spend = c.annual_spend * a.share;
         let start_year = start_year(model, a, c.end, release_year);
-        let (price, annual_saving) = match a.timing {
-            Timing::SiteReleased => (1.0, 0.0),
-            _ if start_year.is_none() => (1.0, 0.0),
-            _ => {
-                let p = start_year.map_or(1.0, |y| price_of(a.supplier, y).1);
+        let (price, annual_saving) = match (a.timing, start_year) {
+            (Timing::SiteReleased, _) | (_, None) => (1.0, 0.0),
+            (_, Some(y)) => {
+                let p = price_of(a.supplier, y).1;
                 (
                     p,
                     spend * (1.0 - p) * (1.0 - model.procurement.optimism_bias),

@@ -458,8 +458,7 @@ fn category_rows(
         .map(|(c, f)| {
             let row = data.categories.iter().find(|r| &r.id == c);
             let cap = row.map(|r| r.price_effect);
-            let last = f.gross_by_year.last().copied().unwrap_or(0.0);
-            let rate = if f.spend_today > 0.0 { last / f.spend_today } else { 0.0 };
+            let rate = f.saving_rates().last().copied().unwrap_or(0.0);
             minijinja::context! {
                 category => c,
                 route => row.map_or("aggregation", |r| r.route.as_str()),

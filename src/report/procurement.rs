@@ -2,6 +2,7 @@
 
 use super::csv_bytes;
 use crate::check::CheckReport;
+use crate::plan::award::CategoryFigures;
 use crate::procurement::{CategorySize, ProcurementResult, diagnose::Conflict};
 use crate::solve::Status;
 use crate::text::money;
@@ -127,18 +128,7 @@ pub fn summary<'a>(
     };
     for (i, c) in r.categories.iter().enumerate() {
         let f = c.figures();
-        let rates = |f: &crate::plan::award::CategoryFigures| -> Vec<f64> {
-            let of = |v: &f64| {
-                if f.spend_today > 0.0 {
-                    v / f.spend_today
-                } else {
-                    0.0
-                }
-            };
-            f.gross_by_year.iter().map(of).collect()
-        };
-        let rate =
-            |f: &crate::plan::award::CategoryFigures| rates(f).last().copied().unwrap_or(0.0);
+        let rates = f.map(CategoryFigures::saving_rates);
         if let Some(f) = f {
             s.npv += f.npv;
             s.gross_npv += f.gross_npv;
@@ -150,24 +140,9 @@ pub fn summary<'a>(
             for (p, v) in &f.by_partner {
                 *s.savings_by_partner.entry(p.clone()).or_default() += v;
             }
-            if s.savings_by_year.len() < f.by_year.len() {
-                s.savings_by_year.resize(f.by_year.len(), 0.0);
-            }
-            for (y, v) in f.by_year.iter().enumerate() {
-                s.savings_by_year[y] += v;
-            }
-            if s.saving_rate_by_year.len() < f.gross_by_year.len() {
-                s.saving_rate_by_year.resize(f.gross_by_year.len(), 0.0);
-            }
-            for (y, v) in f.gross_by_year.iter().enumerate() {
-                s.saving_rate_by_year[y] += v;
-            }
-            if s.relets_by_year.len() < f.relets_by_year.len() {
-                s.relets_by_year.resize(f.relets_by_year.len(), 0.0);
-            }
-            for (y, v) in f.relets_by_year.iter().enumerate() {
-                s.relets_by_year[y] += v;
-            }
+            add_by_year(&mut s.savings_by_year, &f.by_year);
+            add_by_year(&mut s.saving_rate_by_year, &f.gross_by_year);
+            add_by_year(&mut s.relets_by_year, &f.relets_by_year);
         }
         s.categories.push(CategorySummary {
             category: &c.category,
@@ -176,8 +151,8 @@ pub fn summary<'a>(
             best_bound: c.npv_bound(),
             gap: c.gap(),
             spend_today: f.map(|f| f.spend_today),
-            saving_rate: f.map(rate),
-            saving_rate_by_year: f.map(rates),
+            saving_rate: rates.as_ref().map(|r| r.last().copied().unwrap_or(0.0)),
+            saving_rate_by_year: rates,
             tender_costs: f.map(|f| f.tender_costs),
             suppliers_before: c.size.suppliers_today,
             suppliers_after: f.map(|f| f.suppliers.values().filter(|v| v.0 > 1e-6).count()),
@@ -199,6 +174,16 @@ pub fn summary<'a>(
         };
     }
     s
+}
+
+/// Adds `part` to `total` year by year, lengthening `total` as needed.
+fn add_by_year(total: &mut Vec<f64>, part: &[f64]) {
+    if total.len() < part.len() {
+        total.resize(part.len(), 0.0);
+    }
+    for (t, v) in total.iter_mut().zip(part) {
+        *t += v;
+    }
 }
 
 /// `awards.csv`: one row per awarded share of a contract.
