@@ -77,6 +77,7 @@ WORKFORCE = "workforce/nhs_hchs_fte_by_staff_group_2017-09_2018-06.csv"
 MAX_TEAM = bo.MAX_TEAM
 IMMOVABLE_SHARE = 0.05
 SEED_TEAMS = 20160403  # third generator: the teams' `movable` flags only
+SEED_TAIL = 20160404  # fourth generator: the `local` flags of tail suppliers with no contract (tail.csv only)
 LEGACY_TEAM_DRAWS = 281  # draws of the first generator kept for the teams of the data set before issue 17
 # Derived contracts of the commissioning hub (14J): it buys like a CCG whose population gives the hub's size
 # under the headcount rule the data set used before issue 17 (0.05 and 0.25 heads per 1,000 residents).
@@ -874,6 +875,7 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
             sup_total[k] += v
     supplier_rows = [["id", "name", "sme", "local"]]
     local_rule = {}
+    flags: dict[str, tuple[bool, bool]] = {}
     for k in sup_keys:  # seed use 3
         words = k.split()
         sme = (words[-1] == "LTD") and sup_total[k] < SME_SPEND_LIMIT
@@ -881,6 +883,7 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
             local, local_rule[k] = True, "name"
         else:
             local, local_rule[k] = rng.random() < LOCAL_SHARE, "seed"
+        flags[k] = (sme, local)
         supplier_rows.append([sup_id[k], first_name[k], str(sme).lower(), str(local).lower()])
     files["suppliers.csv"] = supplier_rows
 
@@ -909,6 +912,8 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     contract_rows = [contract_rows[0]] + sorted(contract_rows[1:] + derived_rows, key=lambda r: r[0])
     info["derived"] = derived_info
     files["contracts.csv"] = contract_rows
+
+    files["tail.csv"] = tail_rows(spend, kept, flags, orgs, borough_pop)
 
     # offers
     offer_rows = [["supplier", "category", "min_volume_gbp", "price_index", "capacity_gbp"]]
@@ -1048,6 +1053,64 @@ def derive_contracts(orgs: dict, sites: list[dict], borough_pop: dict, gm_pop: i
         got[(r[1], r[2])] += int(Decimal(r[4]) * 100)
     assert {k: v / 100 for k, v in got.items()} == plan
     return rows, {"per_head": per_head, "plan": plan, "hub_pop": hub_pop}
+
+
+def tail_rows(spend: dict, kept: list, flags: dict, orgs: dict, borough_pop: dict) -> list[list[str]]:
+    """tail.csv: each council's spend per category outside its kept contracts.
+
+    Manchester and Trafford: every supplier with positive spend in (organisation, category) that is not kept
+    there (ranked below TOP_N_PER_CATEGORY, or under MIN_CONTRACT_SPEND). A supplier's SME and local flags are
+    those of suppliers.csv when it holds a kept contract elsewhere; otherwise the same rules (SME: last word LTD
+    and spend over all organisations and categories under SME_SPEND_LIMIT; local: a GM place word in the name,
+    else one random() < LOCAL_SHARE from random.Random(SEED_TAIL), drawn in supplier-key order). The other
+    councils: per category, the two councils' mean tail spend and tail supplier count per resident times the
+    borough population, and their pooled local-SME fraction of the tail. NHS bodies have no published supplier
+    spend, so no tail."""
+    kept_keys = {(o, c, k) for o, c, k, _ in kept}
+    real_orgs = sorted({o for o, _, _, _ in kept})
+    sup_total: dict[str, float] = defaultdict(float)
+    for (_, _, k), v in spend.items():
+        sup_total[k] += v
+    tail_keys = sorted({k for (o, c, k), v in spend.items() if (o, c, k) not in kept_keys and v > 0})
+    rng = random.Random(SEED_TAIL)
+    local_sme: dict[str, bool] = {}
+    for k in tail_keys:
+        if k in flags:
+            sme, local = flags[k]
+        else:
+            words = k.split()
+            sme = words[-1] == "LTD" and sup_total[k] < SME_SPEND_LIMIT
+            local = any(w in words for w in GM_PLACE_WORDS) or rng.random() < LOCAL_SHARE
+        local_sme[k] = sme and local
+    pence: dict[tuple[str, str], int] = defaultdict(int)
+    local_p: dict[tuple[str, str], int] = defaultdict(int)
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    for (o, c, k), v in sorted(spend.items()):
+        if (o, c, k) in kept_keys or v <= 0:
+            continue
+        p = int(rhu(v, "0.01") * 100)
+        pence[(o, c)] += p
+        count[(o, c)] += 1
+        if local_sme[k]:
+            local_p[(o, c)] += p
+    rows = [["organisation", "category", "annual_spend_gbp", "suppliers", "local_sme_spend_gbp", "source"]]
+    pop = {o: borough_pop[orgs[o]["borough"]] for o in real_orgs}
+    for oid in sorted(o for o in orgs if orgs[o]["kind"] == "council"):
+        for c in sorted(CATEGORIES_BY_KIND["council"]):
+            if oid in real_orgs:
+                spend_p, local, n = pence[(oid, c)], local_p[(oid, c)], count[(oid, c)]
+                source = "published spend below the top suppliers"
+            else:
+                per_head = sum(pence[(o, c)] / pop[o] for o in real_orgs) / len(real_orgs)
+                spend_p = int(rhu(per_head * borough_pop[orgs[oid]["borough"]]))
+                all_p = sum(pence[(o, c)] for o in real_orgs)
+                local = int(rhu(spend_p * sum(local_p[(o, c)] for o in real_orgs) / all_p)) if all_p else 0
+                n_head = sum(count[(o, c)] / pop[o] for o in real_orgs) / len(real_orgs)
+                n = max(1, int(rhu(n_head * borough_pop[orgs[oid]["borough"]]))) if spend_p else 0
+                source = "derived: per resident from Manchester and Trafford"
+            if spend_p > 0:
+                rows.append([oid, c, gbp2(spend_p / 100), str(n), gbp2(local / 100), source])
+    return rows
 
 
 # Files copied byte for byte into the data set: the borough outlines drawn under the map of report.html.

@@ -181,7 +181,10 @@ pub(super) fn dataset() -> Dataset {
 
 /// The model file's defaults: access within 5 km, no budget, no borough minimum, no award limits.
 pub(super) fn model() -> ModelConfig {
-    ModelConfig::default()
+    // No local-SME floor unless a test sets one (the default keeps today's share).
+    let mut model = ModelConfig::default();
+    model.procurement.local_sme_share = 0.0;
+    model
 }
 
 /// Today's award: every contract renewed with its supplier at its natural end, K3 locked.

@@ -300,6 +300,23 @@ pub struct Contract {
     pub site: Option<SiteIx>,
 }
 
+/// A partner's spend in a category outside its contracts: the many small suppliers a partner's contracts do not
+/// name (the long tail of its published spend). The award leaves it as it is (no contract to re-let, no tier);
+/// it counts in the category's spend, supplier count and local-SME share, before and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tail {
+    /// Buyer.
+    pub organisation: OrgIx,
+    /// Spend category.
+    pub category: String,
+    /// GBP a year at today's prices.
+    pub annual_spend: f64,
+    /// How many suppliers share it.
+    pub suppliers: u32,
+    /// The part of it with suppliers that are both local and SMEs (GBP a year).
+    pub local_sme_spend: f64,
+}
+
 /// One volume tier of a supplier's offer in a category.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Offer {
@@ -344,6 +361,8 @@ pub struct Dataset {
     pub service_members: Vec<ServiceMember>,
     /// Procurement categories: route, price effect and re-letting costs (optional `categories.csv`).
     pub categories: Vec<CategorySpec>,
+    /// Spend outside the contracts, per partner and category (optional `tail.csv`).
+    pub tail: Vec<Tail>,
 }
 
 /// A local authority (or any area) outline: longitude/latitude rings, outer and inner rings alike.

@@ -22,7 +22,7 @@ use std::path::Path;
 
 pub use readers::{
     CATEGORIES, CONTRACTS, FUNCTIONS, OFFERS, ORGANISATIONS, SERVICE_MEMBERS, SHARED_SERVICES,
-    SITES, SUPPLIERS, TABLES, TEAM_SITE_COSTS, TEAMS, ZONES,
+    SITES, SUPPLIERS, TABLES, TAIL, TEAM_SITE_COSTS, TEAMS, ZONES,
 };
 
 /// The line each entity was read from, for findings about whole entities.
@@ -155,6 +155,9 @@ pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
     }
     if let Some(t) = source.table(OFFERS, false, f) {
         (lines.offers, data.offers) = unzip(offers(&t, &ids, f));
+    }
+    if let Some(t) = source.table(TAIL, false, f) {
+        data.tail = unzip(tail(&t, &ids, f)).1;
     }
     data.boroughs = boundaries::read(source.folder(), f);
     validate::run(&data, &lines, model, f);

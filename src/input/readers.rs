@@ -135,9 +135,17 @@ pub const CATEGORIES: FileSpec = FileSpec {
     optional: &["tender_cost_gbp", "mobilisation_gbp", "source"],
 };
 
+/// Spec of `tail.csv` (optional): each partner's spend in a category outside its contracts (the many small
+/// suppliers its contracts do not name), kept as it is by the award and counted in the category's figures.
+pub const TAIL: FileSpec = FileSpec {
+    name: "tail.csv",
+    required: &["organisation", "category", "annual_spend_gbp", "suppliers"],
+    optional: &["local_sme_spend_gbp", "source"],
+};
+
 /// Every table of a data set, in the order `load` reads them (the sheets of a workbook, the tables
 /// `export-xlsx` writes).
-pub const TABLES: [FileSpec; 12] = [
+pub const TABLES: [FileSpec; 13] = [
     ORGANISATIONS,
     SITES,
     FUNCTIONS,
@@ -150,6 +158,7 @@ pub const TABLES: [FileSpec; 12] = [
     CATEGORIES,
     CONTRACTS,
     OFFERS,
+    TAIL,
 ];
 
 /// Maps text ids to indices, reporting duplicates.
@@ -758,7 +767,7 @@ fn contract_category(r: &mut RowReader<'_>, ids: &Ids) -> Option<String> {
         E1049,
         "category",
         format!("categories.csv does not list the category '{category}'"),
-        "add the category to categories.csv (its route and price effect), or give the contract one it lists",
+        "add the category to categories.csv (its route and price effect), or give the row one it lists",
     );
     None
 }
@@ -808,6 +817,55 @@ pub(super) fn contracts(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined
             site: site?,
         };
         (r.ok() && ids.contracts.insert(r, "id", &c.id)).then_some(c)
+    })
+}
+
+/// Reads the spend outside the contracts: one row per partner and category (E1022 for a second), with no more
+/// local-SME spend than spend (E1017) and at least one supplier for any spend (E1017).
+pub(super) fn tail(t: &Table, ids: &Ids, f: &mut Vec<Finding>) -> Lined<Tail> {
+    let mut seen = std::collections::HashSet::new();
+    read_rows(t, f, |r| {
+        let org = r
+            .id("organisation")
+            .and_then(|o| ids.orgs.resolve(r, "organisation", &o, "organisations.csv"));
+        let category = contract_category(r, ids);
+        let spend = r.non_negative("annual_spend_gbp");
+        let suppliers = r.count("suppliers");
+        let local_sme = r.non_negative_or("local_sme_spend_gbp", 0.0);
+        if let (Some(s), Some(l)) = (spend, local_sme)
+            && l > s
+        {
+            r.report(
+                E1017,
+                "local_sme_spend_gbp",
+                format!("the local-SME part ({l}) is more than the row's spend ({s})"),
+                "give the part of annual_spend_gbp with suppliers that are local SMEs, at most the whole",
+            );
+        }
+        if spend.is_some_and(|s| s > 0.0) && suppliers == Some(0) {
+            r.report(
+                E1017,
+                "suppliers",
+                "the row has spend but no suppliers",
+                "give the number of suppliers the spend is with (at least 1), or a spend of 0",
+            );
+        }
+        let row = Tail {
+            organisation: OrgIx(org?),
+            category: category?,
+            annual_spend: spend?,
+            suppliers: u32::try_from(suppliers?).ok()?,
+            local_sme_spend: local_sme?,
+        };
+        if r.ok() && !seen.insert((row.organisation, row.category.clone())) {
+            r.report(
+                E1022,
+                "category",
+                "this partner already has a tail row for this category",
+                "give one row per partner and category (add the two rows together)",
+            );
+        }
+        r.ok().then_some(row)
     })
 }
 

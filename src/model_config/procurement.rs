@@ -19,8 +19,8 @@ pub struct ProcurementConfig {
     pub max_suppliers: u32,
     /// At most this many suppliers per partner in a category (0 = no limit).
     pub max_suppliers_per_partner: u32,
-    /// Social value: at least this share of a category's annual spend with local SMEs, or today's share when
-    /// that is lower.
+    /// Social value: at least this share of a category's annual spend (the tail included) with local SMEs, or
+    /// today's share when that is lower; the default 1 keeps today's share.
     pub local_sme_share: f64,
     /// Partners may end a contract early, paying its termination fee, to move from the first plan year.
     pub allow_early_termination: bool,
@@ -101,7 +101,7 @@ impl Default for ProcurementConfig {
             min_supplier_share: 0.05,
             max_suppliers: 0,
             max_suppliers_per_partner: 0,
-            local_sme_share: 0.0,
+            local_sme_share: 1.0,
             allow_early_termination: true,
             transition_cost_gbp: 0.0,
             lead_months: 0,

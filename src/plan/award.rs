@@ -373,10 +373,12 @@ pub struct CategoryFigures {
     pub relets_by_year: Vec<f64>,
     /// Net present value per partner id.
     pub by_partner: BTreeMap<String, f64>,
-    /// Share of annual spend with local SMEs after the award.
+    /// Share of annual spend (the tail included) with local SMEs after the award.
     pub local_sme_share: f64,
-    /// Share of annual spend with local SMEs today.
+    /// Share of annual spend (the tail included) with local SMEs today.
     pub local_sme_share_today: f64,
+    /// The category's spend outside the contracts, left as it is.
+    pub tail: TailTotals,
 }
 
 impl CategoryFigures {
@@ -422,11 +424,13 @@ pub fn evaluate(
             }
         }
     }
-    f.local_sme_share = ratio(lme.0, f.spend_today);
-    f.local_sme_share_today = ratio(lme.1, f.spend_today);
     let category = sorted
         .first()
         .map_or("", |a| data.contracts[a.contract].category.as_str());
+    f.tail = tail_of(data, category);
+    let all = f.spend_today + f.tail.spend;
+    f.local_sme_share = ratio(lme.0 + f.tail.local_sme, all);
+    f.local_sme_share_today = ratio(lme.1 + f.tail.local_sme, all);
     // The volume each supplier holds in each plan year decides the tier of the shares that start that year.
     let held = held_by_year(data, model, &sorted, release_year);
     let price_of = |s: SupplierIx, y: usize| -> (Option<usize>, f64) {
@@ -553,6 +557,36 @@ fn start_year(
         Timing::Locked => None,
         Timing::SiteReleased => release_year(a.contract),
     }
+}
+
+/// A category's spend outside the contracts (`tail.csv`), over every partner: the award leaves it as it is, and it
+/// counts in the category's spend, supplier count and local-SME share, before and after.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct TailTotals {
+    /// GBP a year.
+    pub spend: f64,
+    /// Suppliers, counted per partner (one supplier in two partners' tails counts twice).
+    pub suppliers: u64,
+    /// The part with local SMEs (GBP a year).
+    pub local_sme: f64,
+}
+
+/// The tail of one category.
+pub fn tail_of(data: &Dataset, category: &str) -> TailTotals {
+    let mut t = TailTotals::default();
+    for row in data.tail.iter().filter(|r| r.category == category) {
+        t.spend += row.annual_spend;
+        t.suppliers += u64::from(row.suppliers);
+        t.local_sme += row.local_sme_spend;
+    }
+    t
+}
+
+/// The local-SME share a category must keep: the rule's `target`, or today's share when lower. Today's share is
+/// of the category's whole spend, the tail included: `local_today` (GBP a year with local SMEs under contract) of
+/// `contracted` plus the tail's.
+pub fn local_sme_need(target: f64, local_today: f64, contracted: f64, tail: &TailTotals) -> f64 {
+    target.min(ratio(local_today + tail.local_sme, contracted + tail.spend))
 }
 
 /// A local SME supplier (the social-value rule).

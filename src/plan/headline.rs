@@ -52,6 +52,8 @@ pub enum Unit {
     Km,
     /// A whole number of things.
     Count,
+    /// A share, shown as a percentage (kept as a fraction in CSV).
+    Share,
 }
 
 impl Unit {
@@ -62,7 +64,7 @@ impl Unit {
             Unit::GbpAYear => " (GBP a year)",
             Unit::M2 => " (m2)",
             Unit::Km => " (km)",
-            Unit::Count => "",
+            Unit::Count | Unit::Share => "",
         }
     }
 
@@ -74,6 +76,7 @@ impl Unit {
             (Unit::Gbp | Unit::GbpAYear | Unit::M2, Some(v)) => money(v),
             (Unit::Km, Some(v)) => format!("{v:.2}"),
             (Unit::Count, Some(v)) => format!("{v:.0}"),
+            (Unit::Share, Some(v)) => format!("{:.1}%", v * 100.0),
         }
     }
 
@@ -82,6 +85,7 @@ impl Unit {
         match (self, v) {
             (_, None) => String::new(),
             (Unit::Count, Some(v)) => format!("{v:.0}"),
+            (Unit::Share, Some(v)) => format!("{v:.4}"),
             (_, Some(v)) => format!("{v:.2}"),
         }
     }
@@ -135,6 +139,16 @@ impl Source<'_> {
 
     fn award_sum(&self, f: fn(&CategoryFigures) -> f64) -> Option<f64> {
         self.award.map(|a| a.values().map(f).sum())
+    }
+
+    /// A local-SME share (`share` of a category's figures) over every awarded category: weighted by each
+    /// category's whole spend, the tail included.
+    fn award_local_sme(&self, share: fn(&CategoryFigures) -> f64) -> Option<f64> {
+        let award = self.award?;
+        let spend = |f: &CategoryFigures| f.spend_today + f.tail.spend;
+        let all: f64 = award.values().map(spend).sum();
+        let held: f64 = award.values().map(|f| share(f) * spend(f)).sum();
+        Some(if all > 0.0 { held / all } else { 0.0 })
     }
 }
 
@@ -224,7 +238,7 @@ const HTML_COMPARE: &[View] = &[View::Html, View::Compare];
 
 /// Every headline figure, in the order every view lists them. `report.html` groups its tiles by [`Part`]
 /// (whole plan, estates, award) and keeps this order within each group.
-pub static FIGURES: [Figure; 22] = [
+pub static FIGURES: [Figure; 23] = [
     Figure {
         key: "violations",
         words: "Rules broken",
@@ -438,6 +452,18 @@ pub static FIGURES: [Figure; 22] = [
         reading: Reading::One(|s| s.award_sum(|f| f.switches as f64)),
         views: HTML_COMPARE,
     },
+    Figure {
+        key: "local_sme_share",
+        words: "Spend with local SMEs, the tail included",
+        unit: Unit::Share,
+        better: Better::Higher,
+        part: Part::Award,
+        reading: Reading::Change {
+            before: |s| s.award_local_sme(|f| f.local_sme_share_today),
+            after: |s| s.award_local_sme(|f| f.local_sme_share),
+        },
+        views: HTML_COMPARE,
+    },
 ];
 
 #[cfg(test)]
@@ -464,9 +490,24 @@ mod tests {
         let award = CategoryFigures {
             npv: 100.0,
             switches: 3,
+            spend_today: 300.0,
+            local_sme_share_today: 0.5,
+            local_sme_share: 0.25,
+            tail: crate::plan::award::TailTotals {
+                spend: 100.0,
+                suppliers: 40,
+                local_sme: 80.0,
+            },
             ..CategoryFigures::default()
         };
-        (kpis, BTreeMap::from([("it".to_string(), award)]))
+        let cleaning = CategoryFigures {
+            spend_today: 600.0,
+            local_sme_share_today: 0.1,
+            local_sme_share: 0.1,
+            ..CategoryFigures::default()
+        };
+        let award = BTreeMap::from([("it".to_string(), award), ("cleaning".into(), cleaning)]);
+        (kpis, award)
     }
 
     fn labels(view: View) -> BTreeSet<String> {
@@ -538,6 +579,10 @@ mod tests {
         assert_eq!(get("running_cost_change_gbp").text(&s), "900 → 700");
         assert_eq!(get("worst_zone_access_km").text(&s), "3.46");
         assert_eq!(get("contracts_switched").value(&s), Some(3.0));
+        // Weighted by each category's whole spend, the tail included: (0.5 x 400 + 0.1 x 600) / 1,000 today,
+        // (0.25 x 400 + 0.1 x 600) / 1,000 after.
+        assert_eq!(get("local_sme_share").text(&s), "26.0% → 16.0%");
+        assert_eq!(Unit::Share.csv(Some(0.16)), "0.1600");
         assert_eq!(get("violations").text(&s), "n/a");
         let none = Source::default();
         assert_eq!(get("estates_npv_gbp").value(&none), None);
@@ -560,7 +605,7 @@ mod tests {
         assert_eq!(tiles[0].label, "Net present value, total (GBP)");
         assert_eq!(
             tiles.last().map(|k| k.label.as_str()),
-            Some("Contracts moved to another supplier")
+            Some("Spend with local SMEs, the tail included")
         );
         let estates_only = Source {
             kpis: Some(&kpis),

@@ -5,7 +5,8 @@ use crate::costing::Discount;
 use crate::domain::{Dataset, OrgIx, SupplierIx};
 use crate::model_config::{CategoryRules, ModelConfig, TierVolume};
 use crate::plan::award::{
-    covered, early_year, is_local_sme, natural_year, offer_book, relet_caps, terms,
+    TailTotals, covered, early_year, is_local_sme, local_sme_need, natural_year, offer_book,
+    relet_caps, tail_of, terms,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -67,10 +68,13 @@ pub struct Case {
     pub df: Vec<f64>,
     /// Sum of discount factors from each 0-based year to the end (`annuity[years] = 0`).
     pub annuity: Vec<f64>,
-    /// Local-SME share required: the rule's target, or today's share when lower.
+    /// Local-SME share of the category's whole spend (the tail included) required: the rule's target, or today's
+    /// share when lower.
     pub sme_share_required: f64,
-    /// Local-SME share today.
+    /// Local-SME share today, the tail included.
     pub sme_share_today: f64,
+    /// The category's spend outside the contracts: fixed, but part of the local-SME share.
+    pub tail: TailTotals,
     /// Mobilisation cost per contract moved to another supplier (GBP).
     pub mobilisation: f64,
     /// Tender cost per re-let contract (GBP).
@@ -245,7 +249,8 @@ pub fn build(
         .filter(|c| suppliers[c.incumbent].local_sme)
         .map(|c| c.spend)
         .sum();
-    let sme_share_today = if total > 0.0 { sme_today / total } else { 0.0 };
+    let tail = tail_of(data, category);
+    let sme_share_today = local_sme_need(1.0, sme_today, total, &tail);
     let partner_ids = partners.iter().map(|&p| data.org(p).id.clone()).collect();
     Case {
         name: category.to_string(),
@@ -258,7 +263,8 @@ pub fn build(
         incumbents,
         df,
         annuity,
-        sme_share_required: rules.local_sme_share.min(sme_share_today),
+        sme_share_required: local_sme_need(rules.local_sme_share, sme_today, total, &tail),
+        tail,
         sme_share_today,
         mobilisation: terms.mobilisation,
         tender: terms.tender,

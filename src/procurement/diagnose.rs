@@ -112,10 +112,19 @@ fn describe(case: &Case, g: Group) -> Conflict {
                 .filter(|s| s.local_sme)
                 .map(|s| s.capacity)
                 .sum();
+            let need = case.sme_share_required * (total + case.tail.spend);
+            let tail = if case.tail.local_sme > 0.0 {
+                format!(
+                    ", GBP {} of it already with the tail's small suppliers",
+                    money(case.tail.local_sme)
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "at least {:.1}% of spend (GBP {}) with local SMEs, whose capacity is GBP {}",
+                "at least {:.1}% of spend (GBP {}{tail}) with local SMEs, whose capacity is GBP {}",
                 case.sme_share_required * 100.0,
-                money(case.sme_share_required * total),
+                money(need),
                 money(cap)
             )
         }

@@ -543,9 +543,12 @@ fn partner_max(case: &Case, sh: &Shares, limited: &[usize], m: &mut kit::Model<G
     }
 }
 
-/// Pass 6 (social value): the local-SME share of annual spend.
+/// Pass 6 (social value): the local-SME share of annual spend, the tail (fixed) included on both sides.
 fn sme_share(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
-    if case.sme_share_required <= 0.0 {
+    let unit = unit(case);
+    let need =
+        case.sme_share_required * (sh.total + case.tail.spend / unit) - case.tail.local_sme / unit;
+    if case.sme_share_required <= 0.0 || need <= 0.0 {
         return;
     }
     let mut local = Expression::from(0.0);
@@ -554,7 +557,6 @@ fn sme_share(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
             local += sh.volume[s].clone();
         }
     }
-    let need = case.sme_share_required * sh.total;
     m.ge(Group::SmeShare, String::new(), local, need);
 }
 

@@ -64,8 +64,10 @@ pub struct CategoryResult {
     pub size: CategorySize,
     /// Seconds in the solver(s).
     pub seconds: f64,
-    /// Required local-SME share, and today's.
+    /// Required local-SME share, and today's (of the whole spend, the tail included).
     pub sme_share: (f64, f64),
+    /// The category's spend outside the contracts (`tail.csv`), left as it is.
+    pub tail: award::TailTotals,
     /// Partners the suppliers-per-partner rule was added for (it is added lazily: see [`solve_case`]), so the
     /// final model can be rebuilt exactly (`plan --write-model`).
     pub limited: Vec<usize>,
@@ -147,6 +149,7 @@ fn interrupted(case: &Case) -> CategoryResult {
         size: CategorySize::default(),
         seconds: 0.0,
         sme_share: (case.sme_share_required, case.sme_share_today),
+        tail: case.tail,
         limited: Vec::new(),
     }
 }
@@ -224,12 +227,14 @@ pub fn solve(
     }
 }
 
-/// The annual spend of each category `categories.csv` puts out of scope.
+/// The annual spend of each category `categories.csv` puts out of scope, its tail included.
 fn out_of_scope(data: &Dataset, model: &ModelConfig) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
-    for c in &data.contracts {
-        if award::terms(data, model, &c.category).route == crate::domain::Route::OutOfScope {
-            *out.entry(c.category.clone()).or_default() += c.annual_spend;
+    let contracts = data.contracts.iter().map(|c| (&c.category, c.annual_spend));
+    let tail = data.tail.iter().map(|t| (&t.category, t.annual_spend));
+    for (category, spend) in contracts.chain(tail) {
+        if award::terms(data, model, category).route == crate::domain::Route::OutOfScope {
+            *out.entry(category.clone()).or_default() += spend;
         }
     }
     out
@@ -389,6 +394,7 @@ pub fn solve_case(
         size,
         seconds,
         sme_share: (case.sme_share_required, case.sme_share_today),
+        tail: case.tail,
         limited,
     }
 }

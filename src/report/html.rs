@@ -466,6 +466,7 @@ fn category_rows(
                 rate => rate, rate_text => pct(rate),
                 status => status.get(c).cloned().unwrap_or_else(|| "from file".into()),
                 spend => f.spend_today, spend_text => money(f.spend_today),
+                tail => f.tail.spend, tail_text => money(f.tail.spend), tail_suppliers => f.tail.suppliers,
                 npv => f.npv, npv_text => money(f.npv), switches => f.switches,
                 sme_before => f.local_sme_share_today, sme_before_text => pct(f.local_sme_share_today),
                 sme_after => f.local_sme_share, sme_after_text => pct(f.local_sme_share),

@@ -31,11 +31,17 @@ pub struct ProcurementSummary<'a> {
     pub tender_costs: f64,
     /// Annual spend taking part today: the addressable spend (GBP a year).
     pub spend_today: f64,
-    /// Annual spend of the categories `categories.csv` puts out of scope, not awarded (GBP a year).
+    /// Annual spend outside the contracts (`tail.csv`) of the categories with a plan: the many small suppliers the
+    /// award leaves as they are (GBP a year).
+    pub tail_spend: f64,
+    /// Annual spend of the categories `categories.csv` puts out of scope, not awarded, their tail included (GBP a
+    /// year).
     pub out_of_scope_spend: f64,
-    /// Price saving in each plan year as a share of the addressable spend, before one-off costs (index 0 = year
-    /// 1): the figure to hold against published aggregation rates.
+    /// Price saving in each plan year as a share of the addressable spend under contract, before one-off costs
+    /// (index 0 = year 1): the figure to hold against published aggregation rates.
     pub saving_rate_by_year: Vec<f64>,
+    /// The same saving as a share of the awarded categories' whole spend, the tail included.
+    pub saving_rate_with_tail_by_year: Vec<f64>,
     /// Contracts re-let (moved, or renewed at a new price) in each plan year over all categories, pro rata to the
     /// share (index 0 = year 1): the tender workload the award asks for.
     pub relets_by_year: Vec<f64>,
@@ -83,9 +89,14 @@ pub struct CategorySummary<'a> {
     pub suppliers_before: usize,
     /// Suppliers holding volume after the award.
     pub suppliers_after: Option<usize>,
+    /// Annual spend outside the contracts, left as it is (GBP a year).
+    pub tail_spend: f64,
+    /// Suppliers sharing that spend, counted per partner; add them to `suppliers_before` and `suppliers_after`
+    /// for the category's whole supplier base.
+    pub tail_suppliers: u64,
     /// New partner–supplier relationships.
     pub switches: Option<usize>,
-    /// Local-SME share: required, today, after.
+    /// Local-SME share of the whole spend (the tail included) required.
     pub local_sme_share_required: f64,
     /// Local-SME share today.
     pub local_sme_share_today: f64,
@@ -114,8 +125,10 @@ pub fn summary<'a>(
         transition_costs: 0.0,
         tender_costs: 0.0,
         spend_today: 0.0,
+        tail_spend: 0.0,
         out_of_scope_spend: r.out_of_scope.values().sum(),
         saving_rate_by_year: Vec::new(),
+        saving_rate_with_tail_by_year: Vec::new(),
         relets_by_year: Vec::new(),
         savings_by_partner: BTreeMap::new(),
         savings_by_category: BTreeMap::new(),
@@ -136,6 +149,7 @@ pub fn summary<'a>(
             s.transition_costs += f.transition_costs;
             s.tender_costs += f.tender_costs;
             s.spend_today += f.spend_today;
+            s.tail_spend += f.tail.spend;
             s.savings_by_category.insert(c.category.clone(), f.npv);
             for (p, v) in &f.by_partner {
                 *s.savings_by_partner.entry(p.clone()).or_default() += v;
@@ -156,6 +170,8 @@ pub fn summary<'a>(
             tender_costs: f.map(|f| f.tender_costs),
             suppliers_before: c.size.suppliers_today,
             suppliers_after: f.map(|f| f.suppliers.values().filter(|v| v.0 > 1e-6).count()),
+            tail_spend: c.tail.spend,
+            tail_suppliers: c.tail.suppliers,
             switches: f.map(|f| f.switches),
             local_sme_share_required: c.sme_share.0,
             local_sme_share_today: c.sme_share.1,
@@ -166,13 +182,15 @@ pub fn summary<'a>(
             check: checks.get(i).and_then(Option::as_ref),
         });
     }
-    for v in &mut s.saving_rate_by_year {
-        *v = if s.spend_today > 0.0 {
-            *v / s.spend_today
-        } else {
-            0.0
-        };
-    }
+    let gross = std::mem::take(&mut s.saving_rate_by_year);
+    let share_of = |spend: f64| -> Vec<f64> {
+        gross
+            .iter()
+            .map(|v| if spend > 0.0 { v / spend } else { 0.0 })
+            .collect()
+    };
+    s.saving_rate_by_year = share_of(s.spend_today);
+    s.saving_rate_with_tail_by_year = share_of(s.spend_today + s.tail_spend);
     s
 }
 
@@ -237,6 +255,10 @@ pub fn report_md(r: &ProcurementResult) -> String {
         ("Tender costs (GBP)", s.tender_costs),
         ("Annual spend taking part (GBP a year)", s.spend_today),
         (
+            "Annual spend in the tail, left as it is (GBP a year)",
+            s.tail_spend,
+        ),
+        (
             "Annual spend out of scope (GBP a year)",
             s.out_of_scope_spend,
         ),
@@ -248,22 +270,28 @@ pub fn report_md(r: &ProcurementResult) -> String {
         .iter()
         .map(|v| format!("{:.2}%", v * 100.0))
         .collect();
+    let with_tail: Vec<String> = s
+        .saving_rate_with_tail_by_year
+        .iter()
+        .map(|v| format!("{:.2}%", v * 100.0))
+        .collect();
     let relets: Vec<String> = s.relets_by_year.iter().map(|v| format!("{v:.0}")).collect();
     let _ = writeln!(
         o,
-        "\nPrice saving by year as a share of the spend taking part (before one-off costs): {}. Contracts re-let \
-         by year: {}.",
+        "\nPrice saving by year as a share of the spend taking part (before one-off costs): {}; of the whole \
+         spend, the tail included: {}. Contracts re-let by year: {}.",
         rates.join(", "),
+        with_tail.join(", "),
         relets.join(", ")
     );
     let _ = writeln!(
         o,
-        "\n## By category\n\n| category | status | NPV (GBP) | spend today (GBP/yr) | saving rate, last year | suppliers before → after | local SME share today → after (required) |\n|---|---|---|---|---|---|---|"
+        "\n## By category\n\n| category | status | NPV (GBP) | spend today (GBP/yr) | saving rate, last year | suppliers before → after | tail (GBP/yr, suppliers) | local SME share today → after (required) |\n|---|---|---|---|---|---|---|---|"
     );
     for c in &s.categories {
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {} | {} → {} | {:.1}% → {} ({:.1}%) |",
+            "| {} | {} | {} | {} | {} | {} → {} | {} ({}) | {:.1}% → {} ({:.1}%) |",
             c.category,
             c.status,
             c.npv.map_or("—".into(), money),
@@ -272,13 +300,19 @@ pub fn report_md(r: &ProcurementResult) -> String {
                 .map_or("—".into(), |v| format!("{:.2}%", v * 100.0)),
             c.suppliers_before,
             c.suppliers_after.map_or("—".into(), |n| n.to_string()),
+            money(c.tail_spend),
+            c.tail_suppliers,
             c.local_sme_share_today * 100.0,
             c.local_sme_share_after
                 .map_or("—".into(), |v| format!("{:.1}%", v * 100.0)),
             c.local_sme_share_required * 100.0,
         );
         for k in c.conflicts {
-            let _ = writeln!(o, "|   ↳ conflict | **{}** | {} | | | | |", k.group, k.rule);
+            let _ = writeln!(
+                o,
+                "|   ↳ conflict | **{}** | {} | | | | | |",
+                k.group, k.rule
+            );
         }
     }
     for (c, v) in &r.out_of_scope {

@@ -30,7 +30,10 @@ fn plan_in(dir: &tempfile::TempDir, extra: &[&str]) -> (std::process::Output, st
     (run(&args), out)
 }
 
-const AWARD_ONLY: &str = "[estates]\nenabled = false\n[procurement]\nenabled = true\n";
+/// The award alone, without the local-SME floor (the default keeps today's share), so the hand-computed optima
+/// below hold.
+const AWARD_ONLY: &str =
+    "[estates]\nenabled = false\n[procurement]\nenabled = true\nlocal_sme_share = 0.0\n";
 
 fn summary(out: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
@@ -256,14 +259,84 @@ fn generated_cases_are_deterministic_valid_and_solved_optimally() {
 }
 
 #[test]
+fn the_tail_counts_in_the_spend_the_supplier_count_and_the_local_sme_share() {
+    // Outside the contracts C1 buys GBP 600,000 a year of facilities from 25 small suppliers, GBP 400,000 of it
+    // with local SMEs. Today local SMEs hold CLEAN's K2 (GBP 350,000) and that 400,000 of GBP 1,750,000: 42.86%.
+    let tail = "organisation,category,annual_spend_gbp,suppliers,local_sme_spend_gbp\n\
+                C1,facilities_management,600000,25,400000\n";
+    let share = |s: &serde_json::Value, key: &str| {
+        category(s, "facilities_management")[key].as_f64().unwrap()
+    };
+    // The default keeps today's share: K2 may not leave CLEAN, so ACME never reaches its tier. CLEAN (0.98)
+    // renews K2 from year 2 (GBP 7,000 a year) and takes GBP 250,000 of K1 at its end, up to its GBP 600,000
+    // capacity (GBP 5,000 a year from year 4): 7,000 x (df2..df5) + 5,000 x (df4 + df5) = 34,578.48.
+    let dir = tiny_with("[estates]\nenabled = false\n[procurement]\nenabled = true\n");
+    std::fs::write(dir.path().join("tail.csv"), tail).unwrap();
+    let (res, out) = plan_in(&dir, &["--check"]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let s = summary(&out);
+    let fm = category(&s, "facilities_management");
+    assert_eq!(fm["check"]["ok"], true, "{fm}");
+    assert!(
+        (fm["npv"].as_f64().unwrap() - 34_578.48).abs() < 0.01,
+        "{fm}"
+    );
+    assert_eq!(fm["tail_spend"].as_f64(), Some(600_000.0));
+    assert_eq!(fm["tail_suppliers"].as_u64(), Some(25));
+    assert!((share(&s, "local_sme_share_today") - 750.0 / 1750.0).abs() < 1e-9);
+    assert!((share(&s, "local_sme_share_after") - 1000.0 / 1750.0).abs() < 1e-9);
+    // A 20% floor of the whole spend is met by the tail alone (400,000 of 1,750,000 = 22.86%): K2 moves to
+    // ACME as in the hand-computed optimum, and the share after is the tail's.
+    std::fs::write(
+        dir.path().join("model.toml"),
+        "[estates]\nenabled = false\n[procurement]\nenabled = true\nlocal_sme_share = 0.2\n",
+    )
+    .unwrap();
+    let (res, out) = plan_in(&dir, &["--check"]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let s = summary(&out);
+    let fm = category(&s, "facilities_management");
+    assert_eq!(fm["check"]["ok"], true, "{fm}");
+    assert!(
+        (fm["npv"].as_f64().unwrap() - 142_714.28).abs() < 0.01,
+        "{fm}"
+    );
+    assert!((share(&s, "local_sme_share_required") - 0.2).abs() < 1e-9);
+    assert!((share(&s, "local_sme_share_after") - 400.0 / 1750.0).abs() < 1e-9);
+    // The whole spend is the saving's second denominator: the contracts' GBP 1,660,000 and the tail.
+    let p = &s["procurement"];
+    assert_eq!(p["tail_spend"].as_f64(), Some(600_000.0));
+    let rates = |key: &str| -> Vec<f64> {
+        p[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect()
+    };
+    for (on_contracts, on_all) in rates("saving_rate_by_year")
+        .iter()
+        .zip(rates("saving_rate_with_tail_by_year"))
+    {
+        assert!((on_contracts * 1_660_000.0 - on_all * 2_260_000.0).abs() < 1e-6);
+    }
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("| Annual spend in the tail, left as it is (GBP a year) | 600,000 |"),
+        "{report}"
+    );
+}
+
+#[test]
 fn the_checker_catches_an_award_that_breaks_the_rules() {
     let loaded = consolidate::input::load(&data("tiny"), &ModelConfig::default());
     let d = &loaded.dataset;
     let sup = |id: &str| SupplierIx(d.suppliers.iter().position(|s| s.id == id).unwrap() as u32);
     let k = |id: &str| d.contracts.iter().position(|c| c.id == id).unwrap();
-    let mut model =
-        ModelConfig::parse("[procurement]\nenabled = true\nallow_early_termination = false\n")
-            .unwrap();
+    let mut model = ModelConfig::parse(
+        "[procurement]\nenabled = true\nallow_early_termination = false\nlocal_sme_share = 0.0\n",
+    )
+    .unwrap();
     // K2 ended early (forbidden here) and moved to CLEAN's rival; K1 only 90% awarded.
     let awards = [
         Award {

@@ -3,32 +3,35 @@
 use super::Ctx;
 use crate::check::{Rule, Violation};
 use crate::domain::SupplierIx;
+use std::collections::BTreeMap;
 
-/// `local_sme_share`: after the award, local SMEs hold at least `local_sme_share` of the category's volume, or
-/// today's share where that is lower.
+/// `local_sme_share`: after the award, local SMEs hold at least `local_sme_share` of the category's spend, or
+/// today's share where that is lower. The spend is the whole category's: the contracts still bought plus the tail
+/// of small suppliers in `tail.csv`, which the award leaves as it is.
 pub(super) fn local_sme_share(cx: &Ctx, out: &mut Vec<Violation>) {
     let lsme = |s: &SupplierIx| cx.data.supplier(*s).sme && cx.data.supplier(*s).local;
-    let after: f64 = cx
-        .volume
-        .iter()
-        .filter(|(s, _)| lsme(s))
-        .map(|(_, v)| v)
-        .sum();
-    let today: f64 = cx
-        .today
-        .iter()
-        .filter(|(s, _)| lsme(s))
-        .map(|(_, v)| v)
-        .sum();
-    let total = cx.total;
+    let local = |held: &BTreeMap<SupplierIx, f64>| -> f64 {
+        held.iter().filter(|(s, _)| lsme(s)).map(|(_, v)| v).sum()
+    };
+    let (mut tail, mut tail_local) = (0.0, 0.0);
+    for row in cx.data.tail.iter().filter(|r| r.category == cx.category) {
+        tail += row.annual_spend;
+        tail_local += row.local_sme_spend;
+    }
+    let total = cx.total + tail;
     // An empty category has no share to keep.
-    let need = cx.rules.local_sme_share.min(today / total);
-    if total > 0.0 && after / total + 1e-5 < need {
+    if total <= 0.0 {
+        return;
+    }
+    let after = (local(&cx.volume) + tail_local) / total;
+    let today = (local(&cx.today) + tail_local) / total;
+    let need = cx.rules.local_sme_share.min(today);
+    if after + 1e-5 < need {
         out.push(Violation::new(
             Rule::LocalSmeShare,
             format!(
                 "{:.2}% of {} is with local SMEs; at least {:.2}% must be",
-                after / total * 100.0,
+                after * 100.0,
                 cx.category,
                 need * 100.0
             ),
@@ -79,6 +82,48 @@ mod tests {
             &aw,
             &BTreeMap::new(),
             &[(LocalSmeShare, &want)],
+        );
+    }
+
+    #[test]
+    fn the_tail_counts_in_the_share_on_both_sides() {
+        let (mut data, mut model) = (dataset(), model());
+        let mut aw = awards(&data);
+        aw[1].share = 0.2;
+        aw.push(Award {
+            supplier: SupplierIx(1),
+            share: 0.8,
+            ..aw[1]
+        });
+        // A tail of GBP 120,000 a year, half with local SMEs: after the move local SMEs hold GBP 10,000 + 60,000
+        // of GBP 400,000 (17.5%, above 10%); today GBP 110,000 (27.5%).
+        data.tail.push(crate::domain::Tail {
+            organisation: data.contracts[1].organisation,
+            category: "cleaning".into(),
+            annual_spend: 120_000.0,
+            suppliers: 30,
+            local_sme_spend: 60_000.0,
+        });
+        model.procurement.local_sme_share = 0.1;
+        assert_award(&data, &model, &aw, &BTreeMap::new(), &[]);
+        model.procurement.local_sme_share = 0.2;
+        let want = "17.50% of cleaning is with local SMEs; at least 20.00% must be";
+        assert_award(
+            &data,
+            &model,
+            &aw,
+            &BTreeMap::new(),
+            &[(LocalSmeShare, want)],
+        );
+        // The default keeps today's share: no local-SME volume under contract may be lost.
+        model.procurement.local_sme_share = 1.0;
+        let want = "17.50% of cleaning is with local SMEs; at least 27.50% must be";
+        assert_award(
+            &data,
+            &model,
+            &aw,
+            &BTreeMap::new(),
+            &[(LocalSmeShare, want)],
         );
     }
 }
