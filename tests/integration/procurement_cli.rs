@@ -270,37 +270,29 @@ fn the_tail_counts_in_the_spend_the_supplier_count_and_the_local_sme_share() {
     // The default keeps today's share: K2 may not leave CLEAN, so ACME never reaches its tier. CLEAN (0.98)
     // renews K2 from year 2 (GBP 7,000 a year) and takes GBP 250,000 of K1 at its end, up to its GBP 600,000
     // capacity (GBP 5,000 a year from year 4): 7,000 x (df2..df5) + 5,000 x (df4 + df5) = 34,578.48.
-    let dir = tiny_with("[estates]\nenabled = false\n[procurement]\nenabled = true\n");
+    let dir = tiny_with("");
     std::fs::write(dir.path().join("tail.csv"), tail).unwrap();
-    let (res, out) = plan_in(&dir, &["--check"]);
-    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
-    let s = summary(&out);
+    // Plans the award under `rules`; the summary, with facilities checked and its NPV as `npv`.
+    let award = |rules: &str, npv: f64| -> (serde_json::Value, std::path::PathBuf) {
+        let model = format!("[estates]\nenabled = false\n[procurement]\nenabled = true\n{rules}");
+        std::fs::write(dir.path().join("model.toml"), model).unwrap();
+        let (res, out) = plan_in(&dir, &["--check"]);
+        assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+        let s = summary(&out);
+        let fm = category(&s, "facilities_management");
+        assert_eq!(fm["check"]["ok"], true, "{fm}");
+        assert!((fm["npv"].as_f64().unwrap() - npv).abs() < 0.01, "{fm}");
+        (s, out)
+    };
+    let (s, _) = award("", 34_578.48);
     let fm = category(&s, "facilities_management");
-    assert_eq!(fm["check"]["ok"], true, "{fm}");
-    assert!(
-        (fm["npv"].as_f64().unwrap() - 34_578.48).abs() < 0.01,
-        "{fm}"
-    );
     assert_eq!(fm["tail_spend"].as_f64(), Some(600_000.0));
     assert_eq!(fm["tail_suppliers"].as_u64(), Some(25));
     assert!((share(&s, "local_sme_share_today") - 750.0 / 1750.0).abs() < 1e-9);
     assert!((share(&s, "local_sme_share_after") - 1000.0 / 1750.0).abs() < 1e-9);
     // A 20% floor of the whole spend is met by the tail alone (400,000 of 1,750,000 = 22.86%): K2 moves to
     // ACME as in the hand-computed optimum, and the share after is the tail's.
-    std::fs::write(
-        dir.path().join("model.toml"),
-        "[estates]\nenabled = false\n[procurement]\nenabled = true\nlocal_sme_share = 0.2\n",
-    )
-    .unwrap();
-    let (res, out) = plan_in(&dir, &["--check"]);
-    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
-    let s = summary(&out);
-    let fm = category(&s, "facilities_management");
-    assert_eq!(fm["check"]["ok"], true, "{fm}");
-    assert!(
-        (fm["npv"].as_f64().unwrap() - 142_714.28).abs() < 0.01,
-        "{fm}"
-    );
+    let (s, out) = award("local_sme_share = 0.2\n", 142_714.28);
     assert!((share(&s, "local_sme_share_required") - 0.2).abs() < 1e-9);
     assert!((share(&s, "local_sme_share_after") - 400.0 / 1750.0).abs() < 1e-9);
     // The whole spend is the saving's second denominator: the contracts' GBP 1,660,000 and the tail.

@@ -47,18 +47,24 @@ mod tests {
     use crate::plan::award::Award;
     use std::collections::BTreeMap;
 
-    #[test]
-    fn moving_spend_away_from_local_smes_breaks_local_sme_share() {
-        let (data, mut model) = (dataset(), model());
-        // LOCAL holds K1, GBP 50,000 of GBP 280,000 today (17.9%); 80% of K1 moves to CHEAP in year 2, leaving
-        // LOCAL GBP 10,000 (3.57%).
-        let mut aw = awards(&data);
+    /// Today's award with 80% of LOCAL's K1 (GBP 50,000 a year) moved to CHEAP.
+    fn moved_away(data: &crate::domain::Dataset) -> Vec<Award> {
+        let mut aw = awards(data);
         aw[1].share = 0.2;
         aw.push(Award {
             supplier: SupplierIx(1),
             share: 0.8,
             ..aw[1]
         });
+        aw
+    }
+
+    #[test]
+    fn moving_spend_away_from_local_smes_breaks_local_sme_share() {
+        let (data, mut model) = (dataset(), model());
+        // LOCAL holds K1, GBP 50,000 of GBP 280,000 today (17.9%); 80% of K1 moves to CHEAP in year 2, leaving
+        // LOCAL GBP 10,000 (3.57%).
+        let aw = moved_away(&data);
         assert_award(&data, &model, &aw, &BTreeMap::new(), &[]);
         model.procurement.local_sme_share = 0.1;
         let after = 10_000.0 / 280_000.0 * 100.0;
@@ -88,13 +94,7 @@ mod tests {
     #[test]
     fn the_tail_counts_in_the_share_on_both_sides() {
         let (mut data, mut model) = (dataset(), model());
-        let mut aw = awards(&data);
-        aw[1].share = 0.2;
-        aw.push(Award {
-            supplier: SupplierIx(1),
-            share: 0.8,
-            ..aw[1]
-        });
+        let aw = moved_away(&data);
         // A tail of GBP 120,000 a year, half with local SMEs: after the move local SMEs hold GBP 10,000 + 60,000
         // of GBP 400,000 (17.5%, above 10%); today GBP 110,000 (27.5%).
         data.tail.push(crate::domain::Tail {
@@ -104,26 +104,14 @@ mod tests {
             suppliers: 30,
             local_sme_spend: 60_000.0,
         });
-        model.procurement.local_sme_share = 0.1;
-        assert_award(&data, &model, &aw, &BTreeMap::new(), &[]);
-        model.procurement.local_sme_share = 0.2;
-        let want = "17.50% of cleaning is with local SMEs; at least 20.00% must be";
-        assert_award(
-            &data,
-            &model,
-            &aw,
-            &BTreeMap::new(),
-            &[(LocalSmeShare, want)],
-        );
-        // The default keeps today's share: no local-SME volume under contract may be lost.
-        model.procurement.local_sme_share = 1.0;
-        let want = "17.50% of cleaning is with local SMEs; at least 27.50% must be";
-        assert_award(
-            &data,
-            &model,
-            &aw,
-            &BTreeMap::new(),
-            &[(LocalSmeShare, want)],
-        );
+        // At 10% the tail meets the floor; at 20% it does not; the default (1) keeps today's share, so no
+        // local-SME volume under contract may be lost.
+        for (share, need) in [(0.1, None), (0.2, Some("20.00")), (1.0, Some("27.50"))] {
+            model.procurement.local_sme_share = share;
+            let detail = need
+                .map(|n| format!("17.50% of cleaning is with local SMEs; at least {n}% must be"));
+            let want: Vec<_> = detail.iter().map(|d| (LocalSmeShare, d.as_str())).collect();
+            assert_award(&data, &model, &aw, &BTreeMap::new(), &want);
+        }
     }
 }
