@@ -2,10 +2,11 @@
 # The hardest OR-Library capacitated class at full size: look-alikes of capa, capb and capc (100 warehouses x
 # 1,000 customers; `consolidate generate --cap`), each imported with every capacity of its class (12 instances)
 # and planned with `--check`. Prints, per instance: status, objective, nodes of the Lagrangian search, and the
-# farm-bench median wall time and peak memory of the whole `plan` process. Target: proven optimal in under 60 s
+# median wall time and peak memory of the whole `plan` process (GNU time, benches/timing.sh). Target: proven optimal in under 60 s
 # each on 2 cores. Usage: benches/capacitated.sh [SEED] (RUNS=3 by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/timing.sh
 SEED=${1:-1}
 RUNS=${RUNS:-3}
 cargo build --release -q
@@ -23,10 +24,9 @@ for class in a b c; do
   for cap in $caps; do
     name="cap$class-$cap"
     "$BIN" import orlib-cap "$WORK/cap$class.txt" --capacity "$cap" --out "$WORK/$name" >/dev/null
-    report=$(farm-bench -n "$RUNS" --warmup 0 --timeout 900 -- "$BIN" plan "$WORK/$name" --check --out "$WORK/$name-out" -q 2>&1 || true)
-    # farm-bench prints "A wall s  MIN MEDIAN MAX" and "A peak MiB  MIN MEDIAN MAX": take the medians.
-    median=$(echo "$report" | awk '/^A wall s/ {print $5}')
-    peak=$(echo "$report" | awk '/^A peak MiB/ {print $5}')
+    medians "$RUNS" "$BIN" plan "$WORK/$name" --check --out "$WORK/$name-out" -q >/dev/null
+    median=$MEDIAN_S
+    peak=$PEAK_MIB
     s="$WORK/$name-out/summary.json"
     printf '%-10s %-9s %18.3f %7s %10s %10s\n' "$name" \
       "$(jq -r .status "$s")" "$(jq -r .objective "$s")" "$(jq -r .check.ok "$s")" "$median" "$peak"

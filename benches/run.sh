@@ -4,6 +4,7 @@
 # Usage: benches/run.sh [--features highs]   (needs ../shared/bench beside the repository)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/timing.sh
 FEATURES=("$@")
 RUNS=${RUNS:-5}
 cargo build --release -q "${FEATURES[@]}"
@@ -25,14 +26,8 @@ for name in greater-manchester cap41 cap71 cap101 cap131 p1 p2 p3 p4 p5; do
   for s in $SOLVERS; do
     # GM includes the procurement award, whose branch and bound lp_solve does not finish in reasonable time.
     if [[ $name == greater-manchester && $s == lpsolve ]]; then continue; fi
-    times=()
-    for _ in $(seq "$RUNS"); do
-      start=$(date +%s.%N)
-      "$BIN" plan "$dir" --solver "$s" --out "$WORK/out" -q >/dev/null || true
-      end=$(date +%s.%N)
-      times+=("$(echo "$end - $start" | bc)")
-    done
-    median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    medians "$RUNS" "$BIN" plan "$dir" --solver "$s" --out "$WORK/out" -q >/dev/null
+    median=$MEDIAN_S
     status=$(grep -o '"status": "[a-z]*"' "$WORK/out/summary.json" | head -1 | cut -d'"' -f4)
     obj=$(grep -o '"objective": [-0-9.e+]*' "$WORK/out/summary.json" | head -1 | awk '{print $2}')
     printf '%-20s %-8s %-9s %18.4f %9.3f\n' "$name" "$s" "$status" "$obj" "$median"

@@ -3,10 +3,11 @@
 # --partners P`, seed 1): 37 partners x 8 functions (GM's size) and 200 partners x 8 functions (the issue's
 # scale target), and on the shipped GM example (estates + shared services, the award switched off: the GM model
 # file with [procurement] enabled = false), or on $GM_SERVICES instead when it names another data set folder. Every run is checked (`--check`); the status is printed after the timings. Uses
-# farm-bench when it is on PATH (medians of RUNS runs, peak memory), else plain wall-clock medians.
+# GNU time (medians of RUNS whole-process runs: wall seconds and peak memory; benches/timing.sh).
 # Usage: benches/services.sh [--features highs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/timing.sh
 RUNS=${RUNS:-3}
 cargo build --release -q "$@"
 BIN=$PWD/target/release/consolidate
@@ -24,19 +25,7 @@ for c in "${cases[@]}"; do
   dir=${c%%|*}
   model=${c##*|}
   echo "== $dir"
-  if command -v farm-bench >/dev/null; then
-    farm-bench -n "$RUNS" --warmup 0 --timeout 3600 -- "$BIN" plan "$dir" --model "$model" --check -q --out "$WORK/out"
-  else
-    times=()
-    for _ in $(seq "$RUNS"); do
-      start=$(date +%s.%N)
-      "$BIN" plan "$dir" --model "$model" --check -q --out "$WORK/out" >/dev/null || true
-      end=$(date +%s.%N)
-      times+=("$(echo "$end - $start" | bc)")
-    done
-    median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    echo "median ${median} s over $RUNS runs"
-  fi
+  medians "$RUNS" "$BIN" plan "$dir" --model "$model" --check -q --out "$WORK/out"
   grep -o '"estates_status": "[a-z]*"' "$WORK/out/summary.json"
   grep -o '"check": true' "$WORK/out/summary.json" | head -1
 done

@@ -4,8 +4,11 @@
 //! each category from 1 to 3 suppliers; spend per contract is log-uniform between GBP 20k and GBP 2m; contracts
 //! end uniformly over the five plan years; fees are 5-15% of a year's spend; each supplier offers three
 //! all-units tiers (0 at 1.00, 1.25 V at 0.97, 2 V at 0.94, V = its contracted volume, or the category's mean
-//! contract if it has none) with capacity V x U(1.5, 3); 30% of suppliers are local SMEs. One site and one team
-//! per partner keep the estates files valid; the model file switches estates off.
+//! contract if it has none) with capacity V x U(1.5, 3); 30% of suppliers are local SMEs. Each partner's tail in
+//! a category (`tail.csv`, drawn after everything else so the files before it are unchanged by it) is U(0, 0.6)
+//! of its contracted spend there, shared by 5-54 suppliers, U(0, 0.6) of it with local SMEs. One site and one
+//! team per partner (its procurement team of 50 FTE) keep the estates files valid; the model file switches
+//! estates off.
 
 use crate::atomic::AtomicDir;
 use crate::error::Error;
@@ -63,7 +66,8 @@ pub fn files(shape: Shape) -> Vec<(&'static str, String)> {
             "S{p:03},P{p:03},Office {p},office,false,B{},freehold,2000,100,true",
             p % 10
         );
-        let _ = writeln!(teams, "T{p:03},P{p:03},finance,50,S{p:03},false");
+        // The partner's procurement team: its FTE set the tender capacity per FTE, when a model asks for one.
+        let _ = writeln!(teams, "T{p:03},P{p:03},procurement,50,S{p:03},false");
     }
     let mut suppliers = String::from("id,name,sme,local\n");
     for s in 0..ns {
@@ -75,9 +79,13 @@ pub fn files(shape: Shape) -> Vec<(&'static str, String)> {
     );
     let mut offers = String::from("supplier,category,min_volume_gbp,price_index,capacity_gbp\n");
     let mut n = 0;
+    // Per category, each partner's contracted spend (for its tail).
+    let mut bought: Vec<Vec<f64>> = Vec::with_capacity(nc);
     for c in 0..nc {
         let mut volume = vec![0.0; ns];
+        let mut by_partner = Vec::with_capacity(np);
         for p in 0..np {
+            let mut partner_spend = 0.0;
             let k = 1 + rng.below(3);
             let mut used = Vec::new();
             while used.len() < k.min(ns) {
@@ -89,6 +97,7 @@ pub fn files(shape: Shape) -> Vec<(&'static str, String)> {
             for s in used {
                 let spend = 20_000.0 * 100f64.powf(rng.unit());
                 volume[s] += spend;
+                partner_spend += spend;
                 let end_day = rng.below(5 * 365);
                 let fee = spend * (0.05 + 0.10 * rng.unit());
                 let end = chrono::NaiveDate::from_ymd_opt(2016, 4, 1)
@@ -100,7 +109,9 @@ pub fn files(shape: Shape) -> Vec<(&'static str, String)> {
                     "K{n:06},P{p:03},cat{c:03},V{s:03},{spend:.2},2014-04-01,{end},{fee:.2}"
                 );
             }
+            by_partner.push(partner_spend);
         }
+        bought.push(by_partner);
         let mean =
             volume.iter().sum::<f64>() / volume.iter().filter(|v| **v > 0.0).count().max(1) as f64;
         for (s, v) in volume.iter().enumerate() {
@@ -111,6 +122,16 @@ pub fn files(shape: Shape) -> Vec<(&'static str, String)> {
             if 2.0 * base <= cap {
                 let _ = writeln!(offers, "V{s:03},cat{c:03},{:.2},0.94,{cap:.2}", 2.0 * base);
             }
+        }
+    }
+    let mut tail =
+        String::from("organisation,category,annual_spend_gbp,suppliers,local_sme_spend_gbp\n");
+    for (c, by_partner) in bought.iter().enumerate() {
+        for (p, contracted) in by_partner.iter().enumerate() {
+            let spend = contracted * 0.6 * rng.unit();
+            let suppliers = 5 + rng.below(50);
+            let local = spend * 0.6 * rng.unit();
+            let _ = writeln!(tail, "P{p:03},cat{c:03},{spend:.2},{suppliers},{local:.2}");
         }
     }
     let model = format!(
@@ -129,6 +150,7 @@ pub fn files(shape: Shape) -> Vec<(&'static str, String)> {
         ("suppliers.csv", suppliers),
         ("contracts.csv", contracts),
         ("offers.csv", offers),
+        ("tail.csv", tail),
         ("model.toml", model),
     ]
 }

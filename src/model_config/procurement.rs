@@ -34,6 +34,10 @@ pub struct ProcurementConfig {
     /// plan year over all categories, shared over the categories in proportion to its contracts in each (0 = no
     /// limit).
     pub relets_per_partner_year: u32,
+    /// Tender capacity per procurement FTE: each partner may also re-let this many contracts a year for every FTE
+    /// of its teams whose function is `procurement`, rounded down, on top of `relets_per_partner_year` (0 = none;
+    /// the rule applies when either is above 0).
+    pub relets_per_procurement_fte: f64,
     /// Optimism bias (Green Book): the share of every price saving the appraisal sets aside, because appraisers
     /// are systematically optimistic about benefits (0..1; 0 = none). One-off costs are not reduced.
     pub optimism_bias: f64,
@@ -106,6 +110,7 @@ impl Default for ProcurementConfig {
             transition_cost_gbp: 0.0,
             lead_months: 0,
             relets_per_partner_year: 0,
+            relets_per_procurement_fte: 0.0,
             optimism_bias: 0.0,
             tier_volume: TierVolume::AfterAward,
             shortlist: 0,
@@ -149,6 +154,12 @@ impl ProcurementConfig {
             return bad(
                 "procurement.optimism_bias".into(),
                 "must be a share of the savings from 0 up to (not including) 1",
+            );
+        }
+        if !(0.0..=1000.0).contains(&self.relets_per_procurement_fte) {
+            return bad(
+                "procurement.relets_per_procurement_fte".into(),
+                "must be from 0 to 1000 contracts a year per FTE",
             );
         }
         if self.lead_months > 120 {

@@ -130,16 +130,44 @@ pub fn covered(data: &Dataset, model: &ModelConfig, category: &str) -> bool {
         && (listed.is_empty() || listed.iter().any(|c| c == category))
 }
 
-/// Each partner's tender capacity in `category` (`relets_per_partner_year`, 0 = no limit, then `None`): its
-/// yearly capacity shared over the categories the award covers in proportion to its contracts in each, by the
+/// The function whose staff run competitions: `relets_per_procurement_fte` counts their FTE.
+pub const PROCUREMENT_FUNCTION: &str = "procurement";
+
+/// Partner `p`'s tender capacity over all categories in a plan year, `None` without the rule (both keys 0):
+/// `relets_per_partner_year`, plus `relets_per_procurement_fte` for every FTE of its `procurement` teams, rounded
+/// down.
+pub fn yearly_relets(data: &Dataset, model: &ModelConfig, p: crate::domain::OrgIx) -> Option<u32> {
+    if !relets_limited(model) {
+        return None;
+    }
+    let (flat, per_fte) = (
+        model.procurement.relets_per_partner_year,
+        model.procurement.relets_per_procurement_fte,
+    );
+    let fte: u32 = data
+        .teams
+        .iter()
+        .filter(|t| t.organisation == p && t.function.0 == PROCUREMENT_FUNCTION)
+        .map(|t| t.headcount)
+        .sum();
+    Some(flat + (per_fte * f64::from(fte)).floor() as u32)
+}
+
+/// True when a tender-capacity rule applies (either of its keys above 0).
+fn relets_limited(model: &ModelConfig) -> bool {
+    model.procurement.relets_per_partner_year > 0
+        || model.procurement.relets_per_procurement_fte > 0.0
+}
+
+/// Each partner's tender capacity in `category` (`None` without the rule): its yearly capacity
+/// ([`yearly_relets`]) shared over the categories the award covers in proportion to its contracts in each, by the
 /// largest remainder (ties to the category first in name order), so the shares add up to the capacity.
 pub fn relet_caps(
     data: &Dataset,
     model: &ModelConfig,
     category: &str,
 ) -> Option<BTreeMap<crate::domain::OrgIx, u32>> {
-    let n = model.procurement.relets_per_partner_year;
-    if n == 0 {
+    if !relets_limited(model) {
         return None;
     }
     let mut counts: BTreeMap<crate::domain::OrgIx, BTreeMap<&str, u32>> = BTreeMap::new();
@@ -155,7 +183,10 @@ pub fn relet_caps(
     let caps = counts
         .into_iter()
         .filter(|(_, by)| by.contains_key(category))
-        .map(|(p, by)| (p, largest_remainder(n, &by)[category]))
+        .map(|(p, by)| {
+            let n = yearly_relets(data, model, p).unwrap_or(0);
+            (p, largest_remainder(n, &by)[category])
+        })
         .collect();
     Some(caps)
 }

@@ -143,7 +143,7 @@ fn describe(case: &Case, g: Group) -> Conflict {
             let caps = case.relet_caps.as_deref().unwrap_or_default();
             let mut rule = format!(
                 "each partner may re-let at most its share of its yearly tender capacity in the category ({} to {} \
-                 contracts a year; procurement.relets_per_partner_year)",
+                 contracts a year; procurement.relets_per_partner_year and relets_per_procurement_fte)",
                 caps.iter().min().unwrap_or(&0),
                 caps.iter().max().unwrap_or(&0)
             );

@@ -399,7 +399,8 @@ mod properties {
         #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
         /// Whatever the generated case and the rules (a lead time, a category's price cap, tender and
-        /// mobilisation costs, a tender capacity, tiers read by year or after the award and an optimism bias among
+        /// mobilisation costs, a tender capacity flat and per procurement FTE, a local-SME floor over the tail,
+        /// tiers read by year or after the award and an optimism bias among
         /// them), every category ends with a plan (optimal, or at the time limit under its bound), infeasible
         /// (with its conflict named) or stopped at the time limit, and every plan passes the independent checker
         /// with the same figures. (Tiers read by year make microlp slow on a few tiny cases: over a minute for
@@ -416,6 +417,7 @@ mod properties {
             effect in 0.0f64..0.1,
             tender in 0.0f64..20_000.0,
             relets in 0u32..4,
+            per_fte in prop_oneof![Just(0.0f64), 0.0f64..0.1],
             after_award in proptest::bool::ANY,
             bias in 0.0f64..0.5,
         ) {
@@ -429,6 +431,8 @@ mod properties {
             model.procurement.local_sme_share = sme;
             model.procurement.lead_months = lead;
             model.procurement.relets_per_partner_year = relets;
+            // Each generated partner has a procurement team of 50 FTE: up to 4 more re-lets a year.
+            model.procurement.relets_per_procurement_fte = per_fte;
             if after_award {
                 model.procurement.tier_volume = TierVolume::AfterAward;
             }
@@ -492,14 +496,16 @@ mod properties {
                 std::fs::write(tmp.path().join(name), text).unwrap();
             }
             let mut model = ModelConfig::load(&tmp.path().join("model.toml")).unwrap();
-            // Only the rules a whole-contract award can always meet, so splitting a contract rarely pays.
+            // Only the rules a whole-contract award can always meet, so splitting a contract rarely pays: the
+            // local-SME floor at today's share of the whole spend (the generated tail included) is met by
+            // changing nothing.
             model.procurement.lead_months = 9;
             model.procurement.tier_volume = tier_volume;
             model.procurement.max_suppliers_per_partner = 0;
             model.procurement.max_suppliers = 0;
             model.procurement.min_suppliers = 1;
             model.procurement.min_supplier_share = 0.0;
-            model.procurement.local_sme_share = 0.0;
+            model.procurement.local_sme_share = 1.0;
             let loaded = consolidate::input::load(tmp.path(), &model);
             assert_eq!(loaded.errors(), 0);
             let mut data = loaded.dataset;

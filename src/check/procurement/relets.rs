@@ -1,5 +1,6 @@
-//! Tender capacity: a partner re-lets (moves, or renews at a new price) at most its share of
-//! `relets_per_partner_year` in a category in any one plan year, pro rata to the share.
+//! Tender capacity: a partner re-lets (moves, or renews at a new price) at most its share of its yearly capacity
+//! (`relets_per_partner_year`, plus `relets_per_procurement_fte` per FTE of its procurement teams, rounded down)
+//! in a category in any one plan year, pro rata to the share.
 //!
 //! The share is derived here on its own: the partner's yearly capacity shared over the categories the award covers
 //! in proportion to its contracts in each, by the largest remainder (ties to the category first in name order).
@@ -11,10 +12,11 @@ use crate::domain::OrgIx;
 use crate::plan::award::Timing;
 use std::collections::BTreeMap;
 
-/// `relets_per_partner_year`: no partner re-lets more than its capacity in the category in any year.
+/// `relets_per_partner_year` and `relets_per_procurement_fte`: no partner re-lets more than its capacity in the
+/// category in any year.
 pub(super) fn relets(cx: &Ctx, out: &mut Vec<Violation>) {
-    let n = cx.model.procurement.relets_per_partner_year;
-    if n == 0 {
+    let p = &cx.model.procurement;
+    if p.relets_per_partner_year == 0 && p.relets_per_procurement_fte <= 0.0 {
         return;
     }
     let mut used: BTreeMap<(OrgIx, usize), f64> = BTreeMap::new();
@@ -31,7 +33,9 @@ pub(super) fn relets(cx: &Ctx, out: &mut Vec<Violation>) {
     }
     let mut caps: BTreeMap<OrgIx, u32> = BTreeMap::new();
     for ((p, y), v) in used {
-        let cap = *caps.entry(p).or_insert_with(|| capacity(cx, p, n));
+        let cap = *caps
+            .entry(p)
+            .or_insert_with(|| capacity(cx, p, yearly(cx, p)));
         if v > f64::from(cap) + TOL {
             out.push(Violation::new(
                 Rule::Relets,
@@ -43,6 +47,20 @@ pub(super) fn relets(cx: &Ctx, out: &mut Vec<Violation>) {
             ));
         }
     }
+}
+
+/// Partner `p`'s capacity over all categories in a year: the flat allowance plus the per-FTE one for the FTE of
+/// its teams whose function is `procurement`, rounded down.
+fn yearly(cx: &Ctx, p: OrgIx) -> u32 {
+    let rules = &cx.model.procurement;
+    let fte: f64 = cx
+        .data
+        .teams
+        .iter()
+        .filter(|t| t.organisation == p && t.function.0 == "procurement")
+        .map(|t| f64::from(t.headcount))
+        .sum();
+    rules.relets_per_partner_year + (rules.relets_per_procurement_fte * fte).floor() as u32
 }
 
 /// Partner `p`'s share of `n` in the checked category.
@@ -108,6 +126,19 @@ mod tests {
             "C1 re-lets 1.50 contracts of cleaning in year 3; its tender capacity there is 1";
         assert_award(&data, &model, &aw, &BTreeMap::new(), &[(Relets, want)]);
         model.procurement.relets_per_partner_year = 2;
+        assert_award(&data, &model, &aw, &BTreeMap::new(), &[]);
+        // Per procurement FTE: team T1 (20 FTE) becomes C1's procurement team, T2 (20 FTE) the other partner's.
+        // At 0.05 re-lets a year per FTE C1's capacity is 1 again; at 0.1, 2; the flat allowance adds to it.
+        for t in [1, 2] {
+            data.teams[t].function = crate::domain::Function("procurement".into());
+        }
+        model.procurement.relets_per_partner_year = 0;
+        model.procurement.relets_per_procurement_fte = 0.05;
+        assert_award(&data, &model, &aw, &BTreeMap::new(), &[(Relets, want)]);
+        model.procurement.relets_per_procurement_fte = 0.1;
+        assert_award(&data, &model, &aw, &BTreeMap::new(), &[]);
+        model.procurement.relets_per_partner_year = 1;
+        model.procurement.relets_per_procurement_fte = 0.05;
         assert_award(&data, &model, &aw, &BTreeMap::new(), &[]);
     }
 }
