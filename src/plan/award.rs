@@ -235,6 +235,57 @@ pub fn basis(model: &ModelConfig) -> String {
     }
 }
 
+/// The published range of savings from aggregated public buying the award's yearly saving rate is held against:
+/// a share of spend a year.
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
+pub struct PublishedRange {
+    /// The low end: purchases through Crown Commercial Service frameworks.
+    pub low: f64,
+    /// The high end: all CCS deals, demand savings included.
+    pub high: f64,
+    /// Where the figures come from.
+    pub source: &'static str,
+}
+
+/// The NAO's figures for the Crown Commercial Service in 2015-16: GBP 521m of savings on GBP 12.8bn of spend
+/// through its deals (4.1%, demand savings included); 2.4% on purchases through its frameworks.
+pub const PUBLISHED_AGGREGATION_RATES: PublishedRange = PublishedRange {
+    low: 0.024,
+    high: 0.041,
+    source: "NAO, Crown Commercial Service, HC 786 (2017): CCS deals in 2015-16, GBP 12.8bn of spend",
+};
+
+/// The award's saving held against [`PUBLISHED_AGGREGATION_RATES`], in words for the reports: the price saving of
+/// the horizon's last year as a share of the spend under contract (and of the whole spend, the tail included), and
+/// whether that is inside, below or above the range. `None` without a category's figures or a plan year.
+pub fn against_published(figures: &[&CategoryFigures]) -> Option<String> {
+    let years = figures.iter().map(|f| f.gross_by_year.len()).max()?;
+    let last = |f: &&CategoryFigures| f.gross_by_year.get(years - 1).copied().unwrap_or(0.0);
+    let saving: f64 = figures.iter().map(last).sum();
+    let spend: f64 = figures.iter().map(|f| f.spend_today).sum();
+    let tail: f64 = figures.iter().map(|f| f.tail.spend).sum();
+    let r = PUBLISHED_AGGREGATION_RATES;
+    let rate = ratio(saving, spend);
+    let place = if rate < r.low {
+        "below"
+    } else if rate > r.high {
+        "above"
+    } else {
+        "inside"
+    };
+    let pct = |v: f64| format!("{:.2}%", v * 100.0);
+    Some(format!(
+        "In year {years} the price saving is {} of the spend under contract ({} of the whole spend, the tail \
+         included), {place} the published range for aggregated public buying: {} (purchases through Crown \
+         Commercial Service frameworks) to {} (all CCS deals, demand savings included; {}).",
+        pct(rate),
+        pct(ratio(saving, spend + tail)),
+        pct(r.low),
+        pct(r.high),
+        r.source
+    ))
+}
+
 /// The plan year (0-based; `years` when none) from which a contract ending on `end` can start at new terms:
 /// the first year starting on or after both its end and the lead time a competition takes.
 pub fn natural_year(model: &ModelConfig, end: NaiveDate) -> usize {
@@ -653,6 +704,30 @@ mod tests {
         assert_eq!(tier_for(&tiers, 100.0), Some((1, 0.97)));
         assert_eq!(tier_for(&tiers, 1e9), Some((2, 0.94)));
         assert_eq!(tier_for(&[], 5.0), None);
+    }
+
+    #[test]
+    fn the_saving_of_the_last_year_is_held_against_the_published_range() {
+        let figures = |gross: f64, tail: f64| CategoryFigures {
+            spend_today: 1_000.0,
+            gross_by_year: vec![0.0, 10.0, gross],
+            tail: TailTotals {
+                spend: tail,
+                ..TailTotals::default()
+            },
+            ..CategoryFigures::default()
+        };
+        let said =
+            |fs: &[CategoryFigures]| against_published(&fs.iter().collect::<Vec<_>>()).unwrap();
+        // Two categories, GBP 2,000 under contract and GBP 500 in the tail: 60 of savings in year 3 is 3.00%
+        // (2.40% of the whole spend), inside 2.4-4.1%.
+        let inside = said(&[figures(25.0, 500.0), figures(35.0, 0.0)]);
+        assert!(inside.starts_with("In year 3 the price saving is 3.00% of the spend under contract (2.40% of the whole spend, the tail included), inside the published range"), "{inside}");
+        assert!(said(&[figures(10.0, 0.0)]).contains(
+            "1.00% of the spend under contract (1.00% of the whole spend, the tail included), below"
+        ));
+        assert!(said(&[figures(50.0, 0.0)]).contains(", above the published range"));
+        assert_eq!(against_published(&[]), None);
     }
 
     #[test]

@@ -338,6 +338,7 @@ pub fn plan_html(
             map, access_km => model.estates.access.enabled.then_some(model.estates.access.max_km),
             partner_chart, year_chart, sites, moves, categories, award_lines, services, service_functions, hubs,
             award_basis => crate::plan::award::basis(model),
+            award_against => crate::plan::award::against_published(&a.award_figures.values().collect::<Vec<_>>()),
             explained => view.explained.iter().map(|e| minijinja::context! {
                 kind => e.kind, id => e.id, name => e.name, planned => e.planned, forced => e.forced.name(), status => e.status,
                 change => e.npv_change.unwrap_or(0.0),

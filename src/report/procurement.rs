@@ -2,7 +2,7 @@
 
 use super::csv_bytes;
 use crate::check::CheckReport;
-use crate::plan::award::CategoryFigures;
+use crate::plan::award::{CategoryFigures, PUBLISHED_AGGREGATION_RATES, PublishedRange};
 use crate::procurement::{CategorySize, ProcurementResult, diagnose::Conflict};
 use crate::solve::Status;
 use crate::text::money;
@@ -42,6 +42,8 @@ pub struct ProcurementSummary<'a> {
     pub saving_rate_by_year: Vec<f64>,
     /// The same saving as a share of the awarded categories' whole spend, the tail included.
     pub saving_rate_with_tail_by_year: Vec<f64>,
+    /// The published range of savings from aggregated public buying to hold `saving_rate_by_year` against.
+    pub published_saving_range: PublishedRange,
     /// Contracts re-let (moved, or renewed at a new price) in each plan year over all categories, pro rata to the
     /// share (index 0 = year 1): the tender workload the award asks for.
     pub relets_by_year: Vec<f64>,
@@ -129,6 +131,7 @@ pub fn summary<'a>(
         out_of_scope_spend: r.out_of_scope.values().sum(),
         saving_rate_by_year: Vec::new(),
         saving_rate_with_tail_by_year: Vec::new(),
+        published_saving_range: PUBLISHED_AGGREGATION_RATES,
         relets_by_year: Vec::new(),
         savings_by_partner: BTreeMap::new(),
         savings_by_category: BTreeMap::new(),
@@ -284,6 +287,10 @@ pub fn report_md(r: &ProcurementResult) -> String {
         with_tail.join(", "),
         relets.join(", ")
     );
+    let figures: Vec<&CategoryFigures> = r.categories.iter().filter_map(|c| c.figures()).collect();
+    if let Some(held) = crate::plan::award::against_published(&figures) {
+        let _ = writeln!(o, "\n{held}");
+    }
     let _ = writeln!(
         o,
         "\n## By category\n\n| category | status | NPV (GBP) | spend today (GBP/yr) | saving rate, last year | suppliers before → after | tail (GBP/yr, suppliers) | local SME share today → after (required) |\n|---|---|---|---|---|---|---|---|"

@@ -119,6 +119,12 @@ fn gm_example_is_proven_optimal_and_checked_and_every_release_is_explained() {
         ),
         "report.html does not say how the award's prices are read"
     );
+    // ... and holds the last year's saving against the published range for aggregated public buying (issue 19's
+    // acceptance: the GM award's yearly saving sits inside it).
+    assert!(
+        html.contains("of the whole spend, the tail included), inside the published range for aggregated public buying: 2.40%"),
+        "report.html does not hold the award's saving against the published range"
+    );
     // No contract is ended early to sign its incumbent again.
     for l in awards.lines().skip(1) {
         let f: Vec<&str> = l.split(',').collect();
