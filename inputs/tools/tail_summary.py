@@ -11,14 +11,16 @@ with positive spend), and writes docs/evidence/spend_tail.csv:
   tail_local_by_name_spend_gbp
 
 The spend and kept logic live inside the builder's build(), so the minimum of it is mirrored here (see
-docs/evidence/spend_tail.md for the exact lines). Three checks guard the mirror, all asserted:
+docs/evidence/spend_tail.md for the exact lines). Four checks guard the mirror, all asserted:
   1. the mirrored `spend` dict and `kept` list equal the builder's own (captured from build()'s locals when it
      returns, by a profile hook; build() writes nothing);
   2. the kept spend per (organisation, category) equals, to the penny, the sum of that organisation's contracts
      in that category in inputs/greater-manchester/contracts.csv (the councils are not NHS trusts, so none of
      their contracts is relabelled nhs_agency);
   3. the SME flag computed here for each kept supplier equals its `sme` in suppliers.csv, and every kept
-     supplier local by name is `local` there.
+     supplier local by name is `local` there;
+  4. the builder's inputs/greater-manchester/tail.csv holds these two councils' tails exactly (rows, spend to
+     the penny, supplier counts).
 
 Money is summed in pence from each supplier's spend rounded half up to the penny (the builder's gbp2/rhu).
 Standard library only; deterministic; writes no __pycache__.
@@ -220,10 +222,17 @@ def main() -> int:
                      gbp(tail_sme[(o, c)]), gbp(tail_local[(o, c)])])
     with open(OUT_CSV, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
+    # (4) the builder's tail.csv holds these two councils' tails exactly: spend to the penny, supplier counts.
+    shipped_tail = {(r["organisation"], r["category"]): r for r in read(gm.OUT / "tail.csv")
+                    if r["organisation"] in COUNCILS}
+    assert set(shipped_tail) == {oc for oc, p in tail_p.items() if p > 0}, "tail.csv rows differ"
+    for oc, r in shipped_tail.items():
+        assert int(Decimal(r["annual_spend_gbp"]) * 100) == tail_p[oc], (oc, r)
+        assert int(r["suppliers"]) == tail_n[oc], (oc, r)
 
     # summary on stdout (the figures of docs/evidence/spend_tail.md)
     print(f"checks passed: spend and kept equal build()'s; kept = contracts.csv to the penny "
-          f"({sum(kept_n.values())} contracts); SME/local flags agree with suppliers.csv")
+          f"({sum(kept_n.values())} contracts); SME/local flags agree with suppliers.csv; the tail = tail.csv")
     print(f"wrote {OUT_CSV.relative_to(gm.ROOT)} ({len(rows) - 1} rows)")
     pop = {o: b["borough_pop"][b["orgs"][o]["borough"]] for o in COUNCILS}
     for o in COUNCILS:
