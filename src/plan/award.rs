@@ -510,9 +510,8 @@ pub fn evaluate(
         .first()
         .map_or("", |a| data.contracts[a.contract].category.as_str());
     f.tail = tail_of(data, category);
-    let all = f.spend_today + f.tail.spend;
-    f.local_sme_share = ratio(lme.0 + f.tail.local_sme, all);
-    f.local_sme_share_today = ratio(lme.1 + f.tail.local_sme, all);
+    f.local_sme_share = local_sme_share(lme.0, f.spend_today, &f.tail);
+    f.local_sme_share_today = local_sme_share(lme.1, f.spend_today, &f.tail);
     // The volume each supplier holds in each plan year decides the tier of the shares that start that year.
     let held = held_by_year(data, model, &sorted, release_year);
     let price_of = |s: SupplierIx, y: usize| -> (Option<usize>, f64) {
@@ -664,11 +663,11 @@ pub fn tail_of(data: &Dataset, category: &str) -> TailTotals {
     t
 }
 
-/// The local-SME share a category must keep: the rule's `target`, or today's share when lower. Today's share is
-/// of the category's whole spend, the tail included: `local_today` (GBP a year with local SMEs under contract) of
-/// `contracted` plus the tail's.
-pub fn local_sme_need(target: f64, local_today: f64, contracted: f64, tail: &TailTotals) -> f64 {
-    target.min(ratio(local_today + tail.local_sme, contracted + tail.spend))
+/// A category's local-SME share of its whole spend, the tail included: `local` (GBP a year with local SMEs under
+/// contract) and the tail's part, of `contracted` plus the tail's spend. The social-value rule keeps the model
+/// file's target or today's share, when lower.
+pub fn local_sme_share(local: f64, contracted: f64, tail: &TailTotals) -> f64 {
+    ratio(local + tail.local_sme, contracted + tail.spend)
 }
 
 /// A local SME supplier (the social-value rule).

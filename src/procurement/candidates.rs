@@ -5,7 +5,7 @@ use crate::costing::Discount;
 use crate::domain::{Dataset, OrgIx, SupplierIx};
 use crate::model_config::{CategoryRules, ModelConfig, TierVolume};
 use crate::plan::award::{
-    TailTotals, covered, early_year, is_local_sme, local_sme_need, natural_year, offer_book,
+    TailTotals, covered, early_year, is_local_sme, local_sme_share, natural_year, offer_book,
     relet_caps, tail_of, terms,
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -250,7 +250,7 @@ pub fn build(
         .map(|c| c.spend)
         .sum();
     let tail = tail_of(data, category);
-    let sme_share_today = local_sme_need(1.0, sme_today, total, &tail);
+    let sme_share_today = local_sme_share(sme_today, total, &tail);
     let partner_ids = partners.iter().map(|&p| data.org(p).id.clone()).collect();
     Case {
         name: category.to_string(),
@@ -263,7 +263,7 @@ pub fn build(
         incumbents,
         df,
         annuity,
-        sme_share_required: local_sme_need(rules.local_sme_share, sme_today, total, &tail),
+        sme_share_required: rules.local_sme_share.min(sme_share_today),
         tail,
         sme_share_today,
         mobilisation: terms.mobilisation,
