@@ -3,8 +3,8 @@
 //! The economics are defined once here, in [`evaluate`], and documented in the README. A contract's volume
 //! (annual spend at today's prices) moves to the price of its new supplier's volume tier from the first plan
 //! year that starts on or after the contract's end and after the lead time a competition takes ("natural"), or,
-//! ended early, from the first plan year after the lead time ("early", paying the termination fee pro rata to
-//! the share ended). A share's price is its new supplier's all-units tier (the highest tier whose minimum the
+//! ended early, from a plan year of its choosing after the lead time and before its natural end ("early", paying
+//! the termination fee pro rata to the share ended, in that year). A share's price is its new supplier's all-units tier (the highest tier whose minimum the
 //! supplier's whole annual volume in the category reaches), fixed from its start year on as the terms of the
 //! re-let. By default (`tier_volume = "after_award"`) the volume is what the supplier holds once the whole award
 //! has started, the pipeline committed to it; with `by_year` it is what the supplier holds in the share's start
@@ -40,13 +40,14 @@ pub const AWARD_COLUMNS: [&str; 13] = [
 ];
 
 /// How an awarded share of a contract starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Timing {
     /// At the contract's natural end (renewal when the supplier stays the same).
     Natural,
-    /// From year 1, ending the contract early and paying its termination fee.
-    Early,
+    /// Ending the contract early and paying its termination fee, to start at new terms in this plan year
+    /// (1-based): one after the lead time and before the contract's natural end (tender capacity may spread early
+    /// ends over the years).
+    Early(usize),
     /// The contract runs past the horizon and stays as it is.
     Locked,
     /// The contract ends with the site it serves, which the estates plan releases.
@@ -58,10 +59,17 @@ impl Timing {
     pub fn name(self) -> &'static str {
         match self {
             Timing::Natural => "natural",
-            Timing::Early => "early",
+            Timing::Early(_) => "early",
             Timing::Locked => "locked",
             Timing::SiteReleased => "site_released",
         }
+    }
+}
+
+/// Written as its word (the year is a column of its own wherever it is written).
+impl Serialize for Timing {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
     }
 }
 
@@ -159,14 +167,18 @@ fn relets_limited(model: &ModelConfig) -> bool {
         || model.procurement.relets_per_procurement_fte > 0.0
 }
 
-/// Each partner's tender capacity in `category` (`None` without the rule): its yearly capacity
-/// ([`yearly_relets`]) shared over the categories the award covers in proportion to its contracts in each, by the
-/// largest remainder (ties to the category first in name order), so the shares add up to the capacity.
+/// Each partner's tender capacity in `category` in each plan year (index 0 = year 1; `None` without the rule).
+/// A partner's yearly capacity ([`yearly_relets`]) over the years a re-let can start in (the first after the lead
+/// time to the last) is shared over the categories the award covers in proportion to its contracts in each, by the
+/// largest remainder (ties to the category first in name order); the units are then dealt to those years in turn,
+/// category after category in name order. So every year holds exactly the partner's yearly capacity over all
+/// categories, and a category whose share is below one a year still gets its turns (a fixed share a year would
+/// leave it none in any year).
 pub fn relet_caps(
     data: &Dataset,
     model: &ModelConfig,
     category: &str,
-) -> Option<BTreeMap<crate::domain::OrgIx, u32>> {
+) -> Option<BTreeMap<crate::domain::OrgIx, Vec<u32>>> {
     if !relets_limited(model) {
         return None;
     }
@@ -180,12 +192,20 @@ pub fn relet_caps(
                 .or_default() += 1;
         }
     }
+    let years = model.horizon_years as usize;
+    let first = early_year(model).min(years);
+    let open = (years - first) as u32;
     let caps = counts
         .into_iter()
         .filter(|(_, by)| by.contains_key(category))
         .map(|(p, by)| {
-            let n = yearly_relets(data, model, p).unwrap_or(0);
-            (p, largest_remainder(n, &by)[category])
+            let quotas = largest_remainder(yearly_relets(data, model, p).unwrap_or(0) * open, &by);
+            let before: u32 = quotas.range(..category).map(|(_, q)| q).sum();
+            let mut caps = vec![0; years];
+            for unit in before..before + quotas[category] {
+                caps[first + (unit % open) as usize] += 1;
+            }
+            (p, caps)
         })
         .collect();
     Some(caps)
@@ -400,11 +420,11 @@ impl AwardLine {
                     .into()
             }
             (_, None) => "ends after the plan's horizon: stays as it is".into(),
-            (Timing::Early, Some(y)) if moved => format!(
+            (Timing::Early(_), Some(y)) if moved => format!(
                 "{part}ended early (termination fee paid) and moved to {}: saves GBP {saving} a year from year {y}",
                 self.to_supplier
             ),
-            (Timing::Early, Some(_)) => format!(
+            (Timing::Early(_), Some(_)) => format!(
                 "{part}ended early only to stay with {}: not a real transaction (a variation, or wait for the \
                  natural end)",
                 self.to_supplier
@@ -563,7 +583,7 @@ pub fn evaluate(
                 f.by_year[y - 1] -= amount;
                 *f.by_partner.entry(partner.clone()).or_default() -= df[y - 1] * amount;
             };
-            if a.timing == Timing::Early {
+            if matches!(a.timing, Timing::Early(_)) {
                 pay(c.termination_fee * a.share, &mut f.fees);
             }
             if moved {
@@ -634,7 +654,7 @@ fn start_year(
     let within = |y: usize| (y < years).then_some(y + 1);
     match a.timing {
         Timing::Natural => within(natural_year(model, end)),
-        Timing::Early => within(early_year(model)),
+        Timing::Early(y) => y.checked_sub(1).and_then(within),
         Timing::Locked => None,
         Timing::SiteReleased => release_year(a.contract),
     }

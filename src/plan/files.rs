@@ -8,7 +8,7 @@ use crate::error::Finding;
 use crate::input::cells::RowReader;
 use crate::input::table::{FileSpec, Table, read_table};
 use crate::model_config::ModelConfig;
-use crate::plan::award::{Award, Timing, natural_year};
+use crate::plan::award::{Award, Timing, early_year, natural_year};
 use crate::plan::{Plan, SiteDecision};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -109,6 +109,43 @@ pub struct PlanFiles {
     pub awards: Option<BTreeMap<String, Vec<Award>>>,
     /// Which of the files were found.
     pub found: Vec<&'static str>,
+}
+
+/// An award row's timing: `natural` when the column is empty; an early end starts in the row's `year`, or, without
+/// one, in the first plan year after the lead time.
+fn timing_of(r: &mut RowReader<'_>, model: &ModelConfig) -> Option<Timing> {
+    if r.raw("timing").is_none() {
+        return Some(Timing::Natural);
+    }
+    let timing = r.choice(
+        "timing",
+        |s| match s {
+            "natural" => Some(Timing::Natural),
+            "early" => Some(Timing::Early(0)),
+            "locked" => Some(Timing::Locked),
+            "site_released" => Some(Timing::SiteReleased),
+            _ => None,
+        },
+        "natural, early, locked, site_released",
+    )?;
+    if timing != Timing::Early(0) {
+        return Some(timing);
+    }
+    if r.raw("year").is_none() {
+        return Some(Timing::Early(early_year(model) + 1));
+    }
+    match r.count("year")? {
+        0 => {
+            r.report(
+                E1017,
+                "year",
+                "plan years count from 1",
+                "give the plan year the contract starts at its new terms (1 is the first), or leave it empty",
+            );
+            None
+        }
+        y => Some(Timing::Early(y as usize)),
+    }
 }
 
 /// Reads the plan folder `dir` against `data`.
@@ -262,21 +299,7 @@ pub fn read(
             } else {
                 Some(1.0)
             };
-            let timing = if r.raw("timing").is_some() {
-                r.choice(
-                    "timing",
-                    |s| match s {
-                        "natural" => Some(Timing::Natural),
-                        "early" => Some(Timing::Early),
-                        "locked" => Some(Timing::Locked),
-                        "site_released" => Some(Timing::SiteReleased),
-                        _ => None,
-                    },
-                    "natural, early, locked, site_released",
-                )
-            } else {
-                Some(Timing::Natural)
-            };
+            let timing = timing_of(r, model);
             let (Some(contract), Some(to), Some(share), Some(timing)) =
                 (contract, to, share, timing)
             else {

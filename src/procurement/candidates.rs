@@ -81,9 +81,9 @@ pub struct Case {
     pub tender: f64,
     /// First plan year (0-based) a contract ended early starts at new terms (`years`: never).
     pub early_year: usize,
-    /// Per partner (position in [`Case::partners`]), the contracts it may re-let in the category in any one plan
-    /// year; `None` without a tender-capacity rule.
-    pub relet_caps: Option<Vec<u32>>,
+    /// Per partner (position in [`Case::partners`]) and plan year (0-based), the contracts it may re-let in the
+    /// category that year ([`crate::plan::award::relet_caps`]); `None` without a tender-capacity rule.
+    pub relet_caps: Option<Vec<Vec<u32>>>,
     /// Which annual volume sets a supplier's tier.
     pub tier_volume: TierVolume,
     /// Share of every price saving set aside for optimism bias.
@@ -240,7 +240,7 @@ pub fn build(
     let relet_caps = relet_caps(data, model, category).map(|caps| {
         partners
             .iter()
-            .map(|p| caps.get(p).copied().unwrap_or(0))
+            .map(|p| caps.get(p).cloned().unwrap_or_else(|| vec![0; years]))
             .collect()
     });
     let total: f64 = contracts.iter().map(|c| c.spend).sum();

@@ -141,11 +141,12 @@ fn describe(case: &Case, g: Group) -> Conflict {
         }
         Group::Relets => {
             let caps = case.relet_caps.as_deref().unwrap_or_default();
+            let open = caps.iter().flat_map(|c| c.iter().skip(case.early_year));
             let mut rule = format!(
                 "each partner may re-let at most its share of its yearly tender capacity in the category ({} to {} \
                  contracts a year; procurement.relets_per_partner_year and relets_per_procurement_fte)",
-                caps.iter().min().unwrap_or(&0),
-                caps.iter().max().unwrap_or(&0)
+                open.clone().min().unwrap_or(&0),
+                open.max().unwrap_or(&0)
             );
             if let Some(short) = tightest_relets(case, caps) {
                 rule.push_str(&format!("; {short}"));
@@ -172,14 +173,15 @@ fn widest_partner(case: &Case) -> (usize, usize) {
 
 /// The partner the suppliers-per-partner rule presses hardest for re-lets, in words: to keep at most `k`
 /// suppliers it must move at least every contract of the suppliers beyond its `k` with the most contracts, and
-/// it may re-let at most its capacity in the category a year. `None` when no partner must move anything.
-fn tightest_relets(case: &Case, caps: &[u32]) -> Option<String> {
+/// it may re-let at most its capacity in the category over the plan's years. `None` when no partner must move
+/// anything.
+fn tightest_relets(case: &Case, caps: &[Vec<u32>]) -> Option<String> {
     let k = case.rules.max_suppliers_per_partner as usize;
     if k == 0 {
         return None;
     }
     let mut worst: Option<(f64, String)> = None;
-    for (p, &cap) in caps.iter().enumerate() {
+    for (p, cap) in caps.iter().map(|c| c.iter().sum::<u32>()).enumerate() {
         let mut counts: Vec<usize> = case.incumbents[p]
             .iter()
             .map(|&s| {
@@ -193,7 +195,7 @@ fn tightest_relets(case: &Case, caps: &[u32]) -> Option<String> {
         if must > 0 && worst.as_ref().is_none_or(|(w, _)| pressure > *w) {
             let text = format!(
                 "{} must move at least {must} contracts to buy from at most {k} suppliers (it buys from {} today), \
-                 re-letting at most {cap} a year in the category",
+                 re-letting at most {cap} in the category over the plan's years",
                 case.partner_ids[p],
                 counts.len()
             );

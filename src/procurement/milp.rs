@@ -1,8 +1,8 @@
 //! One category's award MILP, built as small named passes over a [`Case`].
 //!
 //! Variables: `x` = share of a contract awarded to a supplier, priced at one of the supplier's tiers, starting at
-//! its natural end or ended early (paying the termination fee pro rata; where the start year changes nothing but
-//! the share's own value, only the better of the two is a column: `timings`); `y` = the supplier is at a
+//! its natural end or ended early in a year after the lead time (paying the termination fee pro rata; where the
+//! start year changes nothing but the share's own value, only the best of them is a column: `timings`); `y` = the supplier is at a
 //! discount tier above its base in a period that sets tiers (a plan year in which some of its shares start, or
 //! the one period after the award; binary, at most one per supplier and period, a facility of the tier in
 //! facility-location terms); `r` = the supplier counts towards resilience and `z` = it holds volume (binaries,
@@ -89,7 +89,7 @@ pub struct XVar {
     pub s: usize,
     /// Position in the supplier's tiers.
     pub tier: usize,
-    /// Natural or early.
+    /// Natural, or early from a given year.
     pub timing: Timing,
     /// The plan year (0-based) it starts at its new terms; the horizon's length when it never does.
     pub start: usize,
@@ -223,7 +223,7 @@ fn period(case: &Case, start: usize) -> usize {
 /// The plan year (0-based) contract `k` starts at new terms with `timing`; the horizon's length when never.
 fn start_of(case: &Case, k: usize, timing: Timing) -> usize {
     let start = match timing {
-        Timing::Early => case.early_year,
+        Timing::Early(y) => y - 1,
         _ => case.contracts[k].free_year,
     };
     start.min(case.df.len())
@@ -232,10 +232,11 @@ fn start_of(case: &Case, k: usize, timing: Timing) -> usize {
 /// The timings for contract `k` with supplier `s` at price index `price` worth a column, each with what it is worth
 /// over the horizon (units): the price saving from the year the contract starts at its new terms, less what that
 /// start costs in its year (the termination fee when ended early, the tender cost of a re-let, the mobilisation
-/// cost of a move). A contract locked past the horizon moves to another supplier only by ending early (with
-/// `timing`); only another supplier is worth ending early for. Where the start year matters only to the value,
-/// the better timing alone is kept (exact); where it also matters to other shares (tiers read by year: volume
-/// that arrives early can lift a tier; tender capacity: each year has its own), both are.
+/// cost of a move). A contract ends early in any year from the lead time's end to the year before its natural end;
+/// one locked past the horizon moves to another supplier only so (with `timing`); only another supplier is worth
+/// ending early for. Where the start year matters only to the value, the best timing alone is kept (exact); where
+/// it also matters to other shares (tiers read by year: volume that arrives early can lift a tier; tender
+/// capacity: each year has its own), every one is.
 fn timings(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Vec<(Timing, f64)> {
     let c = &case.contracts[k];
     let years = case.df.len();
@@ -254,19 +255,28 @@ fn timings(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Vec<(Ti
     };
     let natural = (!moved || c.free_year < years || !timing)
         .then(|| (Timing::Natural, worth(c.free_year, 0.0)));
-    let early = (c.early && moved).then(|| (Timing::Early, worth(case.early_year, c.fee)));
-    let both = case.tier_volume == TierVolume::ByYear || case.relet_caps.is_some();
-    match (natural, early) {
-        (Some(n), Some(e)) if both => vec![n, e],
-        (Some(n), Some(e)) if e.1 > n.1 => vec![e],
-        (Some(n), _) => vec![n],
-        (None, e) => e.into_iter().collect(),
+    let early_years = if c.early && moved {
+        case.early_year..c.free_year.min(years)
+    } else {
+        0..0
+    };
+    let all = natural
+        .into_iter()
+        .chain(early_years.map(|t| (Timing::Early(t + 1), worth(t, c.fee))));
+    if case.tier_volume == TierVolume::ByYear || case.relet_caps.is_some() {
+        return all.collect();
     }
+    // The first best: natural before any early end, an earlier end before a later one.
+    all.fold(None, |best: Option<(Timing, f64)>, t| match best {
+        Some(b) if b.1 >= t.1 => Some(b),
+        _ => Some(t),
+    })
+    .into_iter()
+    .collect()
 }
 
-/// Pass 1 (award, timing): shares of every contract for every supplier tier it may be priced at, each with the
-/// better of natural or early timing at that price (the timing changes only the value, so choosing it per column
-/// is exact); every contract awarded in full. Returns the shares and their value (savings less termination
+/// Pass 1 (award, timing): shares of every contract for every supplier tier it may be priced at, with the timings
+/// worth a column at that price ([`timings`]); every contract awarded in full. Returns the shares and their value (savings less termination
 /// fees, tender and mobilisation costs, in units) as an expression.
 fn award_and_timing(case: &Case, timing: bool, m: &mut kit::Model<Group>) -> (Shares, Expression) {
     let unit = unit(case);
@@ -561,7 +571,7 @@ fn sme_share(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
 }
 
 /// Pass 7 (tender capacity): each partner re-lets (moves, or renews at a new price) at most its capacity in the
-/// category in any one plan year, pro rata to the share. A share's year is fixed by its column's timing.
+/// category in each plan year, pro rata to the share. A share's year is fixed by its column's timing.
 fn relets(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
     let Some(caps) = &case.relet_caps else {
         return;
@@ -576,8 +586,8 @@ fn relets(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
             *rows.entry((c.partner, year)).or_default() += sh.col(m, i);
         }
     }
-    for ((p, _), lhs) in rows {
-        m.le(Group::Relets, String::new(), lhs, f64::from(caps[p]));
+    for ((p, year), lhs) in rows {
+        m.le(Group::Relets, String::new(), lhs, f64::from(caps[p][year]));
     }
 }
 
@@ -587,16 +597,15 @@ pub fn unit(case: &Case) -> f64 {
 }
 
 /// Names of the award-share columns for the MPS file (`plan --write-model`): `award.<contract>.<supplier>.t<tier>`,
-/// with `.early` for an early end; the other columns (tiers, supplier and partner switches) keep positional names.
+/// with `.early.y<year>` for an early end; the other columns (tiers, supplier and partner switches) keep positional names.
 pub fn column_names(data: &Dataset, case: &Case, x: &[XVar]) -> BTreeMap<usize, String> {
     x.iter()
         .map(|xv| {
             let contract = &data.contracts[case.contracts[xv.k].ix].id;
             let supplier = &data.supplier(case.suppliers[xv.s].ix).id;
-            let early = if xv.timing == Timing::Natural {
-                ""
-            } else {
-                ".early"
+            let early = match xv.timing {
+                Timing::Early(y) => format!(".early.y{y}"),
+                _ => String::new(),
             };
             (
                 xv.col,

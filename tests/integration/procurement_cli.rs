@@ -175,7 +175,8 @@ fn a_conflict_of_three_rules_is_named_as_exactly_those_three() {
 fn a_tender_capacity_too_small_for_the_suppliers_per_partner_rule_names_the_partner_pressed_by_both()
  {
     // C1 buys facilities management from CLEAN (K2) and ACME (K5), both ending in March 2017, and may re-let one
-    // contract a year there (its one a year shared over 2 FM contracts and 1 IT). Keeping both suppliers needs
+    // contract a year there in years 1-3 (its one a year over five years shared over 2 FM contracts and 1 IT: 3
+    // and 2, dealt to years 1-3 and 4-5). Keeping both suppliers needs
     // one re-let in year 2 (CLEAN's renewal at its 0.98); keeping one needs two (a move, and a renewal at the
     // new price: CLEAN's 0.98, or ACME's 0.95 tier once it holds K2 too, as it still holds T1's K1 in year 2:
     // tiers by year). Early ends are off.
@@ -208,9 +209,65 @@ fn a_tender_capacity_too_small_for_the_suppliers_per_partner_rule_names_the_part
     assert!(
         rules["relets_per_partner_year"].ends_with(
             "C1 must move at least 1 contracts to buy from at most 1 suppliers (it buys from 2 today), \
-             re-letting at most 1 a year in the category"
+             re-letting at most 3 in the category over the plan's years"
         ),
         "{rules:?}"
+    );
+}
+
+#[test]
+fn a_tender_capacity_spreads_early_ends_over_the_years_after_the_lead_time() {
+    // C1 buys facilities management from CLEAN under three contracts running past the horizon (GBP 300k, 200k,
+    // 100k a year, GBP 1,000 fee each); ACME offers 0.90. With a 9-month lead time and one re-let a year, the
+    // best award ends the largest early for year 2, the next for year 3 and the smallest for year 4 (the
+    // largest saving earliest), not only one contract in the first year after the lead time:
+    // 30,000 (df2..df5) - 1,000 df2 + 20,000 (df3..df5) - 1,000 df3 + 10,000 (df4 + df5) - 1,000 df4.
+    let dir = tiny_with(&format!(
+        "{AWARD_ONLY}lead_months = 9\nrelets_per_partner_year = 1\ncategories = [\"facilities_management\"]\n"
+    ));
+    let contracts = "id,organisation,category,supplier,annual_spend_gbp,start,end,termination_fee_gbp,site\n\
+                     K1,C1,facilities_management,CLEAN,300000,2015-04-01,2030-03-31,1000,\n\
+                     K2,C1,facilities_management,CLEAN,200000,2015-04-01,2030-03-31,1000,\n\
+                     K3,C1,facilities_management,CLEAN,100000,2015-04-01,2030-03-31,1000,\n";
+    let offers = "supplier,category,min_volume_gbp,price_index,capacity_gbp\n\
+                  ACME,facilities_management,0,0.90,2000000\n\
+                  CLEAN,facilities_management,0,1.00,600000\n";
+    std::fs::write(dir.path().join("contracts.csv"), contracts).unwrap();
+    std::fs::write(dir.path().join("offers.csv"), offers).unwrap();
+    let (res, out) = plan_in(&dir, &["--check"]);
+    assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+    let df = |y: i32| 1.035f64.powi(-(y - 1));
+    let from = |y: i32| (y..=5).map(df).sum::<f64>();
+    let want = 30_000.0 * from(2) - 1000.0 * df(2) + 20_000.0 * from(3) - 1000.0 * df(3)
+        + 10_000.0 * from(4)
+        - 1000.0 * df(4);
+    let fm = category(&summary(&out), "facilities_management").clone();
+    let npv = fm["npv"].as_f64().unwrap();
+    assert!((npv - want).abs() < 0.01, "{npv} != {want}");
+    let awards = std::fs::read_to_string(out.join("awards.csv")).unwrap();
+    for (k, year) in [("K1", 2), ("K2", 3), ("K3", 4)] {
+        assert!(
+            awards
+                .lines()
+                .any(|l| l.contains(&format!(",{k},CLEAN,ACME,1.000000,"))
+                    && l.contains(&format!(",early,{year},"))),
+            "{k} in year {year}: {awards}"
+        );
+    }
+    // evaluate reads the early ends' years back from awards.csv and finds the same figure.
+    let res = run(&[
+        "evaluate",
+        dir.path().to_str().unwrap(),
+        out.to_str().unwrap(),
+        "--out",
+        dir.path().join("evaluated").to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    assert_eq!(code(&res), 0, "{stdout}");
+    let award = consolidate::text::money(want);
+    assert!(
+        stdout.contains(&format!("award: NPV GBP {award}")),
+        "{award} in {stdout}"
     );
 }
 
@@ -341,7 +398,7 @@ fn the_checker_catches_an_award_that_breaks_the_rules() {
             contract: k("K2"),
             supplier: sup("ACME"),
             share: 1.0,
-            timing: Timing::Early,
+            timing: Timing::Early(1),
         },
     ];
     let r = check_category(
@@ -369,7 +426,7 @@ fn the_checker_catches_an_award_that_breaks_the_rules() {
             contract: k("K2"),
             supplier: sup("ACME"),
             share: 1.0,
-            timing: Timing::Early,
+            timing: Timing::Early(1),
         },
     ];
     let r = check_category(
@@ -389,7 +446,7 @@ mod properties {
     use consolidate::domain::{CategorySpec, Route, SupplierIx};
     use consolidate::import::generate::{Shape, files};
     use consolidate::model_config::{ModelConfig, TierVolume};
-    use consolidate::plan::award::{Award, Timing};
+    use consolidate::plan::award::{Award, Timing, early_year, natural_year};
     use consolidate::procurement::{self, Options};
     use consolidate::solve::{Backend, Limits, Outcome};
     use proptest::prelude::*;
@@ -483,9 +540,15 @@ mod properties {
     /// can fill a supplier exactly to the volume of a tier, which no whole contract does.)
     #[test]
     fn no_whole_contract_award_beats_the_milp() {
-        let modes = [TierVolume::ByYear, TierVolume::AfterAward];
+        // Tiers read by year, after the award, and after the award with one re-let a year per partner (early ends
+        // then spread over the years).
+        let modes = [
+            (TierVolume::ByYear, 0),
+            (TierVolume::AfterAward, 0),
+            (TierVolume::AfterAward, 1),
+        ];
         let seeds = [3u64, 17, 29, 41];
-        for (seed, tier_volume) in seeds.into_iter().flat_map(|s| modes.map(|m| (s, m))) {
+        for (seed, (tier_volume, relets)) in seeds.into_iter().flat_map(|s| modes.map(|m| (s, m))) {
             let tmp = tempfile::tempdir().unwrap();
             for (name, text) in files(Shape {
                 categories: 1,
@@ -501,6 +564,7 @@ mod properties {
             // changing nothing.
             model.procurement.lead_months = 9;
             model.procurement.tier_volume = tier_volume;
+            model.procurement.relets_per_partner_year = relets;
             model.procurement.max_suppliers_per_partner = 0;
             model.procurement.max_suppliers = 0;
             model.procurement.min_suppliers = 1;
@@ -540,10 +604,23 @@ mod properties {
                 .collect();
             let suppliers: Vec<SupplierIx> =
                 (0..data.suppliers.len() as u32).map(SupplierIx).collect();
-            // Per contract: every (supplier, timing) choice; the checker throws out the ones the rules forbid.
-            let choices: Vec<(SupplierIx, Timing)> = suppliers
+            // Per contract: every (supplier, timing) choice, an early end in each year from the lead time's end to
+            // the natural end (the years the checker accepts); the checker throws out what the rules forbid.
+            let first = early_year(&model) + 1;
+            let choices: Vec<Vec<(SupplierIx, Timing)>> = ks
                 .iter()
-                .flat_map(|&s| [Timing::Natural, Timing::Early, Timing::Locked].map(|t| (s, t)))
+                .map(|&k| {
+                    let natural = natural_year(&model, data.contracts[k].end) + 1;
+                    let last = natural.min(model.horizon_years as usize + 1);
+                    let timings: Vec<Timing> = [Timing::Natural, Timing::Locked]
+                        .into_iter()
+                        .chain((first..last).map(Timing::Early))
+                        .collect();
+                    suppliers
+                        .iter()
+                        .flat_map(|&s| timings.iter().map(move |&t| (s, t)))
+                        .collect()
+                })
                 .collect();
             let mut pick = vec![0usize; ks.len()];
             let (mut tried, mut found) = (0, f64::NEG_INFINITY);
@@ -551,7 +628,8 @@ mod properties {
                 let awards: Vec<Award> = ks
                     .iter()
                     .zip(&pick)
-                    .map(|(&k, &i)| Award {
+                    .zip(&choices)
+                    .map(|((&k, &i), choices)| Award {
                         contract: k,
                         supplier: choices[i].0,
                         share: 1.0,
@@ -564,11 +642,11 @@ mod properties {
                     found = found.max(chk.npv);
                     assert!(
                         chk.npv <= best + 1e-6,
-                        "seed {seed} ({tier_volume:?}): {awards:?} is worth {} > {best}",
+                        "seed {seed} ({tier_volume:?}, {relets} re-lets): {awards:?} is worth {} > {best}",
                         chk.npv
                     );
                 }
-                let Some(j) = (0..pick.len()).find(|&j| pick[j] + 1 < choices.len()) else {
+                let Some(j) = (0..pick.len()).find(|&j| pick[j] + 1 < choices[j].len()) else {
                     break;
                 };
                 pick[j] += 1;

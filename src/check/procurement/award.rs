@@ -33,7 +33,7 @@ pub(super) fn share(cx: &Ctx, a: &Award, out: &mut Vec<Violation>) {
 /// the model file's `categories`) stays as it is: today's supplier, not ended early.
 pub(super) fn covered(cx: &Ctx, a: &Award, out: &mut Vec<Violation>) {
     let c = &cx.data.contracts[a.contract];
-    if !cx.covered && (a.supplier != c.supplier || a.timing == Timing::Early) {
+    if !cx.covered && (a.supplier != c.supplier || matches!(a.timing, Timing::Early(_))) {
         out.push(Violation::new(
             Rule::Award,
             format!(

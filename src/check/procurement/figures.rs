@@ -45,7 +45,7 @@ impl Money {
             let annual = c.annual_spend * a.share * (1.0 - price) * (1.0 - bias);
             m.gross += (y..=years).map(|k| cx.df(k) * annual).sum::<f64>();
             let once = cx.df(y) * a.share;
-            if a.timing == Timing::Early {
+            if matches!(a.timing, Timing::Early(_)) {
                 m.fees += once * c.termination_fee;
             }
             let moves = a.supplier != c.supplier;
@@ -127,7 +127,7 @@ mod tests {
         let mut aw = awards(&data);
         aw[0].supplier = SupplierIx(1);
         aw[1].supplier = SupplierIx(1);
-        aw[1].timing = Timing::Early;
+        aw[1].timing = Timing::Early(1);
         (data, model, aw)
     }
 
@@ -235,7 +235,7 @@ mod tests {
         for k in [0, 1, 3] {
             aw[k].supplier = SupplierIx(1);
         }
-        aw[3].timing = Timing::Early;
+        aw[3].timing = Timing::Early(2);
         let r = check_category(&data, &model, CATEGORY, &aw, &BTreeMap::new(), None);
         assert!(r.ok, "{r:?}");
         let gross = 5_000.0 * (3..=5).map(df).sum::<f64>() + 3_500.0 * (2..=5).map(df).sum::<f64>();

@@ -2,8 +2,10 @@
 //! (`relets_per_partner_year`, plus `relets_per_procurement_fte` per FTE of its procurement teams, rounded down)
 //! in a category in any one plan year, pro rata to the share.
 //!
-//! The share is derived here on its own: the partner's yearly capacity shared over the categories the award covers
-//! in proportion to its contracts in each, by the largest remainder (ties to the category first in name order).
+//! The share is derived here on its own: the partner's yearly capacity times the years a re-let can start in (from
+//! the first after the lead time) is shared over the categories the award covers in proportion to its contracts in
+//! each, by the largest remainder (ties to the category first in name order), and dealt to those years in turn,
+//! category after category in name order.
 
 use super::timing::start_year;
 use super::{Ctx, TOL, covers};
@@ -13,7 +15,7 @@ use crate::plan::award::Timing;
 use std::collections::BTreeMap;
 
 /// `relets_per_partner_year` and `relets_per_procurement_fte`: no partner re-lets more than its capacity in the
-/// category in any year.
+/// category in any year (its share of that year).
 pub(super) fn relets(cx: &Ctx, out: &mut Vec<Violation>) {
     let p = &cx.model.procurement;
     if p.relets_per_partner_year == 0 && p.relets_per_procurement_fte <= 0.0 {
@@ -31,11 +33,12 @@ pub(super) fn relets(cx: &Ctx, out: &mut Vec<Violation>) {
             *used.entry((c.organisation, y)).or_default() += a.share;
         }
     }
-    let mut caps: BTreeMap<OrgIx, u32> = BTreeMap::new();
+    let mut caps: BTreeMap<OrgIx, BTreeMap<usize, u32>> = BTreeMap::new();
     for ((p, y), v) in used {
-        let cap = *caps
+        let by_year = caps
             .entry(p)
             .or_insert_with(|| capacity(cx, p, yearly(cx, p)));
+        let cap = by_year.get(&y).copied().unwrap_or(0);
         if v > f64::from(cap) + TOL {
             out.push(Violation::new(
                 Rule::Relets,
@@ -63,18 +66,24 @@ fn yearly(cx: &Ctx, p: OrgIx) -> u32 {
     rules.relets_per_partner_year + (rules.relets_per_procurement_fte * fte).floor() as u32
 }
 
-/// Partner `p`'s share of `n` in the checked category.
-fn capacity(cx: &Ctx, p: OrgIx, n: u32) -> u32 {
+/// Partner `p`'s share of `n` a year in the checked category, per plan year (1-based) a re-let can start in.
+fn capacity(cx: &Ctx, p: OrgIx, n: u32) -> BTreeMap<usize, u32> {
+    let years = cx.starts.len();
+    let Some(first) = cx.free(cx.lead_end) else {
+        return BTreeMap::new();
+    };
+    let open: Vec<usize> = (first..=years).collect();
     let mut mine: BTreeMap<&str, f64> = BTreeMap::new();
     for c in cx.data.contracts.iter().filter(|c| c.organisation == p) {
         if covers(cx.data, cx.model, &c.category) {
             *mine.entry(c.category.as_str()).or_default() += 1.0;
         }
     }
+    let units = n * open.len() as u32;
     let total: f64 = mine.values().sum();
     let exact: Vec<(&str, f64)> = mine
         .iter()
-        .map(|(k, w)| (*k, f64::from(n) * w / total))
+        .map(|(k, w)| (*k, f64::from(units) * w / total))
         .collect();
     let floors: u32 = exact.iter().map(|(_, q)| q.floor() as u32).sum();
     let mut by_remainder = exact.clone();
@@ -83,15 +92,28 @@ fn capacity(cx: &Ctx, p: OrgIx, n: u32) -> u32 {
             .total_cmp(&(a.1 - a.1.floor()))
             .then(a.0.cmp(b.0))
     });
-    let extra = by_remainder
+    let extra: Vec<&str> = by_remainder
         .iter()
-        .take((n - floors) as usize)
-        .any(|(k, _)| *k == cx.category);
-    let base = exact
+        .take((units - floors) as usize)
+        .map(|(k, _)| *k)
+        .collect();
+    let share = |k: &str, q: f64| q.floor() as usize + usize::from(extra.contains(&k));
+    // The units of the categories before this one in name order come first; this one's follow, a year each in
+    // turn.
+    let before: usize = exact
+        .iter()
+        .take_while(|(k, _)| *k < cx.category)
+        .map(|(k, q)| share(k, *q))
+        .sum();
+    let ours = exact
         .iter()
         .find(|(k, _)| *k == cx.category)
-        .map_or(0, |(_, q)| q.floor() as u32);
-    base + u32::from(extra)
+        .map_or(0, |(k, q)| share(k, *q));
+    let mut caps = BTreeMap::new();
+    for unit in before..before + ours {
+        *caps.entry(open[unit % open.len()]).or_default() += 1;
+    }
+    caps
 }
 
 #[cfg(test)]
@@ -140,5 +162,34 @@ mod tests {
         model.procurement.relets_per_partner_year = 1;
         model.procurement.relets_per_procurement_fte = 0.05;
         assert_award(&data, &model, &aw, &BTreeMap::new(), &[]);
+    }
+
+    #[test]
+    fn a_category_below_one_re_let_a_year_gets_its_turn_of_the_years() {
+        let (mut data, mut model) = (dataset(), model());
+        // C1 buys K0, K2 and K3 in cleaning and one more contract in another category, and may re-let one a
+        // year. Over five years its 5 re-lets go 4 to cleaning (3.75, the larger remainder) and 1 to the other,
+        // dealt in name order: cleaning has years 1-4, the other category year 5. So K3, ended early for CHEAP,
+        // may start in year 4 but not in year 5.
+        data.contracts[2].site = None;
+        let mut other = data.contracts[0].clone();
+        other.id = "K5".into();
+        other.category = "it".into();
+        data.contracts.push(other);
+        model.procurement.relets_per_partner_year = 1;
+        // The award model's own derivation agrees.
+        let caps = crate::plan::award::relet_caps(&data, &model, "cleaning").unwrap();
+        assert_eq!(caps[&data.contracts[0].organisation], [1, 1, 1, 1, 0]);
+        let caps = crate::plan::award::relet_caps(&data, &model, "it").unwrap();
+        assert_eq!(caps[&data.contracts[0].organisation], [0, 0, 0, 0, 1]);
+        let mut aw = awards(&data);
+        aw.truncate(5);
+        aw[3].supplier = SupplierIx(1);
+        aw[3].timing = crate::plan::award::Timing::Early(4);
+        assert_award(&data, &model, &aw, &BTreeMap::new(), &[]);
+        aw[3].timing = crate::plan::award::Timing::Early(5);
+        let want =
+            "C1 re-lets 1.00 contracts of cleaning in year 5; its tender capacity there is 0";
+        assert_award(&data, &model, &aw, &BTreeMap::new(), &[(Relets, want)]);
     }
 }
