@@ -107,16 +107,19 @@ pub fn assess(data: &Dataset, model: &ModelConfig, name: String, files: PlanFile
                 .site
                 .and_then(|s| released.get(&s.ix()).copied())
         };
-        for (category, list) in by_category {
-            let figures = award::evaluate(data, model, list, &release_year);
-            let report =
-                check::procurement::check_category(data, model, category, list, &released, None);
+        let lists: Vec<check::procurement::CategoryAwards<'_>> = by_category
+            .iter()
+            .map(|(category, list)| (category.as_str(), &list[..], None))
+            .collect();
+        let reports = check::procurement::check_award(data, model, &lists, &released);
+        for ((category, list), report) in by_category.iter().zip(reports) {
             violations.extend(
                 report
                     .violations
                     .into_iter()
                     .map(|v| (Some(category.clone()), v)),
             );
+            let figures = award::evaluate(data, model, list, &release_year);
             award_figures.insert(category.clone(), figures);
         }
     }

@@ -166,21 +166,21 @@ pub fn run(
         )
     });
     let award_checks: Vec<Option<CheckReport>> = awarded.as_ref().map_or(Vec::new(), |a| {
-        a.categories
+        // Every category with a plan, checked together (tender capacity spans them).
+        let planned: Vec<(usize, check::procurement::CategoryAwards<'_>)> = a
+            .categories
             .iter()
-            .map(|c| {
-                (opts.check).then_some(()).and(c.awards()).map(|aw| {
-                    check::procurement::check_category(
-                        data,
-                        model,
-                        &c.category,
-                        aw,
-                        &released,
-                        c.figures(),
-                    )
-                })
-            })
-            .collect()
+            .enumerate()
+            .filter(|_| opts.check)
+            .filter_map(|(i, c)| Some((i, (c.category.as_str(), &c.awards()?[..], c.figures()))))
+            .collect();
+        let lists: Vec<_> = planned.iter().map(|(_, l)| *l).collect();
+        let mut checks = vec![None; a.categories.len()];
+        let reports = check::procurement::check_award(data, model, &lists, &released);
+        for ((i, _), r) in planned.iter().zip(reports) {
+            checks[*i] = Some(r);
+        }
+        checks
     });
     let award_summary = awarded
         .as_ref()

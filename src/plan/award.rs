@@ -167,70 +167,6 @@ fn relets_limited(model: &ModelConfig) -> bool {
         || model.procurement.relets_per_procurement_fte > 0.0
 }
 
-/// Each partner's tender capacity in `category` in each plan year (index 0 = year 1; `None` without the rule).
-/// A partner's yearly capacity ([`yearly_relets`]) over the years a re-let can start in (the first after the lead
-/// time to the last) is shared over the categories the award covers in proportion to its contracts in each, by the
-/// largest remainder (ties to the category first in name order); the units are then dealt to those years in turn,
-/// category after category in name order. So every year holds exactly the partner's yearly capacity over all
-/// categories, and a category whose share is below one a year still gets its turns (a fixed share a year would
-/// leave it none in any year).
-pub fn relet_caps(
-    data: &Dataset,
-    model: &ModelConfig,
-    category: &str,
-) -> Option<BTreeMap<crate::domain::OrgIx, Vec<u32>>> {
-    if !relets_limited(model) {
-        return None;
-    }
-    let mut counts: BTreeMap<crate::domain::OrgIx, BTreeMap<&str, u32>> = BTreeMap::new();
-    for c in &data.contracts {
-        if covered(data, model, &c.category) {
-            *counts
-                .entry(c.organisation)
-                .or_default()
-                .entry(c.category.as_str())
-                .or_default() += 1;
-        }
-    }
-    let years = model.horizon_years as usize;
-    let first = early_year(model).min(years);
-    let open = (years - first) as u32;
-    let caps = counts
-        .into_iter()
-        .filter(|(_, by)| by.contains_key(category))
-        .map(|(p, by)| {
-            let quotas = largest_remainder(yearly_relets(data, model, p).unwrap_or(0) * open, &by);
-            let before: u32 = quotas.range(..category).map(|(_, q)| q).sum();
-            let mut caps = vec![0; years];
-            for unit in before..before + quotas[category] {
-                caps[first + (unit % open) as usize] += 1;
-            }
-            (p, caps)
-        })
-        .collect();
-    Some(caps)
-}
-
-/// `n` shared over the keys in proportion to their weights, by the largest remainder.
-fn largest_remainder<'a>(n: u32, weights: &BTreeMap<&'a str, u32>) -> BTreeMap<&'a str, u32> {
-    let total: u32 = weights.values().sum();
-    let quota = |w: u32| f64::from(n) * f64::from(w) / f64::from(total.max(1));
-    let mut share: BTreeMap<&str, u32> = weights
-        .iter()
-        .map(|(k, w)| (*k, quota(*w).floor() as u32))
-        .collect();
-    let left = n - share.values().sum::<u32>();
-    let mut order: Vec<(&str, f64)> = weights
-        .iter()
-        .map(|(k, w)| (*k, quota(*w) - quota(*w).floor()))
-        .collect();
-    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-    for (k, _) in order.into_iter().take(left as usize) {
-        *share.entry(k).or_default() += 1;
-    }
-    share
-}
-
 /// How the award's prices are read, in words for the reports: the volume that sets a tier, and the optimism bias
 /// set aside, if any.
 pub fn basis(model: &ModelConfig) -> String {
@@ -400,6 +336,14 @@ pub struct AwardLine {
 }
 
 impl AwardLine {
+    /// The line is a re-let in its start year: a move, or a renewal at a new price (any price index but today's),
+    /// within the horizon. Tender capacity and tender costs count re-lets.
+    pub fn relet(&self) -> bool {
+        self.start_year.is_some()
+            && self.timing != Timing::SiteReleased
+            && (self.to_supplier != self.from_supplier || self.price_index != 1.0)
+    }
+
     /// Why this line is what it is, in words (the `reason` column of `awards.csv`).
     pub fn reason(&self) -> String {
         use crate::text::money;
@@ -765,20 +709,5 @@ mod tests {
                 "; 20% of every price saving is set aside for optimism bias (Green Book)."
             )
         );
-    }
-
-    #[test]
-    fn the_largest_remainder_shares_out_exactly_the_capacity() {
-        // 10 re-lets over 3, 3 and 1 contracts: quotas 4.29, 4.29, 1.43 give 4, 4, 1 and the one left goes to the
-        // largest remainder (c's 0.43); on a tie, to the first in name order.
-        let w = BTreeMap::from([("a", 3), ("b", 3), ("c", 1)]);
-        assert_eq!(
-            largest_remainder(10, &w),
-            BTreeMap::from([("a", 4), ("b", 4), ("c", 2)])
-        );
-        let w = BTreeMap::from([("a", 1), ("b", 1), ("c", 1), ("d", 1)]);
-        assert_eq!(largest_remainder(2, &w).values().sum::<u32>(), 2);
-        assert_eq!(largest_remainder(2, &w)["a"], 1);
-        assert_eq!(largest_remainder(2, &w)["d"], 0);
     }
 }

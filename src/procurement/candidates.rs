@@ -6,7 +6,7 @@ use crate::domain::{Dataset, OrgIx, SupplierIx};
 use crate::model_config::{CategoryRules, ModelConfig, TierVolume};
 use crate::plan::award::{
     TailTotals, covered, early_year, is_local_sme, local_sme_share, natural_year, offer_book,
-    relet_caps, tail_of, terms,
+    tail_of, terms, yearly_relets,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -82,8 +82,10 @@ pub struct Case {
     /// First plan year (0-based) a contract ended early starts at new terms (`years`: never).
     pub early_year: usize,
     /// Per partner (position in [`Case::partners`]) and plan year (0-based), the contracts it may re-let in the
-    /// category that year ([`crate::plan::award::relet_caps`]); `None` without a tender-capacity rule.
-    pub relet_caps: Option<Vec<Vec<u32>>>,
+    /// category that year: its whole yearly capacity ([`crate::plan::award::yearly_relets`]) at first, its share
+    /// of it when the categories together ask for more (the award's second pass); `None` without a tender-capacity
+    /// rule.
+    pub relet_caps: Option<Vec<Vec<f64>>>,
     /// Which annual volume sets a supplier's tier.
     pub tier_volume: TierVolume,
     /// Share of every price saving set aside for optimism bias.
@@ -94,6 +96,24 @@ impl Case {
     /// Annual spend taking part.
     pub fn total_spend(&self) -> f64 {
         self.contracts.iter().map(|c| c.spend).sum()
+    }
+
+    /// Tender capacity can bind: some partner may re-let fewer contracts in some year than it holds in the
+    /// category (each contract is re-let at most once, so a capacity at least that large never binds, and the
+    /// model needs neither its rows nor a column per start year).
+    pub fn relets_bind(&self) -> bool {
+        self.relet_caps.as_ref().is_some_and(|caps| {
+            caps.iter().enumerate().any(|(p, years)| {
+                years
+                    .iter()
+                    .any(|&cap| cap + 1e-9 < self.contracts_of(p) as f64)
+            })
+        })
+    }
+
+    /// The contracts partner `p` (position in [`Case::partners`]) holds in the category.
+    pub fn contracts_of(&self, p: usize) -> usize {
+        self.contracts.iter().filter(|c| c.partner == p).count()
     }
 
     /// Suppliers with an offer.
@@ -237,12 +257,10 @@ pub fn build(
     for c in &contracts {
         incumbents[c.partner].insert(c.incumbent);
     }
-    let relet_caps = relet_caps(data, model, category).map(|caps| {
-        partners
-            .iter()
-            .map(|p| caps.get(p).cloned().unwrap_or_else(|| vec![0; years]))
-            .collect()
-    });
+    let relet_caps: Option<Vec<Vec<f64>>> = partners
+        .iter()
+        .map(|&p| yearly_relets(data, model, p).map(|n| vec![f64::from(n); years]))
+        .collect();
     let total: f64 = contracts.iter().map(|c| c.spend).sum();
     let sme_today: f64 = contracts
         .iter()

@@ -141,12 +141,16 @@ fn describe(case: &Case, g: Group) -> Conflict {
         }
         Group::Relets => {
             let caps = case.relet_caps.as_deref().unwrap_or_default();
-            let open = caps.iter().flat_map(|c| c.iter().skip(case.early_year));
+            let open = caps
+                .iter()
+                .flat_map(|c| c.iter().skip(case.early_year).copied());
+            let least = open.clone().fold(f64::INFINITY, f64::min);
+            let most = open.fold(0.0, f64::max);
             let mut rule = format!(
-                "each partner may re-let at most its share of its yearly tender capacity in the category ({} to {} \
-                 contracts a year; procurement.relets_per_partner_year and relets_per_procurement_fte)",
-                open.clone().min().unwrap_or(&0),
-                open.max().unwrap_or(&0)
+                "each partner may re-let at most its tender capacity in the category in a year ({} to {} \
+                 contracts; procurement.relets_per_partner_year and relets_per_procurement_fte)",
+                count(if least.is_finite() { least } else { 0.0 }),
+                count(most)
             );
             if let Some(short) = tightest_relets(case, caps) {
                 rule.push_str(&format!("; {short}"));
@@ -175,13 +179,13 @@ fn widest_partner(case: &Case) -> (usize, usize) {
 /// suppliers it must move at least every contract of the suppliers beyond its `k` with the most contracts, and
 /// it may re-let at most its capacity in the category over the plan's years. `None` when no partner must move
 /// anything.
-fn tightest_relets(case: &Case, caps: &[Vec<u32>]) -> Option<String> {
+fn tightest_relets(case: &Case, caps: &[Vec<f64>]) -> Option<String> {
     let k = case.rules.max_suppliers_per_partner as usize;
     if k == 0 {
         return None;
     }
     let mut worst: Option<(f64, String)> = None;
-    for (p, cap) in caps.iter().map(|c| c.iter().sum::<u32>()).enumerate() {
+    for (p, cap) in caps.iter().map(|c| c.iter().sum::<f64>()).enumerate() {
         let mut counts: Vec<usize> = case.incumbents[p]
             .iter()
             .map(|&s| {
@@ -191,16 +195,26 @@ fn tightest_relets(case: &Case, caps: &[Vec<u32>]) -> Option<String> {
             .collect();
         counts.sort_unstable_by(|a, b| b.cmp(a));
         let must: usize = counts.iter().skip(k).sum();
-        let pressure = must as f64 / f64::from(cap).max(0.5);
+        let pressure = must as f64 / cap.max(0.5);
         if must > 0 && worst.as_ref().is_none_or(|(w, _)| pressure > *w) {
             let text = format!(
                 "{} must move at least {must} contracts to buy from at most {k} suppliers (it buys from {} today), \
-                 re-letting at most {cap} in the category over the plan's years",
+                 re-letting at most {} in the category over the plan's years",
                 case.partner_ids[p],
-                counts.len()
+                counts.len(),
+                count(cap)
             );
             worst = Some((pressure, text));
         }
     }
     worst.map(|(_, text)| text)
+}
+
+/// A number of contracts in words: whole, or with two decimals for a share of a partner's capacity.
+fn count(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round())
+    } else {
+        format!("{v:.2}")
+    }
 }

@@ -235,8 +235,8 @@ fn start_of(case: &Case, k: usize, timing: Timing) -> usize {
 /// cost of a move). A contract ends early in any year from the lead time's end to the year before its natural end;
 /// one locked past the horizon moves to another supplier only so (with `timing`); only another supplier is worth
 /// ending early for. Where the start year matters only to the value, the best timing alone is kept (exact); where
-/// it also matters to other shares (tiers read by year: volume that arrives early can lift a tier; tender
-/// capacity: each year has its own), every one is.
+/// it also matters to other shares (tiers read by year: volume that arrives early can lift a tier; a tender
+/// capacity that can bind, [`Case::relets_bind`]: each year has its own), every one is.
 fn timings(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Vec<(Timing, f64)> {
     let c = &case.contracts[k];
     let years = case.df.len();
@@ -263,7 +263,7 @@ fn timings(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Vec<(Ti
     let all = natural
         .into_iter()
         .chain(early_years.map(|t| (Timing::Early(t + 1), worth(t, c.fee))));
-    if case.tier_volume == TierVolume::ByYear || case.relet_caps.is_some() {
+    if case.tier_volume == TierVolume::ByYear || case.relets_bind() {
         return all.collect();
     }
     // The first best: natural before any early end, an earlier end before a later one.
@@ -381,7 +381,7 @@ fn year_tiers(
     // A renewal at a new price costs a tender and uses tender capacity, so the model could gain by keeping an
     // incumbent's renewal at today's price when its volume reaches the first tier; then that tier gets the row
     // that forbids it. (Between two discount tiers both are re-lets, so the cheaper one always wins.)
-    let price_costs = case.tender > 0.0 || case.relet_caps.is_some();
+    let price_costs = case.tender > 0.0 || case.relets_bind();
     let renewals = at[0]
         .iter()
         .any(|&i| case.contracts[sh.x[i].k].incumbent == s);
@@ -573,7 +573,7 @@ fn sme_share(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
 /// Pass 7 (tender capacity): each partner re-lets (moves, or renews at a new price) at most its capacity in the
 /// category in each plan year, pro rata to the share. A share's year is fixed by its column's timing.
 fn relets(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
-    let Some(caps) = &case.relet_caps else {
+    let Some(caps) = case.relet_caps.as_ref().filter(|_| case.relets_bind()) else {
         return;
     };
     let years = case.df.len();
@@ -587,7 +587,10 @@ fn relets(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
         }
     }
     for ((p, year), lhs) in rows {
-        m.le(Group::Relets, String::new(), lhs, f64::from(caps[p][year]));
+        // A capacity of at least the partner's contracts never binds.
+        if caps[p][year] + 1e-9 < case.contracts_of(p) as f64 {
+            m.le(Group::Relets, String::new(), lhs, caps[p][year]);
+        }
     }
 }
 

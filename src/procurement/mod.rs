@@ -4,8 +4,10 @@
 //! in parallel with rayon. Every category carries its own honest status; an infeasible category is diagnosed
 //! ([`diagnose`]) and never stops the others. Contracts tied to a site the estates plan releases end with the
 //! site: the estates model is solved first and its released sites are passed in (the two are not one model).
+//! Tender capacity, the one rule across categories, is met in a second pass where needed (`capacity`).
 
 pub mod candidates;
+mod capacity;
 pub mod diagnose;
 pub mod milp;
 
@@ -71,6 +73,8 @@ pub struct CategoryResult {
     /// Partners the suppliers-per-partner rule was added for (it is added lazily: see [`solve_case`]), so the
     /// final model can be rebuilt exactly (`plan --write-model`).
     pub limited: Vec<usize>,
+    /// The partners' tender capacities in the category the final model held ([`Case::relet_caps`]).
+    pub relet_caps: Option<Vec<Vec<f64>>>,
 }
 
 impl CategoryResult {
@@ -151,6 +155,7 @@ fn interrupted(case: &Case) -> CategoryResult {
         sme_share: (case.sme_share_required, case.sme_share_today),
         tail: case.tail,
         limited: Vec::new(),
+        relet_caps: case.relet_caps.clone(),
     }
 }
 
@@ -174,15 +179,20 @@ pub fn solve(
         threads: 1,
         ..opts.limits
     };
-    let solve = |case: &Case| {
+    let solve = |case: &Case, again: bool| {
         let r = if crate::solve::cancelled() {
             interrupted(case)
         } else {
             solve_case(data, model, case, opts.backend, per)
         };
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        let within = if again {
+            ", again within its share of the partners' tender capacity"
+        } else {
+            ""
+        };
         let line = format!(
-            "procurement: {} {} in {:.2} s ({n}/{})",
+            "procurement: {} {} in {:.2} s ({n}/{}{within})",
             case.name,
             r.outcome.status(),
             r.seconds,
@@ -198,23 +208,24 @@ pub fn solve(
         }
         r
     };
-    // One worker: solve in this thread. A pool of its own would be wrong inside `run`, whose scenarios each get
-    // one worker: while a rayon worker waits on another pool it takes up jobs of its own pool, so the scenario
-    // would run the run's other scenarios inside it and end (and be timed) only when they do.
-    let categories = if threads == 1 {
-        cases.iter().map(solve).collect()
-    } else {
-        let run = || cases.par_iter().map(solve).collect::<Vec<_>>();
-        match rayon::ThreadPoolBuilder::new()
-            // Solving a category (the MILP) needs more than the 2 MiB default stack.
-            .stack_size(64 << 20)
-            .num_threads(threads)
-            .build()
-        {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
+    let first = on_workers(threads, &cases, &|case| solve(case, false));
+    let again: Vec<(usize, Case)> = capacity::shares(&cases, &first)
+        .into_iter()
+        .map(|(c, caps)| {
+            let mut case = cases[c].clone();
+            case.relet_caps = Some(caps);
+            (c, case)
+        })
+        .collect();
+    let mut categories = first.clone();
+    if !again.is_empty() {
+        done.store(cases.len() - again.len(), Ordering::Relaxed);
+        let redo: Vec<Case> = again.iter().map(|(_, case)| case.clone()).collect();
+        let second = on_workers(threads, &redo, &|case| solve(case, true));
+        for ((c, _), r) in again.iter().zip(second) {
+            categories[*c] = capacity::settle(&first[*c], r);
         }
-    };
+    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -224,6 +235,30 @@ pub fn solve(
         released_sites: released.len(),
         seconds: start.elapsed().as_secs_f64(),
         threads,
+    }
+}
+
+/// Solves `cases` on `threads` workers, in order.
+fn on_workers(
+    threads: usize,
+    cases: &[Case],
+    solve: &(dyn Fn(&Case) -> CategoryResult + Sync),
+) -> Vec<CategoryResult> {
+    // One worker: solve in this thread. A pool of its own would be wrong inside `run`, whose scenarios each get
+    // one worker: while a rayon worker waits on another pool it takes up jobs of its own pool, so the scenario
+    // would run the run's other scenarios inside it and end (and be timed) only when they do.
+    if threads == 1 {
+        return cases.iter().map(solve).collect();
+    }
+    let run = || cases.par_iter().map(solve).collect::<Vec<_>>();
+    match rayon::ThreadPoolBuilder::new()
+        // Solving a category (the MILP) needs more than the 2 MiB default stack.
+        .stack_size(64 << 20)
+        .num_threads(threads)
+        .build()
+    {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
     }
 }
 
@@ -284,7 +319,8 @@ pub fn mps(
         .categories
         .iter()
         .map(|r| {
-            let case = candidates::build(data, model, &r.category, released);
+            let mut case = candidates::build(data, model, &r.category, released);
+            case.relet_caps.clone_from(&r.relet_caps);
             let built = milp::build(&case, &every_group(), &r.limited, false, false);
             let objective = crate::solve::mps::Objective {
                 maximise: true,
@@ -396,6 +432,7 @@ pub fn solve_case(
         sme_share: (case.sme_share_required, case.sme_share_today),
         tail: case.tail,
         limited,
+        relet_caps: case.relet_caps.clone(),
     }
 }
 

@@ -74,6 +74,13 @@ fn gm_example_is_proven_optimal_and_checked_and_every_release_is_explained() {
         assert_eq!(c["status"], "optimal", "{}", c["category"]);
         assert_eq!(c["check"]["ok"], true, "{}", c["check"]);
     }
+    // Tender capacity is on, so the checks above hold every partner's year over all categories to it.
+    let model = consolidate::model_config::ModelConfig::load(std::path::Path::new(
+        "models/greater-manchester.toml",
+    ))
+    .unwrap();
+    assert!(model.procurement.relets_per_partner_year > 0);
+    assert!(model.procurement.relets_per_procurement_fte > 0.0);
     let npv = p["npv"].as_f64().unwrap();
     assert!(npv > 0.0);
     for key in ["savings_by_partner", "savings_by_category"] {

@@ -25,7 +25,34 @@ use std::collections::BTreeMap;
 /// Shares and volumes closer than this are equal (solver round-off).
 const TOL: f64 = 1e-6;
 
-/// Checks one category's awards against the rules; compares with `reported` when given. `released` maps a
+/// One category's awards, and the figures reported for them when there are any to compare.
+pub type CategoryAwards<'a> = (&'a str, &'a [Award], Option<&'a CategoryFigures>);
+
+/// Checks the whole award: each category against its rules ([`check_category`]) and all of them against the one
+/// rule across categories, tender capacity, whose violations are reported in each category that re-lets in the
+/// partner's year over its capacity. One report per category, in order.
+pub fn check_award(
+    data: &Dataset,
+    model: &ModelConfig,
+    categories: &[CategoryAwards<'_>],
+    released: &BTreeMap<usize, usize>,
+) -> Vec<CheckReport> {
+    let mut reports: Vec<CheckReport> = categories
+        .iter()
+        .map(|(category, awards, reported)| {
+            check_category(data, model, category, awards, released, *reported)
+        })
+        .collect();
+    let lists: Vec<(&str, &[Award])> = categories.iter().map(|(c, a, _)| (*c, *a)).collect();
+    for (i, v) in relets::relets(data, model, &lists, released) {
+        reports[i].ok = false;
+        reports[i].violations.push(v);
+    }
+    reports
+}
+
+/// Checks one category's awards against the rules of a category (tender capacity, a rule across categories, is
+/// [`check_award`]'s); compares with `reported` when given. `released` maps a
 /// released site's index to its release year (1-based).
 pub fn check_category(
     data: &Dataset,
@@ -72,7 +99,6 @@ fn award_rules(cx: &Ctx, v: &mut Vec<Violation>) {
     suppliers::min_suppliers(cx, v);
     suppliers::max_suppliers_per_partner(cx, v);
     local_sme::local_sme_share(cx, v);
-    relets::relets(cx, v);
 }
 
 /// Each supplier's offer tiers in a category: (minimum annual volume, price index).
