@@ -141,6 +141,20 @@ impl Source<'_> {
         self.award.map(|a| a.values().map(f).sum())
     }
 
+    /// The largest yearly total of `by_year` over every awarded category: the award's busiest year (for re-lets,
+    /// the tender workload a board must staff).
+    fn award_peak(&self, by_year: fn(&CategoryFigures) -> &[f64]) -> Option<f64> {
+        let award = self.award?;
+        let years = award.values().map(|f| by_year(f).len()).max().unwrap_or(0);
+        let total = |y: usize| -> f64 {
+            award
+                .values()
+                .map(|f| by_year(f).get(y).copied().unwrap_or(0.0))
+                .sum()
+        };
+        Some((0..years).map(total).fold(0.0, f64::max))
+    }
+
     /// A local-SME share (`share` of a category's figures) over every awarded category: weighted by each
     /// category's whole spend, the tail included.
     fn award_local_sme(&self, share: fn(&CategoryFigures) -> f64) -> Option<f64> {
@@ -238,7 +252,7 @@ const HTML_COMPARE: &[View] = &[View::Html, View::Compare];
 
 /// Every headline figure, in the order every view lists them. `report.html` groups its tiles by [`Part`]
 /// (whole plan, estates, award) and keeps this order within each group.
-pub static FIGURES: [Figure; 23] = [
+pub static FIGURES: [Figure; 24] = [
     Figure {
         key: "violations",
         words: "Rules broken",
@@ -453,6 +467,15 @@ pub static FIGURES: [Figure; 23] = [
         views: HTML_COMPARE,
     },
     Figure {
+        key: "peak_relets",
+        words: "Most contracts re-let in one year",
+        unit: Unit::Count,
+        better: Better::Lower,
+        part: Part::Award,
+        reading: Reading::One(|s| s.award_peak(|f| &f.relets_by_year)),
+        views: HTML_COMPARE,
+    },
+    Figure {
         key: "local_sme_share",
         words: "Spend with local SMEs, the tail included",
         unit: Unit::Share,
@@ -493,6 +516,7 @@ mod tests {
             spend_today: 300.0,
             local_sme_share_today: 0.5,
             local_sme_share: 0.25,
+            relets_by_year: vec![0.0, 2.0, 1.0],
             tail: crate::plan::award::TailTotals {
                 spend: 100.0,
                 suppliers: 40,
@@ -504,6 +528,7 @@ mod tests {
             spend_today: 600.0,
             local_sme_share_today: 0.1,
             local_sme_share: 0.1,
+            relets_by_year: vec![0.0, 1.5, 3.0],
             ..CategoryFigures::default()
         };
         let award = BTreeMap::from([("it".to_string(), award), ("cleaning".into(), cleaning)]);
@@ -579,6 +604,8 @@ mod tests {
         assert_eq!(get("running_cost_change_gbp").text(&s), "900 → 700");
         assert_eq!(get("worst_zone_access_km").text(&s), "3.46");
         assert_eq!(get("contracts_switched").value(&s), Some(3.0));
+        // Years 2 and 3 re-let 3.5 and 4 contracts over both categories: the busiest is year 3.
+        assert_eq!(get("peak_relets").value(&s), Some(4.0));
         // Weighted by each category's whole spend, the tail included: (0.5 x 400 + 0.1 x 600) / 1,000 today,
         // (0.25 x 400 + 0.1 x 600) / 1,000 after.
         assert_eq!(get("local_sme_share").text(&s), "26.0% → 16.0%");

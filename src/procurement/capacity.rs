@@ -4,39 +4,76 @@
 //! categories are solved apart, so the rule is met in two passes. First each category may use the whole of
 //! every partner's capacity: a relaxation of the joint rule, so each category's optimum bounds its part of the
 //! joint optimum, and when the plans together keep the rule the award is optimal as it stands. Otherwise each
-//! partner's capacity in each year is shared over its categories in proportion to what their first plans asked
-//! that year (scaled to the capacity; a year nobody asked for goes by contract count to the categories solved
-//! again), and the categories that asked for a share of an over-full year are solved again within their
-//! shares. The shares of a partner's year add up to its capacity and every category not solved again already
-//! fits its share, so the whole award keeps the rule; a category solved again is reported against its first
-//! optimum as its bound.
+//! partner's capacity in each year is shared over its categories ([`shares`]): first to the re-lets asked at
+//! natural ends (which cannot move to another year), then to the early ends asked, each in proportion to what the
+//! categories asked; a year nobody asked for goes to the categories solved again by the contracts each could
+//! re-let then. The categories that asked for part of an over-full year are solved again within their shares.
+//! The shares of a partner's year add up to its capacity and every category not solved again already fits its
+//! share, so the whole award keeps the rule; a category solved again is reported against its first optimum as its
+//! bound. A category with no plan within its share is then solved once more, one at a time, with all that the
+//! others' plans leave of each partner's year ([`leftover`]).
 
 use super::CategoryResult;
 use super::candidates::Case;
+use crate::plan::award::Timing;
 use crate::solve::Outcome;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Re-lets closer than this are equal (solver round-off).
 const TOL: f64 = 1e-6;
 
-/// What each category's plan re-lets, per (partner id, plan year 0-based), pro rata to the share.
-fn asked(result: &CategoryResult) -> BTreeMap<(&str, usize), f64> {
-    let mut used = BTreeMap::new();
-    for line in result.figures().map_or(&[][..], |f| &f.lines[..]) {
-        if let Some(y) = line.start_year.filter(|_| line.relet()) {
-            *used.entry((line.partner.as_str(), y - 1)).or_default() += line.share;
+/// What a category's plan re-lets, per (partner id, plan year 0-based), pro rata to the share: at natural ends
+/// (which cannot move to another year) and by early ends (which can).
+#[derive(Default)]
+struct Asked<'a> {
+    natural: BTreeMap<(&'a str, usize), f64>,
+    early: BTreeMap<(&'a str, usize), f64>,
+}
+
+impl<'a> Asked<'a> {
+    fn of(result: &'a CategoryResult) -> Self {
+        let mut asked = Asked::default();
+        for line in result.figures().map_or(&[][..], |f| &f.lines[..]) {
+            if let Some(y) = line.start_year.filter(|_| line.relet()) {
+                let to = match line.timing {
+                    Timing::Early(_) => &mut asked.early,
+                    _ => &mut asked.natural,
+                };
+                *to.entry((line.partner.as_str(), y - 1)).or_default() += line.share;
+            }
         }
+        asked
     }
-    used
+
+    fn all(&self) -> impl Iterator<Item = ((&'a str, usize), f64)> + '_ {
+        self.natural
+            .iter()
+            .chain(&self.early)
+            .map(|(k, v)| (*k, *v))
+    }
+
+    fn get(map: &BTreeMap<(&str, usize), f64>, id: &str, t: usize) -> f64 {
+        map.get(&(id, t)).copied().unwrap_or(0.0)
+    }
+}
+
+/// The contracts partner `p` (position) of `case` could re-let in plan year `t` (0-based): those falling due then,
+/// and those it may end early then.
+fn open(case: &Case, p: usize, t: usize) -> f64 {
+    let can = |k: &&super::candidates::ContractCand| {
+        k.partner == p && (k.free_year == t || (k.early && case.early_year <= t && t < k.free_year))
+    };
+    case.contracts.iter().filter(can).count() as f64
 }
 
 /// The second pass: for each category to solve again, its position and its partners' capacities in each year
 /// (positions as in its case's partners). Empty when the first plans keep the rule together (or there is none).
+/// In a partner's year, re-lets at natural ends (which cannot move) are served first, in proportion to what each
+/// category asked when they alone fill the year; what is left goes to the early ends asked, in proportion; a year
+/// nobody asked for goes to the categories solved again in proportion to the contracts each could re-let then.
 pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Vec<Vec<f64>>)> {
-    let asks: Vec<_> = first.iter().map(asked).collect();
-    // Each partner's yearly capacity, and what all categories asked of it each year.
+    let asks: Vec<Asked> = first.iter().map(Asked::of).collect();
     let mut capacity: BTreeMap<&str, f64> = BTreeMap::new();
-    let mut total: BTreeMap<(&str, usize), f64> = BTreeMap::new();
     for case in cases {
         let Some(caps) = &case.relet_caps else {
             return Vec::new();
@@ -45,49 +82,95 @@ pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Ve
             capacity.insert(id, cap.first().copied().unwrap_or(0.0));
         }
     }
+    let mut total = Asked::default();
     for ask in &asks {
-        for (&key, v) in ask {
-            *total.entry(key).or_default() += v;
+        for (key, v) in &ask.natural {
+            *total.natural.entry(*key).or_default() += v;
+        }
+        for (key, v) in &ask.early {
+            *total.early.entry(*key).or_default() += v;
         }
     }
     let over: BTreeSet<(&str, usize)> = total
-        .iter()
-        .filter(|(key, v)| **v > capacity[key.0] + TOL)
-        .map(|(key, _)| *key)
+        .all()
+        .map(|(key, _)| key)
+        .filter(|&(id, t)| {
+            Asked::get(&total.natural, id, t) + Asked::get(&total.early, id, t) > capacity[id] + TOL
+        })
         .collect();
     let again: Vec<usize> = (0..cases.len())
-        .filter(|&c| asks[c].keys().any(|key| over.contains(key)))
+        .filter(|&c| asks[c].all().any(|(key, _)| over.contains(&key)))
         .collect();
-    // Contracts per partner in the categories solved again: the weights of a year nobody asked for.
-    let mut weight: BTreeMap<&str, f64> = BTreeMap::new();
+    // Per partner and year, the contracts the categories solved again could re-let.
+    let mut could: BTreeMap<(&str, usize), f64> = BTreeMap::new();
     for &c in &again {
-        for k in &cases[c].contracts {
-            *weight.entry(&cases[c].partner_ids[k.partner]).or_default() += 1.0;
+        let case = &cases[c];
+        for (p, id) in case.partner_ids.iter().enumerate() {
+            for t in 0..case.df.len() {
+                *could.entry((id, t)).or_default() += open(case, p, t);
+            }
         }
     }
+    let share = |c: usize, p: usize, t: usize| -> f64 {
+        let case = &cases[c];
+        let id = case.partner_ids[p].as_str();
+        let cap = capacity[id];
+        let (nat, early) = (
+            Asked::get(&total.natural, id, t),
+            Asked::get(&total.early, id, t),
+        );
+        let mine = |m: &BTreeMap<(&str, usize), f64>| Asked::get(m, id, t);
+        if nat >= cap {
+            return cap * mine(&asks[c].natural) / nat;
+        }
+        let left = cap - nat;
+        let rest = if early > TOL {
+            left * mine(&asks[c].early) / early
+        } else {
+            let all = could.get(&(id, t)).copied().unwrap_or(0.0);
+            if all > 0.0 {
+                left * open(case, p, t) / all
+            } else {
+                0.0
+            }
+        };
+        mine(&asks[c].natural) + rest
+    };
     again
         .into_iter()
         .map(|c| {
-            let case = &cases[c];
-            let years = case.df.len();
-            let caps = (0..case.partners.len())
-                .map(|p| {
-                    let id = case.partner_ids[p].as_str();
-                    let mine = case.contracts.iter().filter(|k| k.partner == p).count() as f64;
-                    (0..years)
-                        .map(|t| {
-                            let all = total.get(&(id, t)).copied().unwrap_or(0.0);
-                            let share = if all > TOL {
-                                asks[c].get(&(id, t)).copied().unwrap_or(0.0) / all
-                            } else {
-                                mine / weight[id]
-                            };
-                            capacity[id] * share
-                        })
-                        .collect()
-                })
+            let years = cases[c].df.len();
+            let caps = (0..cases[c].partners.len())
+                .map(|p| (0..years).map(|t| share(c, p, t)).collect())
                 .collect();
             (c, caps)
+        })
+        .collect()
+}
+
+/// What the plans of every category but `c` leave of each of its partners' yearly capacity (positions as in
+/// `cases[c]`'s partners; never below zero).
+pub(super) fn leftover(cases: &[Case], results: &[CategoryResult], c: usize) -> Vec<Vec<f64>> {
+    let mut used: BTreeMap<(&str, usize), f64> = BTreeMap::new();
+    let others = results.iter().enumerate().filter(|(i, _)| *i != c);
+    for (_, r) in others {
+        for (key, v) in Asked::of(r).all() {
+            *used.entry(key).or_default() += v;
+        }
+    }
+    let case = &cases[c];
+    let caps = case.relet_caps.as_deref().unwrap_or_default();
+    case.partner_ids
+        .iter()
+        .zip(caps)
+        .map(|(id, years)| {
+            years
+                .iter()
+                .enumerate()
+                .map(|(t, cap)| {
+                    (cap - used.get(&(id.as_str(), t)).copied().unwrap_or(0.0)).max(0.0)
+                })
+                .collect()
         })
         .collect()
 }

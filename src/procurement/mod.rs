@@ -185,23 +185,22 @@ pub fn solve(
         } else {
             solve_case(data, model, case, opts.backend, per)
         };
-        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        let within = if again {
-            ", again within its share of the partners' tender capacity"
+        let when = if again {
+            "again, within its share of the partners' tender capacity".to_string()
         } else {
-            ""
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            format!("{n}/{}", cases.len())
         };
         let line = format!(
-            "procurement: {} {} in {:.2} s ({n}/{}{within})",
+            "procurement: {} {} in {:.2} s ({when})",
             case.name,
             r.outcome.status(),
             r.seconds,
-            cases.len()
         );
         match &bar {
             Some(b) => {
                 b.set_message(case.name.clone());
-                b.inc(1);
+                b.inc(u64::from(!again));
             }
             None if opts.progress => eprintln!("{line}"),
             None => {}
@@ -219,11 +218,24 @@ pub fn solve(
         .collect();
     let mut categories = first.clone();
     if !again.is_empty() {
-        done.store(cases.len() - again.len(), Ordering::Relaxed);
         let redo: Vec<Case> = again.iter().map(|(_, case)| case.clone()).collect();
         let second = on_workers(threads, &redo, &|case| solve(case, true));
         for ((c, _), r) in again.iter().zip(second) {
             categories[*c] = capacity::settle(&first[*c], r);
+        }
+        // No plan within its share: once more, one at a time, with what the others leave.
+        let short: Vec<usize> = again
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|&c| categories[c].awards().is_none())
+            .collect();
+        for c in short {
+            let mut case = cases[c].clone();
+            case.relet_caps = Some(capacity::leftover(&cases, &categories, c));
+            let r = solve(&case, true);
+            if r.awards().is_some() {
+                categories[c] = capacity::settle(&first[c], r);
+            }
         }
     }
     if let Some(b) = bar {

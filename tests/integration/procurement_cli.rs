@@ -214,6 +214,34 @@ fn a_tender_capacity_too_small_for_the_suppliers_per_partner_rule_names_the_part
     );
 }
 
+/// The tiny data set for the award alone with a 9-month lead time, one re-let a year per partner and the model
+/// keys `extra`, its contracts and offers replaced by these rows (headers added).
+fn tiny_award(extra: &str, contracts: &str, offers: &str) -> tempfile::TempDir {
+    let dir = tiny_with(&format!(
+        "{AWARD_ONLY}lead_months = 9\nrelets_per_partner_year = 1\n{extra}"
+    ));
+    let header =
+        "id,organisation,category,supplier,annual_spend_gbp,start,end,termination_fee_gbp,site\n";
+    std::fs::write(
+        dir.path().join("contracts.csv"),
+        header.to_owned() + contracts,
+    )
+    .unwrap();
+    let header = "supplier,category,min_volume_gbp,price_index,capacity_gbp\n";
+    std::fs::write(dir.path().join("offers.csv"), header.to_owned() + offers).unwrap();
+    dir
+}
+
+/// The discount factor of plan year `y` at the default 3.5%.
+fn df(y: i32) -> f64 {
+    1.035f64.powi(-(y - 1))
+}
+
+/// The sum of the discount factors from plan year `y` to the fifth.
+fn from(y: i32) -> f64 {
+    (y..=5).map(df).sum()
+}
+
 #[test]
 fn a_tender_capacity_spreads_early_ends_over_the_years_after_the_lead_time() {
     // C1 buys facilities management from CLEAN under three contracts running past the horizon (GBP 300k, 200k,
@@ -221,22 +249,15 @@ fn a_tender_capacity_spreads_early_ends_over_the_years_after_the_lead_time() {
     // best award ends the largest early for year 2, the next for year 3 and the smallest for year 4 (the
     // largest saving earliest), not only one contract in the first year after the lead time:
     // 30,000 (df2..df5) - 1,000 df2 + 20,000 (df3..df5) - 1,000 df3 + 10,000 (df4 + df5) - 1,000 df4.
-    let dir = tiny_with(&format!(
-        "{AWARD_ONLY}lead_months = 9\nrelets_per_partner_year = 1\ncategories = [\"facilities_management\"]\n"
-    ));
-    let contracts = "id,organisation,category,supplier,annual_spend_gbp,start,end,termination_fee_gbp,site\n\
-                     K1,C1,facilities_management,CLEAN,300000,2015-04-01,2030-03-31,1000,\n\
-                     K2,C1,facilities_management,CLEAN,200000,2015-04-01,2030-03-31,1000,\n\
-                     K3,C1,facilities_management,CLEAN,100000,2015-04-01,2030-03-31,1000,\n";
-    let offers = "supplier,category,min_volume_gbp,price_index,capacity_gbp\n\
-                  ACME,facilities_management,0,0.90,2000000\n\
-                  CLEAN,facilities_management,0,1.00,600000\n";
-    std::fs::write(dir.path().join("contracts.csv"), contracts).unwrap();
-    std::fs::write(dir.path().join("offers.csv"), offers).unwrap();
+    let dir = tiny_award(
+        "categories = [\"facilities_management\"]\n",
+        "K1,C1,facilities_management,CLEAN,300000,2015-04-01,2030-03-31,1000,\n\
+         K2,C1,facilities_management,CLEAN,200000,2015-04-01,2030-03-31,1000,\n\
+         K3,C1,facilities_management,CLEAN,100000,2015-04-01,2030-03-31,1000,\n",
+        "ACME,facilities_management,0,0.90,2000000\nCLEAN,facilities_management,0,1.00,600000\n",
+    );
     let (res, out) = plan_in(&dir, &["--check"]);
     assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
-    let df = |y: i32| 1.035f64.powi(-(y - 1));
-    let from = |y: i32| (y..=5).map(df).sum::<f64>();
     let want = 30_000.0 * from(2) - 1000.0 * df(2) + 20_000.0 * from(3) - 1000.0 * df(3)
         + 10_000.0 * from(4)
         - 1000.0 * df(4);
@@ -278,24 +299,16 @@ fn categories_that_together_ask_more_than_a_partners_tender_capacity_share_it() 
     // proportion to what they asked (half of year 2 each; half of every later year each, by contract count),
     // each category moves half its contract in year 2 and half in year 3, which is what one award over both
     // would do: 30,000 (df2..df5 + df3..df5) - 1,000 (df2 + df3). Each is reported against its first optimum.
-    let dir = tiny_with(&format!(
-        "{AWARD_ONLY}lead_months = 9\nrelets_per_partner_year = 1\n"
-    ));
-    let contracts = "id,organisation,category,supplier,annual_spend_gbp,start,end,termination_fee_gbp,site\n\
-                     K1,C1,facilities_management,CLEAN,300000,2015-04-01,2030-03-31,1000,\n\
-                     K2,C1,it_services,BOLT,300000,2015-04-01,2030-03-31,1000,\n";
-    let offers = "supplier,category,min_volume_gbp,price_index,capacity_gbp\n\
-                  ACME,facilities_management,0,0.90,2000000\n\
-                  ACME,it_services,0,0.90,2000000\n\
-                  BOLT,it_services,0,1.00,900000\n\
-                  CLEAN,facilities_management,0,1.00,600000\n";
-    std::fs::write(dir.path().join("contracts.csv"), contracts).unwrap();
-    std::fs::write(dir.path().join("offers.csv"), offers).unwrap();
+    let dir = tiny_award(
+        "",
+        "K1,C1,facilities_management,CLEAN,300000,2015-04-01,2030-03-31,1000,\n\
+         K2,C1,it_services,BOLT,300000,2015-04-01,2030-03-31,1000,\n",
+        "ACME,facilities_management,0,0.90,2000000\nACME,it_services,0,0.90,2000000\n\
+         BOLT,it_services,0,1.00,900000\nCLEAN,facilities_management,0,1.00,600000\n",
+    );
     let (res, out) = plan_in(&dir, &["--check"]);
     let stdout = String::from_utf8_lossy(&res.stdout);
     assert!(stdout.contains("award check: passed"), "{stdout}");
-    let df = |y: i32| 1.035f64.powi(-(y - 1));
-    let from = |y: i32| (y..=5).map(df).sum::<f64>();
     let s = summary(&out);
     let npv = s["procurement"]["npv"].as_f64().unwrap();
     let want = 30_000.0 * (from(2) + from(3)) - 1000.0 * (df(2) + df(3));
@@ -315,6 +328,30 @@ fn categories_that_together_ask_more_than_a_partners_tender_capacity_share_it() 
         );
     }
     assert_eq!(code(&res), 1, "{stdout}");
+}
+
+#[test]
+fn a_re_let_falling_due_is_served_before_an_early_end_that_can_wait() {
+    // As above, but C1's facilities contract (CLEAN, GBP 300k) falls due in March 2017: it can start at new terms
+    // only in year 2 (moved to ACME at 0.90), while the IT contract, ended early, could start in any year. With
+    // one re-let a year both first ask for year 2; the re-let falling due gets year 2, the early end the later
+    // years, and moves in year 3: 30,000 (df2..df5) + 30,000 (df3..df5) - 1,000 df3, the best award over both.
+    let dir = tiny_award(
+        "",
+        "K1,C1,facilities_management,CLEAN,300000,2015-04-01,2017-03-31,1000,\n\
+         K2,C1,it_services,BOLT,300000,2015-04-01,2030-03-31,1000,\n",
+        "ACME,facilities_management,0,0.90,2000000\nACME,it_services,0,0.90,2000000\n\
+         BOLT,it_services,0,1.00,900000\nCLEAN,facilities_management,0,1.00,600000\n",
+    );
+    let (res, out) = plan_in(&dir, &["--check"]);
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    assert!(stdout.contains("award check: passed"), "{stdout}");
+    let s = summary(&out);
+    let npv = s["procurement"]["npv"].as_f64().unwrap();
+    let want = 30_000.0 * (from(2) + from(3)) - 1000.0 * df(3);
+    assert!((npv - want).abs() < 0.01, "{npv} != {want}");
+    assert_eq!(category(&s, "facilities_management")["status"], "optimal");
+    assert_eq!(category(&s, "it_services")["status"], "feasible");
 }
 
 #[test]
