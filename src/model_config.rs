@@ -6,10 +6,12 @@
 mod disposal;
 mod procurement;
 mod services;
+mod units;
 
 pub use disposal::DisposalConfig;
 pub use procurement::{CategoryRules, ProcurementConfig, RuleOverride, TierVolume};
 pub use services::ServicesConfig;
+pub use units::UnitsConfig;
 
 use crate::codes::E1050;
 use crate::domain::SiteKind;
@@ -95,6 +97,8 @@ pub struct EstatesConfig {
     pub leases: LeaseConfig,
     /// What an owned site costs between its release and its sale, and when the receipt arrives.
     pub disposal: DisposalConfig,
+    /// Releasing part of a site (`units.csv`).
+    pub units: UnitsConfig,
     /// Access for residents.
     pub access: AccessConfig,
     /// Staff travel.
@@ -120,6 +124,7 @@ impl Default for EstatesConfig {
             objective: ObjectiveKind::Npv,
             leases: LeaseConfig::default(),
             disposal: DisposalConfig::default(),
+            units: UnitsConfig::default(),
             access: AccessConfig::default(),
             staff: StaffConfig::default(),
             budget: BudgetConfig::default(),
@@ -382,6 +387,7 @@ impl ModelConfig {
             return bad("solver.name", "must be microlp, lpsolve or highs");
         }
         self.estates.disposal.check()?;
+        self.estates.units.check()?;
         self.shared_services.check()?;
         self.procurement.check()
     }

@@ -212,6 +212,18 @@ pub fn run(
             files.push(("sites.csv", report::sites_csv(data, result, &reasons)));
             files.push(("moves.csv", report::moves_csv(data, result)));
         }
+        if let (Some(plan), false) = (result.plan(), data.units.is_empty()) {
+            let ctx = estates::milp::Ctx {
+                data,
+                cand: &result.candidates,
+                model,
+            };
+            let reasons = estates::unit_reasons::unit_reasons(&ctx, plan);
+            files.push((
+                "units.csv",
+                report::units::units_csv(data, result, &reasons),
+            ));
+        }
         md.push_str(&report::report_md(data, model, result));
         if report::services::kpis(result).is_some() {
             let rows = report::services::rows(data, result);

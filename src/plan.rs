@@ -13,7 +13,7 @@ mod services_file;
 pub mod shares;
 
 use crate::costing::{self, PlanCosts};
-use crate::domain::{Dataset, SiteIx};
+use crate::domain::{Dataset, Site, SiteIx};
 use crate::geo::haversine_km;
 use serde::Serialize;
 use services::{ServicesKpis, ServicesPlan};
@@ -33,6 +33,9 @@ pub enum SiteDecision {
 pub struct Plan {
     /// Per site.
     pub sites: Vec<SiteDecision>,
+    /// Per release unit: released on its own in a year, or kept (with its site, or gone with it when the site is
+    /// released).
+    pub units: Vec<SiteDecision>,
     /// Per team: the sites it works from with the share of its headcount at each (one entry of 1.0 unless split).
     pub teams: Vec<Vec<(SiteIx, f64)>>,
     /// Shared services: hubs and joinings.
@@ -44,6 +47,7 @@ impl Plan {
     pub fn baseline(data: &Dataset) -> Plan {
         Plan {
             sites: vec![SiteDecision::Keep; data.sites.len()],
+            units: vec![SiteDecision::Keep; data.units.len()],
             teams: data
                 .teams
                 .iter()
@@ -64,6 +68,15 @@ impl Plan {
                 SiteDecision::Keep => None,
             })
             .collect()
+    }
+
+    /// Desks site `s` holds under the plan: its own less those of its units released on their own.
+    pub fn desks_kept(&self, data: &Dataset, s: SiteIx) -> f64 {
+        let gone: u32 = (data.units.iter().zip(&self.units))
+            .filter(|(u, d)| u.site == s && **d != SiteDecision::Keep)
+            .map(|(u, _)| u.desks)
+            .sum();
+        f64::from(data.site(s).desks) - f64::from(gone)
     }
 
     /// True when the site is kept.
@@ -98,6 +111,12 @@ pub struct Kpis {
     pub sites_released: usize,
     /// Floor area released (m2).
     pub floor_area_released_m2: f64,
+    /// Release units released on their own (part of a site: a floor, a wing, land; `units.csv`).
+    #[serde(default)]
+    pub units_released: usize,
+    /// Land released on its own (hectares; land units).
+    #[serde(default)]
+    pub land_released_ha: f64,
     /// The largest distance from a zone to its nearest kept public-facing site (km); null without zones.
     pub worst_zone_access_km: Option<f64>,
     /// Population-weighted mean distance from a zone to its nearest kept public-facing site (km).
@@ -174,27 +193,29 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
                 let r = costs.release(i, y);
                 let pv = costing::released_site_pv(s, yearly, y, r, d);
                 k.plan_cost += pv;
+                k.sites_released += 1;
+                add_release(&mut k, s, yearly, y, r, years);
                 *partner
                     .entry(data.org(s.organisation).id.clone())
                     .or_default() += yearly * annuity - pv;
-                k.sites_released += 1;
-                k.floor_area_released_m2 += s.floor_area_m2;
-                k.one_off_cost += r.penalty;
-                k.disposal_receipts += r.receipt(s);
-                k.holding_cost += r.holding.iter().sum::<f64>();
-                k.backlog_avoided += s.backlog * (years + 1 - y) as f64 / years as f64;
-                k.one_off_by_year[y - 1] += r.penalty;
-                for (yy, saving) in k.savings_by_year.iter_mut().enumerate().skip(y - 1) {
-                    *saving += yearly - r.holding[yy];
-                    if yy == y - 1 {
-                        *saving -= r.penalty;
-                    }
-                    if Some(yy + 1) == r.sale_year {
-                        *saving += s.disposal_value;
-                    }
-                }
             }
         }
+    }
+    for (u, unit) in data.units.iter().enumerate() {
+        let SiteDecision::Release(y) = plan.units[u] else {
+            continue;
+        };
+        let (y, c) = (y as usize, costs.unit(u));
+        let saving = costing::release_saving_pv(&c.site, c.yearly, y, &c.release[y - 1], d);
+        // The unit's costs are inside its site's: releasing it lowers the kept site's cost by its saving.
+        k.plan_cost -= saving;
+        k.running_cost_after -= c.site.running.total();
+        k.units_released += 1;
+        k.land_released_ha += unit.land_ha;
+        add_release(&mut k, &c.site, c.yearly, y, &c.release[y - 1], years);
+        *partner
+            .entry(data.org(data.site(unit.site).organisation).id.clone())
+            .or_default() += saving;
     }
     let (mut moved_km, mut heads) = (0.0, 0.0);
     for (ti, t) in data.teams.iter().enumerate() {
@@ -235,6 +256,27 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
     k.mean_staff_move_km = if heads > 0.0 { moved_km / heads } else { 0.0 };
     k.npv = k.baseline_cost - k.plan_cost;
     k
+}
+
+/// Adds what releasing `site` (a site, or a unit as a site of its own) at the start of year `y` changes to the
+/// plan's undiscounted figures: floor area, one-off cost, receipt, holding costs, backlog avoided, and the yearly
+/// savings (its yearly cost stops from year `y`).
+fn add_release(k: &mut Kpis, s: &Site, yearly: f64, y: usize, r: &costing::Release, years: usize) {
+    k.floor_area_released_m2 += s.floor_area_m2;
+    k.one_off_cost += r.penalty;
+    k.disposal_receipts += r.receipt(s);
+    k.holding_cost += r.holding.iter().sum::<f64>();
+    k.backlog_avoided += s.backlog * (years + 1 - y) as f64 / years as f64;
+    k.one_off_by_year[y - 1] += r.penalty;
+    for (yy, saving) in k.savings_by_year.iter_mut().enumerate().skip(y - 1) {
+        *saving += yearly - r.holding[yy];
+        if yy == y - 1 {
+            *saving -= r.penalty;
+        }
+        if Some(yy + 1) == r.sale_year {
+            *saving += s.disposal_value;
+        }
+    }
 }
 
 /// Adds the shared-services figures to the plan's: their net saving lowers the plan cost (the baseline stays

@@ -76,6 +76,7 @@ pub fn check(
     let cx = estates::Ctx::new(data, model, plan);
     let mut v = Vec::new();
     estates::sites::release(&cx, &mut v);
+    estates::units::release(&cx, &mut v);
     estates::each_team(&cx, &mut v);
     estates::capacity::desks(&cx, &mut v);
     estates::staff::mean_move(&cx, &mut v);

@@ -11,7 +11,7 @@
 
 pub mod services;
 
-use crate::domain::{OrgKind, Site, SiteIx, Team, Tenure};
+use crate::domain::{OrgKind, RunningCost, Site, SiteIx, Team, Tenure, Unit};
 use crate::model_config::ModelConfig;
 use chrono::{Months, NaiveDate};
 
@@ -127,13 +127,86 @@ impl Release {
 /// what its owner pays on it a year ([`pdc`]). With the disposal rules off the receipt arrives in the release
 /// year and nothing is held.
 pub fn releases(site: &Site, pdc: f64, model: &ModelConfig) -> Vec<Release> {
-    let h = model.horizon_years as usize;
-    let rules = model.estates.disposal;
     let lag = if site.tenure == Tenure::Freehold {
-        rules.lag_years as usize
+        model.estates.disposal.lag_years as usize
     } else {
         0
     };
+    releases_with_lag(site, pdc, lag, model)
+}
+
+/// A release unit as a site of its own, for costing: its site's tenure, lease and place, its own area, desks and
+/// disposal value, and its cost share of the site's running-cost lines, backlog and exit penalty. Its figures are
+/// parts of its site's (validated), so the baseline counts them once, with the site.
+pub fn unit_site(unit: &Unit, site: &Site) -> Site {
+    let k = unit.cost_share;
+    let r = &site.running;
+    Site {
+        id: unit.id.clone(),
+        name: unit.name.clone(),
+        public_facing: false,
+        exit_penalty: site.exit_penalty * k,
+        floor_area_m2: unit.floor_area_m2,
+        desks: unit.desks,
+        running: RunningCost {
+            rent: r.rent * k,
+            rates: r.rates * k,
+            fm: r.fm * k,
+            utilities: r.utilities * k,
+            maintenance: r.maintenance * k,
+        },
+        backlog: site.backlog * k,
+        disposal_value: unit.disposal_value,
+        must_keep: false,
+        ..site.clone()
+    }
+}
+
+/// What a release unit is worth when released on its own: itself as a site ([`unit_site`]), what it costs a year
+/// within its site ([`site_yearly_cost`] of that site, the saving from its release year on) and what releasing it
+/// in each year costs beyond that ([`unit_releases`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitCosts {
+    /// The unit as a site of its own.
+    pub site: Site,
+    /// Its share of its site's yearly cost (running cost, backlog, PDC on its disposal value).
+    pub yearly: f64,
+    /// Releasing it in year `y` (index `y - 1`).
+    pub release: Vec<Release>,
+}
+
+/// The costs of releasing `unit` of `site`, owned by a body of kind `owner`.
+pub fn unit_costs(unit: &Unit, site: &Site, owner: OrgKind, model: &ModelConfig) -> UnitCosts {
+    let as_site = unit_site(unit, site);
+    let pdc = pdc(&as_site, owner, model);
+    UnitCosts {
+        yearly: site_yearly_cost(&as_site, pdc, model.horizon_years as usize),
+        release: unit_releases(&as_site, pdc, model),
+        site: as_site,
+    }
+}
+
+/// What releasing a unit on its own at the start of each year costs, `unit_site` being [`unit_site`]: as for a
+/// site, plus `[estates.units] release_cost_gbp` in the release year; only a freehold unit with a receipt waits
+/// for a sale (space given up with nothing to sell stops costing at once).
+pub fn unit_releases(unit_site: &Site, pdc: f64, model: &ModelConfig) -> Vec<Release> {
+    let sells = unit_site.tenure == Tenure::Freehold && unit_site.disposal_value > 0.0;
+    let lag = if sells {
+        model.estates.disposal.lag_years as usize
+    } else {
+        0
+    };
+    let mut out = releases_with_lag(unit_site, pdc, lag, model);
+    for r in &mut out {
+        r.penalty += model.estates.units.release_cost_gbp;
+    }
+    out
+}
+
+/// [`releases`] with the years from release to sale given.
+fn releases_with_lag(site: &Site, pdc: f64, lag: usize, model: &ModelConfig) -> Vec<Release> {
+    let h = model.horizon_years as usize;
+    let rules = model.estates.disposal;
     exit_penalties(site, model)
         .into_iter()
         .enumerate()
@@ -227,6 +300,8 @@ pub trait PlanCosts {
     fn discount(&self) -> &Discount;
     /// What releasing site `site` (index) at the start of year `y` (1-based) costs beyond its yearly cost.
     fn release(&self, site: usize, y: usize) -> &Release;
+    /// What releasing release unit `unit` (index) on its own costs and saves ([`unit_costs`]).
+    fn unit(&self, unit: usize) -> &UnitCosts;
     /// What site `site` (index) costs each year it is kept ([`site_yearly_cost`]).
     fn site_yearly(&self, site: usize) -> f64;
     /// Yearly cost of team `team` (index) working at `site` (0 when the site is not one of its options).

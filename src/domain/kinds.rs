@@ -94,6 +94,16 @@ text_enum!(
 );
 
 text_enum!(
+    /// What part of a site a release unit is (`units.csv`).
+    UnitKind {
+        /// Floor space (a floor, a wing, the empty or under-used floor of a building): it may hold desks.
+        Floor = "floor",
+        /// Land that delivers no service (a car park, a field): sold on its own.
+        Land = "land",
+    }
+);
+
+text_enum!(
     /// How a site is held.
     Tenure {
         /// Owned outright.

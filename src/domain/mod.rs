@@ -6,7 +6,9 @@
 
 mod kinds;
 
-pub use kinds::{BuiltinFunction, Function, OrgKind, Route, Sector, SectorRule, SiteKind, Tenure};
+pub use kinds::{
+    BuiltinFunction, Function, OrgKind, Route, Sector, SectorRule, SiteKind, Tenure, UnitKind,
+};
 
 use chrono::NaiveDate;
 
@@ -138,6 +140,31 @@ pub struct Site {
     pub disposal_value: f64,
     /// May not be released.
     pub must_keep: bool,
+}
+
+/// A part of a site that may be released while the rest is kept (`units.csv`): a floor or wing, or land that
+/// delivers no service. Its desks are among the site's, and its share of the site's running cost and backlog is
+/// what releasing it saves; releasing the whole site releases its units with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    /// Unit code.
+    pub id: String,
+    /// The site it is part of.
+    pub site: SiteIx,
+    /// Name.
+    pub name: String,
+    /// Floor or land.
+    pub kind: UnitKind,
+    /// Floor area (m2; floor units).
+    pub floor_area_m2: f64,
+    /// Desks among the site's that go with it.
+    pub desks: u32,
+    /// Share of the site's running cost and backlog that stops when it is released, in [0, 1].
+    pub cost_share: f64,
+    /// Land area (hectares; land units).
+    pub land_ha: f64,
+    /// Expected receipt on its release (GBP): land sold, space let or handed back for a premium.
+    pub disposal_value: f64,
 }
 
 /// A back-office team.
@@ -339,6 +366,8 @@ pub struct Dataset {
     pub organisations: Vec<Organisation>,
     /// Sites.
     pub sites: Vec<Site>,
+    /// Parts of sites that may be released on their own (optional `units.csv`).
+    pub units: Vec<Unit>,
     /// Teams.
     pub teams: Vec<Team>,
     /// Zones.

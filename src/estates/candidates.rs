@@ -5,7 +5,7 @@
 //! no dense team x site matrix), and which sites can serve each zone.
 
 use crate::costing::{self, Discount, PlanCosts};
-use crate::domain::{Dataset, SiteIx, SiteKind, Tenure};
+use crate::domain::{Dataset, SiteIx, SiteKind, Tenure, UnitKind};
 use crate::geo::haversine_km;
 use crate::model_config::{ModelConfig, ObjectiveKind};
 use std::collections::BTreeMap;
@@ -59,6 +59,15 @@ pub struct SiteCandidate {
     pub yearly: f64,
 }
 
+/// What the model knows about each release unit.
+#[derive(Debug, Clone)]
+pub struct UnitCandidate {
+    /// May be released on its own.
+    pub releasable: bool,
+    /// Its costs and savings.
+    pub costs: costing::UnitCosts,
+}
+
 /// A zone's need for a kept public-facing site (of a kind, when the rule is per kind) within a distance.
 #[derive(Debug, Clone)]
 pub struct AccessNeed {
@@ -79,6 +88,8 @@ pub struct Candidates {
     pub discount: Discount,
     /// Per site.
     pub sites: Vec<SiteCandidate>,
+    /// Per release unit.
+    pub units: Vec<UnitCandidate>,
     /// Per team.
     pub teams: Vec<TeamCandidates>,
     /// What each zone needs within reach (per zone, or per zone and service kind).
@@ -109,7 +120,7 @@ impl Candidates {
     /// this (GM: 3,748 columns, under 12 MiB whole process).
     pub fn estimate(&self) -> SizeEstimate {
         let placements: usize = self.teams.iter().map(|t| t.options.len()).sum();
-        let site_years = self.sites.len() * (self.discount.years() + 1);
+        let site_years = (self.sites.len() + self.units.len()) * (self.discount.years() + 1);
         let access: usize = self.access.iter().map(|a| a.cover.len()).sum();
         let variables = placements + site_years;
         let nonzeros = 5 * placements + 4 * site_years + access;
@@ -132,6 +143,10 @@ impl PlanCosts for Candidates {
 
     fn site_yearly(&self, site: usize) -> f64 {
         self.sites[site].yearly
+    }
+
+    fn unit(&self, unit: usize) -> &costing::UnitCosts {
+        &self.units[unit].costs
     }
 
     fn team_annual_cost(&self, team: usize, site: SiteIx) -> f64 {
@@ -174,6 +189,7 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
             }
         })
         .collect();
+    let units = unit_candidates(data, model);
     let teams = team_candidates(data, model);
     let access = access_needs(data, model);
     let mut borough_sites: BTreeMap<String, Vec<SiteIx>> = BTreeMap::new();
@@ -188,11 +204,30 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
     Candidates {
         discount: Discount::of(model),
         sites,
+        units,
         teams,
         access,
         borough_sites,
         services: super::services::build(data, model),
     }
+}
+
+/// Release units: offered on their own when the model allows it, a floor unit from `[estates.units]
+/// min_area_m2`, and not on a site the model forces out whole.
+fn unit_candidates(data: &Dataset, model: &ModelConfig) -> Vec<UnitCandidate> {
+    let rules = &model.estates.units;
+    data.units
+        .iter()
+        .map(|u| {
+            let site = data.site(u.site);
+            let big_enough = u.kind != UnitKind::Floor || u.floor_area_m2 >= rules.min_area_m2;
+            let forced = model.estates.force_release.contains(&site.id);
+            UnitCandidate {
+                releasable: rules.enabled && big_enough && !forced,
+                costs: costing::unit_costs(u, site, data.org(site.organisation).kind, model),
+            }
+        })
+        .collect()
 }
 
 /// A shared service that exists today stays where it is: its site is kept while the decision is on.

@@ -80,9 +80,10 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(Group, String)> {
         .sites
         .iter()
         .enumerate()
-        .filter(|&(s, site)| {
+        .filter(|&(s, _)| {
             let placed_here = used[s] > 1e-9;
-            placed_here && !(p.kept(SiteIx(s as u32)) && used[s] <= f64::from(site.desks) + 1e-6)
+            let s = SiteIx(s as u32);
+            placed_here && !(p.kept(s) && used[s.ix()] <= p.desks_kept(data, s) + 1e-6)
         })
         .map(|(_, site)| site.id.as_str())
         .collect();

@@ -101,6 +101,8 @@ pub type Model = kit::Model<Group>;
 pub struct Vars {
     /// Release of site `s` in year `y` (index `y - 1`), for releasable sites.
     pub release: Vec<Vec<Option<Variable>>>,
+    /// Release of unit `u` on its own in year `y` (index `y - 1`), for releasable units.
+    pub units: Vec<Vec<Option<Variable>>>,
     /// Share of team `t` at its `o`-th option.
     pub assign: Vec<Vec<Variable>>,
     /// The shared-services decision's columns (empty without it).
@@ -153,6 +155,16 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
                 .collect()
         })
         .collect();
+    let units = ctx
+        .cand
+        .units
+        .iter()
+        .map(|u| {
+            (0..ctx.cand.discount.years())
+                .map(|_| u.releasable.then(|| cols.binary()))
+                .collect()
+        })
+        .collect();
     let split = ctx.model.estates.split;
     let assign = ctx
         .cand
@@ -168,6 +180,7 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
     let services = services::variables(ctx, cols);
     Vars {
         release,
+        units,
         assign,
         services,
         columns: cols.columns.clone(),
@@ -209,6 +222,41 @@ pub fn assignment_and_release(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
     }
 }
 
+/// Pass 2b: a unit is released on its own at most once, and not as well as its whole site (which takes its units
+/// with it).
+pub fn unit_release(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
+    for (u, years) in vars.units.iter().enumerate() {
+        if !ctx.cand.units[u].releasable {
+            continue;
+        }
+        let unit = &ctx.data.units[u];
+        let mut lhs = sum(years.iter().flatten().copied());
+        lhs += sum(vars.release[unit.site.ix()].iter().flatten().copied());
+        let label = format!(
+            "unit {} of site {} is released at most once, and not with its site",
+            unit.id,
+            ctx.site_name(unit.site)
+        );
+        rows.le(Group::Release, label, lhs, 1.0);
+    }
+}
+
+/// The desks released units take from each site, as expressions (none for a site without releasable units).
+fn unit_desks(ctx: &Ctx<'_>, vars: &Vars) -> Vec<Option<Expression>> {
+    let mut out: Vec<Option<Expression>> = vec![None; ctx.data.sites.len()];
+    for (u, years) in vars.units.iter().enumerate() {
+        let desks = f64::from(ctx.data.units[u].desks);
+        if desks == 0.0 || !ctx.cand.units[u].releasable {
+            continue;
+        }
+        let e = out[ctx.data.units[u].site.ix()].get_or_insert_with(|| Expression::from(0.0));
+        for v in years.iter().flatten() {
+            e.add_mul(desks, *v);
+        }
+    }
+    out
+}
+
 /// Pass 3: teams only use kept sites (the strong form `x <= keep`, which tightens the relaxation).
 pub fn link(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
     for (t, tc) in ctx.cand.teams.iter().enumerate() {
@@ -247,9 +295,14 @@ pub fn capacity(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
         per_site[site.ix()] += desks;
         used[site.ix()] = true;
     }
-    for (s, mut lhs) in per_site.into_iter().enumerate() {
+    let units = unit_desks(ctx, vars);
+    for ((s, mut lhs), released) in per_site.into_iter().enumerate().zip(units) {
         if !used[s] {
             continue;
+        }
+        // Desks given up with units released on their own.
+        if let Some(e) = released {
+            lhs += e;
         }
         let desks = f64::from(ctx.data.sites[s].desks);
         // desks x keep: move the release terms to the left.
@@ -370,6 +423,11 @@ pub fn budget(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
                 lhs.add_mul(ctx.cand.sites[s].release[y - 1].penalty, v);
             }
         }
+        for (u, years) in vars.units.iter().enumerate() {
+            if let Some(v) = years[y - 1] {
+                lhs.add_mul(ctx.cand.units[u].costs.release[y - 1].penalty, v);
+            }
+        }
         lhs += services::one_off_in_year(ctx, &vars.services, y);
         let label =
             format!("one-off costs in year {y} stay within the capital budget of GBP {cap:.0}");
@@ -386,6 +444,20 @@ fn release_saving(ctx: &Ctx<'_>, vars: &Vars, s: usize) -> Expression {
     for (y, v) in vars.release[s].iter().enumerate() {
         if let Some(v) = v {
             let pv = costing::release_saving_pv(site, c.yearly, y + 1, &c.release[y], d);
+            e.add_mul(pv, *v);
+        }
+    }
+    e
+}
+
+/// Present-value saving of releasing unit `u` on its own, as an expression in its release variables.
+fn unit_saving(ctx: &Ctx<'_>, vars: &Vars, u: usize) -> Expression {
+    let c = &ctx.cand.units[u].costs;
+    let d = &ctx.cand.discount;
+    let mut e = Expression::from(0.0);
+    for (y, v) in vars.units[u].iter().enumerate() {
+        if let Some(v) = v {
+            let pv = costing::release_saving_pv(&c.site, c.yearly, y + 1, &c.release[y], d);
             e.add_mul(pv, *v);
         }
     }
@@ -429,6 +501,12 @@ pub fn partners(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
                 any = true;
             }
         }
+        for (u, unit) in ctx.data.units.iter().enumerate() {
+            if ctx.data.site(unit.site).organisation.ix() == p && ctx.cand.units[u].releasable {
+                lhs += unit_saving(ctx, vars, u);
+                any = true;
+            }
+        }
         for (t, team) in ctx.data.teams.iter().enumerate() {
             if team.organisation.ix() == p {
                 lhs -= team_cost_change(ctx, vars, t);
@@ -450,6 +528,9 @@ pub fn objective(ctx: &Ctx<'_>, vars: &Vars) -> Expression {
     for s in 0..ctx.data.sites.len() {
         cost += ctx.cand.sites[s].yearly * annuity;
         cost -= release_saving(ctx, vars, s);
+    }
+    for u in 0..ctx.data.units.len() {
+        cost -= unit_saving(ctx, vars, u);
     }
     for t in 0..ctx.data.teams.len() {
         cost += team_cost_change(ctx, vars, t);
@@ -479,6 +560,7 @@ pub fn build(ctx: &Ctx<'_>, relax: bool) -> Built {
     let vars = variables(ctx, &mut cols);
     let mut rows = Model::new(cols);
     assignment_and_release(ctx, &vars, &mut rows);
+    unit_release(ctx, &vars, &mut rows);
     link(ctx, &vars, &mut rows);
     capacity(ctx, &vars, &mut rows);
     access(ctx, &vars, &mut rows);

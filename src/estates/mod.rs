@@ -16,6 +16,7 @@ pub mod service_reasons;
 pub mod services;
 pub mod shapley;
 pub mod solution;
+pub mod unit_reasons;
 
 use crate::domain::Dataset;
 use crate::model_config::ModelConfig;

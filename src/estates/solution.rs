@@ -12,19 +12,22 @@ pub use crate::solve::kit::column_index;
 pub fn plan_from(ctx: &Ctx<'_>, vars: &Vars, values: &[f64]) -> Plan {
     let index = column_index(&vars.columns);
     let value = |v: Variable| index.get(&v).map_or(0.0, |&i| values[i]);
-    let sites = vars
-        .release
-        .iter()
-        .map(|years| {
-            years
-                .iter()
-                .enumerate()
-                .find(|(_, v)| v.is_some_and(|v| value(v) > 0.5))
-                .map_or(SiteDecision::Keep, |(y, _)| {
-                    SiteDecision::Release(y as u32 + 1)
-                })
-        })
-        .collect();
+    let decisions = |release: &[Vec<Option<Variable>>]| -> Vec<SiteDecision> {
+        release
+            .iter()
+            .map(|years| {
+                years
+                    .iter()
+                    .enumerate()
+                    .find(|(_, v)| v.is_some_and(|v| value(v) > 0.5))
+                    .map_or(SiteDecision::Keep, |(y, _)| {
+                        SiteDecision::Release(y as u32 + 1)
+                    })
+            })
+            .collect()
+    };
+    let sites = decisions(&vars.release);
+    let units = decisions(&vars.units);
     let teams = vars
         .assign
         .iter()
@@ -50,6 +53,7 @@ pub fn plan_from(ctx: &Ctx<'_>, vars: &Vars, values: &[f64]) -> Plan {
     let services = super::services::plan_from(ctx.data, &ctx.cand.services, &vars.services, value);
     Plan {
         sites,
+        units,
         teams,
         services,
     }
@@ -59,9 +63,10 @@ pub fn plan_from(ctx: &Ctx<'_>, vars: &Vars, values: &[f64]) -> Plan {
 pub fn values_of(ctx: &Ctx<'_>, vars: &Vars, plan: &Plan) -> Vec<f64> {
     let mut values = vec![0.0; vars.columns.len()];
     let index = column_index(&vars.columns);
-    for (s, years) in vars.release.iter().enumerate() {
-        if let SiteDecision::Release(y) = plan.sites[s]
-            && let Some(Some(v)) = years.get(y as usize - 1)
+    let released = vars.release.iter().zip(&plan.sites);
+    for (years, decision) in released.chain(vars.units.iter().zip(&plan.units)) {
+        if let SiteDecision::Release(y) = decision
+            && let Some(Some(v)) = years.get(*y as usize - 1)
         {
             values[index[v]] = 1.0;
         }

@@ -12,6 +12,7 @@ pub mod table;
 pub mod validate;
 mod validate_geo;
 mod validate_services;
+mod validate_units;
 
 use crate::domain::Dataset;
 use crate::error::Finding;
@@ -22,7 +23,7 @@ use std::path::Path;
 
 pub use readers::{
     CATEGORIES, CONTRACTS, FUNCTIONS, OFFERS, ORGANISATIONS, SERVICE_MEMBERS, SHARED_SERVICES,
-    SITES, SUPPLIERS, TABLES, TAIL, TEAM_SITE_COSTS, TEAMS, ZONES,
+    SITES, SUPPLIERS, TABLES, TAIL, TEAM_SITE_COSTS, TEAMS, UNITS, ZONES,
 };
 
 /// The line each entity was read from, for findings about whole entities.
@@ -30,6 +31,8 @@ pub use readers::{
 pub struct Lines {
     /// Per site.
     pub sites: Vec<u64>,
+    /// Per release unit.
+    pub units: Vec<u64>,
     /// Per team.
     pub teams: Vec<u64>,
     /// Per zone.
@@ -102,6 +105,9 @@ pub fn load(dir: &Path, model: &ModelConfig) -> Loaded {
     if let Some(t) = t {
         (lines.sites, data.sites) = unzip(sites(&t, &mut ids, f));
         ids.sites.note_rejected(&t, f);
+    }
+    if let Some(t) = source.table(UNITS, false, f) {
+        (lines.units, data.units) = unzip(units(&t, &mut ids, &data.sites, f));
     }
     // Functions and today's shared services come before teams, which name them.
     let t = source.table(FUNCTIONS, false, f);

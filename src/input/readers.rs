@@ -45,6 +45,18 @@ pub const SITES: FileSpec = FileSpec {
         "must_keep",
     ],
 };
+/// Spec of `units.csv` (optional): parts of sites that may be released on their own.
+pub const UNITS: FileSpec = FileSpec {
+    name: "units.csv",
+    required: &["id", "site", "name", "kind"],
+    optional: &[
+        "floor_area_m2",
+        "desks",
+        "cost_share",
+        "land_ha",
+        "disposal_value_gbp",
+    ],
+};
 /// Spec of `teams.csv`.
 pub const TEAMS: FileSpec = FileSpec {
     name: "teams.csv",
@@ -145,9 +157,10 @@ pub const TAIL: FileSpec = FileSpec {
 
 /// Every table of a data set, in the order `load` reads them (the sheets of a workbook, the tables
 /// `export-xlsx` writes).
-pub const TABLES: [FileSpec; 13] = [
+pub const TABLES: [FileSpec; 14] = [
     ORGANISATIONS,
     SITES,
+    UNITS,
     FUNCTIONS,
     SHARED_SERVICES,
     TEAMS,
@@ -254,6 +267,8 @@ pub(super) struct Ids {
     pub orgs: IdMap,
     /// Sites.
     pub sites: IdMap,
+    /// Release units.
+    pub units: IdMap,
     /// Teams.
     pub teams: IdMap,
     /// Zones.
@@ -459,6 +474,58 @@ pub(super) fn sites(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Sit
             must_keep: must_keep?,
         };
         (r.ok() && ids.sites.insert(r, "id", &site.id)).then_some(site)
+    })
+}
+
+/// Reads release units. A floor unit's `cost_share` defaults to its share of the site's floor area, a land
+/// unit's to 0 (land costs next to nothing to hold).
+pub(super) fn units(t: &Table, ids: &mut Ids, sites: &[Site], f: &mut Vec<Finding>) -> Lined<Unit> {
+    read_rows(t, f, |r| {
+        let id = r.id("id");
+        let site = r
+            .id("site")
+            .and_then(|x| ids.sites.resolve(r, "site", &x, "sites.csv"));
+        let name = r.text("name");
+        let kind = r.choice("kind", UnitKind::parse, &UnitKind::allowed());
+        let floor_area_m2 = r.non_negative_or("floor_area_m2", 0.0);
+        let desks = match r.raw("desks").map(str::trim) {
+            None | Some("") => Some(0),
+            Some(_) => whole(r, "desks"),
+        };
+        let share = r.opt_number("cost_share");
+        let land_ha = r.non_negative_or("land_ha", 0.0);
+        let disposal_value = r.non_negative_or("disposal_value_gbp", 0.0);
+        let (site, kind, floor_area_m2) = (SiteIx(site?), kind?, floor_area_m2?);
+        let cost_share = match share? {
+            Some(v) if !(0.0..=1.0).contains(&v) => {
+                r.report(
+                    E1017,
+                    "cost_share",
+                    "a share must be between 0 and 1",
+                    "write the share as a fraction, for example 0.05 for 5% of the site's running cost",
+                );
+                v
+            }
+            Some(v) => v,
+            None => match (kind, sites.get(site.ix())) {
+                (UnitKind::Floor, Some(s)) if s.floor_area_m2 > 0.0 => {
+                    (floor_area_m2 / s.floor_area_m2).min(1.0)
+                }
+                _ => 0.0,
+            },
+        };
+        let unit = Unit {
+            id: id?,
+            site,
+            name: name?,
+            kind,
+            floor_area_m2,
+            desks: desks?,
+            cost_share,
+            land_ha: land_ha?,
+            disposal_value: disposal_value?,
+        };
+        (r.ok() && ids.units.insert(r, "id", &unit.id)).then_some(unit)
     })
 }
 

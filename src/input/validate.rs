@@ -26,6 +26,7 @@ pub fn run(data: &Dataset, lines: &Lines, model: &ModelConfig, out: &mut Vec<Fin
     w1010_team_without_site(data, lines, out);
     w1011_category_without_offers(data, lines, out);
     super::validate_services::run(data, lines, out);
+    super::validate_units::run(data, lines, out);
     super::validate_geo::run(data, lines, out);
 }
 

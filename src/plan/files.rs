@@ -26,6 +26,23 @@ pub const SITE_COLUMNS: [&str; 9] = [
     "reason",
 ];
 
+/// The columns of a plan's `units.csv`, in order (also the columns `evaluate` accepts).
+pub const UNIT_COLUMNS: [&str; 13] = [
+    "unit",
+    "site",
+    "name",
+    "kind",
+    "floor_area_m2",
+    "land_ha",
+    "desks",
+    "decision",
+    "year",
+    "annual_saving_gbp",
+    "receipt_gbp",
+    "one_off_gbp",
+    "reason",
+];
+
 /// The columns of `moves.csv`, in order (also the columns `evaluate` accepts).
 pub const MOVE_COLUMNS: [&str; 7] = [
     "team",
@@ -38,7 +55,13 @@ pub const MOVE_COLUMNS: [&str; 7] = [
 ];
 
 /// The files a plan folder may hold (any one makes it a plan folder).
-pub const PLAN_FILES: [&str; 4] = ["sites.csv", "moves.csv", "awards.csv", "services.csv"];
+pub const PLAN_FILES: [&str; 5] = [
+    "sites.csv",
+    "units.csv",
+    "moves.csv",
+    "awards.csv",
+    "services.csv",
+];
 
 /// The columns of `services.csv`, in order (also the columns `evaluate` accepts).
 pub const SERVICE_COLUMNS: [&str; 11] = [
@@ -86,6 +109,12 @@ const SITES: FileSpec = FileSpec {
     required: &["site", "decision"],
     // Every column `plan` writes is accepted; only these two and `year` are read.
     optional: &SITE_COLUMNS,
+};
+const UNITS: FileSpec = FileSpec {
+    name: "units.csv",
+    required: &["unit", "decision"],
+    // Every column `plan` writes is accepted; only these two and `year` are read.
+    optional: &UNIT_COLUMNS,
 };
 const MOVES: FileSpec = FileSpec {
     name: "moves.csv",
@@ -148,6 +177,75 @@ fn timing_of(r: &mut RowReader<'_>, model: &ModelConfig) -> Option<Timing> {
     }
 }
 
+/// Reads keep-or-release decisions (`sites.csv` or `units.csv` of a plan) into `decisions`, indexed like `ids`
+/// (the data set's ids in order); `what` is the id column and the data set's file that lists the ids.
+fn read_decisions<'a>(
+    t: &Table,
+    what: (&str, &str),
+    ids: impl Iterator<Item = &'a str>,
+    years: u64,
+    decisions: &mut [SiteDecision],
+    findings: &mut Vec<Finding>,
+) {
+    let (column, listed_in) = what;
+    let index: HashMap<&str, usize> = ids.enumerate().map(|(i, id)| (id, i)).collect();
+    let mut seen = HashSet::new();
+    each_row(t, findings, |r| {
+        let id = r.id(column);
+        let decision = r.choice(
+            "decision",
+            |s| match s.to_ascii_lowercase().as_str() {
+                "keep" => Some(false),
+                "release" => Some(true),
+                _ => None,
+            },
+            "keep, release",
+        );
+        let Some(id) = id else { return };
+        let Some(&i) = index.get(id.as_str()) else {
+            r.report(
+                E1021,
+                column,
+                format!("no {column} has this id in the data set"),
+                format!("use a {column} id from {listed_in} of the data set"),
+            );
+            return;
+        };
+        if !seen.insert(i) {
+            r.report(
+                E1020,
+                column,
+                format!("the {column} appears twice"),
+                format!("keep one row per {column}"),
+            );
+            return;
+        }
+        if decision != Some(true) {
+            return;
+        }
+        if r.raw("year").is_none() {
+            let cause = format!("a released {column} needs the year it is released");
+            r.report(
+                E1010,
+                "year",
+                cause,
+                format!("give a year from 1 to {years}"),
+            );
+            return;
+        }
+        match r.count("year") {
+            Some(y) if (1..=years).contains(&y) => decisions[i] = SiteDecision::Release(y as u32),
+            Some(_) => r.report(
+                E1017,
+                "year",
+                "the year is outside the plan's horizon",
+                format!("give a year from 1 to {years}"),
+            ),
+            None => {}
+        }
+    });
+}
+
 /// Reads the plan folder `dir` against `data`.
 pub fn read(
     dir: &Path,
@@ -166,62 +264,27 @@ pub fn read(
     let mut found = Vec::new();
     if let Some(t) = read_table(dir, SITES, false, findings) {
         found.push("sites.csv");
-        let mut seen = HashSet::new();
-        each_row(&t, findings, |r| {
-            let site = r.id("site");
-            let decision = r.choice(
-                "decision",
-                |s| match s.to_ascii_lowercase().as_str() {
-                    "keep" => Some(false),
-                    "release" => Some(true),
-                    _ => None,
-                },
-                "keep, release",
-            );
-            let Some(site) = site else { return };
-            let Some(&i) = site_ix.get(site.as_str()) else {
-                r.report(
-                    E1021,
-                    "site",
-                    "no site has this id in the data set",
-                    "use a site id from sites.csv of the data set",
-                );
-                return;
-            };
-            if !seen.insert(i) {
-                r.report(
-                    E1020,
-                    "site",
-                    "the site appears twice",
-                    "keep one row per site",
-                );
-                return;
-            }
-            if decision == Some(true) {
-                match r.raw("year") {
-                    None => r.report(
-                        E1010,
-                        "year",
-                        "a released site needs the year it is released",
-                        format!("give a year from 1 to {years}"),
-                    ),
-                    Some(_) => {
-                        if let Some(y) = r.count("year") {
-                            if (1..=years).contains(&y) {
-                                plan.sites[i] = SiteDecision::Release(y as u32);
-                            } else {
-                                r.report(
-                                    E1017,
-                                    "year",
-                                    "the year is outside the plan's horizon",
-                                    format!("give a year from 1 to {years}"),
-                                );
-                            }
-                        }
-                    }
-                }
-            }
-        });
+        let ids = data.sites.iter().map(|s| s.id.as_str());
+        read_decisions(
+            &t,
+            ("site", "sites.csv"),
+            ids,
+            years,
+            &mut plan.sites,
+            findings,
+        );
+    }
+    if let Some(t) = read_table(dir, UNITS, false, findings) {
+        found.push("units.csv");
+        let ids = data.units.iter().map(|u| u.id.as_str());
+        read_decisions(
+            &t,
+            ("unit", "units.csv"),
+            ids,
+            years,
+            &mut plan.units,
+            findings,
+        );
     }
     if let Some(t) = read_table(dir, MOVES, false, findings) {
         found.push("moves.csv");

@@ -14,6 +14,7 @@ pub mod procurement;
 pub mod services;
 pub mod shares;
 pub mod svg;
+pub mod units;
 pub mod xlsx;
 
 use crate::check::CheckReport;

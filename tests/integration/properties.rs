@@ -387,6 +387,7 @@ fn brute_force(data: &Dataset, model: &ModelConfig, limit: u64) -> Result<Option
     for (sites, per_team) in keep_sets {
         let mut plan = Plan {
             sites,
+            units: vec![SiteDecision::Keep; data.units.len()],
             teams: vec![Vec::new(); data.teams.len()],
             services: consolidate::plan::services::ServicesPlan::baseline(data),
         };

@@ -22,11 +22,14 @@ pub(crate) fn desks(cx: &Ctx, out: &mut Vec<Violation>) {
     for (s, need) in &cx.services.hub_desks {
         used[*s] += need;
     }
-    for (s, used) in cx.data.sites.iter().zip(used) {
-        if used > f64::from(s.desks) + 1e-6 {
+    // Units released on their own take their desks with them.
+    let gone = super::units::desks_released(cx.data, cx.plan);
+    for ((s, used), gone) in cx.data.sites.iter().zip(used).zip(gone) {
+        let desks = f64::from(s.desks) - gone;
+        if used > desks + 1e-6 {
             out.push(Violation::new(
                 Rule::Capacity,
-                format!("site {} needs {used:.1} desks but has {}", s.id, s.desks),
+                format!("site {} needs {used:.1} desks but has {desks}", s.id),
             ));
         }
     }

@@ -19,6 +19,8 @@ pub(crate) struct Economics {
     pub baseline_cost: f64,
     /// Sites released.
     pub released: usize,
+    /// Release units released on their own.
+    pub units_released: usize,
     /// Undiscounted one-off costs (exit penalties, relocation, fit-out) in each year (index 0 = year 1).
     pub one_off_by_year: Vec<f64>,
     /// Present-value gain per partner id.
@@ -42,6 +44,11 @@ impl Economics {
                 self.released as f64,
                 k.sites_released as f64,
             ),
+            (
+                "units_released",
+                self.units_released as f64,
+                k.units_released as f64,
+            ),
         ]
         .into_iter()
         .filter(|(_, ours, theirs)| !close(*ours, *theirs))
@@ -62,10 +69,12 @@ pub(crate) fn derive(
         plan_cost: 0.0,
         baseline_cost: 0.0,
         released: 0,
+        units_released: 0,
         one_off_by_year: vec![0.0; model.horizon_years as usize],
         by_partner: BTreeMap::new(),
     };
     sites(data, model, plan, &mut out);
+    super::units::economics(data, model, plan, &mut out);
     teams(data, model, plan, costs, &mut out);
     // Shared services: their net saving lowers the plan's cost; their one-off costs count against the budget.
     out.plan_cost -= services.npv;
@@ -79,12 +88,12 @@ pub(crate) fn derive(
 }
 
 /// Discount factor of year `y` (1-based).
-fn disc(model: &ModelConfig, y: usize) -> f64 {
+pub(super) fn disc(model: &ModelConfig, y: usize) -> f64 {
     1.0 / (1.0 + model.discount_rate).powi(y as i32 - 1)
 }
 
 /// The sum of the discount factors from year `y` to the end of the horizon.
-fn years_from(model: &ModelConfig, y: usize) -> f64 {
+pub(super) fn years_from(model: &ModelConfig, y: usize) -> f64 {
     (y..=model.horizon_years as usize)
         .map(|k| disc(model, k))
         .sum::<f64>()
@@ -112,7 +121,12 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
         let y = y as usize;
         out.released += 1;
         let penalty = exit_penalty(model, s, y);
-        let (holding, receipt) = waiting_for_sale(model, s, y, pdc);
+        let wait = if s.tenure == Tenure::Freehold {
+            model.estates.disposal.lag_years as usize
+        } else {
+            0
+        };
+        let (holding, receipt) = waiting_for_sale(model, s, y, pdc, wait);
         let cost =
             annual * (all - years_from(model, y)) + penalty * disc(model, y) + holding - receipt;
         out.plan_cost += cost;
@@ -126,7 +140,7 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
 }
 
 /// PDC on site `s` a year: `pdc_rate` of its disposal value, when an NHS trust owns it outright.
-fn pdc(data: &Dataset, model: &ModelConfig, s: &crate::domain::Site) -> f64 {
+pub(super) fn pdc(data: &Dataset, model: &ModelConfig, s: &crate::domain::Site) -> f64 {
     let trust = data.org(s.organisation).kind == crate::domain::OrgKind::NhsTrust;
     if trust && s.tenure == Tenure::Freehold {
         s.disposal_value * model.estates.disposal.pdc_rate
@@ -135,23 +149,20 @@ fn pdc(data: &Dataset, model: &ModelConfig, s: &crate::domain::Site) -> f64 {
     }
 }
 
-/// A freehold released at the start of year `y` stays empty for `lag_years` whole years, month by month paying
-/// its rates once the relief months are over, the holding share of its FM, utilities and maintenance, and PDC;
-/// then it is sold. Returns the present values of those holding costs within the horizon and of the receipt (0
-/// when the sale falls after the horizon). Other tenures are handed back: no wait, receipt at once.
-fn waiting_for_sale(
+/// A building released at the start of year `y` that waits `wait` whole years for its sale (a freehold waits
+/// `lag_years`; other tenures are handed back at once) stays empty meanwhile, month by month paying its rates once
+/// the relief months are over, the holding share of its FM, utilities and maintenance, and PDC; then it is sold.
+/// Returns the present values of those holding costs within the horizon and of the receipt (0 when the sale falls
+/// after the horizon).
+pub(super) fn waiting_for_sale(
     model: &ModelConfig,
     s: &crate::domain::Site,
     y: usize,
     pdc: f64,
+    wait: usize,
 ) -> (f64, f64) {
     let h = model.horizon_years as usize;
     let rules = &model.estates.disposal;
-    let wait = if s.tenure == Tenure::Freehold {
-        rules.lag_years as usize
-    } else {
-        0
-    };
     let mut holding = 0.0;
     for month in 0..12 * wait {
         let year = y + month / 12;
@@ -181,7 +192,7 @@ fn waiting_for_sale(
 /// What leaving site `s` at the start of year `y` costs: always the PFI termination sum; for a lease (with leases
 /// on) left before its break date (or its end), the rent from that day to it plus any surrender premium; and a
 /// leasehold's dilapidations on any exit.
-fn exit_penalty(model: &ModelConfig, s: &crate::domain::Site, y: usize) -> f64 {
+pub(super) fn exit_penalty(model: &ModelConfig, s: &crate::domain::Site, y: usize) -> f64 {
     // Year 0 is outside the horizon (the release rule reports it); it starts with the plan, not before.
     let starts = model
         .start_date

@@ -11,6 +11,7 @@ pub(super) mod partners;
 pub(super) mod sites;
 pub(super) mod staff;
 pub(super) mod teams;
+pub(super) mod units;
 
 use super::Violation;
 use crate::domain::{Dataset, LatLon, SiteIx};

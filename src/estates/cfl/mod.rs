@@ -35,6 +35,8 @@ pub struct Instance {
     pub forced: Vec<Option<bool>>,
     /// The plan cost that does not depend on any decision.
     pub constant: f64,
+    /// Release units in the data set (none of them releasable: all kept).
+    pub unit_count: usize,
 }
 
 /// A plan of the instance: open sites and each team's desks per site, with its cost.
@@ -100,6 +102,7 @@ pub fn detect(ctx: &Ctx<'_>, model: &Model) -> Option<Instance> {
         || data.teams.iter().any(|t| t.site.is_some())
         || data.teams.is_empty()
         || !data.functions.is_empty()
+        || cand.units.iter().any(|u| u.releasable)
         || cand.sites.iter().any(|s| s.forced)
     {
         return None;
@@ -151,6 +154,7 @@ pub fn detect(ctx: &Ctx<'_>, model: &Model) -> Option<Instance> {
         arcs,
         forced,
         constant,
+        unit_count: data.units.len(),
     })
 }
 
@@ -185,6 +189,8 @@ pub fn plan_of(inst: &Instance, sol: &Solution) -> Plan {
                 shares
             })
             .collect(),
+        // The strategy is only taken without units to release on their own.
+        units: vec![SiteDecision::Keep; inst.unit_count],
         // The strategy is only taken without functions.csv, so there are no shared services.
         services: Default::default(),
     }
@@ -229,6 +235,7 @@ mod tests {
             arcs,
             forced,
             constant: 17.0,
+            unit_count: 0,
         }
     }
 
