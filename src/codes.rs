@@ -81,8 +81,9 @@ codes! {
     E1068 = "an override or sweep parameter names a key the model does not have";
     E1069 = "an override or sweep value is refused by the model (wrong type or out of range)";
     E1070 = "a benchmark file cannot be read in its format (OR-Library capacitated, Holmberg)";
-    /// `units.csv`: a site's units together hold more desks, floor area or running-cost share than the site.
-    E1071 = "a site's release units hold more desks, floor area or running-cost share than the site";
+    /// `units.csv`: a site's units together hold more desks, floor area, running-cost share or disposal value than
+    /// the site.
+    E1071 = "a site's release units hold more desks, floor area, cost share or disposal value than the site";
     /// `units.csv`: a floor unit without floor area, or a land unit without land area.
     E1072 = "a release unit has no area of its kind (floor_area_m2 for floor, land_ha for land)";
     W1001 = "an unknown column is ignored";

@@ -3,7 +3,7 @@
 
 Reads only the public source files copied into inputs/sources/ and writes
 inputs/greater-manchester/{organisations,sites,teams,zones,suppliers,contracts,offers,functions,
-shared_services,service_members}.csv. The back-office rules (who does which function, in FTE; what a function
+shared_services,service_members,units}.csv. The back-office rules (who does which function, in FTE; what a function
 costs and how it scales; today's shared services; team placement) are in gm_backoffice.py.
 
 Standard library only (Python 3.11). Deterministic: every derived figure comes either
@@ -92,6 +92,15 @@ FUNCTION_SHARES = [  # (function, share)
 ]
 MIN_FUNCTION_HEADS = 10  # functions smaller than this are pooled into one `other` team
 DISPOSAL_GBP_PER_M2 = 1000.0  # freehold only; PFI and leasehold sites get 0
+# Release units (units.csv, issue 18): parts of an NHS site released while the rest is kept, from ERIC's
+# floor_empty_pct, floor_under_used_pct and land_not_delivering_services_ha (README "units.csv").
+# Land value: GM's review of its surplus NHS land (HSJ, 9 November 2018): 52 sites, about 30 ha, about GBP 38m
+# assuming planning permission; one value per hectare over all of it.
+SURPLUS_LAND_GBP = 38_000_000.0
+SURPLUS_LAND_HA = 30.0
+UNIT_SUFFIXES = ("EMPTY", "UNDERUSED", "LAND")  # a site's units in this order
+UNIT_COLUMNS = ["id", "site", "name", "kind", "floor_area_m2", "desks", "cost_share", "backlog_share", "land_ha",
+                "disposal_value_gbp"]
 PFI_EXIT_YEARS = 10  # PFI exit penalty = 10 x annual running cost
 SME_SPEND_LIMIT = 1_000_000.0
 LOCAL_SHARE = 0.30
@@ -781,6 +790,13 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
         # No premium on top: the model charges the rent from the day a lease is left to its break itself
         # (costing::exit_penalties), so a later release pays less, and dilapidations per m2 from the model file.
 
+    # ---- release units (units.csv): empty and under-used floor and unused land of the NHS (ERIC) sites; a land
+    # unit's value is part of its site's disposal value, so it is added to the site's
+    unit_rows, land_value = release_units(sites, {r["site_code"]: r for r in eric})
+    for s in sites:
+        s["disposal_value_gbp"] += land_value.get(s["id"], 0)
+    files["units.csv"] = [UNIT_COLUMNS] + unit_rows
+
     site_rows = [["id", "organisation", "name", "kind", "public_facing", "borough", "tenure", "lease_end",
                   "lease_break", "exit_penalty_gbp", "lat", "lon", "floor_area_m2", "desks", "rent_gbp",
                   "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp", "backlog_gbp",
@@ -938,6 +954,55 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     info["teams"] = teams
     info["local_rule"] = local_rule
     return files, info
+
+
+def share6(x: float) -> str:
+    """a share, to 6 dp, trailing zeros dropped ("0" for nothing)"""
+    s = format(rhu(x, "0.000001"), "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def release_units(sites: list[dict], eric: dict[str, dict]) -> tuple[list[list[str]], dict[str, int]]:
+    """units.csv rows (README "units.csv"), by site id then EMPTY, UNDERUSED, LAND, and each land unit's value
+    by site id. Every NHS site (its id is its ERIC site_code) gets: a floor unit of its empty floor (gia_m2 x
+    floor_empty_pct / 100) and one of its under-used floor (gia_m2 x floor_under_used_pct / 100), each when
+    positive, whose cost_share is its share of the site's floor area times the site's FM, utilities and
+    maintenance (a PFI site: utilities only) over its whole running cost (the unit saves no rent or rates); and a
+    land unit of its
+    land_not_delivering_services_ha when positive, worth land_ha x SURPLUS_LAND_GBP / SURPLUS_LAND_HA, with
+    cost_share 0. No unit avoids backlog (backlog_share 0): a kept building's backlog is the building's as a whole
+    (roofs, plant, services run through it). Figures are taken as sites.csv writes them (area to 0.01 m2, money in whole pounds)."""
+    rows: list[list[str]] = []
+    land_value: dict[str, int] = {}
+    for s in sorted(sites, key=lambda s: s["id"]):
+        if s["source"] != "nhs":
+            continue
+        r = eric[s["id"]]
+        site_area = float(area(s["floor_area_m2"]))
+        assert site_area == num(r["gia_m2"]), s["id"]  # sites.csv's floor area is ERIC's gia_m2
+        money = {c: int(gbp0(s[c])) for c in ("rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp")}
+        running = sum(money.values())
+        # A PFI site's FM and maintenance are in the unitary charge, paid whether or not the space is used: only
+        # its energy stops with the space.
+        stops = money["utilities_gbp"] if s["tenure"] == "pfi" else (
+            money["fm_gbp"] + money["utilities_gbp"] + money["maintenance_gbp"])
+        for suffix, col, what in (("EMPTY", "floor_empty_pct", "empty floor"),
+                                  ("UNDERUSED", "floor_under_used_pct", "under-used floor")):
+            a = area(site_area * num(r[col]) / 100)
+            if float(a) <= 0:
+                continue
+            share = float(a) / site_area * stops / running if running > 0 else 0.0
+            rows.append([f"{s['id']}-{suffix}", s["id"], f"{s['name']} {what} (ERIC 2019/20)", "floor", a, "0",
+                         share6(share), "0", "", "0"])
+        ha = num(r["land_not_delivering_services_ha"])
+        if ha > 0:
+            value = iround(ha * SURPLUS_LAND_GBP / SURPLUS_LAND_HA)
+            land_value[s["id"]] = value
+            rows.append([f"{s['id']}-LAND", s["id"], f"{s['name']} land not delivering services (ERIC 2019/20)",
+                         "land", "", "0", "0", "0", area(ha), str(value)])
+    return rows, land_value
 
 
 def derive_contracts(orgs: dict, sites: list[dict], borough_pop: dict, gm_pop: int, ccgs_in_borough: dict,
@@ -1153,8 +1218,12 @@ INTS = {"sites.csv": ["desks"], "teams.csv": ["headcount"], "zones.csv": ["popul
         "functions.csv": ["max_hubs", "dual_running_months"]}
 ENUMS[("categories.csv", "route")] = {"aggregation", "framework", "out_of_scope"}
 NUMS["categories.csv"] = ["price_effect", "tender_cost_gbp", "mobilisation_gbp"]
+ENUMS[("units.csv", "kind")] = {"floor", "land"}
+NUMS["units.csv"] = ["floor_area_m2", "cost_share", "backlog_share", "land_ha", "disposal_value_gbp"]
+INTS["units.csv"] = ["desks"]
 GM_FILES = ["organisations.csv", "sites.csv", "teams.csv", "zones.csv", "suppliers.csv", "contracts.csv",
-            "offers.csv", "functions.csv", "shared_services.csv", "service_members.csv", "categories.csv"]
+            "offers.csv", "functions.csv", "shared_services.csv", "service_members.csv", "categories.csv",
+            "units.csv"]
 NUM_RE = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -1215,6 +1284,37 @@ def check_back_office(data: dict[str, list[dict]], sites: dict[str, dict]) -> No
     assert {r["service"] for r in data["service_members.csv"]} == set(services)
 
 
+def check_units(units: list[dict], header: list[str], sites: dict[str, dict]) -> None:
+    """units.csv: the columns in order; ids `<site>-EMPTY|UNDERUSED|LAND`, sorted by site then that order; every
+    unit's site exists; a floor unit has floor area and no land, a land unit land and no floor area; no desks;
+    cost shares in [0, 1]; and a site's units together hold at most its floor area, a cost share of 1 and its
+    disposal value."""
+    assert header == UNIT_COLUMNS, header
+    keys = []
+    total: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for u in units:
+        assert u["site"] in sites, u
+        suffix = u["id"][len(u["site"]) + 1:]
+        assert u["id"] == f"{u['site']}-{suffix}" and suffix in UNIT_SUFFIXES, u
+        keys.append((u["site"], UNIT_SUFFIXES.index(suffix)))
+        assert u["kind"] == ("land" if suffix == "LAND" else "floor") and u["name"] and u["desks"] == "0", u
+        if u["kind"] == "floor":
+            assert float(u["floor_area_m2"]) > 0 and u["land_ha"] == "" and float(u["disposal_value_gbp"]) == 0, u
+        else:
+            assert float(u["land_ha"]) > 0 and u["floor_area_m2"] == "" and float(u["cost_share"]) == 0, u
+        assert 0 <= float(u["cost_share"]) <= 1, u
+        assert float(u["backlog_share"]) == 0, u
+        t = total[u["site"]]
+        t[0] += float(u["floor_area_m2"] or 0)
+        t[1] += float(u["cost_share"])
+        t[2] += float(u["disposal_value_gbp"] or 0)
+    assert keys == sorted(keys), "units.csv not in site, EMPTY, UNDERUSED, LAND order"
+    for sid, (fa, share, value) in total.items():
+        s = sites[sid]
+        assert fa <= float(s["floor_area_m2"]) + 1e-6 and share <= 1 + 1e-12, (sid, fa, share)
+        assert value <= float(s["disposal_value_gbp"]), (sid, value)
+
+
 def check(folder: Path) -> None:
     data = {}
     for name in GM_FILES:
@@ -1248,6 +1348,8 @@ def check(folder: Path) -> None:
     overfull = sorted(s for s, h in occupied.items() if h > int(sites[s]["desks"]))
     assert not overfull, overfull
     check_back_office(data, sites)
+    with open(folder / "units.csv", encoding="utf-8", newline="") as fh:
+        check_units(data["units.csv"], next(csv.reader(fh)), sites)
     assert sum(int(r["population"]) for r in data["zones.csv"]) == 2782141
     for r in data["contracts.csv"]:
         assert r["organisation"] in orgs and r["supplier"] in sups and (r["site"] == "" or r["site"] in sites)
@@ -1353,6 +1455,13 @@ def check(folder: Path) -> None:
     for v in partners_of.values():
         dist[len(v)] += 1
     print("partners per supplier (partners: suppliers):", dict(sorted(dist.items())))
+    units = data["units.csv"]
+    for kind in ("EMPTY", "UNDERUSED"):
+        us = [u for u in units if u["id"].endswith("-" + kind)]
+        print(f"release units {kind.lower()} floor: {len(us)}, {sum(float(u['floor_area_m2']) for u in us):,.2f} m2")
+    land = [u for u in units if u["kind"] == "land"]
+    print(f"release units land: {len(land)}, {sum(float(u['land_ha']) for u in land):.2f} ha, "
+          f"GBP {sum(int(u['disposal_value_gbp']) for u in land):,}")
 
 
 def check_rebuild(files: dict, names: list[str], out: Path, write, check_folder) -> int:

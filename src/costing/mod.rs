@@ -136,7 +136,8 @@ pub fn releases(site: &Site, pdc: f64, model: &ModelConfig) -> Vec<Release> {
 }
 
 /// A release unit as a site of its own, for costing: its site's tenure, lease and place, its own area, desks and
-/// disposal value, and its cost share of the site's running-cost lines, backlog and exit penalty. Its figures are
+/// disposal value, its cost share of the site's running-cost lines and exit penalty, and its backlog share of the
+/// site's backlog. Its figures are
 /// parts of its site's (validated), so the baseline counts them once, with the site.
 pub fn unit_site(unit: &Unit, site: &Site) -> Site {
     let k = unit.cost_share;
@@ -155,7 +156,7 @@ pub fn unit_site(unit: &Unit, site: &Site) -> Site {
             utilities: r.utilities * k,
             maintenance: r.maintenance * k,
         },
-        backlog: site.backlog * k,
+        backlog: site.backlog * unit.backlog_share,
         disposal_value: unit.disposal_value,
         must_keep: false,
         ..site.clone()
@@ -315,6 +316,57 @@ pub trait PlanCosts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::UnitKind;
+
+    /// A floor unit of a hospital and a land unit, costed by hand: 5 years at 3.5%, a GBP 25,000 release cost, a
+    /// year's wait for a sale and PDC at 3.5% (`S1` of tiny: rates 400,000, FM 900,000, utilities 300,000,
+    /// maintenance 200,000, backlog 1,500,000, owned by a trust).
+    #[test]
+    fn a_unit_released_on_its_own_saves_its_share_of_its_site_by_hand() {
+        let mut model = ModelConfig::default();
+        (model.horizon_years, model.discount_rate) = (5, 0.035);
+        model.estates.units.release_cost_gbp = 25_000.0;
+        model.estates.disposal.lag_years = 1;
+        model.estates.disposal.pdc_rate = 0.035;
+        let mut site = crate::input::tiny_for_tests().sites[0].clone();
+        site.disposal_value = 3_000_000.0;
+        let unit = |kind, area, share, ha, value| Unit {
+            id: "U".into(),
+            site: SiteIx(0),
+            name: "part".into(),
+            kind,
+            floor_area_m2: area,
+            desks: 0,
+            cost_share: share,
+            backlog_share: share,
+            land_ha: ha,
+            disposal_value: value,
+        };
+        let d = Discount::new(0.035, 5);
+        let df = |y: i32| 1.035f64.powi(-(y - 1));
+        // The empty floor: 4% of 1,800,000 running and of 300,000 backlog a year; nothing to sell, so no wait.
+        let floor = unit(UnitKind::Floor, 2000.0, 0.04, 0.0, 0.0);
+        let c = unit_costs(&floor, &site, OrgKind::NhsTrust, &model);
+        assert!((c.yearly - 84_000.0).abs() < 1e-9);
+        assert_eq!(c.release[1].penalty, 25_000.0);
+        assert_eq!(c.release[1].sale_year, Some(2));
+        let want = 84_000.0 * (df(2) + df(3) + df(4) + df(5)) - 25_000.0 * df(2);
+        let got = release_saving_pv(&c.site, c.yearly, 2, &c.release[1], &d);
+        assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+        // The land: no running cost, PDC of 70,000 a year on its GBP 2m until the sale a year after its release.
+        let land = unit(UnitKind::Land, 0.0, 0.0, 1.5, 2_000_000.0);
+        let c = unit_costs(&land, &site, OrgKind::NhsTrust, &model);
+        assert!((c.yearly - 70_000.0).abs() < 1e-9);
+        assert_eq!(c.release[0].holding[0], 70_000.0);
+        assert_eq!(c.release[0].sale_year, Some(2));
+        let all: f64 = (1..=5).map(df).sum();
+        let want = 70_000.0 * all - 25_000.0 - 70_000.0 + 2_000_000.0 * df(2);
+        let got = release_saving_pv(&c.site, c.yearly, 1, &c.release[0], &d);
+        assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+        // A council's land pays no PDC.
+        let c = unit_costs(&land, &site, OrgKind::Council, &model);
+        assert_eq!(c.yearly, 0.0);
+    }
 
     #[test]
     fn discounting_by_hand() {

@@ -159,8 +159,10 @@ pub struct Unit {
     pub floor_area_m2: f64,
     /// Desks among the site's that go with it.
     pub desks: u32,
-    /// Share of the site's running cost and backlog that stops when it is released, in [0, 1].
+    /// Share of each of the site's running-cost lines that stops when it is released, in [0, 1].
     pub cost_share: f64,
+    /// Share of the site's backlog maintenance its release avoids, in [0, 1].
+    pub backlog_share: f64,
     /// Land area (hectares; land units).
     pub land_ha: f64,
     /// Expected receipt on its release (GBP): land sold, space let or handed back for a premium.

@@ -22,10 +22,13 @@ pub fn unit_reasons(ctx: &Ctx<'_>, p: &Plan) -> Vec<String> {
 fn released(ctx: &Ctx<'_>, u: usize, y: usize) -> String {
     let c = &ctx.cand.units[u].costs;
     let r = &c.release[y - 1];
-    let mut words = format!(
-        "released on its own in year {y}: saves GBP {} a year of its site's costs",
-        money(c.yearly)
-    );
+    let mut words = format!("released on its own in year {y}");
+    if c.yearly > 0.0 {
+        words.push_str(&format!(
+            ": saves GBP {} a year of its site's costs",
+            money(c.yearly)
+        ));
+    }
     if r.penalty > 0.0 {
         words.push_str(&format!("; one-off GBP {}", money(r.penalty)));
     }

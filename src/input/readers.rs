@@ -53,6 +53,7 @@ pub const UNITS: FileSpec = FileSpec {
         "floor_area_m2",
         "desks",
         "cost_share",
+        "backlog_share",
         "land_ha",
         "disposal_value_gbp",
     ],
@@ -478,7 +479,7 @@ pub(super) fn sites(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Sit
 }
 
 /// Reads release units. A floor unit's `cost_share` defaults to its share of the site's floor area, a land
-/// unit's to 0 (land costs next to nothing to hold).
+/// unit's to 0 (land costs next to nothing to hold); `backlog_share` defaults to the `cost_share`.
 pub(super) fn units(t: &Table, ids: &mut Ids, sites: &[Site], f: &mut Vec<Finding>) -> Lined<Unit> {
     read_rows(t, f, |r| {
         let id = r.id("id");
@@ -493,6 +494,7 @@ pub(super) fn units(t: &Table, ids: &mut Ids, sites: &[Site], f: &mut Vec<Findin
             Some(_) => whole(r, "desks"),
         };
         let share = r.opt_number("cost_share");
+        let backlog = r.opt_number("backlog_share");
         let land_ha = r.non_negative_or("land_ha", 0.0);
         let disposal_value = r.non_negative_or("disposal_value_gbp", 0.0);
         let (site, kind, floor_area_m2) = (SiteIx(site?), kind?, floor_area_m2?);
@@ -514,6 +516,19 @@ pub(super) fn units(t: &Table, ids: &mut Ids, sites: &[Site], f: &mut Vec<Findin
                 _ => 0.0,
             },
         };
+        let backlog_share = match backlog? {
+            Some(v) if !(0.0..=1.0).contains(&v) => {
+                r.report(
+                    E1017,
+                    "backlog_share",
+                    "a share must be between 0 and 1",
+                    "write the share as a fraction, for example 0.05 for 5% of the site's backlog",
+                );
+                v
+            }
+            Some(v) => v,
+            None => cost_share,
+        };
         let unit = Unit {
             id: id?,
             site,
@@ -522,6 +537,7 @@ pub(super) fn units(t: &Table, ids: &mut Ids, sites: &[Site], f: &mut Vec<Findin
             floor_area_m2,
             desks: desks?,
             cost_share,
+            backlog_share,
             land_ha: land_ha?,
             disposal_value: disposal_value?,
         };

@@ -13,35 +13,47 @@ pub(super) fn run(data: &Dataset, lines: &Lines, out: &mut Vec<Finding>) {
     e1072_unit_without_area(data, lines, out);
 }
 
-/// A site's units together may not hold more than the site: reported at the unit that tips a total over.
+/// A site's units together may not hold more than the site: reported once per measure, at the unit that tips
+/// its total over.
 fn e1071_units_over_site(data: &Dataset, lines: &Lines, out: &mut Vec<Finding>) {
-    let n = data.sites.len();
-    let (mut desks, mut area, mut share) = (vec![0u64; n], vec![0.0; n], vec![0.0; n]);
+    // Per site, per measure (desks, floor area, cost share, backlog share, disposal value): the units' running
+    // total.
+    let mut total = vec![[0.0f64; 5]; data.sites.len()];
     for (u, line) in data.units.iter().zip(&lines.units) {
-        let s = u.site.ix();
         let site = data.site(u.site);
-        desks[s] += u64::from(u.desks);
-        area[s] += u.floor_area_m2;
-        share[s] += u.cost_share;
-        let over = [
-            (
-                "desks",
-                desks[s] > u64::from(site.desks),
-                format!("{} desks", site.desks),
-            ),
+        let measures = [
+            ("desks", f64::from(u.desks), f64::from(site.desks), "desks"),
             (
                 "floor_area_m2",
-                area[s] > site.floor_area_m2 * (1.0 + 1e-9),
-                format!("{} m2", site.floor_area_m2),
+                u.floor_area_m2,
+                site.floor_area_m2,
+                "m2 of floor",
             ),
             (
                 "cost_share",
-                share[s] > 1.0 + 1e-9,
-                "all of its running cost".to_string(),
+                u.cost_share,
+                1.0,
+                "of its running cost as a share",
+            ),
+            (
+                "backlog_share",
+                u.backlog_share,
+                1.0,
+                "of its backlog as a share",
+            ),
+            (
+                "disposal_value_gbp",
+                u.disposal_value,
+                site.disposal_value,
+                "GBP of disposal value",
             ),
         ];
-        for (column, is_over, what) in over {
-            if is_over {
+        for (m, (column, add, limit, what)) in measures.into_iter().enumerate() {
+            let before = total[u.site.ix()][m];
+            let after = before + add;
+            total[u.site.ix()][m] = after;
+            let over = |v: f64| v > limit + 1e-9 * limit.abs().max(1.0);
+            if over(after) && !over(before) {
                 out.push(at(
                     E1071,
                     "units.csv",
@@ -49,11 +61,11 @@ fn e1071_units_over_site(data: &Dataset, lines: &Lines, out: &mut Vec<Finding>) 
                     column,
                     &u.id,
                     format!(
-                        "the units of site {} up to {} hold more {column} than the site, which has {what}",
-                        site.id, u.id
+                        "with unit {} the units of site {} hold {after} {what}, more than the site's {limit}",
+                        u.id, site.id
                     ),
-                    "make the units parts of the site: their desks, floor area and cost shares add up to at most \
-                     the site's",
+                    "make the units parts of the site: their desks, floor area, cost shares and disposal values \
+                     add up to at most the site's",
                 ));
             }
         }

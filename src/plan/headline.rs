@@ -50,6 +50,8 @@ pub enum Unit {
     M2,
     /// Kilometres.
     Km,
+    /// Hectares.
+    Hectares,
     /// A whole number of things.
     Count,
     /// A share, shown as a percentage (kept as a fraction in CSV).
@@ -64,6 +66,7 @@ impl Unit {
             Unit::GbpAYear => " (GBP a year)",
             Unit::M2 => " (m2)",
             Unit::Km => " (km)",
+            Unit::Hectares => " (ha)",
             Unit::Count | Unit::Share => "",
         }
     }
@@ -74,7 +77,7 @@ impl Unit {
         match (self, v) {
             (_, None) => "n/a".into(),
             (Unit::Gbp | Unit::GbpAYear | Unit::M2, Some(v)) => money(v),
-            (Unit::Km, Some(v)) => format!("{v:.2}"),
+            (Unit::Km | Unit::Hectares, Some(v)) => format!("{v:.2}"),
             (Unit::Count, Some(v)) => format!("{v:.0}"),
             (Unit::Share, Some(v)) => format!("{:.1}%", v * 100.0),
         }
@@ -252,7 +255,7 @@ const HTML_COMPARE: &[View] = &[View::Html, View::Compare];
 
 /// Every headline figure, in the order every view lists them. `report.html` groups its tiles by [`Part`]
 /// (whole plan, estates, award) and keeps this order within each group.
-pub static FIGURES: [Figure; 24] = [
+pub static FIGURES: [Figure; 26] = [
     Figure {
         key: "violations",
         words: "Rules broken",
@@ -419,6 +422,24 @@ pub static FIGURES: [Figure; 24] = [
         better: Better::Neither,
         part: Part::Estates,
         reading: Reading::One(|s| s.estates(|k| k.floor_area_released_m2)),
+        views: ALL,
+    },
+    Figure {
+        key: "units_released",
+        words: "Parts of sites released on their own (floors, wings, land)",
+        unit: Unit::Count,
+        better: Better::Neither,
+        part: Part::Estates,
+        reading: Reading::One(|s| s.estates(|k| k.units_released as f64)),
+        views: ALL,
+    },
+    Figure {
+        key: "land_released_ha",
+        words: "Land released on its own",
+        unit: Unit::Hectares,
+        better: Better::Neither,
+        part: Part::Estates,
+        reading: Reading::One(|s| s.estates(|k| k.land_released_ha)),
         views: ALL,
     },
     Figure {

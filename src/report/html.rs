@@ -325,6 +325,11 @@ pub fn plan_html(
     } else {
         Vec::new()
     };
+    let units = if has_estates {
+        super::units::html_rows(data, model, &a.plan)
+    } else {
+        Vec::new()
+    };
     let moves = move_rows(data, &a.plan);
     let categories = category_rows(data, a, &view.category_status);
     let award_lines = award_rows(data, a);
@@ -336,7 +341,7 @@ pub fn plan_html(
             title => view.title, subtitle => view.subtitle, statuses => view.statuses,
             conflicts => view.conflicts, violations => violations(a), headline => headline(&crate::compare::source(a)),
             map, access_km => model.estates.access.enabled.then_some(model.estates.access.max_km),
-            partner_chart, year_chart, sites, moves, categories, award_lines, services, service_functions, hubs,
+            partner_chart, year_chart, sites, units, moves, categories, award_lines, services, service_functions, hubs,
             award_basis => crate::plan::award::basis(model),
             award_against => crate::plan::award::against_published(&a.award_figures.values().collect::<Vec<_>>()),
             explained => view.explained.iter().map(|e| minijinja::context! {

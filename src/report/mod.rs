@@ -424,6 +424,7 @@ pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) ->
             "No site is released: under these rules no release pays for itself."
         );
     }
+    o.push_str(&units::units_md(data, result));
     let _ = writeln!(o, "\n## Savings by partner (present value, GBP)\n");
     let _ = writeln!(o, "| partner | saving |\n|---|---|");
     for (p, v) in k.savings_by_partner.iter().filter(|(_, v)| v.abs() > 0.5) {

@@ -1,11 +1,13 @@
 //! `units.csv` of a plan: one row per release unit (`units.csv` of the data set) with its decision, year, what
 //! releasing it saves and costs, and the reason ([`crate::estates::unit_reasons`]).
 
-use crate::domain::Dataset;
+use crate::domain::{Dataset, UnitKind};
 use crate::estates::EstatesResult;
-use crate::plan::SiteDecision;
+use crate::model_config::ModelConfig;
 use crate::plan::files::UNIT_COLUMNS;
-use crate::text::csv_bytes;
+use crate::plan::{Plan, SiteDecision};
+use crate::text::{csv_bytes, money};
+use std::fmt::Write;
 
 /// The plan's `units.csv` ([`UNIT_COLUMNS`]); `reasons` in unit order. A unit that goes with its released site
 /// is `keep` here (its site's row in `sites.csv` carries the release) and says so in its reason.
@@ -49,4 +51,75 @@ pub fn units_csv(data: &Dataset, result: &EstatesResult, reasons: &[String]) -> 
         }
         Ok(())
     })
+}
+
+/// The `report.md` section on release units (empty without `units.csv`): each unit released on its own, what it
+/// saves and costs, and how many were kept.
+pub fn units_md(data: &Dataset, result: &EstatesResult) -> String {
+    let Some(plan) = result.plan().filter(|_| !data.units.is_empty()) else {
+        return String::new();
+    };
+    let mut o = String::from("\n## Parts of sites released on their own\n\n");
+    let mut kept = 0;
+    for (u, unit) in data.units.iter().enumerate() {
+        let SiteDecision::Release(y) = plan.units[u] else {
+            kept += 1;
+            continue;
+        };
+        let c = &result.candidates.units[u].costs;
+        let r = &c.release[y as usize - 1];
+        let site = data.site(unit.site);
+        let size = match unit.kind {
+            UnitKind::Floor => format!("{} m2", money(unit.floor_area_m2)),
+            UnitKind::Land => format!("{:.2} ha", unit.land_ha),
+        };
+        let _ = writeln!(
+            o,
+            "- **{}** ({}, {size}) of {} ({}): released in year {y}. Saves GBP {} a year of its site's costs, one-off \
+             GBP {}{}.",
+            unit.name,
+            unit.id,
+            site.name,
+            data.org(site.organisation).name,
+            money(c.yearly),
+            money(r.penalty),
+            crate::estates::reasons::sale_words(&c.site, y as usize, r)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\n{kept} of {} units are kept (their reasons are in `units.csv`).",
+        data.units.len()
+    );
+    o
+}
+
+/// The rows of `report.html`'s units table (empty without `units.csv`), with each unit's reason.
+pub fn html_rows(data: &Dataset, model: &ModelConfig, plan: &Plan) -> Vec<minijinja::Value> {
+    if data.units.is_empty() {
+        return Vec::new();
+    }
+    let cand = crate::estates::candidates::build(data, model);
+    let ctx = crate::estates::milp::Ctx {
+        data,
+        cand: &cand,
+        model,
+    };
+    let reasons = crate::estates::unit_reasons::unit_reasons(&ctx, plan);
+    (data.units.iter().enumerate())
+        .map(|(u, unit)| {
+            let (decision, year, saving) = match plan.units[u] {
+                SiteDecision::Keep => ("keep", String::new(), 0.0),
+                SiteDecision::Release(y) => ("release", y.to_string(), cand.units[u].costs.yearly),
+            };
+            let size = match unit.kind {
+                UnitKind::Floor => format!("{} m2", money(unit.floor_area_m2)),
+                UnitKind::Land => format!("{:.2} ha", unit.land_ha),
+            };
+            minijinja::context! {
+                id => unit.id, name => unit.name, site => data.site(unit.site).name, size, decision, year, saving,
+                saving_text => money(saving), reason => reasons[u],
+            }
+        })
+        .collect()
 }

@@ -17,7 +17,7 @@
 
 use crate::common::{code, run, solve_to_optimality as solve};
 use consolidate::check::{Rule, check};
-use consolidate::domain::{Dataset, SiteIx};
+use consolidate::domain::{Dataset, SiteIx, Unit, UnitKind};
 use consolidate::estates::{EstatesPlan, candidates};
 use consolidate::import::estates_gen::{self, Shape};
 use consolidate::model_config::ModelConfig;
@@ -86,6 +86,8 @@ struct Rules {
     must_keep: Vec<bool>,
     /// No partner may be worse off.
     partners_no_worse: bool,
+    /// Release units: (site pick, share of the site's desks, floor area and disposal value, cost share).
+    units: Vec<(usize, f64, f64)>,
 }
 
 /// A generated case: the generator's shape and the rule tweaks.
@@ -127,6 +129,7 @@ fn rules(
         1.0f64..10.0,
         proptest::collection::vec(proptest::bool::weighted(0.15), 32),
         proptest::bool::weighted(0.25),
+        proptest::collection::vec((0usize..32, 0.0f64..0.5, 0.0f64..0.5), 0..=2),
     )
         .prop_map(
             |(
@@ -139,6 +142,7 @@ fn rules(
                 max_mean_km,
                 must_keep,
                 partners_no_worse,
+                units,
             )| Rules {
                 horizon,
                 split,
@@ -149,6 +153,7 @@ fn rules(
                 max_mean_km,
                 must_keep,
                 partners_no_worse,
+                units,
             },
         )
 }
@@ -182,6 +187,24 @@ fn instance(case: &Case) -> (Dataset, ModelConfig) {
     let mut data = loaded.dataset;
     for (i, s) in data.sites.iter_mut().enumerate() {
         s.must_keep |= r.must_keep[i % r.must_keep.len()];
+    }
+    // Release units: parts of sites (at most two of under half each, so they stay within their site).
+    model.estates.units.release_cost_gbp = 20_000.0;
+    for (k, &(pick, part, share)) in r.units.iter().enumerate() {
+        let site = SiteIx((pick % data.sites.len()) as u32);
+        let whole = data.site(site).clone();
+        data.units.push(Unit {
+            id: format!("U{k}"),
+            site,
+            name: format!("part {k} of {}", whole.id),
+            kind: UnitKind::Floor,
+            floor_area_m2: part * whole.floor_area_m2,
+            desks: (part * f64::from(whole.desks)).floor() as u32,
+            cost_share: share,
+            backlog_share: share / 2.0,
+            land_ha: 0.0,
+            disposal_value: part * whole.disposal_value,
+        });
     }
     (data, model)
 }
@@ -377,17 +400,30 @@ fn brute_force(data: &Dataset, model: &ModelConfig, limit: u64) -> Result<Option
                     .collect()
             })
             .collect();
-        leaves += per_team.iter().map(|o| o.len() as u64).product::<u64>();
-        keep_sets.push((sites, per_team));
+        // Every unit of a kept site is kept or released on its own in year 1.
+        let free: Vec<usize> = (0..data.units.len())
+            .filter(|&u| sites[data.units[u].site.ix()] == SiteDecision::Keep)
+            .collect();
+        let placements = per_team.iter().map(|o| o.len() as u64).product::<u64>();
+        leaves += placements << free.len();
+        for umask in 0u32..1 << free.len() {
+            let mut units = vec![SiteDecision::Keep; data.units.len()];
+            for (k, &u) in free.iter().enumerate() {
+                if umask >> k & 1 == 1 {
+                    units[u] = SiteDecision::Release(1);
+                }
+            }
+            keep_sets.push((sites.clone(), units, per_team.clone()));
+        }
     }
     if leaves > limit {
         return Err(leaves);
     }
     let mut best: Option<f64> = None;
-    for (sites, per_team) in keep_sets {
+    for (sites, units, per_team) in keep_sets {
         let mut plan = Plan {
             sites,
-            units: vec![SiteDecision::Keep; data.units.len()],
+            units,
             teams: vec![Vec::new(); data.teams.len()],
             services: consolidate::plan::services::ServicesPlan::baseline(data),
         };
@@ -429,8 +465,9 @@ fn place(
     }
 }
 
-/// **Brute force equals the MILP.** For one-year horizons without splitting (so a plan is a keep set plus one
-/// site per team, all moves in year 1), with 2-12 sites and 1-4 teams, the cheapest plan the independent
+/// **Brute force equals the MILP.** For one-year horizons without splitting (so a plan is a keep set, each unit of
+/// a kept site kept or released on its own, and one site per team, all moves in year 1), with 2-12 sites, up to
+/// two release units and 1-4 teams, the cheapest plan the independent
 /// checker accepts among all of them costs what the MILP's proven optimum costs (within 1e-6 relative), and
 /// the MILP says infeasible exactly when no plan is accepted. Cases with more than 300,000 placements to try
 /// are skipped (and counted as not compared).
@@ -438,7 +475,7 @@ fn place(
 fn brute_force_over_every_plan_finds_the_milp_optimum() {
     const CASES: u32 = 64;
     const LIMIT: u64 = 300_000;
-    let (compared, optimal) = (Cell::new(0), Cell::new(0));
+    let (compared, optimal, with_units) = (Cell::new(0), Cell::new(0), Cell::new(0));
     let strategy = (shapes(2..=12, 1..=4), rules(1..=1, Just(false)))
         .prop_map(|(shape, rules)| Case { shape, rules });
     check_property(CASES, strategy, |case| {
@@ -448,10 +485,13 @@ fn brute_force_over_every_plan_finds_the_milp_optimum() {
         };
         let r = solve(&data, &model);
         match (&r.outcome, best) {
-            (Outcome::Optimal(_), Some(b)) => {
+            (Outcome::Optimal(p), Some(b)) => {
                 let milp = r.kpis().unwrap().plan_cost;
                 prop_assert!(close(milp, b), "MILP {milp} vs brute force {b}");
                 optimal.set(optimal.get() + 1);
+                if p.kpis.units_released > 0 {
+                    with_units.set(with_units.get() + 1);
+                }
             }
             (Outcome::Infeasible, None) => {}
             (Outcome::Optimal(_) | Outcome::Infeasible, b) => {
@@ -477,6 +517,10 @@ fn brute_force_over_every_plan_finds_the_milp_optimum() {
     assert!(
         2 * optimal.get() >= compared.get(),
         "most compared cases should have a plan"
+    );
+    assert!(
+        with_units.get() > 0,
+        "some optimum should release a unit on its own"
     );
 }
 

@@ -57,7 +57,7 @@ pub(super) fn desks_released(data: &Dataset, plan: &Plan) -> Vec<f64> {
 }
 
 /// The unit as a building of its own: its site's tenure, lease and owner, its own area and receipt, and its cost
-/// share of every running-cost line, the backlog and the exit premium.
+/// share of every running-cost line and the exit premium, and its backlog share of the backlog.
 fn as_building(data: &Dataset, u: usize) -> Site {
     let unit = &data.units[u];
     let site = data.site(unit.site);
@@ -67,7 +67,7 @@ fn as_building(data: &Dataset, u: usize) -> Site {
     b.floor_area_m2 = unit.floor_area_m2;
     b.desks = unit.desks;
     b.disposal_value = unit.disposal_value;
-    b.backlog = site.backlog * k;
+    b.backlog = site.backlog * unit.backlog_share;
     b.exit_penalty = site.exit_penalty * k;
     for line in [
         &mut b.running.rent,
@@ -114,5 +114,70 @@ pub(super) fn economics(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &
         *out.by_partner
             .entry(data.org(data.site(unit.site).organisation).id.clone())
             .or_default() += saving;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::Rule::{Capacity, Release};
+    use crate::check::test_support::{assert_estates, dataset, model};
+    use crate::domain::{Dataset, SiteIx, Unit, UnitKind};
+    use crate::plan::{Plan, SiteDecision};
+
+    /// The data with one floor unit of `desks` desks (and a tenth of the running cost) on site `site`.
+    fn with_unit(site: u32, desks: u32) -> Dataset {
+        let mut data = dataset();
+        data.units.push(Unit {
+            id: "U".into(),
+            site: SiteIx(site),
+            name: "east wing".into(),
+            kind: UnitKind::Floor,
+            floor_area_m2: 200.0,
+            desks,
+            cost_share: 0.1,
+            backlog_share: 0.1,
+            land_ha: 0.0,
+            disposal_value: 0.0,
+        });
+        data
+    }
+
+    fn release_unit(data: &Dataset, year: u32) -> Plan {
+        let mut plan = Plan::baseline(data);
+        plan.units[0] = SiteDecision::Release(year);
+        plan
+    }
+
+    #[test]
+    fn a_unit_released_takes_its_desks_from_its_site() {
+        let model = model();
+        // S2 has 50 desks for T2's 20: a unit of 30 leaves 20, one of 40 leaves 10.
+        let data = with_unit(2, 30);
+        assert_estates(&data, &model, &release_unit(&data, 1), &[]);
+        let data = with_unit(2, 40);
+        let want = "site S2 needs 20.0 desks but has 10";
+        assert_estates(&data, &model, &release_unit(&data, 1), &[(Capacity, want)]);
+    }
+
+    #[test]
+    fn a_unit_goes_on_its_own_only_while_its_site_is_kept_and_the_model_allows() {
+        let (data, mut model) = (with_unit(4, 0), model());
+        let mut plan = release_unit(&data, 2);
+        assert_estates(&data, &model, &plan, &[]);
+        plan.sites[4] = SiteDecision::Release(1);
+        let want = "unit U of site S4 is released on its own though its whole site is released";
+        assert_estates(&data, &model, &plan, &[(Release, want)]);
+        let plan = release_unit(&data, 9);
+        let want = "unit U of site S4 is released on its own in year 9, outside the horizon";
+        assert_estates(&data, &model, &plan, &[(Release, want)]);
+        model.estates.units.min_area_m2 = 250.0;
+        let want =
+            "unit U of site S4 is released on its own with 200 m2, under the minimum of 250 m2";
+        assert_estates(&data, &model, &release_unit(&data, 1), &[(Release, want)]);
+        model.estates.units.min_area_m2 = 0.0;
+        model.estates.units.enabled = false;
+        let want =
+            "unit U of site S4 is released on its own though [estates.units] enabled is false";
+        assert_estates(&data, &model, &release_unit(&data, 1), &[(Release, want)]);
     }
 }
