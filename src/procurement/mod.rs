@@ -216,8 +216,10 @@ pub fn solve(
             (c, case)
         })
         .collect();
-    let mut categories = first.clone();
+    let mut categories = first;
     if !again.is_empty() {
+        // The first results stay as the bounds of the categories solved again.
+        let first = categories.clone();
         let redo: Vec<Case> = again.iter().map(|(_, case)| case.clone()).collect();
         let second = on_workers(threads, &redo, &|case| solve(case, true));
         for ((c, _), r) in again.iter().zip(second) {

@@ -291,6 +291,25 @@ fn a_tender_capacity_spreads_early_ends_over_the_years_after_the_lead_time() {
     );
 }
 
+/// C1 buying facilities management from CLEAN (GBP 300k a year, ending on `fm_end`) and IT from BOLT (GBP 300k,
+/// running past the horizon), GBP 1,000 fee each, ACME offering 0.90 in both, one re-let a year: `plan --check`'s
+/// run (its award check passed) and summary.
+fn two_categories(fm_end: &str) -> (std::process::Output, serde_json::Value) {
+    let dir = tiny_award(
+        "",
+        &format!(
+            "K1,C1,facilities_management,CLEAN,300000,2015-04-01,{fm_end},1000,\n\
+             K2,C1,it_services,BOLT,300000,2015-04-01,2030-03-31,1000,\n"
+        ),
+        "ACME,facilities_management,0,0.90,2000000\nACME,it_services,0,0.90,2000000\n\
+         BOLT,it_services,0,1.00,900000\nCLEAN,facilities_management,0,1.00,600000\n",
+    );
+    let (res, out) = plan_in(&dir, &["--check"]);
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    assert!(stdout.contains("award check: passed"), "{stdout}");
+    (res, summary(&out))
+}
+
 #[test]
 fn categories_that_together_ask_more_than_a_partners_tender_capacity_share_it() {
     // C1 holds a GBP 300k contract in facilities management (CLEAN) and one in IT (BOLT), both running past the
@@ -299,17 +318,8 @@ fn categories_that_together_ask_more_than_a_partners_tender_capacity_share_it() 
     // proportion to what they asked (half of year 2 each; half of every later year each, by contract count),
     // each category moves half its contract in year 2 and half in year 3, which is what one award over both
     // would do: 30,000 (df2..df5 + df3..df5) - 1,000 (df2 + df3). Each is reported against its first optimum.
-    let dir = tiny_award(
-        "",
-        "K1,C1,facilities_management,CLEAN,300000,2015-04-01,2030-03-31,1000,\n\
-         K2,C1,it_services,BOLT,300000,2015-04-01,2030-03-31,1000,\n",
-        "ACME,facilities_management,0,0.90,2000000\nACME,it_services,0,0.90,2000000\n\
-         BOLT,it_services,0,1.00,900000\nCLEAN,facilities_management,0,1.00,600000\n",
-    );
-    let (res, out) = plan_in(&dir, &["--check"]);
+    let (res, s) = two_categories("2030-03-31");
     let stdout = String::from_utf8_lossy(&res.stdout);
-    assert!(stdout.contains("award check: passed"), "{stdout}");
-    let s = summary(&out);
     let npv = s["procurement"]["npv"].as_f64().unwrap();
     let want = 30_000.0 * (from(2) + from(3)) - 1000.0 * (df(2) + df(3));
     assert!((npv - want).abs() < 0.01, "{npv} != {want}");
@@ -336,17 +346,7 @@ fn a_re_let_falling_due_is_served_before_an_early_end_that_can_wait() {
     // only in year 2 (moved to ACME at 0.90), while the IT contract, ended early, could start in any year. With
     // one re-let a year both first ask for year 2; the re-let falling due gets year 2, the early end the later
     // years, and moves in year 3: 30,000 (df2..df5) + 30,000 (df3..df5) - 1,000 df3, the best award over both.
-    let dir = tiny_award(
-        "",
-        "K1,C1,facilities_management,CLEAN,300000,2015-04-01,2017-03-31,1000,\n\
-         K2,C1,it_services,BOLT,300000,2015-04-01,2030-03-31,1000,\n",
-        "ACME,facilities_management,0,0.90,2000000\nACME,it_services,0,0.90,2000000\n\
-         BOLT,it_services,0,1.00,900000\nCLEAN,facilities_management,0,1.00,600000\n",
-    );
-    let (res, out) = plan_in(&dir, &["--check"]);
-    let stdout = String::from_utf8_lossy(&res.stdout);
-    assert!(stdout.contains("award check: passed"), "{stdout}");
-    let s = summary(&out);
+    let (_, s) = two_categories("2017-03-31");
     let npv = s["procurement"]["npv"].as_f64().unwrap();
     let want = 30_000.0 * (from(2) + from(3)) - 1000.0 * df(3);
     assert!((npv - want).abs() < 0.01, "{npv} != {want}");
