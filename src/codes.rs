@@ -86,6 +86,8 @@ codes! {
     E1071 = "a site's release units hold more desks, floor area, cost share or disposal value than the site";
     /// `units.csv`: a floor unit without floor area, or a land unit without land area.
     E1072 = "a release unit has no area of its kind (floor_area_m2 for floor, land_ha for land)";
+    /// `sites.csv`: a site's landlord is the organisation that holds it.
+    E1073 = "a site's landlord is its own organisation";
     W1001 = "an unknown column is ignored";
     W1002 = "a file has a header but no rows";
     W1003 = "a site has no coordinates and takes no part in access rules";

@@ -198,6 +198,7 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
                 *partner
                     .entry(data.org(s.organisation).id.clone())
                     .or_default() += yearly * annuity - pv;
+                transfer(data, s, costs.transfer(i, y), &mut partner);
             }
         }
     }
@@ -216,6 +217,7 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
         *partner
             .entry(data.org(data.site(unit.site).organisation).id.clone())
             .or_default() += saving;
+        transfer(data, &c.site, c.transfer[y - 1], &mut partner);
     }
     let (mut moved_km, mut heads) = (0.0, 0.0);
     for (ti, t) in data.teams.iter().enumerate() {
@@ -256,6 +258,17 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
     k.mean_staff_move_km = if heads > 0.0 { moved_km / heads } else { 0.0 };
     k.npv = k.baseline_cost - k.plan_cost;
     k
+}
+
+/// Moves `pv` from the landlord partner of `site` to its tenant in the partners' shares (nothing without a partner
+/// landlord): rent between partners is a transfer, netted out of the partnership's NPV.
+fn transfer(data: &Dataset, site: &Site, pv: f64, partner: &mut BTreeMap<String, f64>) {
+    if let Some(landlord) = site.landlord {
+        *partner
+            .entry(data.org(site.organisation).id.clone())
+            .or_default() += pv;
+        *partner.entry(data.org(landlord).id.clone()).or_default() -= pv;
+    }
 }
 
 /// Adds what releasing `site` (a site, or a unit as a site of its own) at the start of year `y` changes to the

@@ -49,6 +49,7 @@ fn site(id: &str, owner: u32, kind: SiteKind, location: LatLon, desks: u32) -> S
         tenure: Tenure::Freehold,
         lease: None,
         exit_penalty: 0.0,
+        landlord: None,
         location: Some(location),
         floor_area_m2: 1000.0,
         desks,

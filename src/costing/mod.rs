@@ -71,10 +71,36 @@ pub fn year_start(start: NaiveDate, y: usize) -> NaiveDate {
         .unwrap_or(start)
 }
 
-/// What a site costs in each year it is kept: its running cost (rent, rates, FM, utilities, maintenance), an
-/// even share of its backlog over the horizon, and the public dividend capital its owner pays on it ([`pdc`]).
+/// What a site costs the partnership in each year it is kept: its running cost (rent, rates, FM, utilities,
+/// maintenance), an even share of its backlog over the horizon, and the public dividend capital its owner pays on
+/// it ([`pdc`]). Rent paid to a partner ([`Site::landlord`]) is a transfer inside the partnership, not a cost to
+/// it: the tenant's saving is its landlord's loss ([`partner_transfer_pv`]), so it is left out.
 pub fn site_yearly_cost(site: &Site, pdc: f64, years: usize) -> f64 {
-    site.running.total() + site.backlog / years as f64 + pdc
+    let transfer = if site.landlord.is_some() {
+        site.running.rent
+    } else {
+        0.0
+    };
+    site.running.total() - transfer + site.backlog / years as f64 + pdc
+}
+
+/// What the tenant of a site leased from a partner gains, and that landlord loses, when the site is released at
+/// the start of year `y` (present value): the rent it stops paying from then on, less the rent to the break (and
+/// any premium) it pays the landlord on leaving early. 0 without a partner landlord. Netted out of the
+/// partnership's NPV; counted in each partner's own share.
+pub fn partner_transfer_pv(site: &Site, y: usize, d: &Discount, model: &ModelConfig) -> f64 {
+    if site.landlord.is_none() {
+        return 0.0;
+    }
+    site.running.rent * d.annuity_from(y) - lease_exit(site, y, model) * d.factor(y)
+}
+
+/// [`partner_transfer_pv`] for a release in each year of the horizon (index `y - 1`).
+pub fn partner_transfers(site: &Site, model: &ModelConfig) -> Vec<f64> {
+    let d = Discount::of(model);
+    (1..=d.years())
+        .map(|y| partner_transfer_pv(site, y, &d, model))
+        .collect()
 }
 
 /// The public dividend capital an owner pays on a site each year it holds it: `pdc_rate` x the site's disposal
@@ -174,6 +200,8 @@ pub struct UnitCosts {
     pub yearly: f64,
     /// Releasing it in year `y` (index `y - 1`).
     pub release: Vec<Release>,
+    /// What its tenant gains and its partner landlord loses on releasing it in year `y` ([`partner_transfers`]).
+    pub transfer: Vec<f64>,
 }
 
 /// The costs of releasing `unit` of `site`, owned by a body of kind `owner`.
@@ -183,6 +211,7 @@ pub fn unit_costs(unit: &Unit, site: &Site, owner: OrgKind, model: &ModelConfig)
     UnitCosts {
         yearly: site_yearly_cost(&as_site, pdc, model.horizon_years as usize),
         release: unit_releases(&as_site, pdc, model),
+        transfer: partner_transfers(&as_site, model),
         site: as_site,
     }
 }
@@ -233,22 +262,19 @@ fn releases_with_lag(site: &Site, pdc: f64, lag: usize, model: &ModelConfig) -> 
 /// What leaving a site at the start of each year of the horizon costs (index `y - 1`), by the year it is left:
 /// - a PFI site pays its `exit_penalty` (the termination sum) whenever it is left;
 /// - with lease rules on, a site under a lease left before its free exit date (the break, else the end) pays the
-///   rent from that day to the free exit date, plus its `exit_penalty` (a surrender premium, if any);
+///   rent from that day to the free exit date, plus its `exit_penalty` (a surrender premium, if any), unless its
+///   landlord is a partner (then a transfer, [`partner_transfer_pv`]);
 /// - with lease rules on, a leasehold site pays its dilapidations (`dilapidations_per_m2` x floor area) whenever it
 ///   is left: reinstating the space is due on any exit.
 pub fn exit_penalties(site: &Site, model: &ModelConfig) -> Vec<f64> {
     let leases = model.estates.leases;
     (1..=model.horizon_years as usize)
         .map(|y| {
-            let date = year_start(model.start_date, y);
             let mut cost = 0.0;
-            match (site.tenure, site.lease) {
-                (Tenure::Pfi, _) => cost += site.exit_penalty,
-                (_, Some(lease)) if leases.enabled && date < lease.free_exit() => {
-                    cost += site.running.rent * years_between(date, lease.free_exit())
-                        + site.exit_penalty;
-                }
-                _ => {}
+            if site.tenure == Tenure::Pfi {
+                cost += site.exit_penalty;
+            } else if site.landlord.is_none() {
+                cost += lease_exit(site, y, model);
             }
             if leases.enabled && site.tenure == Tenure::Leasehold {
                 cost += leases.dilapidations_per_m2 * site.floor_area_m2;
@@ -256,6 +282,21 @@ pub fn exit_penalties(site: &Site, model: &ModelConfig) -> Vec<f64> {
             cost
         })
         .collect()
+}
+
+/// What leaving a lease at the start of year `y` pays its landlord with lease rules on: the rent from that day to
+/// the free exit date plus `exit_penalty` (a premium), when it is left before that date; 0 otherwise (and for
+/// PFI sites, whose termination sum [`exit_penalties`] counts). A resource cost when the landlord is outside the
+/// partnership, a transfer when it is a partner ([`partner_transfer_pv`]).
+fn lease_exit(site: &Site, y: usize, model: &ModelConfig) -> f64 {
+    let date = year_start(model.start_date, y);
+    match (site.tenure, site.lease) {
+        (Tenure::Pfi, _) => 0.0,
+        (_, Some(lease)) if model.estates.leases.enabled && date < lease.free_exit() => {
+            site.running.rent * years_between(date, lease.free_exit()) + site.exit_penalty
+        }
+        _ => 0.0,
+    }
 }
 
 /// Years from `from` to `to` (days / 365.25; 0 when `to` is not later).
@@ -301,6 +342,9 @@ pub trait PlanCosts {
     fn discount(&self) -> &Discount;
     /// What releasing site `site` (index) at the start of year `y` (1-based) costs beyond its yearly cost.
     fn release(&self, site: usize, y: usize) -> &Release;
+    /// What releasing site `site` (index) in year `y` moves from its partner landlord to it
+    /// ([`partner_transfer_pv`]).
+    fn transfer(&self, site: usize, y: usize) -> f64;
     /// What releasing release unit `unit` (index) on its own costs and saves ([`unit_costs`]).
     fn unit(&self, unit: usize) -> &UnitCosts;
     /// What site `site` (index) costs each year it is kept ([`site_yearly_cost`]).

@@ -126,6 +126,9 @@ pub struct Site {
     pub lease: Option<Lease>,
     /// One-off cost of leaving before the lease allows (GBP).
     pub exit_penalty: f64,
+    /// The partner it is leased from, when the landlord is one of the partners: its rent and what leaving early
+    /// pays are then transfers inside the partnership, not costs to it.
+    pub landlord: Option<OrgIx>,
     /// Location, when known.
     pub location: Option<LatLon>,
     /// Gross internal area (m2).

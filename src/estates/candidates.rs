@@ -57,6 +57,8 @@ pub struct SiteCandidate {
     pub release: Vec<costing::Release>,
     /// What it costs each year it is kept ([`costing::site_yearly_cost`]).
     pub yearly: f64,
+    /// What its release in year `y` moves from its partner landlord to its owner ([`costing::partner_transfers`]).
+    pub transfer: Vec<f64>,
 }
 
 /// What the model knows about each release unit.
@@ -145,6 +147,10 @@ impl PlanCosts for Candidates {
         self.sites[site].yearly
     }
 
+    fn transfer(&self, site: usize, y: usize) -> f64 {
+        self.sites[site].transfer[y - 1]
+    }
+
     fn unit(&self, unit: usize) -> &costing::UnitCosts {
         &self.units[unit].costs
     }
@@ -186,6 +192,7 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
                 forced,
                 release: costing::releases(s, pdc, model),
                 yearly: costing::site_yearly_cost(s, pdc, model.horizon_years as usize),
+                transfer: costing::partner_transfers(s, model),
             }
         })
         .collect();

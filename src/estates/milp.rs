@@ -487,6 +487,34 @@ fn team_cost_change(ctx: &Ctx<'_>, vars: &Vars, t: usize) -> Expression {
     e
 }
 
+/// What partner `p` gains by rent between partners: the present value its releases of sites (and units) leased
+/// from a partner move to it, less what releases of sites leased from it move away.
+fn transfers_to(ctx: &Ctx<'_>, vars: &Vars, p: usize) -> Expression {
+    let mut e = Expression::from(0.0);
+    let mut add = |site: &crate::domain::Site, years: &[Option<Variable>], pv: &[f64]| {
+        let Some(landlord) = site.landlord else {
+            return;
+        };
+        let sign = match (site.organisation.ix() == p, landlord.ix() == p) {
+            (true, false) => 1.0,
+            (false, true) => -1.0,
+            _ => return,
+        };
+        for (v, pv) in years.iter().zip(pv) {
+            if let Some(v) = v {
+                e.add_mul(sign * pv, *v);
+            }
+        }
+    };
+    for (s, site) in ctx.data.sites.iter().enumerate() {
+        add(site, &vars.release[s], &ctx.cand.sites[s].transfer);
+    }
+    for (u, c) in ctx.cand.units.iter().enumerate() {
+        add(&c.costs.site, &vars.units[u], &c.costs.transfer);
+    }
+    e
+}
+
 /// Pass 8: no partner's costs rise (its release savings cover its teams' extra costs).
 pub fn partners(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
     if !ctx.model.estates.partners_no_worse {
@@ -513,7 +541,13 @@ pub fn partners(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
                 any = true;
             }
         }
-        if any {
+        let landlord = ctx
+            .data
+            .sites
+            .iter()
+            .any(|s| s.landlord.is_some_and(|l| l.ix() == p));
+        if any || landlord {
+            lhs += transfers_to(ctx, vars, p);
             let label = format!("partner {} ({}) is no worse off", org.name, org.id);
             rows.ge(Group::Partners, label, lhs, 0.0);
         }

@@ -33,6 +33,7 @@ pub const SITES: FileSpec = FileSpec {
         "lease_end",
         "lease_break",
         "exit_penalty_gbp",
+        "landlord",
         "lat",
         "lon",
         "rent_gbp",
@@ -391,6 +392,14 @@ pub(super) fn sites(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Sit
         let lease_end = r.opt_date("lease_end");
         let lease_break = r.opt_date("lease_break");
         let exit_penalty = r.non_negative_or("exit_penalty_gbp", 0.0);
+        let landlord = match r.opt_id("landlord") {
+            Some(Some(o)) => ids
+                .orgs
+                .resolve(r, "landlord", &o, "organisations.csv")
+                .map(|o| Some(OrgIx(o))),
+            Some(None) => Some(None),
+            None => None,
+        };
         let location = location(r);
         let floor_area_m2 = r.non_negative("floor_area_m2");
         let desks = whole(r, "desks");
@@ -466,6 +475,7 @@ pub(super) fn sites(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Sit
             tenure,
             lease,
             exit_penalty: exit_penalty?,
+            landlord: landlord?,
             location: location?,
             floor_area_m2: floor_area_m2?,
             desks: desks?,

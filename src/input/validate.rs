@@ -17,6 +17,7 @@ pub fn run(data: &Dataset, lines: &Lines, model: &ModelConfig, out: &mut Vec<Fin
     e1042_must_keep_lease_ended(data, lines, model, out);
     e1043_e1044_offer_tiers(data, lines, out);
     e1051_model_names_unknown(data, model, out);
+    e1073_landlord_is_the_tenant(data, lines, out);
     w1003_site_without_coordinates(data, lines, out);
     w1004_zone_without_population(data, lines, out);
     w1005_site_over_capacity(data, lines, out);
@@ -43,6 +44,25 @@ pub(super) fn at(
         .at_row(row)
         .at_column(column)
         .with_value(value)
+}
+
+/// A site leased from a partner names that partner as its landlord, never the organisation that holds the lease.
+fn e1073_landlord_is_the_tenant(data: &Dataset, lines: &Lines, out: &mut Vec<Finding>) {
+    for (s, line) in data.sites.iter().zip(&lines.sites) {
+        if s.landlord == Some(s.organisation) {
+            let org = &data.org(s.organisation).id;
+            out.push(at(
+                E1073,
+                "sites.csv",
+                *line,
+                "landlord",
+                org,
+                format!("site {} is held by {org}, which is also named as its landlord", s.id),
+                "name the partner the site is leased from, or leave landlord empty when the landlord is outside \
+                 the partnership",
+            ));
+        }
+    }
 }
 
 /// People a site can hold at the model's desk ratio.

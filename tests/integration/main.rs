@@ -22,6 +22,7 @@ mod layering;
 mod mps_cli;
 mod numbers;
 mod overlaps_cli;
+mod partner_leases;
 mod plan_cli;
 mod procurement_cli;
 mod properties;

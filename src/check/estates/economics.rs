@@ -106,13 +106,7 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
     let all = years_from(model, 1);
     for (i, s) in data.sites.iter().enumerate() {
         let pdc = pdc(data, model, s);
-        let annual = s.running.rent
-            + s.running.rates
-            + s.running.fm
-            + s.running.utilities
-            + s.running.maintenance
-            + s.backlog / h as f64
-            + pdc;
+        let annual = annual_cost(s, h) + pdc;
         out.baseline_cost += annual * all;
         let SiteDecision::Release(y) = plan.sites[i] else {
             out.plan_cost += annual * all;
@@ -136,7 +130,37 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
         *out.by_partner
             .entry(data.org(s.organisation).id.clone())
             .or_default() += annual * all - cost;
+        transfer(data, model, s, y, out);
     }
+}
+
+/// What site `s` costs the partnership a year before PDC: its running-cost lines and an even share of its backlog
+/// over the `h` years; rent paid to a partner is a transfer between partners, not a cost to the partnership.
+pub(super) fn annual_cost(s: &crate::domain::Site, h: usize) -> f64 {
+    let r = &s.running;
+    let rent = if s.landlord.is_some() { 0.0 } else { r.rent };
+    rent + r.rates + r.fm + r.utilities + r.maintenance + s.backlog / h as f64
+}
+
+/// Rent between partners, in their shares: the tenant of a site leased from a partner stops paying its rent from
+/// release year `y` and pays the landlord the rent to the break (and any premium) on leaving early; the landlord
+/// gains and loses the same. Not in the partnership's cost.
+pub(super) fn transfer(
+    data: &Dataset,
+    model: &ModelConfig,
+    s: &crate::domain::Site,
+    y: usize,
+    out: &mut Economics,
+) {
+    let Some(landlord) = s.landlord else { return };
+    let leaving = rent_to_free_exit(model, s, y);
+    let pv = s.running.rent * years_from(model, y) - leaving * disc(model, y);
+    *out.by_partner
+        .entry(data.org(s.organisation).id.clone())
+        .or_default() += pv;
+    *out.by_partner
+        .entry(data.org(landlord).id.clone())
+        .or_default() -= pv;
 }
 
 /// PDC on site `s` a year: `pdc_rate` of its disposal value, when an NHS trust owns it outright.
@@ -192,23 +216,30 @@ pub(super) fn waiting_for_sale(
 /// What leaving site `s` at the start of year `y` costs: always the PFI termination sum; for a lease (with leases
 /// on) left before its break date (or its end), the rent from that day to it plus any surrender premium; and a
 /// leasehold's dilapidations on any exit.
-pub(super) fn exit_penalty(model: &ModelConfig, s: &crate::domain::Site, y: usize) -> f64 {
+/// For a lease (with leases on) left at the start of year `y` before its break date (or its end): the rent from
+/// that day to it plus any surrender premium; 0 otherwise.
+fn rent_to_free_exit(model: &ModelConfig, s: &crate::domain::Site, y: usize) -> f64 {
     // Year 0 is outside the horizon (the release rule reports it); it starts with the plan, not before.
     let starts = model
         .start_date
         .checked_add_months(Months::new(12 * (y as u32).saturating_sub(1)))
         .unwrap_or(model.start_date);
-    let leases = &model.estates.leases;
-    let rent_to_free_exit = |free: chrono::NaiveDate| {
-        let days = (free - starts).num_days();
-        s.running.rent * days as f64 / 365.25 + s.exit_penalty
-    };
-    let leaving = match (s.tenure, s.lease) {
-        (Tenure::Pfi, _) => s.exit_penalty,
-        (_, Some(l)) if leases.enabled && starts < l.break_date.unwrap_or(l.end) => {
-            rent_to_free_exit(l.break_date.unwrap_or(l.end))
+    match s.lease {
+        Some(l) if model.estates.leases.enabled && starts < l.break_date.unwrap_or(l.end) => {
+            let days = (l.break_date.unwrap_or(l.end) - starts).num_days();
+            s.running.rent * days as f64 / 365.25 + s.exit_penalty
         }
         _ => 0.0,
+    }
+}
+
+pub(super) fn exit_penalty(model: &ModelConfig, s: &crate::domain::Site, y: usize) -> f64 {
+    let leases = &model.estates.leases;
+    // Paid to a partner landlord, the rent to the break is a transfer ([`transfer`]), not a cost.
+    let leaving = match (s.tenure, s.landlord) {
+        (Tenure::Pfi, _) => s.exit_penalty,
+        (_, None) => rent_to_free_exit(model, s, y),
+        (_, Some(_)) => 0.0,
     };
     let reinstating = if leases.enabled && s.tenure == Tenure::Leasehold {
         leases.dilapidations_per_m2 * s.floor_area_m2

@@ -2,7 +2,9 @@
 //! whole site, and only where the model allows it; its figures, derived again from the README's "Release units".
 
 use super::Ctx;
-use super::economics::{Economics, disc, exit_penalty, pdc, waiting_for_sale, years_from};
+use super::economics::{
+    Economics, annual_cost, disc, exit_penalty, pdc, transfer, waiting_for_sale, years_from,
+};
 use crate::check::{Rule, Violation};
 use crate::domain::{Dataset, Site, Tenure, UnitKind};
 use crate::model_config::ModelConfig;
@@ -97,9 +99,7 @@ pub(super) fn economics(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &
         }
         let b = as_building(data, u);
         let pdc = pdc(data, model, &b);
-        let r = &b.running;
-        let annual =
-            r.rent + r.rates + r.fm + r.utilities + r.maintenance + b.backlog / h as f64 + pdc;
+        let annual = annual_cost(&b, h) + pdc;
         let penalty = exit_penalty(model, &b, y) + model.estates.units.release_cost_gbp;
         let sells = b.tenure == Tenure::Freehold && b.disposal_value > 0.0;
         let wait = if sells {
@@ -114,6 +114,7 @@ pub(super) fn economics(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &
         *out.by_partner
             .entry(data.org(data.site(unit.site).organisation).id.clone())
             .or_default() += saving;
+        transfer(data, model, &b, y, out);
     }
 }
 
