@@ -131,9 +131,79 @@ pub struct Kpis {
     pub savings_by_year: Vec<f64>,
     /// One-off costs in each year (undiscounted).
     pub one_off_by_year: Vec<f64>,
+    /// The NPV in its parts (present values that add up to `npv`).
+    #[serde(default)]
+    pub npv_parts: NpvParts,
     /// The shared-services figures (included in the totals above), with `functions.csv`.
     #[serde(skip)]
     pub shared_services: Option<ServicesKpis>,
+}
+
+/// What the NPV is made of: present values (GBP) that add up to [`Kpis::npv`], savings positive and costs
+/// negative, so a reader can trace the figure to the data behind each part.
+#[derive(Debug, Clone, PartialEq, Serialize, Default, schemars::JsonSchema)]
+pub struct NpvParts {
+    /// Running costs no longer paid by the partnership on sites and units released (rent between partners left
+    /// out).
+    pub running_costs: f64,
+    /// The backlog maintenance share avoided.
+    pub backlog: f64,
+    /// Public dividend capital no longer paid on trusts' freeholds sold.
+    pub pdc: f64,
+    /// Disposal receipts, in the year of each sale (after the disposal lag; within the horizon only).
+    pub receipts: f64,
+    /// Holding costs of released buildings until their sale (voids: rates after relief, a share of FM,
+    /// utilities and maintenance, PDC), negative.
+    pub holding: f64,
+    /// Exit penalties, dilapidations and units' release costs, negative.
+    pub exit_costs: f64,
+    /// Teams' one-off moves (relocation and fit-out), negative.
+    pub team_moves: f64,
+    /// Teams' yearly cost change where they work (travel or the team-site cost table).
+    pub team_costs: f64,
+    /// The shared-services decision's NPV.
+    pub shared_services: f64,
+    /// Not in the NPV: rent and early-exit payments between partners that the plan moves from landlords to
+    /// tenants (in the partners' shares only).
+    pub transfers_excluded: f64,
+}
+
+impl NpvParts {
+    /// The parts that make up the NPV, with their keys, in the order reports show them.
+    pub fn named(&self) -> [(&'static str, f64); 9] {
+        [
+            ("running_costs", self.running_costs),
+            ("backlog", self.backlog),
+            ("pdc", self.pdc),
+            ("receipts", self.receipts),
+            ("holding", self.holding),
+            ("exit_costs", self.exit_costs),
+            ("team_moves", self.team_moves),
+            ("team_costs", self.team_costs),
+            ("shared_services", self.shared_services),
+        ]
+    }
+
+    /// What a part (by key) is, in words for reports.
+    pub fn words(key: &str) -> &'static str {
+        match key {
+            "running_costs" => "Running costs no longer paid (sites and parts of sites released)",
+            "backlog" => "Backlog maintenance avoided",
+            "pdc" => "Public dividend capital no longer paid",
+            "receipts" => "Disposal receipts, in the year of sale",
+            "holding" => "Holding costs until sale (empty rates, security, minimum utilities, PDC)",
+            "exit_costs" => "Exit penalties, dilapidations and release costs",
+            "team_moves" => "Team moves (relocation and fit-out)",
+            "team_costs" => "Teams' travel and site costs",
+            "shared_services" => "Shared services",
+            _ => "Rent between partners (a transfer, not in the NPV)",
+        }
+    }
+
+    /// Their sum: the NPV.
+    pub fn total(&self) -> f64 {
+        self.named().iter().map(|(_, v)| v).sum()
+    }
 }
 
 /// A share as text for `moves.csv` and `awards.csv`: six decimals when that reads back exactly, else every digit
@@ -194,7 +264,8 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
                 let pv = costing::released_site_pv(s, yearly, y, r, d);
                 k.plan_cost += pv;
                 k.sites_released += 1;
-                add_release(&mut k, s, yearly, y, r, years);
+                add_release(&mut k, s, yearly, y, r, d);
+                k.npv_parts.transfers_excluded += costs.transfer(i, y);
                 *partner
                     .entry(data.org(s.organisation).id.clone())
                     .or_default() += yearly * annuity - pv;
@@ -213,7 +284,8 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
         k.running_cost_after -= c.site.running.total();
         k.units_released += 1;
         k.land_released_ha += unit.land_ha;
-        add_release(&mut k, &c.site, c.yearly, y, &c.release[y - 1], years);
+        add_release(&mut k, &c.site, c.yearly, y, &c.release[y - 1], d);
+        k.npv_parts.transfers_excluded += c.transfer[y - 1];
         *partner
             .entry(data.org(data.site(unit.site).organisation).id.clone())
             .or_default() += saving;
@@ -229,6 +301,8 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
         let one_off = moved * costs.team_move_cost(ti);
         k.baseline_cost += base * annuity;
         k.plan_cost += now * annuity + one_off * d.factor(y);
+        k.npv_parts.team_moves -= one_off * d.factor(y);
+        k.npv_parts.team_costs -= (now - base) * annuity;
         k.one_off_cost += one_off;
         k.one_off_by_year[y - 1] += one_off;
         k.savings_by_year[y - 1] -= one_off;
@@ -274,7 +348,28 @@ fn transfer(data: &Dataset, site: &Site, pv: f64, partner: &mut BTreeMap<String,
 /// Adds what releasing `site` (a site, or a unit as a site of its own) at the start of year `y` changes to the
 /// plan's undiscounted figures: floor area, one-off cost, receipt, holding costs, backlog avoided, and the yearly
 /// savings (its yearly cost stops from year `y`).
-fn add_release(k: &mut Kpis, s: &Site, yearly: f64, y: usize, r: &costing::Release, years: usize) {
+fn add_release(
+    k: &mut Kpis,
+    s: &Site,
+    yearly: f64,
+    y: usize,
+    r: &costing::Release,
+    d: &costing::Discount,
+) {
+    let years = d.years();
+    let from_y = d.annuity_from(y);
+    let running = costing::site_yearly_cost(s, 0.0, years) - s.backlog / years as f64;
+    let parts = &mut k.npv_parts;
+    parts.running_costs += running * from_y;
+    parts.backlog += s.backlog / years as f64 * from_y;
+    parts.pdc += (yearly - running - s.backlog / years as f64) * from_y;
+    parts.receipts += r
+        .sale_year
+        .map_or(0.0, |sale| s.disposal_value * d.factor(sale));
+    parts.holding -= (r.holding.iter().enumerate())
+        .map(|(i, c)| c * d.factor(i + 1))
+        .sum::<f64>();
+    parts.exit_costs -= r.penalty * d.factor(y);
     k.floor_area_released_m2 += s.floor_area_m2;
     k.one_off_cost += r.penalty;
     k.disposal_receipts += r.receipt(s);
@@ -302,6 +397,7 @@ fn add_services(data: &Dataset, costs: &impl PlanCosts, plan: &Plan, k: &mut Kpi
         &plan.services,
     );
     k.plan_cost -= s.npv;
+    k.npv_parts.shared_services += s.npv;
     k.one_off_cost += s.one_off_cost;
     for (y, (saving, one_off)) in s.savings_by_year.iter().zip(&s.one_off_by_year).enumerate() {
         k.savings_by_year[y] += saving;

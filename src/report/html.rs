@@ -330,6 +330,7 @@ pub fn plan_html(
     } else {
         Vec::new()
     };
+    let (npv_parts, transfers) = npv_part_rows(a.kpis.as_ref());
     let moves = move_rows(data, &a.plan);
     let categories = category_rows(data, a, &view.category_status);
     let award_lines = award_rows(data, a);
@@ -341,7 +342,7 @@ pub fn plan_html(
             title => view.title, subtitle => view.subtitle, statuses => view.statuses,
             conflicts => view.conflicts, violations => violations(a), headline => headline(&crate::compare::source(a)),
             map, access_km => model.estates.access.enabled.then_some(model.estates.access.max_km),
-            partner_chart, year_chart, sites, units, moves, categories, award_lines, services, service_functions, hubs,
+            partner_chart, year_chart, sites, units, npv_parts, transfers, moves, categories, award_lines, services, service_functions, hubs,
             award_basis => crate::plan::award::basis(model),
             award_against => crate::plan::award::against_published(&a.award_figures.values().collect::<Vec<_>>()),
             explained => view.explained.iter().map(|e| minijinja::context! {
@@ -354,6 +355,27 @@ pub fn plan_html(
             version => env!("CARGO_PKG_VERSION"), generated => generated(), attribution => ATTRIBUTION,
         },
     )
+}
+
+/// The rows of the NPV-parts table (the non-zero parts and the total) and the sentence on rent between partners.
+fn npv_part_rows(k: Option<&crate::plan::Kpis>) -> (Vec<minijinja::Value>, Option<String>) {
+    use crate::plan::NpvParts;
+    let Some(p) = k.map(|k| &k.npv_parts) else {
+        return (Vec::new(), None);
+    };
+    let mut rows: Vec<_> = (p.named().into_iter())
+        .filter(|(_, v)| v.abs() > 0.5)
+        .map(|(key, v)| minijinja::context! { words => NpvParts::words(key), text => money(v) })
+        .collect();
+    rows.push(minijinja::context! { words => "Net present value", text => money(p.total()) });
+    let transfers = (p.transfers_excluded.abs() > 0.5).then(|| {
+        let words = NpvParts::words("transfers_excluded");
+        format!(
+            "{words}: GBP {}, in the partners' shares only.",
+            money(p.transfers_excluded)
+        )
+    });
+    (rows, transfers)
 }
 
 /// The shared-services matrix (partner x function, coloured by who delivers it), its function columns and the

@@ -357,6 +357,31 @@ pub(crate) fn headline_md(s: &Source<'_>) -> String {
     o
 }
 
+/// The `## What the NPV is made of` table of `report.md`: each part of [`crate::plan::NpvParts`] in words, their
+/// total (the NPV), and the rent between partners that is left out.
+pub(crate) fn npv_parts_md(k: &crate::plan::Kpis) -> String {
+    use crate::plan::NpvParts;
+    let p = &k.npv_parts;
+    let mut o = String::from(
+        "\n## What the NPV is made of (present values, GBP)\n\n| part | value |\n|---|---|\n",
+    );
+    for (key, v) in p.named() {
+        if v.abs() > 0.5 {
+            let _ = writeln!(o, "| {} | {} |", NpvParts::words(key), money(v));
+        }
+    }
+    let _ = writeln!(o, "| **Net present value** | **{}** |", money(p.total()));
+    if p.transfers_excluded.abs() > 0.5 {
+        let _ = writeln!(
+            o,
+            "\n{}: GBP {}, in the partners' shares only.",
+            NpvParts::words("transfers_excluded"),
+            money(p.transfers_excluded)
+        );
+    }
+    o
+}
+
 /// `report.md`: the plan in words.
 pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) -> String {
     let mut o = String::new();
@@ -376,6 +401,7 @@ pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) ->
         kpis: Some(k),
         ..Source::default()
     }));
+    o.push_str(&npv_parts_md(k));
     let _ = writeln!(o, "\n## Sites released and why\n");
     // Kept sites of other partners nearby: where a released site's services could co-locate.
     let colocation = crate::graph::proximity::colocation_pairs(data, model.estates.colocation_km);

@@ -54,5 +54,11 @@ fn a_lease_between_partners_changes_the_system_npv_only_by_resource_costs() {
         let share = |k: &Kpis, p: &str| k.savings_by_partner[p];
         assert!((share(&a, "T1") - share(&b, "T1")).abs() < 1e-6);
         assert!((share(&b, "C1") - share(&a, "C1") + moved).abs() < 1e-6);
+        // The NPV's parts add up to it and name what was left out.
+        assert!((b.npv_parts.transfers_excluded - moved).abs() < 1e-6);
+        assert_eq!(a.npv_parts.transfers_excluded, 0.0);
+        for k in [&a, &b] {
+            assert!((k.npv_parts.total() - k.npv).abs() < 1e-6);
+        }
     }
 }

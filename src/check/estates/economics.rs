@@ -7,7 +7,7 @@
 use crate::domain::{Dataset, SiteIx, Tenure};
 use crate::geo::haversine_km;
 use crate::model_config::ModelConfig;
-use crate::plan::{Kpis, Plan, SiteDecision};
+use crate::plan::{Kpis, NpvParts, Plan, SiteDecision};
 use chrono::Months;
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,6 +25,8 @@ pub(crate) struct Economics {
     pub one_off_by_year: Vec<f64>,
     /// Present-value gain per partner id.
     pub by_partner: BTreeMap<String, f64>,
+    /// The NPV's parts, derived again (the same names as the plan's `npv_parts`).
+    pub parts: NpvParts,
 }
 
 impl Economics {
@@ -51,6 +53,15 @@ impl Economics {
             ),
         ]
         .into_iter()
+        .chain(
+            (self.parts.named().into_iter().zip(k.npv_parts.named()))
+                .map(|((name, ours), (_, theirs))| (name, ours, theirs)),
+        )
+        .chain([(
+            "transfers_excluded",
+            self.parts.transfers_excluded,
+            k.npv_parts.transfers_excluded,
+        )])
         .filter(|(_, ours, theirs)| !close(*ours, *theirs))
         .map(|(name, ours, theirs)| format!("{name}: reported {theirs}, checker {ours}"))
         .collect()
@@ -72,12 +83,14 @@ pub(crate) fn derive(
         units_released: 0,
         one_off_by_year: vec![0.0; model.horizon_years as usize],
         by_partner: BTreeMap::new(),
+        parts: NpvParts::default(),
     };
     sites(data, model, plan, &mut out);
     super::units::economics(data, model, plan, &mut out);
     teams(data, model, plan, costs, &mut out);
     // Shared services: their net saving lowers the plan's cost; their one-off costs count against the budget.
     out.plan_cost -= services.npv;
+    out.parts.shared_services = services.npv;
     for (y, c) in services.one_off_by_year.iter().enumerate() {
         out.one_off_by_year[y] += c;
     }
@@ -123,6 +136,10 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
         let (holding, receipt) = waiting_for_sale(model, s, y, pdc, wait);
         let cost =
             annual * (all - years_from(model, y)) + penalty * disc(model, y) + holding - receipt;
+        released_parts(&mut out.parts, s, h, pdc, years_from(model, y));
+        out.parts.receipts += receipt;
+        out.parts.holding -= holding;
+        out.parts.exit_costs -= penalty * disc(model, y);
         out.plan_cost += cost;
         if (1..=h).contains(&y) {
             out.one_off_by_year[y - 1] += penalty;
@@ -140,6 +157,21 @@ pub(super) fn annual_cost(s: &crate::domain::Site, h: usize) -> f64 {
     let r = &s.running;
     let rent = if s.landlord.is_some() { 0.0 } else { r.rent };
     rent + r.rates + r.fm + r.utilities + r.maintenance + s.backlog / h as f64
+}
+
+/// The yearly savings of a building released with `from_y` discounted years left, by part: running cost (rent to
+/// a partner left out), backlog share, PDC.
+pub(super) fn released_parts(
+    parts: &mut NpvParts,
+    s: &crate::domain::Site,
+    h: usize,
+    pdc: f64,
+    from_y: f64,
+) {
+    let backlog = s.backlog / h as f64;
+    parts.running_costs += (annual_cost(s, h) - backlog) * from_y;
+    parts.backlog += backlog * from_y;
+    parts.pdc += pdc * from_y;
 }
 
 /// Rent between partners, in their shares: the tenant of a site leased from a partner stops paying its rent from
@@ -161,6 +193,7 @@ pub(super) fn transfer(
     *out.by_partner
         .entry(data.org(landlord).id.clone())
         .or_default() -= pv;
+    out.parts.transfers_excluded += pv;
 }
 
 /// PDC on site `s` a year: `pdc_rate` of its disposal value, when an NHS trust owns it outright.
@@ -295,6 +328,8 @@ fn teams(
         let d = disc(model, y);
         out.baseline_cost += base * all;
         out.plan_cost += now * all + one_off * d;
+        out.parts.team_moves -= one_off * d;
+        out.parts.team_costs -= (now - base) * all;
         if (1..=h).contains(&y) {
             out.one_off_by_year[y - 1] += one_off;
         }

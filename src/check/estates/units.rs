@@ -3,7 +3,8 @@
 
 use super::Ctx;
 use super::economics::{
-    Economics, annual_cost, disc, exit_penalty, pdc, transfer, waiting_for_sale, years_from,
+    Economics, annual_cost, disc, exit_penalty, pdc, released_parts, transfer, waiting_for_sale,
+    years_from,
 };
 use crate::check::{Rule, Violation};
 use crate::domain::{Dataset, Site, Tenure, UnitKind};
@@ -109,6 +110,10 @@ pub(super) fn economics(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &
         };
         let (holding, receipt) = waiting_for_sale(model, &b, y, pdc, wait);
         let saving = annual * years_from(model, y) - penalty * disc(model, y) - holding + receipt;
+        released_parts(&mut out.parts, &b, h, pdc, years_from(model, y));
+        out.parts.receipts += receipt;
+        out.parts.holding -= holding;
+        out.parts.exit_costs -= penalty * disc(model, y);
         out.plan_cost -= saving;
         out.one_off_by_year[y - 1] += penalty;
         *out.by_partner
