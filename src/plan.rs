@@ -6,6 +6,7 @@
 //! (its current site's release year, or year 1), and extra staff travel for the whole horizon.
 
 pub mod award;
+pub mod carter;
 pub mod files;
 pub mod headline;
 pub mod services;
@@ -134,6 +135,9 @@ pub struct Kpis {
     /// The NPV in its parts (present values that add up to `npv`).
     #[serde(default)]
     pub npv_parts: NpvParts,
+    /// Carter's measures before and after, over the sites with a floor survey (none without one).
+    #[serde(default)]
+    pub carter: Option<carter::Carter>,
     /// The shared-services figures (included in the totals above), with `functions.csv`.
     #[serde(skip)]
     pub shared_services: Option<ServicesKpis>,
@@ -230,6 +234,7 @@ pub fn move_year(plan: &Plan, current: Option<SiteIx>) -> usize {
 pub fn evaluate(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
     let mut k = figures(data, costs, plan);
     access(data, plan, &mut k);
+    k.carter = carter::measures(data, plan);
     k
 }
 

@@ -101,6 +101,38 @@ SURPLUS_LAND_HA = 30.0
 UNIT_SUFFIXES = ("EMPTY", "UNDERUSED", "LAND")  # a site's units in this order
 UNIT_COLUMNS = ["id", "site", "name", "kind", "floor_area_m2", "desks", "cost_share", "backlog_share", "land_ha",
                 "disposal_value_gbp"]
+# Carter's measures (sites.csv survey columns, NHS sites only; README "Carter's measures (sites.csv survey
+# columns)"). Lord Carter's review of acute hospitals (2016): non-clinical floor area at most 35% of the estate,
+# empty plus under-used floor at most 2.5%. Empty and under-used floor are those of the release units (same
+# computation, floor_pct_m2); the non-clinical floor area sums ERIC's space-by-use columns of the full England file,
+# matched by site code (the GM tidy extract has no space-by-use columns).
+ERIC_ENGLAND = "eric/ERIC_201920_SiteData_England.csv"
+ERIC_SITE_CODE, ERIC_GIA = "Site Code", "Gross internal floor area (m²)"
+CLINICAL_USES = [  # ERIC's clinical space
+    "Private patient (m²)", "Pathology (m²)", "Clinical Sterile Services Dept. (CSSD) (m²)",
+    "Clinical space - other (m²)",
+]
+NON_CLINICAL_USES = [
+    # ERIC's non-clinical space
+    "Medical records (m²)", "Human Resources (m²)", "Information Technology (m²)", "General Administration (m²)",
+    "Restaurants (m²)", "Staff Accommodation (m²)", "Non-clinical space - other (m²)", "Retail sales area (m²)",
+    # ERIC's ambulance-trust uses: call handling, vehicle and crew bases, support. No patient is treated in them (an
+    # ambulance's care is given at the scene and in the vehicle), so all are non-clinical floor area.
+    "111 Contact Centre (m²)", "999 Contact Centre (to include empty & fall back desks) (m²)",
+    "PTS Contact Centre (m²)", "Hub (make ready station) (m²)", "Spoke (m²)",
+    "Ambulance Station (excludes deployment points with no premises costs) (m²)", "Ambulance Station (PTS) (m²)",
+    "Training (m²)", "Corporate (m²)", "Fleet Workshop (m²)", "HART (Hazardous Area Response Team) (m²)",
+    "Masts (m²)", "Logistics Store (m²)", "Other (m²)",
+]
+# The space-by-use block of the England file: every "(m²)" column from the first use to the last, each classified
+# above exactly once (checked when the file is read).
+SPACE_BY_USE = (CLINICAL_USES[0], NON_CLINICAL_USES[-1])
+SITE_COLUMNS = ["id", "organisation", "name", "kind", "public_facing", "borough", "tenure", "lease_end",
+                "lease_break", "exit_penalty_gbp", "lat", "lon", "floor_area_m2", "desks", "rent_gbp", "rates_gbp",
+                "fm_gbp", "utilities_gbp", "maintenance_gbp", "backlog_gbp", "disposal_value_gbp", "must_keep"]
+SURVEY_COLUMNS = ["non_clinical_m2", "empty_m2", "under_used_m2"]  # appended after SITE_COLUMNS
+CARTER_NON_CLINICAL_MAX = 0.35
+CARTER_EMPTY_UNDER_USED_MAX = 0.025
 PFI_EXIT_YEARS = 10  # PFI exit penalty = 10 x annual running cost
 SME_SPEND_LIMIT = 1_000_000.0
 LOCAL_SHARE = 0.30
@@ -797,10 +829,9 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
         s["disposal_value_gbp"] += land_value.get(s["id"], 0)
     files["units.csv"] = [UNIT_COLUMNS] + unit_rows
 
-    site_rows = [["id", "organisation", "name", "kind", "public_facing", "borough", "tenure", "lease_end",
-                  "lease_break", "exit_penalty_gbp", "lat", "lon", "floor_area_m2", "desks", "rent_gbp",
-                  "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp", "backlog_gbp",
-                  "disposal_value_gbp", "must_keep"]]
+    # Carter's measures: the survey columns of the NHS sites, blank for every other site
+    survey, info["survey"] = carter_measures(sites, {r["site_code"]: r for r in eric}, read_space_by_use())
+    site_rows = [SITE_COLUMNS + SURVEY_COLUMNS]
     for s in sites:
         site_rows.append([
             s["id"], s["organisation"], s["name"], s["kind"], str(s["public_facing"]).lower(), s["borough"],
@@ -809,7 +840,7 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
             coord(s["lat"]), coord(s["lon"]), area(s["floor_area_m2"]), str(s["desks"]),
             gbp0(s["rent_gbp"]), gbp0(s["rates_gbp"]), gbp0(s["fm_gbp"]), gbp0(s["utilities_gbp"]),
             gbp0(s["maintenance_gbp"]), gbp0(s["backlog_gbp"]), gbp0(s["disposal_value_gbp"]),
-            str(s["must_keep"]).lower()])
+            str(s["must_keep"]).lower(), *survey.get(s["id"], [""] * len(SURVEY_COLUMNS))])
     files["sites.csv"] = site_rows
 
     # ---- teams: cut each body's (function, service) groups into teams, placed in proportion to desks
@@ -964,6 +995,71 @@ def share6(x: float) -> str:
     return s
 
 
+def floor_pct_m2(site_area: float, pct: str) -> str:
+    """The floor area a percentage of a site's floor area makes, to 0.01 m2 (`area`): the one computation of the
+    release units' floor areas and of sites.csv's empty_m2 and under_used_m2, which therefore agree exactly."""
+    return area(site_area * num(pct) / 100)
+
+
+def read_space_by_use() -> dict[str, dict]:
+    """The full England ERIC 2019/20 site file's space by use, by site code: {"gia": gross internal floor area,
+    "clinical", "non_clinical": sums of the CLINICAL_USES and NON_CLINICAL_USES columns (m2; thousands separators
+    removed, "Not Applicable" and empty cells 0), "reported": whether any use column holds a number}. Checks that
+    every "(m2)" column of the space-by-use block (SPACE_BY_USE) is classified exactly once and that the named
+    columns and the site codes are unique."""
+    with open(SRC / ERIC_ENGLAND, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    assert all(len(r) == len(header) for r in rows), "ragged ERIC rows"
+    uses = CLINICAL_USES + NON_CLINICAL_USES
+    for col in [ERIC_SITE_CODE, ERIC_GIA, *uses]:
+        assert header.count(col) == 1, col
+    lo, hi = header.index(SPACE_BY_USE[0]), header.index(SPACE_BY_USE[1])
+    block = [h for h in header[lo:hi + 1] if h.endswith("(m²)")]
+    assert sorted(block) == sorted(uses) and len(set(uses)) == len(uses), sorted(set(block) ^ set(uses))
+    ix = {h: header.index(h) for h in [ERIC_SITE_CODE, ERIC_GIA, *uses]}
+    out: dict[str, dict] = {}
+    for r in rows[1:]:
+        code = r[ix[ERIC_SITE_CODE]].strip()
+        assert code and code not in out, code
+        out[code] = {
+            "gia": num(r[ix[ERIC_GIA]]),
+            "clinical": sum(num(r[ix[h]]) for h in CLINICAL_USES),
+            "non_clinical": sum(num(r[ix[h]]) for h in NON_CLINICAL_USES),
+            "reported": any(r[ix[h]].strip().lower() not in ("", "na", "not applicable") for h in uses),
+        }
+    return out
+
+
+def carter_measures(sites: list[dict], eric: dict[str, dict],
+                    space: dict[str, dict]) -> tuple[dict[str, list[str]], dict]:
+    """sites.csv's survey columns (SURVEY_COLUMNS) of every NHS site, by site id, and a summary (README "Carter's
+    measures (sites.csv survey columns)"). non_clinical_m2: the sum of the site's NON_CLINICAL_USES in the England
+    file (matched by site code, whose gross internal floor area must be the tidy file's gia_m2), at most the site's
+    floor area (clamped; the summary counts the clamped sites), blank when none of its use columns holds a number;
+    empty_m2, under_used_m2: gia_m2 x floor_empty_pct / 100 and gia_m2 x floor_under_used_pct / 100, as the release
+    units compute them (floor_pct_m2). All to 0.01 m2."""
+    out: dict[str, list[str]] = {}
+    summary: dict = {"blank": [], "clamped": [], "use_gap": {}}
+    for s in sorted(sites, key=lambda s: s["id"]):
+        if s["source"] != "nhs":
+            continue
+        r, u = eric[s["id"]], space[s["id"]]
+        site_area = float(area(s["floor_area_m2"]))
+        assert u["gia"] == site_area == num(r["gia_m2"]), s["id"]
+        non_clinical = ""
+        if u["reported"]:
+            if u["non_clinical"] > site_area:
+                summary["clamped"].append(s["id"])
+            non_clinical = area(min(u["non_clinical"], site_area))
+            summary["use_gap"][s["id"]] = site_area - u["clinical"] - u["non_clinical"]  # floor area not by use
+        else:
+            summary["blank"].append(s["id"])
+        out[s["id"]] = [non_clinical, floor_pct_m2(site_area, r["floor_empty_pct"]),
+                        floor_pct_m2(site_area, r["floor_under_used_pct"])]
+    return out, summary
+
+
 def release_units(sites: list[dict], eric: dict[str, dict]) -> tuple[list[list[str]], dict[str, int]]:
     """units.csv rows (README "units.csv"), by site id then EMPTY, UNDERUSED, LAND, and each land unit's value
     by site id. Every NHS site (its id is its ERIC site_code) gets: a floor unit of its empty floor (gia_m2 x
@@ -990,7 +1086,7 @@ def release_units(sites: list[dict], eric: dict[str, dict]) -> tuple[list[list[s
             money["fm_gbp"] + money["utilities_gbp"] + money["maintenance_gbp"])
         for suffix, col, what in (("EMPTY", "floor_empty_pct", "empty floor"),
                                   ("UNDERUSED", "floor_under_used_pct", "under-used floor")):
-            a = area(site_area * num(r[col]) / 100)
+            a = floor_pct_m2(site_area, r[col])
             if float(a) <= 0:
                 continue
             share = float(a) / site_area * stops / running if running > 0 else 0.0
@@ -1315,6 +1411,38 @@ def check_units(units: list[dict], header: list[str], sites: dict[str, dict]) ->
         assert value <= float(s["disposal_value_gbp"]), (sid, value)
 
 
+def check_survey(rows: list[dict], header: list[str], kinds: dict[str, str], units: list[dict]) -> None:
+    """sites.csv's survey columns (Carter's measures): the last three columns, after must_keep; blank on every site
+    of a body that is not an NHS trust; on an NHS trust's site empty_m2 and under_used_m2 given, non_clinical_m2
+    given or blank, each a plain number >= 0 to at most 0.01 m2; empty + under-used <= floor area and non-clinical
+    <= floor area (exactly, in decimals); empty_m2 and under_used_m2 are exactly the floor areas of the site's
+    EMPTY and UNDERUSED release units (0 when it has none). Prints the GM totals against Carter's targets."""
+    assert header == SITE_COLUMNS + SURVEY_COLUMNS, header
+    unit_area = {u["id"]: Decimal(u["floor_area_m2"]) for u in units if u["kind"] == "floor"}
+    area_re = re.compile(r"^\d+(\.\d{1,2})?$")
+    gia = nc_gia = nc = empty = under = Decimal(0)
+    blank = []
+    for r in rows:
+        if kinds[r["organisation"]] != "nhs_trust":
+            assert all(r[c] == "" for c in SURVEY_COLUMNS), r["id"]
+            continue
+        assert r["empty_m2"] and r["under_used_m2"], r["id"]
+        assert all(r[c] == "" or area_re.match(r[c]) for c in SURVEY_COLUMNS), r["id"]
+        fa, e, u = Decimal(r["floor_area_m2"]), Decimal(r["empty_m2"]), Decimal(r["under_used_m2"])
+        assert e + u <= fa, (r["id"], e, u, fa)
+        assert e == unit_area.get(f"{r['id']}-EMPTY", 0) and u == unit_area.get(f"{r['id']}-UNDERUSED", 0), r["id"]
+        gia, empty, under = gia + fa, empty + e, under + u
+        if r["non_clinical_m2"]:
+            assert Decimal(r["non_clinical_m2"]) <= fa, r["id"]
+            nc, nc_gia = nc + Decimal(r["non_clinical_m2"]), nc_gia + fa
+        else:
+            blank.append(r["id"])
+    print(f"Carter's measures, NHS sites: gia {gia:,} m2; non-clinical {nc:,} m2 = {nc / nc_gia:.2%} of the "
+          f"{nc_gia:,} m2 of the sites that have it (target <= {CARTER_NON_CLINICAL_MAX:.0%}; blank: "
+          f"{blank or 'none'}); empty {empty:,} m2 ({empty / gia:.2%}), under-used {under:,} m2 ({under / gia:.2%}), "
+          f"together {(empty + under) / gia:.2%} (target <= {CARTER_EMPTY_UNDER_USED_MAX:.1%})")
+
+
 def check(folder: Path) -> None:
     data = {}
     for name in GM_FILES:
@@ -1350,6 +1478,9 @@ def check(folder: Path) -> None:
     check_back_office(data, sites)
     with open(folder / "units.csv", encoding="utf-8", newline="") as fh:
         check_units(data["units.csv"], next(csv.reader(fh)), sites)
+    with open(folder / "sites.csv", encoding="utf-8", newline="") as fh:
+        check_survey(data["sites.csv"], next(csv.reader(fh)), {r["id"]: r["kind"] for r in data["organisations.csv"]},
+                     data["units.csv"])
     assert sum(int(r["population"]) for r in data["zones.csv"]) == 2782141
     for r in data["contracts.csv"]:
         assert r["organisation"] in orgs and r["supplier"] in sups and (r["site"] == "" or r["site"] in sites)
@@ -1501,6 +1632,11 @@ def main() -> int:
         print("heads:", info["heads"])
         print("dropped:", {k: round(v) for k, v in sorted(info["dropped"].items())})
         print("truncated Trafford names matched:", info["matched_truncated"])
+        sv = info["survey"]
+        print("survey: non_clinical_m2 blank (no use reported):", sv["blank"] or "none", "clamped to floor area:",
+              sv["clamped"] or "none")
+        print("survey: floor area not classified by use (gia - clinical - non-clinical), m2:",
+              {k: round(v) for k, v in sv["use_gap"].items() if v})
     return 0
 
 

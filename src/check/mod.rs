@@ -89,7 +89,11 @@ pub fn check(
     services::joins::distance(data, model, plan, &mut v);
     services::hubs::hubs(data, model, plan, &mut v);
     services::hubs::programme(model, plan, &mut v);
-    let mismatches = reported.map_or_else(Vec::new, |k| cx.econ.mismatches(k));
+    let mismatches = reported.map_or_else(Vec::new, |k| {
+        let mut m = cx.econ.mismatches(k);
+        m.extend(estates::carter::mismatches(data, plan, k));
+        m
+    });
     CheckReport {
         ok: v.is_empty() && mismatches.is_empty(),
         violations: v,

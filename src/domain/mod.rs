@@ -143,6 +143,20 @@ pub struct Site {
     pub disposal_value: f64,
     /// May not be released.
     pub must_keep: bool,
+    /// What a floor survey says of the site (Carter's measures), when the data has one.
+    pub survey: Option<FloorSurvey>,
+}
+
+/// A site's floor by use and state, as an estates survey reports it (ERIC for NHS sites): the figures behind Lord
+/// Carter's measures of estate efficiency.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FloorSurvey {
+    /// Non-clinical floor area (m2), when reported.
+    pub non_clinical_m2: Option<f64>,
+    /// Empty floor area (m2).
+    pub empty_m2: f64,
+    /// Under-used floor area (m2).
+    pub under_used_m2: f64,
 }
 
 /// A part of a site that may be released while the rest is kept (`units.csv`): a floor or wing, or land that

@@ -44,6 +44,9 @@ pub const SITES: FileSpec = FileSpec {
         "backlog_gbp",
         "disposal_value_gbp",
         "must_keep",
+        "non_clinical_m2",
+        "empty_m2",
+        "under_used_m2",
     ],
 };
 /// Spec of `units.csv` (optional): parts of sites that may be released on their own.
@@ -431,6 +434,7 @@ pub(super) fn sites(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Sit
         let backlog = r.non_negative_or("backlog_gbp", 0.0);
         let disposal_value = r.non_negative_or("disposal_value_gbp", 0.0);
         let must_keep = r.flag_or("must_keep", false);
+        let survey = survey(r);
         let (lease_end, lease_break, tenure) = (lease_end?, lease_break?, tenure?);
         let lease = match (lease_end, lease_break) {
             (Some(end), break_date) => {
@@ -483,6 +487,7 @@ pub(super) fn sites(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Sit
             backlog: backlog?,
             disposal_value: disposal_value?,
             must_keep: must_keep?,
+            survey: survey?,
         };
         (r.ok() && ids.sites.insert(r, "id", &site.id)).then_some(site)
     })
@@ -553,6 +558,32 @@ pub(super) fn units(t: &Table, ids: &mut Ids, sites: &[Site], f: &mut Vec<Findin
         };
         (r.ok() && ids.units.insert(r, "id", &unit.id)).then_some(unit)
     })
+}
+
+/// A site's floor survey: present when any of `non_clinical_m2`, `empty_m2`, `under_used_m2` is given (the empty
+/// and under-used areas then default to 0).
+fn survey(r: &mut RowReader<'_>) -> Option<Option<FloorSurvey>> {
+    let given = ["non_clinical_m2", "empty_m2", "under_used_m2"]
+        .iter()
+        .any(|c| r.raw(c).is_some_and(|v| !v.trim().is_empty()));
+    let non_clinical = r.opt_number("non_clinical_m2");
+    let empty = r.non_negative_or("empty_m2", 0.0);
+    let under_used = r.non_negative_or("under_used_m2", 0.0);
+    let non_clinical_m2 = non_clinical?;
+    if non_clinical_m2.is_some_and(|v| v < 0.0) {
+        r.report(
+            E1015,
+            "non_clinical_m2",
+            "the area is negative",
+            "write zero or a positive area",
+        );
+    }
+    let survey = FloorSurvey {
+        non_clinical_m2,
+        empty_m2: empty?,
+        under_used_m2: under_used?,
+    };
+    Some(given.then_some(survey))
 }
 
 /// Reads teams.

@@ -331,6 +331,10 @@ pub fn plan_html(
         Vec::new()
     };
     let (npv_parts, transfers) = npv_part_rows(a.kpis.as_ref());
+    let carter = (a.kpis.as_ref().and_then(|k| k.carter.as_ref())).map(|c| {
+        let rows = super::carter::rows(c);
+        minijinja::context! { sites => c.surveyed_sites, rows }
+    });
     let moves = move_rows(data, &a.plan);
     let categories = category_rows(data, a, &view.category_status);
     let award_lines = award_rows(data, a);
@@ -342,7 +346,7 @@ pub fn plan_html(
             title => view.title, subtitle => view.subtitle, statuses => view.statuses,
             conflicts => view.conflicts, violations => violations(a), headline => headline(&crate::compare::source(a)),
             map, access_km => model.estates.access.enabled.then_some(model.estates.access.max_km),
-            partner_chart, year_chart, sites, units, npv_parts, transfers, moves, categories, award_lines, services, service_functions, hubs,
+            partner_chart, year_chart, sites, units, npv_parts, transfers, carter, moves, categories, award_lines, services, service_functions, hubs,
             award_basis => crate::plan::award::basis(model),
             award_against => crate::plan::award::against_published(&a.award_figures.values().collect::<Vec<_>>()),
             explained => view.explained.iter().map(|e| minijinja::context! {

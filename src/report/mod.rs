@@ -5,6 +5,7 @@
 //! figures ([`crate::plan::headline`]); the CSV headers are [`SITE_COLUMNS`] and [`MOVE_COLUMNS`], which
 //! `evaluate` reads.
 
+pub mod carter;
 pub mod evaluation;
 pub mod geojson;
 pub mod html;
@@ -402,6 +403,7 @@ pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) ->
         ..Source::default()
     }));
     o.push_str(&npv_parts_md(k));
+    o.push_str(&carter::carter_md(k));
     let _ = writeln!(o, "\n## Sites released and why\n");
     // Kept sites of other partners nearby: where a released site's services could co-locate.
     let colocation = crate::graph::proximity::colocation_pairs(data, model.estates.colocation_km);
