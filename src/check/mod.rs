@@ -51,6 +51,9 @@ pub struct CheckReport {
     pub plan_cost: f64,
     /// The checker's own NPV.
     pub npv: f64,
+    /// The checker's own parts of the NPV (compared with the reported ones in `mismatches`).
+    #[serde(skip)]
+    pub npv_parts: crate::plan::NpvParts,
 }
 
 impl CheckReport {
@@ -100,5 +103,6 @@ pub fn check(
         mismatches,
         plan_cost: cx.econ.plan_cost,
         npv: cx.econ.npv(),
+        npv_parts: cx.econ.parts.clone(),
     }
 }

@@ -53,6 +53,14 @@ pub fn units_csv(data: &Dataset, result: &EstatesResult, reasons: &[String]) -> 
     })
 }
 
+/// A unit's size in words: its floor area, or its land area.
+fn size_text(unit: &crate::domain::Unit) -> String {
+    match unit.kind {
+        UnitKind::Floor => format!("{} m2", money(unit.floor_area_m2)),
+        UnitKind::Land => format!("{:.2} ha", unit.land_ha),
+    }
+}
+
 /// The `report.md` section on release units (empty without `units.csv`): each unit released on its own, what it
 /// saves and costs, and how many were kept.
 pub fn units_md(data: &Dataset, result: &EstatesResult) -> String {
@@ -69,10 +77,7 @@ pub fn units_md(data: &Dataset, result: &EstatesResult) -> String {
         let c = &result.candidates.units[u].costs;
         let r = &c.release[y as usize - 1];
         let site = data.site(unit.site);
-        let size = match unit.kind {
-            UnitKind::Floor => format!("{} m2", money(unit.floor_area_m2)),
-            UnitKind::Land => format!("{:.2} ha", unit.land_ha),
-        };
+        let size = size_text(unit);
         let _ = writeln!(
             o,
             "- **{}** ({}, {size}) of {} ({}): released in year {y}. Saves GBP {} a year of its site's costs, one-off \
@@ -112,10 +117,7 @@ pub fn html_rows(data: &Dataset, model: &ModelConfig, plan: &Plan) -> Vec<miniji
                 SiteDecision::Keep => ("keep", String::new(), 0.0),
                 SiteDecision::Release(y) => ("release", y.to_string(), cand.units[u].costs.yearly),
             };
-            let size = match unit.kind {
-                UnitKind::Floor => format!("{} m2", money(unit.floor_area_m2)),
-                UnitKind::Land => format!("{:.2} ha", unit.land_ha),
-            };
+            let size = size_text(unit);
             minijinja::context! {
                 id => unit.id, name => unit.name, site => data.site(unit.site).name, size, decision, year, saving,
                 saving_text => money(saving), reason => reasons[u],

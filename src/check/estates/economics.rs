@@ -454,6 +454,7 @@ mod tests {
             npv: mine.npv,
             plan_cost: mine.plan_cost,
             sites_released: 1,
+            npv_parts: mine.npv_parts.clone(),
             ..Kpis::default()
         };
         assert!(check(&data, &model, &plan, Some(&kpis)).ok);

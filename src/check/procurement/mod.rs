@@ -81,6 +81,7 @@ pub fn check_category(
         mismatches,
         plan_cost: -money.net(),
         npv: money.net(),
+        npv_parts: Default::default(),
     }
 }
 
