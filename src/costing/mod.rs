@@ -136,15 +136,22 @@ impl Release {
         self.sale_year.map_or(0.0, |_| site.disposal_value)
     }
 
+    /// Present value of the holding costs until the sale.
+    pub fn holding_pv(&self, d: &Discount) -> f64 {
+        (self.holding.iter().enumerate())
+            .map(|(k, c)| c * d.factor(k + 1))
+            .sum()
+    }
+
+    /// Present value of the receipt counted, in the year of the sale.
+    pub fn receipt_pv(&self, site: &Site, d: &Discount) -> f64 {
+        self.sale_year
+            .map_or(0.0, |s| site.disposal_value * d.factor(s))
+    }
+
     /// Present value of the penalty and holding costs less the receipt counted.
     pub fn net_pv(&self, site: &Site, y: usize, d: &Discount) -> f64 {
-        let holding: f64 = (self.holding.iter().enumerate())
-            .map(|(k, c)| c * d.factor(k + 1))
-            .sum();
-        let receipt = self
-            .sale_year
-            .map_or(0.0, |s| site.disposal_value * d.factor(s));
-        self.penalty * d.factor(y) + holding - receipt
+        self.penalty * d.factor(y) + self.holding_pv(d) - self.receipt_pv(site, d)
     }
 }
 

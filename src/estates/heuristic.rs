@@ -76,14 +76,14 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(Group, String)> {
     let used = load(ctx, p);
     let e = &ctx.model.estates;
     let data = ctx.data;
+    let desks = p.desks_kept(data);
     let over: Vec<&str> = data
         .sites
         .iter()
         .enumerate()
         .filter(|&(s, _)| {
             let placed_here = used[s] > 1e-9;
-            let s = SiteIx(s as u32);
-            placed_here && !(p.kept(s) && used[s.ix()] <= p.desks_kept(data, s) + 1e-6)
+            placed_here && !(p.kept(SiteIx(s as u32)) && used[s] <= desks[s] + 1e-6)
         })
         .map(|(_, site)| site.id.as_str())
         .collect();

@@ -437,13 +437,30 @@ pub fn budget(ctx: &Ctx<'_>, vars: &Vars, rows: &mut Model) {
 
 /// Present-value saving of releasing site `s`, as an expression in its release variables.
 fn release_saving(ctx: &Ctx<'_>, vars: &Vars, s: usize) -> Expression {
-    let site = &ctx.data.sites[s];
-    let d = &ctx.cand.discount;
     let c = &ctx.cand.sites[s];
+    saving(
+        ctx,
+        &ctx.data.sites[s],
+        c.yearly,
+        &c.release,
+        &vars.release[s],
+    )
+}
+
+/// Present-value saving of releasing `site` (a site, or a unit as a site of its own) in the year of each of its
+/// release variables `years`, costing `yearly` while kept and `release` beyond that.
+fn saving(
+    ctx: &Ctx<'_>,
+    site: &crate::domain::Site,
+    yearly: f64,
+    release: &[costing::Release],
+    years: &[Option<Variable>],
+) -> Expression {
+    let d = &ctx.cand.discount;
     let mut e = Expression::from(0.0);
-    for (y, v) in vars.release[s].iter().enumerate() {
+    for (y, v) in years.iter().enumerate() {
         if let Some(v) = v {
-            let pv = costing::release_saving_pv(site, c.yearly, y + 1, &c.release[y], d);
+            let pv = costing::release_saving_pv(site, yearly, y + 1, &release[y], d);
             e.add_mul(pv, *v);
         }
     }
@@ -453,15 +470,7 @@ fn release_saving(ctx: &Ctx<'_>, vars: &Vars, s: usize) -> Expression {
 /// Present-value saving of releasing unit `u` on its own, as an expression in its release variables.
 fn unit_saving(ctx: &Ctx<'_>, vars: &Vars, u: usize) -> Expression {
     let c = &ctx.cand.units[u].costs;
-    let d = &ctx.cand.discount;
-    let mut e = Expression::from(0.0);
-    for (y, v) in vars.units[u].iter().enumerate() {
-        if let Some(v) = v {
-            let pv = costing::release_saving_pv(&c.site, c.yearly, y + 1, &c.release[y], d);
-            e.add_mul(pv, *v);
-        }
-    }
-    e
+    saving(ctx, &c.site, c.yearly, &c.release, &vars.units[u])
 }
 
 /// Present-value cost of team `t` against staying put: team-site cost change and one-off move costs.
