@@ -6,9 +6,11 @@
 //! outcomes, not errors or panics. [`Status`] ranks every outcome, scenario and run once (see `status.rs`).
 
 mod backends;
+pub mod fixing;
 pub mod kit;
 mod microlp;
 pub mod mps;
+pub mod sparse;
 mod status;
 
 pub use status::{Outcome, PlanSource, Status, clean, relative_gap};

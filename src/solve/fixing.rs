@@ -1,0 +1,486 @@
+//! Reduced-cost fixing: integer columns that no plan better than a known one can use are fixed before the
+//! branch and bound starts, so microlp searches a much smaller model. Exact, not a heuristic.
+//!
+//! The LP dual gives, for row prices `y` (`y <= 0` on `<=` rows, free on equalities), a bound that holds for
+//! every plan `x`: `cost(x) = y'Ax + r'x >= y'b + r'x` with reduced costs `r = c - A'y`. Each column's term
+//! `r_j x_j` is at least `r_j l_j` (when `r_j > 0`) or `r_j u_j` (when `r_j < 0`), which gives the LP bound
+//! `L`; a plan with an integer column `|r_j|` away from that bound's choice costs at least `L + |r_j|` per
+//! unit. So with an incumbent of cost `U`, a column with `r_j > 0` cannot rise above `l_j + (U - L) / r_j` in any
+//! plan at least as good as the incumbent (and symmetrically from the top when `r_j < 0`). Any `y` of the
+//! right signs gives a valid bound, so the prices need not be optimal: they come from microlp solving the dual
+//! LP, and the bound is recomputed from them here, not read from the solver.
+//!
+//! Every plan at least as good as the incumbent keeps the fixings (the incumbent among them), so the optimum of
+//! the fixed model is the optimum of the whole; a bound of the fixed model is a bound of the whole once capped
+//! by the incumbent's cost.
+
+use super::sparse::{Sparse, SparseRow};
+use super::{Limits, Outcome};
+
+type Raw = Outcome<Vec<f64>>;
+
+/// The LP dual's reading of a model: a proven bound on its cost and each column's reduced cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dual {
+    /// A lower bound on the cost of every plan (the LP relaxation's, when the prices are optimal).
+    pub bound: f64,
+    /// Per column, `c_j - A_j'y`.
+    pub reduced: Vec<f64>,
+}
+
+/// Reduced costs smaller than this (relative to the column's cost) count as zero: the dual's own rounding.
+const ZERO: f64 = 1e-9;
+
+/// Row prices of `model`'s LP relaxation from Clarabel's interior-point method (which, unlike microlp, returns
+/// the duals); `None` when it does not solve within `limits`. Bounds become rows of their own; a row's price is
+/// minus Clarabel's dual (Clarabel writes `q + A'z = 0`, this module `c - A'y = r`).
+pub fn row_prices(model: &Sparse, limits: Limits) -> Option<Vec<f64>> {
+    use clarabel::algebra::CscMatrix;
+    use clarabel::solver::{
+        DefaultSettingsBuilder, DefaultSolver, IPSolver, NonnegativeConeT, SolverStatus, ZeroConeT,
+    };
+    let n = model.columns();
+    // Equalities first (the zero cone), then `<=` rows and the finite bounds (the non-negative cone).
+    let mut place = vec![0usize; model.rows.len()];
+    let eqs: Vec<usize> = (0..model.rows.len())
+        .filter(|&i| model.rows[i].eq)
+        .collect();
+    let les: Vec<usize> = (0..model.rows.len())
+        .filter(|&i| !model.rows[i].eq)
+        .collect();
+    for (k, &i) in eqs.iter().chain(&les).enumerate() {
+        place[i] = k;
+    }
+    let mut b: Vec<f64> = eqs.iter().chain(&les).map(|&i| model.rows[i].rhs).collect();
+    let mut by_column: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for (i, r) in model.rows.iter().enumerate() {
+        for &(j, a) in &r.coefs {
+            by_column[j].push((place[i], a));
+        }
+    }
+    for ((entries, &lo), &up) in by_column.iter_mut().zip(&model.lo).zip(&model.up) {
+        if lo.is_finite() {
+            entries.push((b.len(), -1.0));
+            b.push(-lo);
+        }
+        if up.is_finite() {
+            entries.push((b.len(), 1.0));
+            b.push(up);
+        }
+    }
+    let (mut colptr, mut rowval, mut nzval) = (vec![0], Vec::new(), Vec::new());
+    for entries in &mut by_column {
+        entries.sort_by_key(|&(i, _)| i);
+        rowval.extend(entries.iter().map(|&(i, _)| i));
+        nzval.extend(entries.iter().map(|&(_, a)| a));
+        colptr.push(rowval.len());
+    }
+    let m = b.len();
+    let a = CscMatrix::new(m, n, colptr, rowval, nzval);
+    let p = CscMatrix::<f64>::zeros((n, n));
+    let cones = [ZeroConeT(eqs.len()), NonnegativeConeT(m - eqs.len())];
+    let settings = DefaultSettingsBuilder::default()
+        .verbose(false)
+        .time_limit(limits.seconds_left())
+        .build()
+        .ok()?;
+    let mut solver = DefaultSolver::new(&p, &model.cost, &a, &b, &cones, settings).ok()?;
+    solver.solve();
+    let sol = &solver.solution;
+    if !matches!(
+        sol.status,
+        SolverStatus::Solved | SolverStatus::AlmostSolved
+    ) {
+        return None;
+    }
+    Some((0..model.rows.len()).map(|i| -sol.z[place[i]]).collect())
+}
+
+/// The bound and reduced costs that row prices `y` prove for `model` (`None` when a column without the bound
+/// its reduced cost needs makes the bound minus infinity).
+pub fn dual_of(model: &Sparse, y: &[f64]) -> Option<Dual> {
+    let mut reduced = model.cost.clone();
+    let mut bound = model.constant;
+    for (r, &price) in model.rows.iter().zip(y) {
+        // A `<=` row's price must not be positive: clip the solver's rounding.
+        let price = if r.eq { price } else { price.min(0.0) };
+        bound += price * r.rhs;
+        for &(j, a) in &r.coefs {
+            reduced[j] -= price * a;
+        }
+    }
+    for (j, rj) in reduced.iter_mut().enumerate() {
+        if rj.abs() <= ZERO * (1.0 + model.cost[j].abs()) {
+            *rj = 0.0;
+        }
+        let limit = if *rj > 0.0 { model.lo[j] } else { model.up[j] };
+        if *rj != 0.0 {
+            if !limit.is_finite() {
+                return None;
+            }
+            bound += *rj * limit;
+        }
+    }
+    Some(Dual { bound, reduced })
+}
+
+/// The integer columns an incumbent of cost `incumbent` lets fix, as their new bounds: `(lo, up)` per column,
+/// equal when the column is fixed. Tightens only integer columns, and leaves `margin` of slack on the cost.
+pub fn tighten(model: &Sparse, dual: &Dual, incumbent: f64, margin: f64) -> (Vec<f64>, Vec<f64>) {
+    let (mut lo, mut up) = (model.lo.clone(), model.up.clone());
+    let room = incumbent + margin - dual.bound;
+    for j in 0..model.columns() {
+        let r = dual.reduced[j];
+        if !model.integer[j] || r == 0.0 || room < 0.0 {
+            continue;
+        }
+        let steps = (room / r.abs()).floor();
+        if r > 0.0 {
+            up[j] = up[j].min(lo[j] + steps);
+        } else {
+            lo[j] = lo[j].max(up[j] - steps);
+        }
+    }
+    (lo, up)
+}
+
+/// The first cut-off above the LP bound, as a share of the bound's size: a guess at the integrality gap, widened
+/// fourfold each time no plan lies within it, at most [`GUESSES`] times before the incumbent (or nothing) is
+/// the cut-off.
+const FIRST_GUESS: f64 = 1e-4;
+
+/// Rounds with a guessed cut-off.
+const GUESSES: u32 = 3;
+
+/// Solves `model` by `solve` on models narrowed by reduced-cost fixing (see the module notes). A round fixes what
+/// no plan costing at most a cut-off can use, the cut-off being the LP bound plus a guess, or the incumbent's
+/// cost once that is lower: a plan found within its cut-off is optimal; otherwise the guess widens, and a plan
+/// found above the cut-off becomes the incumbent for the last round. `None` when fixing does not apply (no
+/// integer column, or the LP duals do not finish), so the caller solves the whole model.
+pub fn search(
+    model: &Sparse,
+    limits: Limits,
+    warm: Option<&[f64]>,
+    solve: impl Fn(&Sparse, Limits, Option<&[f64]>) -> Raw,
+) -> Option<Raw> {
+    if !model.integer.iter().any(|&i| i) {
+        return None;
+    }
+    let y = row_prices(model, limits)?;
+    let dual = dual_of(model, &y)?;
+    let mut best: Option<(Vec<f64>, f64)> = warm
+        .filter(|w| model.keeps(w, 1e-6))
+        .map(|w| (w.to_vec(), model.objective(w)));
+    let margin = 1e-9 * dual.bound.abs().max(1.0);
+    let mut guess = FIRST_GUESS * dual.bound.abs().max(1.0);
+    let mut guesses = 0;
+    loop {
+        if guesses == GUESSES {
+            guess = f64::INFINITY;
+        }
+        guesses += 1;
+        let incumbent = best.as_ref().map_or(f64::INFINITY, |b| b.1);
+        if dual.bound >= incumbent - margin {
+            return best.map(|b| Outcome::Optimal(b.0));
+        }
+        let cutoff = (dual.bound + guess).min(incumbent);
+        let last = cutoff >= incumbent;
+        let (lo, up) = tighten(model, &dual, cutoff, margin);
+        let narrowed = Restricted::new(model, &lo, &up);
+        let whole = narrowed.kept.len() == model.columns() && lo == model.lo && up == model.up;
+        if narrowed.broken {
+            if last {
+                return best.map(|b| Outcome::Optimal(b.0));
+            }
+            guess *= 4.0;
+            continue;
+        }
+        let start = best
+            .as_ref()
+            .filter(|_| last)
+            .map(|b| narrowed.narrow(&b.0));
+        let raw = solve(&narrowed.model, limits, start.as_deref());
+        match raw {
+            Outcome::Optimal(x) => {
+                let x = narrowed.widen(&x);
+                let cost = model.objective(&x);
+                if cost <= cutoff + margin || whole {
+                    return Some(Outcome::Optimal(x));
+                }
+                // A plan above the cut-off: the incumbent of the last round.
+                best = Some((x, cost));
+                guess = f64::INFINITY;
+            }
+            Outcome::Infeasible if whole => return Some(Outcome::Infeasible),
+            Outcome::Infeasible => {
+                if last {
+                    return best.map(|b| Outcome::Optimal(b.0));
+                }
+                guess *= 4.0;
+            }
+            Outcome::Feasible { plan, bound } => {
+                let x = narrowed.widen(&plan);
+                let cost = model.objective(&x);
+                let (plan, _) = match best {
+                    Some(b) if b.1 < cost => b,
+                    _ => (x, cost),
+                };
+                let bound = bound.unwrap_or(dual.bound).min(cutoff).max(dual.bound);
+                return Some(Outcome::Feasible {
+                    plan,
+                    bound: Some(bound),
+                });
+            }
+            other => {
+                return Some(match best {
+                    Some((plan, _)) => Outcome::Feasible {
+                        plan,
+                        bound: Some(dual.bound),
+                    },
+                    None => other,
+                });
+            }
+        }
+    }
+}
+
+/// A model with some columns fixed, written without them: the rows take the fixed columns' part into their
+/// right-hand side and the cost into its constant. `kept[k]` is the whole model's column of the fixed model's
+/// column `k`.
+#[derive(Debug, Clone)]
+pub struct Restricted {
+    /// The model over the columns left.
+    pub model: Sparse,
+    /// The whole model's column of each column left.
+    pub kept: Vec<usize>,
+    /// Every column's fixed value (`None` for columns left).
+    pub fixed: Vec<Option<f64>>,
+    /// A row with no column left that the fixed values break.
+    pub broken: bool,
+}
+
+impl Restricted {
+    /// `model` with bounds `lo`, `up`, leaving out the columns whose bounds meet.
+    pub fn new(model: &Sparse, lo: &[f64], up: &[f64]) -> Restricted {
+        let fixed: Vec<Option<f64>> = (0..model.columns())
+            .map(|j| (lo[j] == up[j]).then_some(lo[j]))
+            .collect();
+        let kept: Vec<usize> = (0..model.columns())
+            .filter(|&j| fixed[j].is_none())
+            .collect();
+        let mut position = vec![usize::MAX; model.columns()];
+        for (k, &j) in kept.iter().enumerate() {
+            position[j] = k;
+        }
+        let mut broken = false;
+        let mut rows = Vec::with_capacity(model.rows.len());
+        for r in &model.rows {
+            let mut rhs = r.rhs;
+            let mut coefs = Vec::with_capacity(r.coefs.len());
+            for &(j, a) in &r.coefs {
+                match fixed[j] {
+                    Some(v) => rhs -= a * v,
+                    None => coefs.push((position[j], a)),
+                }
+            }
+            if coefs.is_empty() {
+                let tol = 1e-7 * (1.0 + r.rhs.abs());
+                broken |= if r.eq { rhs.abs() > tol } else { rhs < -tol };
+                continue;
+            }
+            rows.push(SparseRow {
+                coefs,
+                eq: r.eq,
+                rhs,
+            });
+        }
+        let constant = model.constant
+            + (0..model.columns())
+                .filter_map(|j| fixed[j].map(|v| model.cost[j] * v))
+                .sum::<f64>();
+        let pick = |v: &[f64]| kept.iter().map(|&j| v[j]).collect::<Vec<f64>>();
+        let restricted = Sparse {
+            lo: pick(lo),
+            up: pick(up),
+            cost: pick(&model.cost),
+            constant,
+            integer: kept.iter().map(|&j| model.integer[j]).collect(),
+            rows,
+        };
+        Restricted {
+            model: restricted,
+            kept,
+            fixed,
+            broken,
+        }
+    }
+
+    /// The fixed model's column values of a whole model's plan.
+    pub fn narrow(&self, x: &[f64]) -> Vec<f64> {
+        self.kept.iter().map(|&j| x[j]).collect()
+    }
+
+    /// A whole model's plan from the fixed model's column values.
+    pub fn widen(&self, x: &[f64]) -> Vec<f64> {
+        let mut out: Vec<f64> = self.fixed.iter().map(|f| f.unwrap_or(0.0)).collect();
+        for (k, &j) in self.kept.iter().enumerate() {
+            out[j] = x[k];
+        }
+        out
+    }
+
+    /// The whole model's outcome from the fixed model's: plans widened, a bound capped by the incumbent's cost.
+    pub fn outcome(&self, raw: Outcome<Vec<f64>>, incumbent: f64) -> Outcome<Vec<f64>> {
+        match raw {
+            Outcome::Optimal(x) => Outcome::Optimal(self.widen(&x)),
+            Outcome::Feasible { plan, bound } => Outcome::Feasible {
+                plan: self.widen(&plan),
+                bound: bound.map(|b| b.min(incumbent)),
+            },
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn row(coefs: &[(usize, f64)], eq: bool, rhs: f64) -> SparseRow {
+        SparseRow {
+            coefs: coefs.to_vec(),
+            eq,
+            rhs,
+        }
+    }
+
+    /// A model of binaries only.
+    fn binaries(cost: Vec<f64>, rows: Vec<SparseRow>) -> Sparse {
+        let n = cost.len();
+        Sparse {
+            lo: vec![0.0; n],
+            up: vec![1.0; n],
+            cost,
+            constant: 0.0,
+            integer: vec![true; n],
+            rows,
+        }
+    }
+
+    /// The optimum of a model of integer columns with small ranges, by trying every plan.
+    fn brute(m: &Sparse) -> Raw {
+        let n = m.columns();
+        let mut x: Vec<f64> = m.lo.clone();
+        let mut best: Option<(Vec<f64>, f64)> = None;
+        loop {
+            if m.keeps(&x, 1e-9) {
+                let c = m.objective(&x);
+                if best.as_ref().is_none_or(|b| c < b.1 - 1e-9) {
+                    best = Some((x.clone(), c));
+                }
+            }
+            let Some(j) = (0..n).find(|&j| x[j] < m.up[j]) else {
+                break;
+            };
+            x[j] += 1.0;
+            x[..j].copy_from_slice(&m.lo[..j]);
+        }
+        best.map_or(Outcome::Infeasible, |b| Outcome::Optimal(b.0))
+    }
+
+    #[test]
+    fn the_dual_bound_is_the_relaxation_optimum() {
+        // min -x - 2y, x + y <= 1.5: the relaxation takes y = 1, x = 0.5.
+        let m = binaries(
+            vec![-1.0, -2.0],
+            vec![row(&[(0, 1.0), (1, 1.0)], false, 1.5)],
+        );
+        let y = row_prices(&m, Limits::new(10.0, 0.0, 1)).expect("dual");
+        let d = dual_of(&m, &y).expect("bound");
+        assert!((d.bound + 2.5).abs() < 1e-6, "{d:?}");
+        // The row's price is -1: x has reduced cost 0, y -1 (at its upper bound).
+        assert!(d.reduced[0].abs() < 1e-6 && (d.reduced[1] + 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_column_dearer_than_the_room_is_fixed_and_the_rest_left() {
+        // Bound 0 with reduced costs 5 and 1: an incumbent at 2 fixes the first column at 0 only.
+        let m = binaries(vec![5.0, 1.0], Vec::new());
+        let d = dual_of(&m, &[]).expect("bound");
+        assert_eq!(d.bound, 0.0);
+        let (lo, up) = tighten(&m, &d, 2.0, 0.0);
+        assert_eq!((lo, up), (vec![0.0, 0.0], vec![0.0, 1.0]));
+        let r = Restricted::new(&m, &[0.0, 0.0], &[0.0, 1.0]);
+        assert_eq!(r.kept, vec![1]);
+        assert_eq!(r.widen(&[1.0]), vec![0.0, 1.0]);
+        assert_eq!(r.narrow(&[0.0, 1.0]), vec![1.0]);
+    }
+
+    #[test]
+    fn fixed_columns_move_into_the_rows_and_the_constant() {
+        // x0 fixed at 1: x0 + x1 <= 1 becomes x1 <= 0; a row left without columns is checked.
+        let m = binaries(
+            vec![3.0, 1.0],
+            vec![
+                row(&[(0, 1.0), (1, 1.0)], false, 1.0),
+                row(&[(0, 1.0)], true, 0.0),
+            ],
+        );
+        let r = Restricted::new(&m, &[1.0, 0.0], &[1.0, 1.0]);
+        assert_eq!(r.model.rows, vec![row(&[(0, 1.0)], false, 0.0)]);
+        assert_eq!(r.model.constant, 3.0);
+        assert!(r.broken, "x0 = 1 breaks x0 == 0");
+    }
+
+    fn small_models() -> impl Strategy<Value = Sparse> {
+        let n = 2usize..7;
+        n.prop_flat_map(|n| {
+            let cost = prop::collection::vec(-10i32..10, n);
+            let rows = prop::collection::vec(
+                (prop::collection::vec(-4i32..5, n), any::<bool>(), -3i32..8),
+                1..4,
+            );
+            (cost, rows).prop_map(|(cost, rows)| {
+                let rows = rows
+                    .into_iter()
+                    .map(|(a, eq, rhs)| {
+                        let coefs: Vec<(usize, f64)> = a
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, c)| **c != 0)
+                            .map(|(j, &c)| (j, f64::from(c)))
+                            .collect();
+                        // Equalities only on one row in three, so that most models have plans.
+                        row(&coefs, eq && rhs % 3 == 0, f64::from(rhs))
+                    })
+                    .filter(|r| !r.coefs.is_empty())
+                    .collect();
+                binaries(cost.into_iter().map(f64::from).collect(), rows)
+            })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// The search over fixed models finds the whole model's optimum cost (or its infeasibility), with or
+        /// without an incumbent to start from.
+        #[test]
+        fn fixing_keeps_the_optimum(m in small_models(), start in any::<bool>()) {
+            let whole = brute(&m);
+            let warm = whole.plan().cloned().filter(|_| start);
+            let limits = Limits::new(10.0, 0.0, 1);
+            // No search only when the relaxation has no plan (no duals), and then neither has the model.
+            let found = search(&m, limits, warm.as_deref(), |m, _, _| brute(m))
+                .unwrap_or(Outcome::Infeasible);
+            match (&whole, &found) {
+                (Outcome::Optimal(a), Outcome::Optimal(b)) => {
+                    prop_assert!(m.keeps(b, 1e-9));
+                    prop_assert!((m.objective(a) - m.objective(b)).abs() < 1e-6);
+                }
+                (Outcome::Infeasible, Outcome::Infeasible) => {}
+                _ => prop_assert!(false, "{:?} against {:?}", whole.status(), found.status()),
+            }
+        }
+    }
+}
