@@ -88,6 +88,8 @@ codes! {
     E1072 = "a release unit has no area of its kind (floor_area_m2 for floor, land_ha for land)";
     /// `sites.csv`: a site's landlord is the organisation that holds it.
     E1073 = "a site's landlord is its own organisation";
+    /// `zones.csv`: a deprivation decile that is not a whole number from 1 (most deprived) to 10.
+    E1074 = "a zone's deprivation decile is not a whole number from 1 to 10";
     W1001 = "an unknown column is ignored";
     W1002 = "a file has a header but no rows";
     W1003 = "a site has no coordinates and takes no part in access rules";

@@ -192,6 +192,9 @@ pub struct AccessConfig {
     /// When not empty, the distance rule applies per service kind: every zone keeps a public-facing site of
     /// each listed kind within `max_km` (or its nearest of that kind today, if further).
     pub per_kind: Vec<SiteKind>,
+    /// Zones in the most deprived deciles up to this one (`zones.csv` `imd_decile`; 0 = none) keep today's
+    /// access distance: the plan may not take their nearest public-facing site (of each listed kind) further.
+    pub deprived_deciles: u8,
 }
 
 impl AccessConfig {
@@ -204,6 +207,19 @@ impl AccessConfig {
             self.per_kind.iter().copied().map(Some).collect()
         }
     }
+
+    /// The km a zone must keep a site within, given its nearest today (`None` when it has none): `max_km`, or
+    /// today's distance where that is further, or today's distance for a zone among the `deprived_deciles`.
+    pub fn limit_km(&self, zone: &crate::domain::Zone, today_km: f64) -> f64 {
+        let deprived = zone
+            .deprivation_decile
+            .is_some_and(|d| d <= self.deprived_deciles);
+        match (today_km.is_finite(), deprived) {
+            (true, true) => today_km,
+            (true, false) => self.max_km.max(today_km),
+            (false, _) => self.max_km,
+        }
+    }
 }
 
 impl Default for AccessConfig {
@@ -213,6 +229,7 @@ impl Default for AccessConfig {
             max_km: 5.0,
             min_sites_per_borough: 0,
             per_kind: Vec::new(),
+            deprived_deciles: 0,
         }
     }
 }

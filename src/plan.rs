@@ -7,6 +7,7 @@
 
 pub mod award;
 pub mod carter;
+pub mod deprivation;
 pub mod files;
 pub mod headline;
 pub mod services;
@@ -141,6 +142,10 @@ pub struct Kpis {
     /// Carter's measures before and after, over the sites with a floor survey (none without one).
     #[serde(default)]
     pub carter: Option<carter::Carter>,
+    /// Access to public-facing sites by national deprivation decile, today and after (none without
+    /// `zones.csv` `imd_decile`).
+    #[serde(default)]
+    pub access_by_deprivation: Vec<deprivation::DecileAccess>,
     /// The shared-services figures (included in the totals above), with `functions.csv`.
     #[serde(skip)]
     pub shared_services: Option<ServicesKpis>,
@@ -238,6 +243,7 @@ pub fn evaluate(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
     let mut k = figures(data, costs, plan);
     access(data, plan, &mut k);
     k.carter = carter::measures(data, plan);
+    k.access_by_deprivation = deprivation::by_decile(data, plan);
     k
 }
 

@@ -95,6 +95,7 @@ pub fn check(
     let mismatches = reported.map_or_else(Vec::new, |k| {
         let mut m = cx.econ.mismatches(k);
         m.extend(estates::carter::mismatches(data, plan, k));
+        m.extend(estates::deprivation::mismatches(data, plan, k));
         m
     });
     CheckReport {

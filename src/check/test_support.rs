@@ -136,6 +136,7 @@ fn estates() -> Dataset {
         borough: "B".into(),
         location,
         population: 1000,
+        deprivation_decile: None,
     };
     Dataset {
         organisations: vec![org("C1", OrgKind::Council), org("T1", OrgKind::NhsTrust)],

@@ -297,6 +297,8 @@ pub struct Zone {
     pub location: LatLon,
     /// Residents.
     pub population: u64,
+    /// National deprivation decile (English IMD; 1 = the most deprived tenth), when the data has one.
+    pub deprivation_decile: Option<u8>,
 }
 
 /// The annual cost of serving a team from a site, replacing distance-based travel cost.

@@ -346,11 +346,7 @@ fn access_needs(data: &Dataset, model: &ModelConfig) -> Vec<AccessNeed> {
                 .collect();
             let nearest = dists.iter().map(|d| d.1).fold(f64::INFINITY, f64::min);
             // A zone already beyond the distance today keeps what it has: no plan can do better than its nearest.
-            let limit_km = if nearest.is_finite() {
-                a.max_km.max(nearest)
-            } else {
-                a.max_km
-            };
+            let limit_km = a.limit_km(z, nearest);
             let cover = dists
                 .into_iter()
                 .filter(|&(_, d)| d <= limit_km + 1e-9)

@@ -103,7 +103,7 @@ pub const SERVICE_MEMBERS: FileSpec = FileSpec {
 pub const ZONES: FileSpec = FileSpec {
     name: "zones.csv",
     required: &["id", "name", "lat", "lon", "population"],
-    optional: &["borough"],
+    optional: &["borough", "imd_decile"],
 };
 /// Spec of `team_site_costs.csv`.
 pub const TEAM_SITE_COSTS: FileSpec = FileSpec {
@@ -775,6 +775,7 @@ pub(super) fn zones(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Zon
         let lat = r.number("lat");
         let lon = r.number("lon");
         let population = r.count("population");
+        let deprivation_decile = decile(r);
         let zone = Zone {
             id: id?,
             name: name?,
@@ -787,9 +788,29 @@ pub(super) fn zones(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Zon
                 },
             )?,
             population: population?,
+            deprivation_decile: deprivation_decile?,
         };
         (r.ok() && ids.zones.insert(r, "id", &zone.id)).then_some(zone)
     })
+}
+
+/// A zone's optional national deprivation decile (`imd_decile`, 1 = the most deprived tenth).
+fn decile(r: &mut RowReader) -> Option<Option<u8>> {
+    let Some(raw) = r.raw("imd_decile") else {
+        return Some(None);
+    };
+    match raw.trim().parse::<u8>() {
+        Ok(d) if (1..=10).contains(&d) => Some(Some(d)),
+        _ => {
+            r.report(
+                E1074,
+                "imd_decile",
+                "the deprivation decile is not a whole number from 1 to 10",
+                "write the zone's national IMD decile (1 = most deprived 10%), or leave the cell empty",
+            );
+            None
+        }
+    }
 }
 
 /// Reads team-site costs.

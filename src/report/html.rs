@@ -335,6 +335,13 @@ pub fn plan_html(
         let rows = super::carter::rows(c);
         minijinja::context! { sites => c.surveyed_sites, rows }
     });
+    let deprivation = (a.kpis.as_ref())
+        .filter(|k| !k.access_by_deprivation.is_empty())
+        .map(|k| {
+            let rows = super::deprivation::rows(&k.access_by_deprivation);
+            let note = super::deprivation::note(model.estates.access.deprived_deciles);
+            minijinja::context! { heads => super::deprivation::HEADS, rows, note }
+        });
     let moves = move_rows(data, &a.plan);
     let categories = category_rows(data, a, &view.category_status);
     let award_lines = award_rows(data, a);
@@ -346,7 +353,7 @@ pub fn plan_html(
             title => view.title, subtitle => view.subtitle, statuses => view.statuses,
             conflicts => view.conflicts, violations => violations(a), headline => headline(&crate::compare::source(a)),
             map, access_km => model.estates.access.enabled.then_some(model.estates.access.max_km),
-            partner_chart, year_chart, sites, units, npv_parts, transfers, carter, moves, categories, award_lines, services, service_functions, hubs,
+            partner_chart, year_chart, sites, units, npv_parts, transfers, carter, deprivation, moves, categories, award_lines, services, service_functions, hubs,
             award_basis => crate::plan::award::basis(model),
             award_against => crate::plan::award::against_published(&a.award_figures.values().collect::<Vec<_>>()),
             explained => view.explained.iter().map(|e| minijinja::context! {

@@ -6,6 +6,7 @@
 //! `evaluate` reads.
 
 pub mod carter;
+pub mod deprivation;
 pub mod evaluation;
 pub mod geojson;
 pub mod html;
@@ -404,6 +405,10 @@ pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) ->
     }));
     o.push_str(&npv_parts_md(k));
     o.push_str(&carter::carter_md(k));
+    o.push_str(&deprivation::md(
+        &k.access_by_deprivation,
+        model.estates.access.deprived_deciles,
+    ));
     let _ = writeln!(o, "\n## Sites released and why\n");
     // Kept sites of other partners nearby: where a released site's services could co-locate.
     let colocation = crate::graph::proximity::colocation_pairs(data, model.estates.colocation_km);

@@ -510,3 +510,58 @@ fn a_time_limit_is_kept_by_the_whole_command_with_a_plan_a_bound_and_a_gap() {
     assert_eq!(s["gap_relative_to"], "plan_cost");
     assert!((s["gap_gbp"].as_f64().unwrap() - (bound - obj)).abs() < 1e-6);
 }
+
+#[test]
+fn the_most_deprived_zone_keeps_its_library_and_the_report_shows_access_by_decile() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("tiny");
+    copy_dir(&data("tiny"), &dir);
+    // Z3 (West), whose nearest public-facing site is the Westway Library S4, is in the most deprived decile.
+    let zones = std::fs::read_to_string(dir.join("zones.csv")).unwrap();
+    let with_deciles: Vec<String> = zones
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l},imd_decile"),
+            _ if l.starts_with("Z3,") => format!("{l},1"),
+            _ => format!("{l},6"),
+        })
+        .collect();
+    std::fs::write(dir.join("zones.csv"), with_deciles.join("\n") + "\n").unwrap();
+    let model = tmp.path().join("m.toml");
+    std::fs::write(&model, "[estates.access]\ndeprived_deciles = 1\n").unwrap();
+    let plan = |out: &Path, with_rule: bool| {
+        let (d, o) = (dir.display().to_string(), out.display().to_string());
+        let mut a = vec!["plan", &d, "--out", &o, "--check", "-q"];
+        let m = model.display().to_string();
+        if with_rule {
+            a.extend(["--model", &m]);
+        }
+        assert_eq!(code(&run(&a)), 0);
+        let sites = std::fs::read_to_string(out.join("sites.csv")).unwrap();
+        let s4 = sites.lines().find(|l| l.starts_with("S4,")).unwrap();
+        (
+            s4.to_string(),
+            std::fs::read_to_string(out.join("report.md")).unwrap(),
+        )
+    };
+    let (s4, report) = plan(&tmp.path().join("with"), true);
+    assert!(s4.contains(",keep,"), "{s4}");
+    assert!(report.contains("## Access by deprivation"), "{report}");
+    assert!(report.contains("holds zones in deciles 1 to 1"), "{report}");
+    let (s4, report) = plan(&tmp.path().join("without"), false);
+    assert!(
+        s4.contains(",release,"),
+        "without the rule the library is worth releasing: {s4}"
+    );
+    // Decile 1 (Z3, 11,000 residents) is further from a site once its library goes.
+    let row = report
+        .lines()
+        .find(|l| l.starts_with("| 1 | 1 | 11,000 |"))
+        .unwrap();
+    let km: Vec<f64> = row
+        .split('|')
+        .filter_map(|c| c.trim().parse().ok())
+        .collect();
+    assert!(km[3] > km[2], "{row}");
+}

@@ -1,7 +1,8 @@
 //! Access rules: residents keep a public-facing site within reach, and every borough keeps enough of them.
 //!
 //! Both hold only when `[estates.access]` is enabled. A zone whose nearest site today is already beyond
-//! `max_km` must keep at least today's distance; zones with no site of a kind today are not held to it.
+//! `max_km` must keep at least today's distance, and so must every zone among the `deprived_deciles` (its
+//! nearest site may not move further away); zones with no site of a kind today are not held to it.
 
 use super::Ctx;
 use crate::check::{Rule, Violation};
@@ -28,7 +29,11 @@ pub(crate) fn access(cx: &Ctx, out: &mut Vec<Violation>) {
             if !today.is_finite() {
                 continue;
             }
-            let limit = a.max_km.max(today);
+            // The most deprived zones keep today's distance, the others `max_km` or today's if further.
+            let deprived = z
+                .deprivation_decile
+                .is_some_and(|d| d <= a.deprived_deciles);
+            let limit = if deprived { today } else { a.max_km.max(today) };
             let after = nearest(cx, z, &public, true);
             if after > limit + 1e-9 {
                 out.push(Violation::new(
@@ -141,6 +146,32 @@ mod tests {
             &release(&data, 3),
             &[(Access, &z0), (Access, z1)],
         );
+    }
+
+    #[test]
+    fn the_most_deprived_zones_keep_todays_distance_and_the_others_max_km() {
+        let (mut data, mut model) = (dataset(), model());
+        // S4 (no team) moves half a km from the library S3 and becomes public-facing: releasing S3 leaves Z1
+        // (at S3) well within 5 km, but further than today.
+        data.sites[4].location = Some(crate::domain::LatLon {
+            lat: 53.575,
+            lon: -2.24,
+        });
+        data.sites[4].public_facing = true;
+        data.zones[1].deprivation_decile = Some(1);
+        let plan = release(&data, 3);
+        assert_estates(&data, &model, &plan, &[]);
+        model.estates.access.deprived_deciles = 1;
+        let km = haversine_km(
+            data.sites[3].location.unwrap(),
+            data.sites[4].location.unwrap(),
+        );
+        let want =
+            format!("zone Z1 (Z1) is {km:.2} km from a kept public-facing site, beyond 0.00 km");
+        assert_estates(&data, &model, &plan, &[(Access, &want)]);
+        // Decile 2 is outside a rule for decile 1 only.
+        data.zones[1].deprivation_decile = Some(2);
+        assert_estates(&data, &model, &plan, &[]);
     }
 
     #[test]

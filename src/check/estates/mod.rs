@@ -7,6 +7,7 @@ pub(super) mod access;
 pub(super) mod budget;
 pub(super) mod capacity;
 pub(super) mod carter;
+pub(super) mod deprivation;
 pub(super) mod economics;
 pub(super) mod partners;
 pub(super) mod sites;
