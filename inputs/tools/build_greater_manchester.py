@@ -635,12 +635,15 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     wards = read_csv("geo/gm_wards_2017_centroids_pop2016.csv")
     wards.sort(key=lambda w: w["ward_code"])
     borough_pop: dict[str, int] = defaultdict(int)
-    zones = [["id", "name", "borough", "lat", "lon", "population"]]
+    # The national IMD 2019 decile each ward's population-weighted score falls in (derived from MHCLG's LSOA
+    # figures by inputs/sources/deprivation/build.py; see its README).
+    decile = {r["ward_code"]: r["national_decile"] for r in read_csv("deprivation/imd2019_gm_wards.csv")}
+    zones = [["id", "name", "borough", "lat", "lon", "population", "imd_decile"]]
     for w in wards:
         pop = int(w["pop_mid2016"])
         borough_pop[w["la_name"]] += pop
         zones.append([w["ward_code"], w["ward_name"], w["la_name"],
-                      coord(float(w["lat"])), coord(float(w["lon"])), str(pop)])
+                      coord(float(w["lat"])), coord(float(w["lon"])), str(pop), decile[w["ward_code"]]])
     files["zones.csv"] = zones
     gm_pop = sum(borough_pop.values())
 
@@ -1310,7 +1313,7 @@ NUMS = {"sites.csv": ["exit_penalty_gbp", "lat", "lon", "floor_area_m2", "rent_g
         "functions.csv": ["cost_per_fte_gbp", "scale_exponent", "reference_fte", "retained_share", "setup_gbp",
                           "migration_gbp_per_body", "redundancy_gbp_per_fte", "cross_sector_vat"],
         "service_members.csv": ["fte_pooled"]}
-INTS = {"sites.csv": ["desks"], "teams.csv": ["headcount"], "zones.csv": ["population"],
+INTS = {"sites.csv": ["desks"], "teams.csv": ["headcount"], "zones.csv": ["population", "imd_decile"],
         "functions.csv": ["max_hubs", "dual_running_months"]}
 ENUMS[("categories.csv", "route")] = {"aggregation", "framework", "out_of_scope"}
 NUMS["categories.csv"] = ["price_effect", "tender_cost_gbp", "mobilisation_gbp"]

@@ -152,6 +152,11 @@ const FIRST_GUESS: f64 = 1e-4;
 /// Rounds with a guessed cut-off.
 const GUESSES: u32 = 3;
 
+/// Fixing runs only with at least this many seconds left. Its duals and narrowed models pay back on a long
+/// search; under a short limit microlp's own search should have all of it, since microlp cannot stop inside its
+/// root LP and less time for it overruns the limit (a 30-partner case under `--time-limit 5`: 7.3 s in CI).
+pub const MIN_SECONDS: f64 = 20.0;
+
 /// Solves `model` by `solve` on models narrowed by reduced-cost fixing (see the module notes). A round fixes what
 /// no plan costing at most a cut-off can use, the cut-off being the LP bound plus a guess, or the incumbent's
 /// cost once that is lower: a plan found within its cut-off is optimal; otherwise the guess widens, and a plan
@@ -166,8 +171,8 @@ pub fn search(
     if !model.integer.iter().any(|&i| i) {
         return None;
     }
-    // The duals may take half the time left: without them the caller solves the whole model in the rest.
-    let y = row_prices(model, limits.share(1.0, 2.0))?;
+    // The duals may take a quarter of the time left: without them the caller solves the whole model in the rest.
+    let y = row_prices(model, limits.share(1.0, 4.0))?;
     let dual = dual_of(model, &y)?;
     let mut best: Option<(Vec<f64>, f64)> = warm
         .filter(|w| model.keeps(w, 1e-6))

@@ -24,7 +24,8 @@ pub(super) fn run(milp: Milp, limits: Limits, warm: Option<&[f64]>) -> Raw {
     let search = milp.search;
     let solve = |m: &Sparse, l: Limits, w: Option<&[f64]>| solve(m, search, l, w);
     // Fixing pays on the estates model (GM: 50 s to 42 s); the award's small scaled categories gain nothing.
-    let fixed = (search == Search::Classic).then(|| fixing::search(&model, limits, warm, solve));
+    let worth = search == Search::Classic && limits.seconds_left() >= fixing::MIN_SECONDS;
+    let fixed = worth.then(|| fixing::search(&model, limits, warm, solve));
     fixed
         .flatten()
         .unwrap_or_else(|| solve(&model, limits, warm))
