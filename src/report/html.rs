@@ -370,22 +370,13 @@ pub fn plan_html(
 
 /// The rows of the NPV-parts table (the non-zero parts and the total) and the sentence on rent between partners.
 fn npv_part_rows(k: Option<&crate::plan::Kpis>) -> (Vec<minijinja::Value>, Option<String>) {
-    use crate::plan::NpvParts;
-    let Some(p) = k.map(|k| &k.npv_parts) else {
+    let Some(k) = k else {
         return (Vec::new(), None);
     };
-    let mut rows: Vec<_> = (p.named().into_iter())
-        .filter(|(_, v)| v.abs() > 0.5)
-        .map(|(key, v)| minijinja::context! { words => NpvParts::words(key), text => money(v) })
+    let (rows, transfers) = super::npv_part_lines(&k.npv_parts);
+    let rows = (rows.into_iter())
+        .map(|(words, text)| minijinja::context! { words, text })
         .collect();
-    rows.push(minijinja::context! { words => "Net present value", text => money(p.total()) });
-    let transfers = (p.transfers_excluded.abs() > 0.5).then(|| {
-        let words = NpvParts::words("transfers_excluded");
-        format!(
-            "{words}: GBP {}, in the partners' shares only.",
-            money(p.transfers_excluded)
-        )
-    });
     (rows, transfers)
 }
 

@@ -359,27 +359,41 @@ pub(crate) fn headline_md(s: &Source<'_>) -> String {
     o
 }
 
-/// The `## What the NPV is made of` table of `report.md`: each part of [`crate::plan::NpvParts`] in words, their
-/// total (the NPV), and the rent between partners that is left out.
-pub(crate) fn npv_parts_md(k: &crate::plan::Kpis) -> String {
+/// The NPV's parts as (words, GBP) rows, the non-zero parts then the total, and the sentence on the transfers
+/// left out of it (when there are any): defined once for `report.md` and `report.html`.
+pub(crate) fn npv_part_lines(p: &crate::plan::NpvParts) -> (Vec<(String, String)>, Option<String>) {
     use crate::plan::NpvParts;
-    let p = &k.npv_parts;
+    let mut rows: Vec<(String, String)> = (p.named().into_iter())
+        .filter(|(_, v)| v.abs() > 0.5)
+        .map(|(key, v)| (NpvParts::words(key).to_string(), money(v)))
+        .collect();
+    rows.push(("Net present value".into(), money(p.total())));
+    let transfers = (p.transfers_excluded.abs() > 0.5).then(|| {
+        format!(
+            "{}: GBP {}, in the partners' shares only.",
+            NpvParts::words("transfers_excluded"),
+            money(p.transfers_excluded)
+        )
+    });
+    (rows, transfers)
+}
+
+/// `report.md`'s section on what the NPV is made of.
+pub(crate) fn npv_parts_md(k: &crate::plan::Kpis) -> String {
+    let (rows, transfers) = npv_part_lines(&k.npv_parts);
     let mut o = String::from(
         "\n## What the NPV is made of (present values, GBP)\n\n| part | value |\n|---|---|\n",
     );
-    for (key, v) in p.named() {
-        if v.abs() > 0.5 {
-            let _ = writeln!(o, "| {} | {} |", NpvParts::words(key), money(v));
+    let last = rows.len() - 1;
+    for (i, (words, value)) in rows.iter().enumerate() {
+        if i == last {
+            let _ = writeln!(o, "| **{words}** | **{value}** |");
+        } else {
+            let _ = writeln!(o, "| {words} | {value} |");
         }
     }
-    let _ = writeln!(o, "| **Net present value** | **{}** |", money(p.total()));
-    if p.transfers_excluded.abs() > 0.5 {
-        let _ = writeln!(
-            o,
-            "\n{}: GBP {}, in the partners' shares only.",
-            NpvParts::words("transfers_excluded"),
-            money(p.transfers_excluded)
-        );
+    if let Some(t) = transfers {
+        let _ = writeln!(o, "\n{t}");
     }
     o
 }
