@@ -208,7 +208,7 @@ impl AccessConfig {
         }
     }
 
-    /// The km a zone must keep a site within, given its nearest today (`None` when it has none): `max_km`, or
+    /// The km a zone must keep a site within, given its nearest today (infinite when it has none): `max_km`, or
     /// today's distance where that is further, or today's distance for a zone among the `deprived_deciles`.
     pub fn limit_km(&self, zone: &crate::domain::Zone, today_km: f64) -> f64 {
         let deprived = zone

@@ -7,8 +7,8 @@
 //! `L`; a plan with an integer column `|r_j|` away from that bound's choice costs at least `L + |r_j|` per
 //! unit. So with an incumbent of cost `U`, a column with `r_j > 0` cannot rise above `l_j + (U - L) / r_j` in any
 //! plan at least as good as the incumbent (and symmetrically from the top when `r_j < 0`). Any `y` of the
-//! right signs gives a valid bound, so the prices need not be optimal: they come from microlp solving the dual
-//! LP, and the bound is recomputed from them here, not read from the solver.
+//! right signs gives a valid bound, so the prices need not be optimal: they come from Clarabel's interior-point
+//! solve of the LP relaxation, and the bound is recomputed from them here, not read from the solver.
 //!
 //! Every plan at least as good as the incumbent keeps the fixings (the incumbent among them), so the optimum of
 //! the fixed model is the optimum of the whole; a bound of the fixed model is a bound of the whole once capped
@@ -193,7 +193,8 @@ pub fn search(
         let last = cutoff >= incumbent;
         let (lo, up) = tighten(model, &dual, cutoff, margin);
         let narrowed = Restricted::new(model, &lo, &up);
-        let whole = narrowed.kept.len() == model.columns() && lo == model.lo && up == model.up;
+        // Nothing tightened: the narrowed model is the whole one (less any columns it fixed itself).
+        let whole = lo == model.lo && up == model.up;
         if narrowed.broken {
             if last {
                 return best.map(|b| Outcome::Optimal(b.0));

@@ -8,8 +8,8 @@
 //!   warm start 125 s) and 0.6's answers on it are cross-checked by HiGHS and by brute force in the tests.
 //!
 //! Both releases take the same calls, so one adapter is written once ([`adapter!`]) and instantiated for each. The
-//! model arrives as good_lp objects (the kit builds those for every backend) and is copied row by row: good_lp
-//! keeps each row as `expression <= 0` or `expression == 0`.
+//! model arrives as good_lp objects (the kit builds those for every backend) and is read once into plain numbers
+//! ([`super::sparse::Sparse`]), which both the adapter and reduced-cost fixing ([`super::fixing`]) use.
 
 use super::sparse::Sparse;
 use super::{Limits, Milp, Outcome, Search, fixing};

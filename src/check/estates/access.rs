@@ -6,9 +6,9 @@
 
 use super::Ctx;
 use crate::check::{Rule, Violation};
-use crate::domain::{LatLon, SiteKind, Zone};
+use crate::domain::{Dataset, LatLon, SiteKind, Zone};
 use crate::geo::haversine_km;
-use crate::plan::SiteDecision;
+use crate::plan::{Plan, SiteDecision};
 use std::collections::BTreeMap;
 
 /// `access`: every zone keeps a public-facing site (of each listed kind, with `per_kind`) within `max_km`, or
@@ -20,12 +20,12 @@ pub(crate) fn access(cx: &Ctx, out: &mut Vec<Violation>) {
     }
     // One pass for all public-facing sites, or one per listed service kind.
     for kind in a.kinds() {
-        let public = public_sites(cx, kind);
+        let public = public_sites(cx.data, kind);
         let what = kind.map_or("public-facing site".to_string(), |k| {
             format!("public-facing {k} site")
         });
         for z in &cx.data.zones {
-            let today = nearest(cx, z, &public, false);
+            let today = nearest(cx.plan, z, &public, false);
             if !today.is_finite() {
                 continue;
             }
@@ -34,7 +34,7 @@ pub(crate) fn access(cx: &Ctx, out: &mut Vec<Violation>) {
                 .deprivation_decile
                 .is_some_and(|d| d <= a.deprived_deciles);
             let limit = if deprived { today } else { a.max_km.max(today) };
-            let after = nearest(cx, z, &public, true);
+            let after = nearest(cx.plan, z, &public, true);
             if after > limit + 1e-9 {
                 out.push(Violation::new(
                     Rule::Access,
@@ -49,9 +49,8 @@ pub(crate) fn access(cx: &Ctx, out: &mut Vec<Violation>) {
 }
 
 /// Public-facing sites with coordinates (of `kind` when given), by index.
-fn public_sites(cx: &Ctx, kind: Option<SiteKind>) -> Vec<(usize, LatLon)> {
-    cx.data
-        .sites
+pub(super) fn public_sites(data: &Dataset, kind: Option<SiteKind>) -> Vec<(usize, LatLon)> {
+    data.sites
         .iter()
         .enumerate()
         .filter(|(_, s)| s.public_facing && kind.is_none_or(|k| s.kind == k))
@@ -60,10 +59,10 @@ fn public_sites(cx: &Ctx, kind: Option<SiteKind>) -> Vec<(usize, LatLon)> {
 }
 
 /// The km from zone `z` to the nearest of `public` (kept by the plan only, with `keep_only`); infinite when none.
-fn nearest(cx: &Ctx, z: &Zone, public: &[(usize, LatLon)], keep_only: bool) -> f64 {
+pub(super) fn nearest(plan: &Plan, z: &Zone, public: &[(usize, LatLon)], keep_only: bool) -> f64 {
     public
         .iter()
-        .filter(|(i, _)| !keep_only || cx.plan.sites[*i] == SiteDecision::Keep)
+        .filter(|(i, _)| !keep_only || plan.sites[*i] == SiteDecision::Keep)
         .map(|(_, p)| haversine_km(z.location, *p))
         .fold(f64::INFINITY, f64::min)
 }

@@ -1,33 +1,20 @@
 //! Access by deprivation decile, derived again from the zones, the sites and the plan, and its comparison with
 //! the reported `kpis.access_by_deprivation`.
 
+use super::access::{nearest, public_sites};
 use crate::domain::Dataset;
-use crate::geo::haversine_km;
-use crate::plan::{Kpis, Plan, SiteDecision};
-
-/// Per zone, the km to the nearest public-facing site (kept by the plan only, with `after`).
-fn nearest(data: &Dataset, plan: &Plan, after: bool) -> Vec<f64> {
-    let sites: Vec<_> = data
-        .sites
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| s.public_facing && (!after || plan.sites[*i] == SiteDecision::Keep))
-        .filter_map(|(_, s)| s.location)
-        .collect();
-    data.zones
-        .iter()
-        .map(|z| {
-            sites
-                .iter()
-                .map(|&p| haversine_km(z.location, p))
-                .fold(f64::INFINITY, f64::min)
-        })
-        .collect()
-}
+use crate::plan::{Kpis, Plan};
 
 /// The checker's rows: (decile, zones, residents, mean km today, mean km after, largest rise).
 fn derive(data: &Dataset, plan: &Plan) -> Vec<(u8, usize, u64, f64, f64, f64)> {
-    let (today, after) = (nearest(data, plan, false), nearest(data, plan, true));
+    // Per zone, the km to the nearest public-facing site today and after, as the access rule reads them.
+    let public = public_sites(data, None);
+    let km = |after: bool| -> Vec<f64> {
+        (data.zones.iter())
+            .map(|z| nearest(plan, z, &public, after))
+            .collect()
+    };
+    let (today, after) = (km(false), km(true));
     let mut rows = Vec::new();
     for d in 1..=10u8 {
         let members: Vec<usize> = (0..data.zones.len())
