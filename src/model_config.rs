@@ -29,8 +29,14 @@ pub struct ModelConfig {
     /// The first day of the plan; leases and contracts are judged against it.
     #[serde(deserialize_with = "date_or_string")]
     pub start_date: NaiveDate,
-    /// Years the plan covers.
+    /// Years in which the plan acts (releases, joinings, re-lets): the programme's delivery window.
     pub horizon_years: u32,
+    /// Years over which the plan's costs and savings are counted, from the start (at least `horizon_years`;
+    /// the horizon when absent). A saving that starts in the delivery window runs on to the end of the appraisal
+    /// (HM Treasury Green Book: an appraisal period long enough to hold the benefits a decision brings), without
+    /// adding a decision column for the later years.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appraisal_years: Option<u32>,
     /// Real discount rate a year (HM Treasury Green Book: 3.5%).
     pub discount_rate: f64,
     /// The estates model.
@@ -66,6 +72,7 @@ impl Default for ModelConfig {
             name: "unnamed".into(),
             start_date: NaiveDate::from_ymd_opt(2016, 4, 1).unwrap_or_default(),
             horizon_years: 5,
+            appraisal_years: None,
             discount_rate: 0.035,
             estates: EstatesConfig::default(),
             procurement: ProcurementConfig::default(),
@@ -304,6 +311,13 @@ impl Default for SolverConfig {
 }
 
 impl ModelConfig {
+    /// Years over which costs and savings are counted: `appraisal_years`, or the horizon.
+    pub fn appraisal(&self) -> u32 {
+        self.appraisal_years
+            .unwrap_or(self.horizon_years)
+            .max(self.horizon_years)
+    }
+
     /// Reads and checks a model file; a problem is an E1050 finding at the file's line and key.
     pub fn load(path: &Path) -> Result<Self, Error> {
         let name = path.display().to_string();
@@ -350,6 +364,14 @@ impl ModelConfig {
         let bad = |key: &str, why: &str| Err(format!("key '{key}': {why}"));
         if self.horizon_years == 0 || self.horizon_years > 50 {
             return bad("horizon_years", "must be between 1 and 50");
+        }
+        if let Some(a) = self.appraisal_years
+            && (a < self.horizon_years || a > 50)
+        {
+            return bad(
+                "appraisal_years",
+                "must be at least horizon_years and at most 50 (leave it out to appraise over the horizon)",
+            );
         }
         if !(0.0..=1.0).contains(&self.discount_rate) {
             return bad("discount_rate", "must be between 0 and 1 (0.035 for 3.5%)");
@@ -530,6 +552,19 @@ mod tests {
     #[test]
     fn empty_text_gives_defaults() {
         assert_eq!(ModelConfig::parse("").unwrap(), ModelConfig::default());
+    }
+
+    #[test]
+    fn an_appraisal_shorter_than_the_horizon_is_refused_at_its_line() {
+        let fail =
+            ModelConfig::parse_located("horizon_years = 5\nappraisal_years = 3\n").unwrap_err();
+        assert_eq!(
+            (fail.line, fail.key.as_deref()),
+            (Some(2), Some("appraisal_years"))
+        );
+        let m = ModelConfig::parse("horizon_years = 5\nappraisal_years = 10\n").unwrap();
+        assert_eq!(m.appraisal(), 10);
+        assert_eq!(ModelConfig::default().appraisal(), 5);
     }
 
     #[test]

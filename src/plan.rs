@@ -95,7 +95,7 @@ impl Plan {
 pub struct Kpis {
     /// Net present value against doing nothing.
     pub npv: f64,
-    /// Present value of the plan's costs over the horizon (the `cost` objective).
+    /// Present value of the plan's costs over the appraisal period (the `cost` objective).
     pub plan_cost: f64,
     /// Present value of doing nothing.
     pub baseline_cost: f64,
@@ -105,7 +105,7 @@ pub struct Kpis {
     pub running_cost_after: f64,
     /// Undiscounted one-off costs: moves and exit penalties.
     pub one_off_cost: f64,
-    /// Undiscounted disposal receipts that fall within the horizon.
+    /// Undiscounted disposal receipts that fall within the appraisal period.
     pub disposal_receipts: f64,
     /// Undiscounted holding costs of released buildings waiting for their sale (`[estates.disposal]`).
     #[serde(default)]
@@ -162,7 +162,7 @@ pub struct NpvParts {
     pub backlog: f64,
     /// Public dividend capital no longer paid on trusts' freeholds sold.
     pub pdc: f64,
-    /// Disposal receipts, in the year of each sale (after the disposal lag; within the horizon only).
+    /// Disposal receipts, in the year of each sale (after the disposal lag; within the appraisal period only).
     pub receipts: f64,
     /// Holding costs of released buildings until their sale (voids: rates after relief, a share of FM,
     /// utilities and maintenance, PDC), negative.
@@ -370,7 +370,8 @@ fn add_release(
     r: &costing::Release,
     d: &costing::Discount,
 ) {
-    let years = d.years();
+    // The backlog is spread over the appraisal, as in the yearly cost.
+    let years = d.appraisal_years();
     let from_y = d.annuity_from(y);
     let running = costing::site_yearly_cost(s, 0.0, years) - s.backlog / years as f64;
     let parts = &mut k.npv_parts;

@@ -17,6 +17,15 @@ mod test_support;
 
 pub use rule::Rule;
 
+/// Years money is counted over, read from the model file on its own: `appraisal_years` when set (never below the
+/// horizon), else the horizon. Decisions fall in the horizon's years; a saving that starts there runs on to the
+/// appraisal's end.
+pub(crate) fn appraisal(model: &ModelConfig) -> usize {
+    model
+        .appraisal_years
+        .map_or(model.horizon_years, |a| a.max(model.horizon_years)) as usize
+}
+
 use crate::domain::Dataset;
 use crate::model_config::ModelConfig;
 use crate::plan::{Kpis, Plan};

@@ -6,7 +6,8 @@
 //! apart. The independent checker (`check/`) does **not** use this module: it re-derives the same rules on its
 //! own so that a mistake here shows up as a disagreement instead of being repeated.
 //!
-//! Conventions (documented in the README): year `y` of the horizon is 1-based; its discount factor is
+//! Conventions (documented in the README): the plan acts in the years of its horizon and counts money over its
+//! appraisal period (the horizon or longer, `appraisal_years`); year `y` is 1-based; its discount factor is
 //! `(1 + r)^-(y-1)` (year 1 undiscounted, HM Treasury Green Book rate 3.5% in the shipped models).
 
 pub mod services;
@@ -15,37 +16,57 @@ use crate::domain::{OrgKind, RunningCost, Site, SiteIx, Team, Tenure, Unit};
 use crate::model_config::ModelConfig;
 use chrono::{Months, NaiveDate};
 
-/// Discount factors over a horizon.
+/// Discount factors over the appraisal period, and how many of its first years the plan acts in (the
+/// horizon): decisions are indexed by horizon year, money by appraisal year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Discount {
-    /// Discount factor of each year (index `y - 1`): `(1 + r)^-(y - 1)`.
+    /// Discount factor of each appraisal year (index `y - 1`): `(1 + r)^-(y - 1)`.
     pub df: Vec<f64>,
+    /// Years the plan acts in (at most `df.len()`).
+    decisions: usize,
 }
 
 impl Discount {
-    /// The factors of `years` years at `rate` a year.
+    /// The factors of `years` years at `rate` a year, acting in all of them.
     pub fn new(rate: f64, years: usize) -> Discount {
+        Discount::appraised(rate, years, years)
+    }
+
+    /// Acting in the first `decisions` years, counting money over `appraisal` years (at least `decisions`).
+    pub fn appraised(rate: f64, decisions: usize, appraisal: usize) -> Discount {
         Discount {
-            df: (0..years).map(|k| (1.0 + rate).powi(-(k as i32))).collect(),
+            df: (0..appraisal.max(decisions))
+                .map(|k| (1.0 + rate).powi(-(k as i32)))
+                .collect(),
+            decisions,
         }
     }
 
-    /// The factors of a model's horizon at its discount rate.
+    /// The factors of a model's appraisal period at its discount rate, acting over its horizon.
     pub fn of(model: &ModelConfig) -> Discount {
-        Discount::new(model.discount_rate, model.horizon_years as usize)
+        Discount::appraised(
+            model.discount_rate,
+            model.horizon_years as usize,
+            model.appraisal() as usize,
+        )
     }
 
-    /// Years in the horizon.
+    /// Years the plan acts in (the horizon): one decision column per year.
     pub fn years(&self) -> usize {
+        self.decisions
+    }
+
+    /// Years money is counted over (the appraisal period).
+    pub fn appraisal_years(&self) -> usize {
         self.df.len()
     }
 
-    /// The factor of year `y` (1-based).
+    /// The factor of year `y` (1-based, up to the appraisal's last year).
     pub fn factor(&self, y: usize) -> f64 {
         self.df[y - 1]
     }
 
-    /// Sum of discount factors from year `y` (1-based) to the end of the horizon (0 past the end): the present
+    /// Sum of discount factors from year `y` (1-based) to the end of the appraisal (0 past the end): the present
     /// value of one pound a year from year `y` on.
     pub fn annuity_from(&self, y: usize) -> f64 {
         self.df
@@ -53,14 +74,19 @@ impl Discount {
             .map_or(0.0, |d| d.iter().sum())
     }
 
-    /// The annuity from every 0-based year (`[k]` = from year `k + 1`), with one more entry (0) for "past the
-    /// end", summed backwards from the last year (the award model's coefficients).
+    /// The annuity from every 0-based decision year (`[k]` = from year `k + 1` to the end of the appraisal), with
+    /// one more entry (0) for "never, within the horizon" (the award model's coefficients).
     pub fn annuities(&self) -> Vec<f64> {
         let mut a = vec![0.0; self.years() + 1];
-        for y in (0..self.years()).rev() {
-            a[y] = a[y + 1] + self.df[y];
+        for (k, v) in a.iter_mut().enumerate().take(self.years()) {
+            *v = self.annuity_from(k + 1);
         }
         a
+    }
+
+    /// The factors of the decision years (the award's per-year coefficients).
+    pub fn decision_factors(&self) -> Vec<f64> {
+        self.df[..self.decisions].to_vec()
     }
 }
 
@@ -72,7 +98,7 @@ pub fn year_start(start: NaiveDate, y: usize) -> NaiveDate {
 }
 
 /// What a site costs the partnership in each year it is kept: its running cost (rent, rates, FM, utilities,
-/// maintenance), an even share of its backlog over the horizon, and the public dividend capital its owner pays on
+/// maintenance), an even share of its backlog over the appraisal period (`years`), and the public dividend capital its owner pays on
 /// it ([`pdc`]). Rent paid to a partner ([`Site::landlord`]) is a transfer inside the partnership, not a cost to
 /// it: the tenant's saving is its landlord's loss ([`partner_transfer_pv`]), so it is left out.
 pub fn site_yearly_cost(site: &Site, pdc: f64, years: usize) -> f64 {
@@ -122,16 +148,16 @@ pub struct Release {
     /// The exit penalty ([`exit_penalties`]), paid in the release year: a one-off cost against the capital
     /// budget.
     pub penalty: f64,
-    /// What the empty building costs until its sale, by year of the horizon (index `year - 1`): rates after
+    /// What the empty building costs until its sale, by year of the appraisal (index `year - 1`): rates after
     /// their relief, the holding share of FM, utilities and maintenance, and PDC. Revenue, not capital.
     pub holding: Vec<f64>,
-    /// The year of the sale and its receipt, when it falls within the horizon (a later sale is outside the
+    /// The year of the sale and its receipt, when it falls within the appraisal (a later sale is outside the
     /// appraisal, as are the running costs saved after it).
     pub sale_year: Option<usize>,
 }
 
 impl Release {
-    /// The receipt the appraisal counts: the disposal value when the sale falls within the horizon.
+    /// The receipt the appraisal counts: the disposal value when the sale falls within the appraisal.
     pub fn receipt(&self, site: &Site) -> f64 {
         self.sale_year.map_or(0.0, |_| site.disposal_value)
     }
@@ -216,7 +242,7 @@ pub fn unit_costs(unit: &Unit, site: &Site, owner: OrgKind, model: &ModelConfig)
     let as_site = unit_site(unit, site);
     let pdc = pdc(&as_site, owner, model);
     UnitCosts {
-        yearly: site_yearly_cost(&as_site, pdc, model.horizon_years as usize),
+        yearly: site_yearly_cost(&as_site, pdc, model.appraisal() as usize),
         release: unit_releases(&as_site, pdc, model),
         transfer: partner_transfers(&as_site, model),
         site: as_site,
@@ -242,7 +268,8 @@ pub fn unit_releases(unit_site: &Site, pdc: f64, model: &ModelConfig) -> Vec<Rel
 
 /// [`releases`] with the years from release to sale given.
 fn releases_with_lag(site: &Site, pdc: f64, lag: usize, model: &ModelConfig) -> Vec<Release> {
-    let h = model.horizon_years as usize;
+    // Held and sold within the appraisal, not only the horizon: a release in its last year still sells.
+    let h = model.appraisal() as usize;
     let rules = model.estates.disposal;
     exit_penalties(site, model)
         .into_iter()
@@ -366,6 +393,20 @@ pub trait PlanCosts {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_appraisal_longer_than_the_horizon_counts_money_on_but_decides_in_the_horizon() {
+        let d = Discount::appraised(0.035, 2, 4);
+        let f = |k: i32| 1.035_f64.powi(-k);
+        assert_eq!((d.years(), d.appraisal_years()), (2, 4));
+        assert!((d.annuity_from(2) - (f(1) + f(2) + f(3))).abs() < 1e-12);
+        let a = d.annuities();
+        assert_eq!(a.len(), 3);
+        assert!((a[0] - (1.0 + f(1) + f(2) + f(3))).abs() < 1e-12);
+        assert_eq!(a[2], 0.0);
+        assert_eq!(d.decision_factors(), vec![1.0, f(1)]);
+        assert_eq!(Discount::new(0.035, 3), Discount::appraised(0.035, 3, 3));
+    }
     use super::*;
     use crate::domain::UnitKind;
 

@@ -191,7 +191,7 @@ pub fn build(data: &Dataset, model: &ModelConfig) -> Candidates {
                 releasable: forced || !protected,
                 forced,
                 release: costing::releases(s, pdc, model),
-                yearly: costing::site_yearly_cost(s, pdc, model.horizon_years as usize),
+                yearly: costing::site_yearly_cost(s, pdc, model.appraisal() as usize),
                 transfer: costing::partner_transfers(s, model),
             }
         })

@@ -164,7 +164,7 @@ pub fn sale_words(site: &crate::domain::Site, y: usize, r: &crate::costing::Rele
             words.push_str(&format!("; receipt GBP {}", money(site.disposal_value)))
         }
         None if site.disposal_value > 0.0 => words.push_str(&format!(
-            "; sold after the horizon (receipt GBP {} not counted)",
+            "; sold after the appraisal period (receipt GBP {} not counted)",
             money(site.disposal_value)
         )),
         _ => {}

@@ -160,7 +160,7 @@ fn in_house_reason(data: &Dataset, cand: &Candidates, plan: &Plan, org: OrgIx, f
     let min = cand.services.min_members;
     if change > 0.0 && !open && min > 1 {
         return format!(
-            "stays in house: a hub at {} ({}) would add GBP {} over the horizon, but no other partner joins it \
+            "stays in house: a hub at {} ({}) would add GBP {} over the appraisal, but no other partner joins it \
              and a new hub serves at least {min} partners",
             site.name,
             site.id,
@@ -169,14 +169,14 @@ fn in_house_reason(data: &Dataset, cand: &Candidates, plan: &Plan, org: OrgIx, f
     }
     if change <= 0.0 {
         format!(
-            "stays in house: joining the hub at {} ({}) would cost GBP {} more than it saves over the horizon",
+            "stays in house: joining the hub at {} ({}) would cost GBP {} more than it saves over the appraisal",
             site.name,
             site.id,
             money(-change)
         )
     } else {
         format!(
-            "stays in house: joining the hub at {} ({}) would add GBP {} over the horizon on its own, but the \
+            "stays in house: joining the hub at {} ({}) would add GBP {} over the appraisal on its own, but the \
              plan's other rules (desks, budget, hubs per function, programme) or a better use of them leave it out",
             site.name,
             site.id,

@@ -75,7 +75,7 @@ fn kept(ctx: &Ctx<'_>, p: &Plan, u: usize, npv: f64) -> String {
     };
     if saving <= 0.0 {
         return format!(
-            "releasing it on its own would cost GBP {} more than it saves over the horizon (best in year {y}: \
+            "releasing it on its own would cost GBP {} more than it saves over the appraisal (best in year {y}: \
              GBP {} a year saved against one-off GBP {})",
             money(-saving),
             money(c.yearly),

@@ -331,7 +331,7 @@ pub struct AwardLine {
     pub price_index: f64,
     /// Annual saving from the start year, net of the model file's optimism bias (GBP a year).
     pub annual_saving: f64,
-    /// Present value of the saving over the horizon (GBP).
+    /// Present value of the saving over the appraisal period (GBP).
     pub npv_saving: f64,
 }
 
@@ -445,7 +445,8 @@ pub fn evaluate(
     release_year: &dyn Fn(usize) -> Option<usize>,
 ) -> CategoryFigures {
     let years = model.horizon_years as usize;
-    let df = crate::costing::Discount::of(model).df;
+    let discount = crate::costing::Discount::of(model);
+    let df = &discount.df;
     let book = offer_book(data, model);
     let mut sorted = awards.to_vec();
     sorted.sort_by_key(|a| (a.contract, a.supplier));
@@ -510,9 +511,10 @@ pub fn evaluate(
         };
         let mut npv_saving = 0.0;
         if let Some(y) = start_year.filter(|_| annual_saving != 0.0) {
+            // The saving runs to the end of the appraisal; the yearly figures cover the horizon.
+            npv_saving = annual_saving * discount.annuity_from(y);
             let years = f.by_year.iter_mut().zip(&mut f.gross_by_year);
-            for (d, (net, gross)) in df.iter().zip(years).skip(y - 1) {
-                npv_saving += d * annual_saving;
+            for (net, gross) in years.skip(y - 1) {
                 *net += annual_saving;
                 *gross += annual_saving;
             }

@@ -320,6 +320,8 @@ fn hub_figures(data: &Dataset, d: &Discount, plan: &ServicesPlan, h: usize, k: &
         costs += redundancy;
         saved_before = saved;
     }
+    // The saving reached by the horizon's end runs on over the rest of the appraisal.
+    npv += saved_before * spec.cost_per_fte * d.annuity_from(d.years() + 1);
     let extra = curve.hub_fte(p0 + new_fte) - curve.hub_fte(p0);
     let hub_fte = staff_today(data, hub) + extra;
     k.hubs[h] = HubFigures {

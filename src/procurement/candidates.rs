@@ -64,9 +64,10 @@ pub struct Case {
     pub partner_ids: Vec<String>,
     /// Per partner, the supplier positions it buys from today.
     pub incumbents: Vec<BTreeSet<usize>>,
-    /// Discount factor per plan year.
+    /// Discount factor per plan year (the horizon's years: one per year a contract can start at new terms).
     pub df: Vec<f64>,
-    /// Sum of discount factors from each 0-based year to the end (`annuity[years] = 0`).
+    /// Sum of discount factors from each 0-based plan year to the end of the appraisal (`annuity[years] = 0`:
+    /// never within the horizon).
     pub annuity: Vec<f64>,
     /// Local-SME share of the category's whole spend (the tail included) required: the rule's target, or today's
     /// share when lower.
@@ -153,7 +154,7 @@ pub fn build(
     let discount = Discount::of(model);
     let years = discount.years();
     let annuity = discount.annuities();
-    let df = discount.df;
+    let df = discount.decision_factors();
     let book = offer_book(data, model);
     let terms = terms(data, model, category);
     let early_from = early_year(model);

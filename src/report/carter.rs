@@ -70,7 +70,7 @@ pub fn carter_md(k: &Kpis) -> String {
     }
     let _ = writeln!(
         o,
-        "\nDisposal receipts within the horizon: GBP {}. Targets from Lord Carter's review of NHS operational \
+        "\nDisposal receipts within the appraisal: GBP {}. Targets from Lord Carter's review of NHS operational \
          productivity (2016).",
         crate::text::money(k.disposal_receipts)
     );

@@ -353,7 +353,7 @@ pub fn plan_html(
             title => view.title, subtitle => view.subtitle, statuses => view.statuses,
             conflicts => view.conflicts, violations => violations(a), headline => headline(&crate::compare::source(a)),
             map, access_km => model.estates.access.enabled.then_some(model.estates.access.max_km),
-            partner_chart, year_chart, sites, units, npv_parts, transfers, carter, deprivation, moves, categories, award_lines, services, service_functions, hubs,
+            partner_chart, year_chart, sites, units, npv_parts, transfers, appraisal => super::appraisal_words(model), carter, deprivation, moves, categories, award_lines, services, service_functions, hubs,
             award_basis => crate::plan::award::basis(model),
             award_against => crate::plan::award::against_published(&a.award_figures.values().collect::<Vec<_>>()),
             explained => view.explained.iter().map(|e| minijinja::context! {

@@ -378,11 +378,36 @@ pub(crate) fn npv_part_lines(p: &crate::plan::NpvParts) -> (Vec<(String, String)
     (rows, transfers)
 }
 
+/// How the money is counted, in words: the discount rate, the years the plan acts in and the years money is
+/// counted over.
+pub(crate) fn appraisal_words(model: &ModelConfig) -> String {
+    let (h, a) = (model.horizon_years, model.appraisal());
+    let counted = if a > h {
+        format!(
+            "its costs and savings are counted over {a} years (a saving that starts in the plan runs on after it)"
+        )
+    } else {
+        "its costs and savings are counted over the same years".into()
+    };
+    format!(
+        "Present values at {}% a year from {}: the plan acts in years 1-{h} and {counted}.",
+        fmt_rate(model.discount_rate),
+        model.start_date
+    )
+}
+
+/// A rate as a percentage with no trailing zeros (0.035 -> "3.5").
+fn fmt_rate(r: f64) -> String {
+    let s = format!("{:.2}", r * 100.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// `report.md`'s section on what the NPV is made of.
-pub(crate) fn npv_parts_md(k: &crate::plan::Kpis) -> String {
+pub(crate) fn npv_parts_md(model: &ModelConfig, k: &crate::plan::Kpis) -> String {
     let (rows, transfers) = npv_part_lines(&k.npv_parts);
-    let mut o = String::from(
-        "\n## What the NPV is made of (present values, GBP)\n\n| part | value |\n|---|---|\n",
+    let mut o = format!(
+        "\n## What the NPV is made of (present values, GBP)\n\n{}\n\n| part | value |\n|---|---|\n",
+        appraisal_words(model)
     );
     let last = rows.len() - 1;
     for (i, (words, value)) in rows.iter().enumerate() {
@@ -417,7 +442,7 @@ pub fn report_md(data: &Dataset, model: &ModelConfig, result: &EstatesResult) ->
         kpis: Some(k),
         ..Source::default()
     }));
-    o.push_str(&npv_parts_md(k));
+    o.push_str(&npv_parts_md(model, k));
     o.push_str(&carter::carter_md(k));
     o.push_str(&deprivation::md(
         &k.access_by_deprivation,

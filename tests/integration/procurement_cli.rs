@@ -577,6 +577,8 @@ mod properties {
                 model.procurement.tier_volume = TierVolume::AfterAward;
             }
             model.procurement.optimism_bias = bias;
+            // Half the cases count the savings over four years past the horizon.
+            model.appraisal_years = seed.is_multiple_of(2).then_some(model.horizon_years + 4);
             let loaded = consolidate::input::load(tmp.path(), &model);
             prop_assert_eq!(loaded.errors(), 0);
             let mut data = loaded.dataset;
@@ -658,6 +660,8 @@ mod properties {
             model.procurement.min_suppliers = 1;
             model.procurement.min_supplier_share = 0.0;
             model.procurement.local_sme_share = 1.0;
+            // Two of the four seeds count the savings over three years past the horizon.
+            model.appraisal_years = (seed > 20).then_some(model.horizon_years + 3);
             let loaded = consolidate::input::load(tmp.path(), &model);
             assert_eq!(loaded.errors(), 0);
             let mut data = loaded.dataset;

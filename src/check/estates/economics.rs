@@ -4,6 +4,7 @@
 //! Nothing here is shared with `plan::evaluate`: discount factors, lease break dates and travel costs are
 //! worked out afresh, so a disagreement points at one of the two.
 
+use crate::check::appraisal;
 use crate::domain::{Dataset, SiteIx, Tenure};
 use crate::geo::haversine_km;
 use crate::model_config::ModelConfig;
@@ -105,21 +106,19 @@ pub(super) fn disc(model: &ModelConfig, y: usize) -> f64 {
     1.0 / (1.0 + model.discount_rate).powi(y as i32 - 1)
 }
 
-/// The sum of the discount factors from year `y` to the end of the horizon.
+/// The sum of the discount factors from year `y` to the end of the appraisal.
 pub(super) fn years_from(model: &ModelConfig, y: usize) -> f64 {
-    (y..=model.horizon_years as usize)
-        .map(|k| disc(model, k))
-        .sum::<f64>()
+    (y..=appraisal(model)).map(|k| disc(model, k)).sum::<f64>()
 }
 
 /// Sites: running cost, backlog share and PDC while kept; exit penalty in the release year; a freehold's holding
 /// costs while it waits for its sale, and the receipt in the year of the sale when that is within the horizon.
 fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) {
-    let h = model.horizon_years as usize;
+    let (h, a) = (model.horizon_years as usize, appraisal(model));
     let all = years_from(model, 1);
     for (i, s) in data.sites.iter().enumerate() {
         let pdc = pdc(data, model, s);
-        let annual = annual_cost(s, h) + pdc;
+        let annual = annual_cost(s, a) + pdc;
         out.baseline_cost += annual * all;
         let SiteDecision::Release(y) = plan.sites[i] else {
             out.plan_cost += annual * all;
@@ -136,7 +135,7 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
         let (holding, receipt) = waiting_for_sale(model, s, y, pdc, wait);
         let cost =
             annual * (all - years_from(model, y)) + penalty * disc(model, y) + holding - receipt;
-        released_parts(&mut out.parts, s, h, pdc, years_from(model, y));
+        released_parts(&mut out.parts, s, a, pdc, years_from(model, y));
         out.parts.receipts += receipt;
         out.parts.holding -= holding;
         out.parts.exit_costs -= penalty * disc(model, y);
@@ -152,7 +151,7 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
 }
 
 /// What site `s` costs the partnership a year before PDC: its running-cost lines and an even share of its backlog
-/// over the `h` years; rent paid to a partner is a transfer between partners, not a cost to the partnership.
+/// over the `h` years of the appraisal; rent paid to a partner is a transfer between partners, not a cost to the partnership.
 pub(super) fn annual_cost(s: &crate::domain::Site, h: usize) -> f64 {
     let r = &s.running;
     let rent = if s.landlord.is_some() { 0.0 } else { r.rent };
@@ -209,8 +208,8 @@ pub(super) fn pdc(data: &Dataset, model: &ModelConfig, s: &crate::domain::Site) 
 /// A building released at the start of year `y` that waits `wait` whole years for its sale (a freehold waits
 /// `lag_years`; other tenures are handed back at once) stays empty meanwhile, month by month paying its rates once
 /// the relief months are over, the holding share of its FM, utilities and maintenance, and PDC; then it is sold.
-/// Returns the present values of those holding costs within the horizon and of the receipt (0 when the sale falls
-/// after the horizon).
+/// Returns the present values of those holding costs within the appraisal and of the receipt (0 when the sale
+/// falls after it).
 pub(super) fn waiting_for_sale(
     model: &ModelConfig,
     s: &crate::domain::Site,
@@ -218,7 +217,7 @@ pub(super) fn waiting_for_sale(
     pdc: f64,
     wait: usize,
 ) -> (f64, f64) {
-    let h = model.horizon_years as usize;
+    let h = appraisal(model);
     let rules = &model.estates.disposal;
     let mut holding = 0.0;
     for month in 0..12 * wait {
@@ -404,9 +403,10 @@ mod tests {
     /// S4 (the trust's freehold depot, GBP 40,000 a year: rates 10,000, FM 20,000, utilities and maintenance
     /// 5,000 each) worth GBP 100,000, with a two-year wait for its sale, three months' rates relief, half its
     /// FM, utilities and maintenance while empty and PDC at 3.5%; released in `year`. Returns the checker's NPV
-    /// and the planner's.
-    fn held_until_sold(year: u32) -> (f64, f64) {
+    /// and the planner's, with money counted over `appraisal` years (the horizon's five when `None`).
+    fn held_until_sold(year: u32, appraisal: Option<u32>) -> (f64, f64) {
         let (mut data, mut model) = (dataset(), model());
+        model.appraisal_years = appraisal;
         data.sites[4].disposal_value = 100_000.0;
         model.estates.disposal = crate::model_config::DisposalConfig {
             lag_years: 2,
@@ -429,7 +429,7 @@ mod tests {
         // Kept: 40,000 + PDC 3,500 a year, saved from year 2. Empty in year 2: 9 months' rates 7,500 + half of
         // 30,000 + PDC 3,500 = 26,000; in year 3: 10,000 + 15,000 + 3,500 = 28,500. Sold in year 4.
         let want = 43_500.0 * pv(2) - 26_000.0 * d(1) - 28_500.0 * d(2) + 100_000.0 * d(3);
-        let (checker, planner) = held_until_sold(2);
+        let (checker, planner) = held_until_sold(2, None);
         assert!((checker - want).abs() < 1e-6, "{checker} != {want}");
         assert!((planner - want).abs() < 1e-6, "{planner} != {want}");
     }
@@ -439,7 +439,19 @@ mod tests {
         let d = |k: i32| 1.035_f64.powi(-k);
         // Released in year 4, empty in years 4 and 5, sold in year 6: outside the five years.
         let want = 43_500.0 * pv(4) - 26_000.0 * d(3) - 28_500.0 * d(4);
-        let (checker, planner) = held_until_sold(4);
+        let (checker, planner) = held_until_sold(4, None);
+        assert!((checker - want).abs() < 1e-6, "{checker} != {want}");
+        assert!((planner - want).abs() < 1e-6, "{planner} != {want}");
+    }
+
+    #[test]
+    fn an_appraisal_past_the_horizon_counts_the_saving_and_the_later_sale_by_hand() {
+        let d = |k: i32| 1.035_f64.powi(-k);
+        // Acting in years 1-5, money over 8: released in year 4, empty in years 4 and 5, sold in year 6; the
+        // kept cost is saved from year 4 to year 8.
+        let saved: f64 = (4..=8).map(|y| d(y - 1)).sum();
+        let want = 43_500.0 * saved - 26_000.0 * d(3) - 28_500.0 * d(4) + 100_000.0 * d(5);
+        let (checker, planner) = held_until_sold(4, Some(8));
         assert!((checker - want).abs() < 1e-6, "{checker} != {want}");
         assert!((planner - want).abs() < 1e-6, "{planner} != {want}");
     }

@@ -6,7 +6,7 @@ use super::economics::{
     Economics, annual_cost, disc, exit_penalty, pdc, released_parts, transfer, waiting_for_sale,
     years_from,
 };
-use crate::check::{Rule, Violation};
+use crate::check::{Rule, Violation, appraisal};
 use crate::domain::{Dataset, Site, Tenure, UnitKind};
 use crate::model_config::ModelConfig;
 use crate::plan::{Plan, SiteDecision};
@@ -100,7 +100,7 @@ pub(super) fn economics(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &
         }
         let b = as_building(data, u);
         let pdc = pdc(data, model, &b);
-        let annual = annual_cost(&b, h) + pdc;
+        let annual = annual_cost(&b, appraisal(model)) + pdc;
         let penalty = exit_penalty(model, &b, y) + model.estates.units.release_cost_gbp;
         let sells = b.tenure == Tenure::Freehold && b.disposal_value > 0.0;
         let wait = if sells {
@@ -110,7 +110,13 @@ pub(super) fn economics(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &
         };
         let (holding, receipt) = waiting_for_sale(model, &b, y, pdc, wait);
         let saving = annual * years_from(model, y) - penalty * disc(model, y) - holding + receipt;
-        released_parts(&mut out.parts, &b, h, pdc, years_from(model, y));
+        released_parts(
+            &mut out.parts,
+            &b,
+            appraisal(model),
+            pdc,
+            years_from(model, y),
+        );
         out.parts.receipts += receipt;
         out.parts.holding -= holding;
         out.parts.exit_costs -= penalty * disc(model, y);

@@ -24,7 +24,8 @@ pub(super) struct Money {
 impl Money {
     /// Sums the savings, fees and transition costs of every awarded share.
     pub(super) fn derive(cx: &Ctx) -> Money {
-        let years = cx.model.horizon_years as usize;
+        // A price saving runs from its start to the end of the appraisal.
+        let years = crate::check::appraisal(cx.model);
         let mut m = Money {
             gross: 0.0,
             fees: 0.0,

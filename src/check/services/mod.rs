@@ -5,6 +5,7 @@
 pub(super) mod hubs;
 pub(super) mod joins;
 
+use crate::check::appraisal;
 use crate::domain::Dataset;
 use crate::geo::haversine_km;
 use crate::model_config::ModelConfig;
@@ -112,7 +113,7 @@ pub(crate) fn derive(data: &Dataset, model: &ModelConfig, plan: &Plan) -> Derive
         };
         let yearly = vat + e.staff.travel_cost_per_km_head_year * fte_km;
         out.one_off_by_year[y - 1] += one_off;
-        let later: f64 = (y..=h).map(|k| disc(model, k)).sum();
+        let later: f64 = (y..=appraisal(model)).map(|k| disc(model, k)).sum();
         let pv = -one_off * disc(model, y) - yearly * later;
         out.npv += pv;
         *out.by_partner
@@ -159,7 +160,8 @@ fn hub_years(
         pv -= spec.setup * disc(model, y);
     }
     let mut before = 0.0;
-    for y in 1..=h {
+    // Year by year to the end of the appraisal: after the horizon nobody joins, and the saving runs on.
+    for y in 1..=appraisal(model) {
         let added: f64 = members
             .iter()
             .filter(|&&j| sp.joins[j].year as usize <= y)
@@ -167,7 +169,9 @@ fn hub_years(
             .sum();
         let saved = added - (curve(p0 + added) - curve(p0));
         let redundancy = spec.redundancy_per_fte * (saved - before).max(0.0);
-        out.one_off_by_year[y - 1] += redundancy;
+        if y <= h {
+            out.one_off_by_year[y - 1] += redundancy;
+        }
         pv += (saved * spec.cost_per_fte - redundancy) * disc(model, y);
         before = saved;
     }
