@@ -15,8 +15,13 @@ from a pure rule or from one random.Random(20160401) consumed in a fixed order:
   4. contract start, end, termination-fee factor, real contracts in contract-id order
   5. offer capacity factor, (supplier, category) pairs in sorted order
 The derived contracts of the 34 partners without published spend use a second generator,
-random.Random(20160402), only (order in derive_contracts), and the team `movable` flags a third,
-random.Random(20160403), one draw per team in team-id order.
+random.Random(20160402), only (order in derive_contracts), the team `movable` flags a third,
+random.Random(20160403), one draw per team in team-id order, and the `local` flags of tail suppliers a fourth,
+random.Random(20160404).
+Every money figure written is in 2016/17 prices (README "Reference dates and price base"): every selection and every
+draw is made on the published (cash) figures exactly as before the price base, and only then is each amount
+multiplied by index(2016-17) / index(its source's year) of the GDP deflator in inputs/sources/prices/gdp_deflator.csv
+(deflator_factors), so the price base moves money only, never which rows exist or what they draw.
 Every derivation rule is documented in inputs/greater-manchester/README.md.
 
 Usage:
@@ -50,6 +55,22 @@ OUT = ROOT / "inputs" / "greater-manchester"
 SEED = 20160401
 PRICE_BASE = dt.date(2016, 4, 1)  # reference date of the data set
 LEASE_HORIZON = dt.date(2031, 3, 31)
+
+# ---------------------------------------------------------------- one price base (README "Reference dates and
+# price base"): every money figure written is in 2016/17 prices. Every rule that selects, counts, flags or draws
+# (the real contracts' top-15 and GBP 1,000 cut, the SME limit, the derived contracts' counts, supplier weights,
+# shares and dates, the site-bound draws, the tail's rows and flags) works on the published cash figures exactly as
+# before the price base; each amount is then multiplied by index(2016-17) / index(its source's year) of HM
+# Treasury's GDP deflator (prices/gdp_deflator.csv, March 2026 release, 2024-25 = 100), computed from that file by
+# deflator_factors (never typed in). So the price base changes money columns only.
+DEFLATOR = "prices/gdp_deflator.csv"
+PRICE_YEAR = "2016-17"  # the data set's price base
+ERIC_YEAR = "2019-20"  # NHS Digital ERIC 2019/20: site running costs, backlog (and so the medians per m2)
+MCC_SPEND_YEAR = "2016-17"  # Manchester City Council spend over GBP 500, April 2016 - March 2017
+TRAFFORD_SPEND_YEAR = "2024-25"  # Trafford Council supplier spend 2024/25
+SURPLUS_LAND_YEAR = "2018-19"  # GM's surplus NHS land review, HSJ 9 November 2018
+TENDER_YEAR = "2011-12"  # the European Commission's evaluation of the procurement directives, June 2011
+SITE_MONEY = ["rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp", "backlog_gbp"]
 
 # ---------------------------------------------------------------- constants (all documented in README)
 M2_PER_DESK = 12.0
@@ -91,7 +112,7 @@ FUNCTION_SHARES = [  # (function, share)
     ("procurement", 0.08), ("bi", 0.08), ("estates", 0.15), ("transformation", 0.10),
 ]
 MIN_FUNCTION_HEADS = 10  # functions smaller than this are pooled into one `other` team
-DISPOSAL_GBP_PER_M2 = 1000.0  # freehold only; PFI and leasehold sites get 0
+DISPOSAL_GBP_PER_M2 = 1000.0  # freehold only; PFI and leasehold sites get 0. An assumption, set in 2016/17 prices
 # Release units (units.csv, issue 18): parts of an NHS site released while the rest is kept, from ERIC's
 # floor_empty_pct, floor_under_used_pct and land_not_delivering_services_ha (README "units.csv").
 # Land value: GM's review of its surplus NHS land (HSJ, 9 November 2018): 52 sites, about 30 ha, about GBP 38m
@@ -134,10 +155,10 @@ SURVEY_COLUMNS = ["non_clinical_m2", "empty_m2", "under_used_m2"]  # appended af
 CARTER_NON_CLINICAL_MAX = 0.35
 CARTER_EMPTY_UNDER_USED_MAX = 0.025
 PFI_EXIT_YEARS = 10  # PFI exit penalty = 10 x annual running cost
-SME_SPEND_LIMIT = 1_000_000.0
+SME_SPEND_LIMIT = 1_000_000.0  # a flag rule: compared with the supplier's published cash over both councils
 LOCAL_SHARE = 0.30
 TOP_N_PER_CATEGORY = 15
-MIN_CONTRACT_SPEND = 1000.0
+MIN_CONTRACT_SPEND = 1000.0  # a cut on the published payments: compared with each council's published cash
 TERMINATION_FEE_SHARE = 0.10
 TIER_MULTIPLES = [(0.0, "1.00"), (1.25, "0.97"), (2.0, "0.94")]
 CAPACITY_FACTOR = (1.5, 3.0)
@@ -163,7 +184,10 @@ NHS_AGENCY = "nhs_agency"
 NAO_CCS = "NAO HC 786 (2017): CCS 2015-16"
 AGGREGATION_EFFECT = "0.04"  # CCS 2015-16: GBP 521m saved on GBP 12.8bn through its deals (4.1%, incl. demand)
 FRAMEWORK_EFFECT = "0.024"   # of which GBP 311m from purchases using CCS frameworks (2.4% of the GBP 12.8bn)
-TENDER_GBP = "6000"          # the buyer's quarter of an average EU procedure's EUR 28,000 (EC evaluation, 2011)
+# The buyer's quarter of an average EU procedure's EUR 28,000 (EC evaluation, 2011): EUR 7,000, about GBP 6,000 in
+# 2011 money; written in 2016/17 prices (TENDER_YEAR), whole pounds, where CATEGORY_TERMS holds TENDER_GBP.
+TENDER_GBP_2011 = 6000.0
+TENDER_GBP = "tender"  # placeholder in CATEGORY_TERMS, replaced by the converted figure when categories.csv is built
 SERVICE_MOBILISATION, GOODS_MOBILISATION = "20000", "5000"  # derived: a service contract's mobilisation vs a catalogue
 CATEGORY_TERMS = {
     # category: (name, route, price effect, tender GBP, mobilisation GBP, source)
@@ -220,8 +244,9 @@ NHS_ESTATE_BASIS = {
 }
 # NHS trusts, other categories: GBP a year per GBP of the trust's ERIC running cost (rent + rates + FM +
 # utilities + maintenance over its sites), the one size figure published for every trust in the sources.
-# Assumed orders of magnitude, so that a large acute trust (CMFT, running cost GBP 51m) spends about
-# GBP 15m on agency staff and GBP 55-60m on the 12 categories in all.
+# Assumed orders of magnitude, so that a large acute trust (CMFT, running cost GBP 51m in ERIC's 2019/20 cash)
+# spends about GBP 15m on agency staff and GBP 55-60m on the 12 categories in all. Applied to the cash running
+# cost (the contract counts and draws), the amounts then put in 2016/17 prices by the ERIC factor.
 NHS_RUNNING_RATIO = {
     "agency_staff": 0.30,             # NHS agency spend peaked in 2015/16: the largest non-pay line here
     "it_services": 0.15,              # EPR, infrastructure, licences, telecoms
@@ -237,7 +262,7 @@ NHS_RUNNING_RATIO = {
 NHS_AMBULANCE_FLEET_RATIO = 1.0
 # CCGs: GBP a year per resident of the CCG's share of its borough (borough population split equally
 # between the CCGs in it, as for headcounts). Small office budgets: about GBP 5.55 a resident in all,
-# i.e. GBP 1.0-1.8m a CCG.
+# i.e. GBP 1.0-1.8m a CCG. Assumed figures, taken as 2016/17 prices (factor 1).
 CCG_PER_HEAD = {
     "professional_services": 2.00,  # commissioning support, legal, audit
     "it_services": 1.50,
@@ -250,7 +275,8 @@ CCG_PER_HEAD = {
 }
 # The commissioning hub (14J) buys like a CCG whose population is that with the hub's headcount under the
 # CCG headcount rule: GM population x HUB_HEADS_PER_1000_GM / CCG_HEADS_PER_1000 (= 556,428 residents).
-# Contracts per (partner, category): 2, plus one for each of these thresholds the spend reaches (2-6).
+# Contracts per (partner, category): 2, plus one for each of these thresholds the spend reaches (2-6). Compared
+# with the spend on published cash figures (before the price base), so the price base moves no count.
 CONTRACT_COUNT_THRESHOLDS = [250_000.0, 1_000_000.0, 4_000_000.0, 16_000_000.0]
 MIN_CONTRACTS, MAX_CONTRACTS = 2, 6
 # Split of a (partner, category) spend: shares proportional to u, u uniform in this range (seeded), so the
@@ -517,6 +543,25 @@ def eric_money(r: dict) -> dict:
     }
 
 
+def deflator_factors() -> dict[str, float]:
+    """index(PRICE_YEAR) / index(year) for every financial year of prices/gdp_deflator.csv: multiply money of
+    that year by it to express it in 2016/17 prices. Checks the file: one row per year, consecutive years,
+    positive indices, one release."""
+    rows = read_csv(DEFLATOR)
+    idx = {r["financial_year"]: float(r["deflator_index"]) for r in rows}
+    assert len(idx) == len(rows) and all(v > 0 for v in idx.values()), DEFLATOR
+    years = sorted(idx)
+    assert all(int(b[:4]) == int(a[:4]) + 1 and b[5:] == f"{(int(b[:4]) + 1) % 100:02d}"
+               for a, b in zip(years, years[1:])), years
+    assert len({r["source_release"] for r in rows}) == 1, DEFLATOR
+    return {y: idx[PRICE_YEAR] / v for y, v in idx.items()}
+
+
+def spend_factors(to_base: dict[str, float]) -> dict[str, float]:
+    """The factor to 2016/17 prices of each council's published spend, by organisation id."""
+    return {MCC: to_base[MCC_SPEND_YEAR], TRAFFORD: to_base[TRAFFORD_SPEND_YEAR]}
+
+
 def gbp0(x: float) -> str:
     """money, whole pounds"""
     v = rhu(x)
@@ -630,6 +675,10 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     rng = random.Random(SEED)
     files: dict[str, list[list[str]]] = {}
     info: dict = {}
+    # one price base: the factor of each source's year (README "Reference dates and price base")
+    to_base = deflator_factors()
+    info["to_base"] = to_base
+    spend_to_base = spend_factors(to_base)
 
     # ---- zones (wards)
     wards = read_csv("geo/gm_wards_2017_centroids_pop2016.csv")
@@ -804,6 +853,14 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     ids = [s["id"] for s in sites]
     assert len(ids) == len(set(ids)), "duplicate site ids"
 
+    # ---- price base of the sites' money: every line above is ERIC 2019/20 cash (the NHS sites' own figures, the
+    # other sites' from the ERIC medians per m2); each is kept as `cash` (the derived NHS contracts are counted and
+    # drawn on it, as before the price base) and then put in 2016/17 prices by the ERIC year's factor
+    for s in sites:
+        s["cash"] = {ln: s[ln] for ln in SITE_MONEY}
+        for ln in SITE_MONEY:
+            s[ln] = s[ln] * to_base[ERIC_YEAR]
+
     # ---- desks, disposal, leases, penalties
     trust_share = nhs_desk_share(sites, heads)
     for s in sites:
@@ -827,7 +884,9 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
 
     # ---- release units (units.csv): empty and under-used floor and unused land of the NHS (ERIC) sites; a land
     # unit's value is part of its site's disposal value, so it is added to the site's
-    unit_rows, land_value = release_units(sites, {r["site_code"]: r for r in eric})
+    land_gbp_per_ha = SURPLUS_LAND_GBP * to_base[SURPLUS_LAND_YEAR] / SURPLUS_LAND_HA
+    info["land_gbp_per_ha"] = land_gbp_per_ha
+    unit_rows, land_value = release_units(sites, {r["site_code"]: r for r in eric}, land_gbp_per_ha)
     for s in sites:
         s["disposal_value_gbp"] += land_value.get(s["id"], 0)
     files["units.csv"] = [UNIT_COLUMNS] + unit_rows
@@ -903,7 +962,10 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     info["dropped"] = dict(dropped)
     info["matched_truncated"] = matched_truncated
 
-    # keep top N suppliers per (organisation, category) with spend >= MIN_CONTRACT_SPEND
+    # keep top N suppliers per (organisation, category) with spend >= MIN_CONTRACT_SPEND. `spend` and `kept` are the
+    # published cash of each council's year: the selection, the SME flags, the derived contracts' per-resident
+    # counts and supplier weights and the tail's rows are decided on it, as before the price base; only the money
+    # written is put in 2016/17 prices (spend_to_base). (tail_summary.py mirrors `spend` and `kept`, in cash.)
     by_oc: dict[tuple[str, str], list[tuple[float, str]]] = defaultdict(list)
     for (o, c, k), v in spend.items():
         if v >= MIN_CONTRACT_SPEND:
@@ -914,6 +976,7 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
         for v, k in lst[:TOP_N_PER_CATEGORY]:
             kept.append((o, c, k, v))
     kept.sort(key=lambda t: (t[0], t[1], t[2]))
+    kept_base = [(o, c, k, v * spend_to_base[o]) for o, c, k, v in kept]
 
     # suppliers
     sup_keys = sorted({k for _, _, k, _ in kept})
@@ -941,20 +1004,24 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     contract_rows = [["id", "organisation", "category", "supplier", "annual_spend_gbp", "start", "end",
                       "termination_fee_gbp", "site"]]
     seq: dict[str, int] = defaultdict(int)
-    volume: dict[tuple[str, str], float] = defaultdict(float)
-    for o, c, k, v in kept:  # seed use 4 (kept is in contract-id order)
+    volume: dict[tuple[str, str], float] = defaultdict(float)  # 2016/17 prices: the offers' volumes
+    cash_volume: dict[tuple[str, str], float] = defaultdict(float)  # published cash: the derived draws' weights
+    for (o, c, k, v), (_, _, _, v_base) in zip(kept, kept_base):  # seed use 4 (kept is in contract-id order)
         seq[o] += 1
         cid = f"{o}-C{seq[o]:04d}"
         start = rand_date(rng, *CONTRACT_START)
         end = rand_date(rng, *CONTRACT_END)
-        fee = float(rhu(v, "0.01")) * TERMINATION_FEE_SHARE * rng.uniform(0.5, 1.5)
-        contract_rows.append([cid, o, c, sup_id[k], gbp2(v), start.isoformat(), end.isoformat(), gbp2(fee), ""])
-        volume[(sup_id[k], c)] += float(rhu(v, "0.01"))
+        fee = float(rhu(v_base, "0.01")) * TERMINATION_FEE_SHARE * rng.uniform(0.5, 1.5)
+        contract_rows.append([cid, o, c, sup_id[k], gbp2(v_base), start.isoformat(), end.isoformat(), gbp2(fee),
+                              ""])
+        volume[(sup_id[k], c)] += float(rhu(v_base, "0.01"))
+        cash_volume[(sup_id[k], c)] += float(rhu(v, "0.01"))
     real_pairs = set(volume)
 
-    # derived contracts of the partners without published spend (second generator, see README)
+    # derived contracts of the partners without published spend (second generator, see README): counted and drawn
+    # on the cash figures, amounts in 2016/17 prices
     derived_rows, derived_info = derive_contracts(orgs, sites, borough_pop, gm_pop, ccgs_in_borough, kept,
-                                                  sup_id, volume)
+                                                  kept_base, sup_id, cash_volume)
     assert not {r[0] for r in derived_rows} & {r[0] for r in contract_rows[1:]}, "contract id clash"
     for r in derived_rows:  # derived contracts are in contract-id order
         volume[(r[3], r[2])] += float(r[4])
@@ -963,7 +1030,7 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     info["derived"] = derived_info
     files["contracts.csv"] = contract_rows
 
-    files["tail.csv"] = tail_rows(spend, kept, flags, orgs, borough_pop)
+    files["tail.csv"] = tail_rows(spend, spend_to_base, kept, flags, orgs, borough_pop)
 
     # offers
     offer_rows = [["supplier", "category", "min_volume_gbp", "price_index", "capacity_gbp"]]
@@ -981,8 +1048,10 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     for r in contract_rows[1:]:
         if r[2] == "agency_staff" and kind_of[r[1]] == "nhs_trust":
             r[2] = NHS_AGENCY
+    tender = gbp0(TENDER_GBP_2011 * to_base[TENDER_YEAR])  # the 2011 figure in 2016/17 prices, whole pounds
     files["categories.csv"] = [["category", "name", "route", "price_effect", "tender_cost_gbp", "mobilisation_gbp",
-                                "source"]] + [[c, *t] for c, t in sorted(CATEGORY_TERMS.items())]
+                                "source"]] + [[c, name, route, effect, tender if t == TENDER_GBP else t, *rest]
+                                              for c, (name, route, effect, t, *rest) in sorted(CATEGORY_TERMS.items())]
 
     info["sites"] = sites
     info["teams"] = teams
@@ -1063,16 +1132,20 @@ def carter_measures(sites: list[dict], eric: dict[str, dict],
     return out, summary
 
 
-def release_units(sites: list[dict], eric: dict[str, dict]) -> tuple[list[list[str]], dict[str, int]]:
+def release_units(sites: list[dict], eric: dict[str, dict],
+                  land_gbp_per_ha: float) -> tuple[list[list[str]], dict[str, int]]:
     """units.csv rows (README "units.csv"), by site id then EMPTY, UNDERUSED, LAND, and each land unit's value
     by site id. Every NHS site (its id is its ERIC site_code) gets: a floor unit of its empty floor (gia_m2 x
     floor_empty_pct / 100) and one of its under-used floor (gia_m2 x floor_under_used_pct / 100), each when
     positive, whose cost_share is its share of the site's floor area times the site's FM, utilities and
     maintenance (a PFI site: utilities only) over its whole running cost (the unit saves no rent or rates); and a
-    land unit of its
-    land_not_delivering_services_ha when positive, worth land_ha x SURPLUS_LAND_GBP / SURPLUS_LAND_HA, with
-    cost_share 0. No unit avoids backlog (backlog_share 0): a kept building's backlog is the building's as a whole
-    (roofs, plant, services run through it). Figures are taken as sites.csv writes them (area to 0.01 m2, money in whole pounds)."""
+    land unit of its land_not_delivering_services_ha when positive, worth land_ha x land_gbp_per_ha
+    (SURPLUS_LAND_GBP / SURPLUS_LAND_HA in 2016/17 prices), with cost_share 0. No unit avoids backlog (backlog_share
+    0): a kept building's backlog is the building's as a whole (roofs, plant, services run through it). Areas are
+    taken as sites.csv writes them (to 0.01 m2); the cost share,
+    a ratio of one site's lines, from the site's ERIC 2019/20 cash in whole pounds (`cash`): the price base
+    multiplies every line of a site by the same factor, so it leaves the share as it was (rounding each converted
+    line to whole pounds first could move its sixth decimal)."""
     rows: list[list[str]] = []
     land_value: dict[str, int] = {}
     for s in sorted(sites, key=lambda s: s["id"]):
@@ -1081,7 +1154,8 @@ def release_units(sites: list[dict], eric: dict[str, dict]) -> tuple[list[list[s
         r = eric[s["id"]]
         site_area = float(area(s["floor_area_m2"]))
         assert site_area == num(r["gia_m2"]), s["id"]  # sites.csv's floor area is ERIC's gia_m2
-        money = {c: int(gbp0(s[c])) for c in ("rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp")}
+        money = {c: int(gbp0(s["cash"][c]))
+                 for c in ("rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp")}
         running = sum(money.values())
         # A PFI site's FM and maintenance are in the unitary charge, paid whether or not the space is used: only
         # its energy stops with the space.
@@ -1097,7 +1171,7 @@ def release_units(sites: list[dict], eric: dict[str, dict]) -> tuple[list[list[s
                          share6(share), "0", "", "0"])
         ha = num(r["land_not_delivering_services_ha"])
         if ha > 0:
-            value = iround(ha * SURPLUS_LAND_GBP / SURPLUS_LAND_HA)
+            value = iround(ha * land_gbp_per_ha)
             land_value[s["id"]] = value
             rows.append([f"{s['id']}-LAND", s["id"], f"{s['name']} land not delivering services (ERIC 2019/20)",
                          "land", "", "0", "0", "0", area(ha), str(value)])
@@ -1105,8 +1179,15 @@ def release_units(sites: list[dict], eric: dict[str, dict]) -> tuple[list[list[s
 
 
 def derive_contracts(orgs: dict, sites: list[dict], borough_pop: dict, gm_pop: int, ccgs_in_borough: dict,
-                     kept: list, sup_id: dict, real_volume: dict) -> tuple[list[list[str]], dict]:
+                     kept: list, kept_base: list, sup_id: dict, real_volume: dict) -> tuple[list[list[str]], dict]:
     """Contracts of the partners without published spend, from random.Random(SEED_DERIVED).
+
+    Price base: every decision is made on the cash figures, as before the price base: a (partner, category)'s
+    spend S on the real councils' published cash (`kept`) and the trusts' ERIC 2019/20 cash (each site's `cash`)
+    sets whether it buys and how many contracts it has; the pools are weighted by the real contracts' cash
+    (`real_volume`); the draws below are the same numbers in the same order. The amounts are then the same
+    split (the drawn shares u) of S at 2016/17 prices: the per-resident rates from `kept_base`, the trusts' lines
+    from the sites' converted money, the CCG rates as they are (assumed at the price base).
 
     Draw order, per derived partner in organisation-id order, per bought category in name order:
       a. n x random(): the suppliers, one weighted draw each without replacement;
@@ -1117,37 +1198,46 @@ def derive_contracts(orgs: dict, sites: list[dict], borough_pop: dict, gm_pop: i
     """
     rng = random.Random(SEED_DERIVED)
     real_orgs = {o for o, _, _, _ in kept}
-    # real per-head spend of each category, averaged over the two councils with published spend
-    real_spend: dict[tuple[str, str], float] = defaultdict(float)
-    for o, c, _, v in kept:
-        real_spend[(o, c)] += float(rhu(v, "0.01"))
-    per_head = {c: sum(real_spend[(o, c)] / borough_pop[orgs[o]["borough"]] for o in sorted(real_orgs))
+
+    def per_head_of(kept_list: list) -> dict[str, float]:
+        """real per-head spend of each category, averaged over the two councils with published spend"""
+        real_spend: dict[tuple[str, str], float] = defaultdict(float)
+        for o, c, _, v in kept_list:
+            real_spend[(o, c)] += float(rhu(v, "0.01"))
+        return {c: sum(real_spend[(o, c)] / borough_pop[orgs[o]["borough"]] for o in sorted(real_orgs))
                 / len(real_orgs) for c in CATEGORIES}
+
+    per_head = per_head_of(kept)  # published cash: counts
+    per_head_base = per_head_of(kept_base)  # 2016/17 prices: amounts
     # supplier pool of each category: suppliers with a real contract in it, weighted by their real spend
     pool: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for (sid, c), v in sorted(real_volume.items()):
         pool[c].append((sid, v))
     assert set(pool) == set(CATEGORIES), sorted(pool)
-    # trust size figures from the trust's sites (whole pounds, as in sites.csv)
+    # trust size figures from the trust's sites (whole pounds): in ERIC's 2019/20 cash (counts) and in 2016/17
+    # prices, as in sites.csv (amounts)
     eric: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    eric_base: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     has_ambulance: set[str] = set()
     bound_sites: dict[str, list[dict]] = defaultdict(list)
     for s in sorted(sites, key=lambda s: s["id"]):
-        e = eric[s["organisation"]]
-        for ln in ("rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp", "backlog_gbp"):
-            e[ln] += float(rhu(s[ln]))
-        e["running"] = sum(e[ln] for ln in ("rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp"))
+        for e, money in ((eric[s["organisation"]], s["cash"]), (eric_base[s["organisation"]], s)):
+            for ln in ("rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp", "maintenance_gbp", "backlog_gbp"):
+                e[ln] += float(rhu(money[ln]))
+            e["running"] = sum(e[ln] for ln in ("rent_gbp", "rates_gbp", "fm_gbp", "utilities_gbp",
+                                                "maintenance_gbp"))
         if s["kind"] == "ambulance":
             has_ambulance.add(s["organisation"])
         if s["kind"] in SITE_BOUND_KINDS and s["floor_area_m2"] > 0:
             bound_sites[s["organisation"]].append(s)
     hub_pop = gm_pop * HUB_HEADS_PER_1000_GM / CCG_HEADS_PER_1000
 
-    def category_spend(o: dict, c: str) -> float:
+    def category_spend(o: dict, c: str, base: bool) -> float:
+        """S of partner o in category c: on the cash figures, or (base) in 2016/17 prices"""
         if o["kind"] == "council":
-            return per_head[c] * borough_pop[o["borough"]]
+            return (per_head_base if base else per_head)[c] * borough_pop[o["borough"]]
         if o["kind"] == "nhs_trust":
-            e = eric[o["id"]]
+            e = (eric_base if base else eric)[o["id"]]
             if c in NHS_ESTATE_BASIS:
                 line, ratio = NHS_ESTATE_BASIS[c]
                 return e[line] * ratio
@@ -1162,16 +1252,20 @@ def derive_contracts(orgs: dict, sites: list[dict], borough_pop: dict, gm_pop: i
 
     rows: list[list[str]] = []
     plan: dict[tuple[str, str], float] = {}
+    plan_cash: dict[tuple[str, str], float] = {}
     for oid in sorted(orgs):
         o = orgs[oid]
         if oid in real_orgs:
             continue
         seq = 0
         for c in sorted(CATEGORIES_BY_KIND[o["kind"]]):
-            total_p = int(rhu(category_spend(o, c) * 100))  # pence
+            total_p = int(rhu(category_spend(o, c, base=False) * 100))  # pence, cash: whether, how many
             if total_p <= 0:
                 continue
-            plan[(oid, c)] = total_p / 100
+            base_p = int(rhu(category_spend(o, c, base=True) * 100))  # pence, 2016/17 prices: the amounts
+            assert base_p > 0, (oid, c)
+            plan_cash[(oid, c)] = total_p / 100
+            plan[(oid, c)] = base_p / 100
             n = MIN_CONTRACTS + sum(total_p / 100 >= t for t in CONTRACT_COUNT_THRESHOLDS)
             n = min(n, MAX_CONTRACTS, len(pool[c]))
             left = list(pool[c])
@@ -1188,8 +1282,8 @@ def derive_contracts(orgs: dict, sites: list[dict], borough_pop: dict, gm_pop: i
                 drawn.append(left.pop(pick)[0])
             drawn.sort()
             u = [rng.uniform(*SHARE_RANGE) for _ in drawn]  # b. shares
-            amounts = [int(rhu(total_p * ui / sum(u))) for ui in u[:-1]]
-            amounts.append(total_p - sum(amounts))
+            amounts = [int(rhu(base_p * ui / sum(u))) for ui in u[:-1]]
+            amounts.append(base_p - sum(amounts))
             assert min(amounts) > 0, (oid, c, amounts)
             for sid, a_p in zip(drawn, amounts):  # c. dates, fee, site
                 seq += 1
@@ -1216,10 +1310,12 @@ def derive_contracts(orgs: dict, sites: list[dict], borough_pop: dict, gm_pop: i
     for r in rows:
         got[(r[1], r[2])] += int(Decimal(r[4]) * 100)
     assert {k: v / 100 for k, v in got.items()} == plan
-    return rows, {"per_head": per_head, "plan": plan, "hub_pop": hub_pop}
+    return rows, {"per_head": per_head_base, "per_head_cash": per_head, "plan": plan, "plan_cash": plan_cash,
+                  "hub_pop": hub_pop}
 
 
-def tail_rows(spend: dict, kept: list, flags: dict, orgs: dict, borough_pop: dict) -> list[list[str]]:
+def tail_rows(spend: dict, to_base: dict, kept: list, flags: dict, orgs: dict,
+              borough_pop: dict) -> list[list[str]]:
     """tail.csv: each council's spend per category outside its kept contracts.
 
     Manchester and Trafford: every supplier with positive spend in (organisation, category) that is not kept
@@ -1229,7 +1325,9 @@ def tail_rows(spend: dict, kept: list, flags: dict, orgs: dict, borough_pop: dic
     else one random() < LOCAL_SHARE from random.Random(SEED_TAIL), drawn in supplier-key order). The other
     councils: per category, the two councils' mean tail spend and tail supplier count per resident times the
     borough population, and their pooled local-SME fraction of the tail. NHS bodies have no published supplier
-    spend, so no tail."""
+    spend, so no tail. `spend` is published cash: the rows, supplier counts, SME test and local draws are decided on
+    it, as before the price base; each supplier's amount is then put in 2016/17 prices by its council's factor
+    (`to_base`, by organisation) and rounded to the penny before it is summed."""
     kept_keys = {(o, c, k) for o, c, k, _ in kept}
     real_orgs = sorted({o for o, _, _, _ in kept})
     sup_total: dict[str, float] = defaultdict(float)
@@ -1252,7 +1350,7 @@ def tail_rows(spend: dict, kept: list, flags: dict, orgs: dict, borough_pop: dic
     for (o, c, k), v in sorted(spend.items()):
         if (o, c, k) in kept_keys or v <= 0:
             continue
-        p = int(rhu(v, "0.01") * 100)
+        p = int(rhu(v * to_base[o], "0.01") * 100)
         pence[(o, c)] += p
         count[(o, c)] += 1
         if local_sme[k]:
@@ -1383,6 +1481,23 @@ def check_back_office(data: dict[str, list[dict]], sites: dict[str, dict]) -> No
     assert {r["service"] for r in data["service_members.csv"]} == set(services)
 
 
+def check_price_base(sites: dict[str, dict], categories: list[dict]) -> None:
+    """Every NHS site's money is its ERIC 2019/20 figure times index(2016-17) / index(2019-20) of the GDP deflator,
+    in whole pounds; every in-scope category's tender cost is GBP 6,000 of 2011/12 in 2016/17 prices (README
+    "Reference dates and price base")."""
+    to_base = deflator_factors()
+    factor = to_base[ERIC_YEAR]
+    assert 0.9 < factor < 1, factor  # 2019/20 prices are higher than 2016/17's
+    for r in read_csv("eric/eric_201920_sites_gm_tidy.csv"):
+        money = eric_money(r)
+        site = sites[r["site_code"]]
+        for col in SITE_MONEY:
+            assert site[col] == gbp0(money[col] * factor), (r["site_code"], col, site[col], money[col])
+    tender = gbp0(TENDER_GBP_2011 * to_base[TENDER_YEAR])
+    for r in categories:
+        assert r["tender_cost_gbp"] == (tender if r["route"] != "out_of_scope" else "0"), r
+
+
 def check_units(units: list[dict], header: list[str], sites: dict[str, dict]) -> None:
     """units.csv: the columns in order; ids `<site>-EMPTY|UNDERUSED|LAND`, sorted by site then that order; every
     unit's site exists; a floor unit has floor area and no land, a land unit land and no floor area; no desks;
@@ -1479,6 +1594,7 @@ def check(folder: Path) -> None:
     overfull = sorted(s for s, h in occupied.items() if h > int(sites[s]["desks"]))
     assert not overfull, overfull
     check_back_office(data, sites)
+    check_price_base(sites, data["categories.csv"])
     with open(folder / "units.csv", encoding="utf-8", newline="") as fh:
         check_units(data["units.csv"], next(csv.reader(fh)), sites)
     with open(folder / "sites.csv", encoding="utf-8", newline="") as fh:

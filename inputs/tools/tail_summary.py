@@ -5,31 +5,39 @@ For the two councils with published supplier spend (Manchester City Council 2016
 builder keeps only the top TOP_N_PER_CATEGORY suppliers per (organisation, category) with spend of at least
 MIN_CONTRACT_SPEND. This script rebuilds the builder's `spend` dictionary with the builder's own functions and
 constants, splits every (organisation, category) into the kept suppliers and the tail (every other supplier
-with positive spend), and writes docs/evidence/spend_tail.csv:
+with positive spend), and writes docs/evidence/spend_tail.csv (or the file given by --out):
 
   organisation,category,kept_spend_gbp,kept_suppliers,tail_spend_gbp,tail_suppliers,tail_sme_spend_gbp,
   tail_local_by_name_spend_gbp
+
+That CSV, like the summary on stdout, is in **published cash** (each council's own year: Manchester 2016/17,
+Trafford 2024/25), the figures the builder selects, flags and draws on. The data set writes the same money in
+2016/17 prices (README "Reference dates and price base"): checks 2 and 4 below compare with it after multiplying
+each supplier's cash by its council's factor from the builder's own deflator_factors() (spend_factors()), rounded
+half up to the penny as the builder does.
 
 The spend and kept logic live inside the builder's build(), so the minimum of it is mirrored here (see
 docs/evidence/spend_tail.md for the exact lines). Four checks guard the mirror, all asserted:
   1. the mirrored `spend` dict and `kept` list equal the builder's own (captured from build()'s locals when it
      returns, by a profile hook; build() writes nothing);
-  2. the kept spend per (organisation, category) equals, to the penny, the sum of that organisation's contracts
-     in that category in inputs/greater-manchester/contracts.csv (the councils are not NHS trusts, so none of
-     their contracts is relabelled nhs_agency);
+  2. the kept spend per (organisation, category), each supplier's cash times its council's factor to 2016/17
+     prices, equals, to the penny, the sum of that organisation's contracts in that category in
+     inputs/greater-manchester/contracts.csv (the councils are not NHS trusts, so none of their contracts is
+     relabelled nhs_agency);
   3. the SME flag computed here for each kept supplier equals its `sme` in suppliers.csv, and every kept
      supplier local by name is `local` there;
-  4. the builder's inputs/greater-manchester/tail.csv holds these two councils' tails exactly (rows, spend to
-     the penny, supplier counts).
+  4. the builder's inputs/greater-manchester/tail.csv holds these two councils' tails exactly (rows, supplier
+     counts, and spend to the penny at 2016/17 prices, converted as in 2).
 
 Money is summed in pence from each supplier's spend rounded half up to the penny (the builder's gbp2/rhu).
 Standard library only; deterministic; writes no __pycache__.
 
-Usage: python3 inputs/tools/tail_summary.py
+Usage: python3 inputs/tools/tail_summary.py [--out PATH]   (default docs/evidence/spend_tail.csv)
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import importlib.util
 import sys
@@ -56,6 +64,14 @@ COUNCILS = [gm.MCC, gm.TRAFFORD]
 def pence(v: float) -> int:
     """a supplier's spend in whole pence, as the builder writes it (gbp2: rhu to 0.01)"""
     return int(gm.rhu(v, "0.01") * 100)
+
+
+TO_BASE = gm.spend_factors(gm.deflator_factors())  # each council's factor to 2016/17 prices, the builder's own
+
+
+def pence_base(o: str, v: float) -> int:
+    """a supplier's cash spend with council o in whole pence at 2016/17 prices, as the builder writes it"""
+    return int(gm.rhu(v * TO_BASE[o], "0.01") * 100)
 
 
 def gbp(p: int) -> str:
@@ -152,6 +168,9 @@ def read(path: Path) -> list[dict]:
 
 
 def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=OUT_CSV, help=f"where to write the CSV (default {OUT_CSV})")
+    out_csv = ap.parse_args().out.resolve()
     spend = rebuild_spend()
     kept = keep(spend)
 
@@ -167,11 +186,13 @@ def main() -> int:
     for (o, c, k), v in spend.items():
         sup_total[k] += v
 
-    # check 2: kept spend per (organisation, category) = contracts.csv, to the penny
-    kept_p: dict[tuple[str, str], int] = defaultdict(int)
+    # check 2: kept spend per (organisation, category) at 2016/17 prices = contracts.csv, to the penny
+    kept_p: dict[tuple[str, str], int] = defaultdict(int)  # published cash
+    kept_base: dict[tuple[str, str], int] = defaultdict(int)  # 2016/17 prices
     kept_n: dict[tuple[str, str], int] = defaultdict(int)
     for o, c, k, v in kept:
         kept_p[(o, c)] += pence(v)
+        kept_base[(o, c)] += pence_base(o, v)
         kept_n[(o, c)] += 1
     shipped_p: dict[tuple[str, str], int] = defaultdict(int)
     shipped_n: dict[tuple[str, str], int] = defaultdict(int)
@@ -182,7 +203,7 @@ def main() -> int:
             assert p == p.to_integral_value(), r
             shipped_p[(r["organisation"], r["category"])] += int(p)
             shipped_n[(r["organisation"], r["category"])] += 1
-    assert dict(kept_p) == dict(shipped_p), "kept spend differs from contracts.csv"
+    assert dict(kept_base) == dict(shipped_p), "kept spend at 2016/17 prices differs from contracts.csv"
     assert dict(kept_n) == dict(shipped_n), "kept supplier count differs from contracts.csv"
 
     # check 3: SME and local-by-name of the kept suppliers agree with suppliers.csv
@@ -194,7 +215,8 @@ def main() -> int:
             assert r["local"] == "true", (k, r)
 
     # the tail: every other supplier with positive spend
-    tail_p: dict[tuple[str, str], int] = defaultdict(int)
+    tail_p: dict[tuple[str, str], int] = defaultdict(int)  # published cash
+    tail_base: dict[tuple[str, str], int] = defaultdict(int)  # 2016/17 prices
     tail_n: dict[tuple[str, str], int] = defaultdict(int)
     tail_sme: dict[tuple[str, str], int] = defaultdict(int)
     tail_local: dict[tuple[str, str], int] = defaultdict(int)
@@ -208,6 +230,7 @@ def main() -> int:
             continue
         p = pence(v)
         tail_p[(o, c)] += p
+        tail_base[(o, c)] += pence_base(o, v)
         tail_n[(o, c)] += 1
         if is_sme(k, sup_total):
             tail_sme[(o, c)] += p
@@ -220,20 +243,28 @@ def main() -> int:
     for o, c in cells:
         rows.append([o, c, gbp(kept_p[(o, c)]), str(kept_n[(o, c)]), gbp(tail_p[(o, c)]), str(tail_n[(o, c)]),
                      gbp(tail_sme[(o, c)]), gbp(tail_local[(o, c)])])
-    with open(OUT_CSV, "w", encoding="utf-8", newline="") as fh:
+    with open(out_csv, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
-    # (4) the builder's tail.csv holds these two councils' tails exactly: spend to the penny, supplier counts.
+    # (4) the builder's tail.csv holds these two councils' tails exactly: spend to the penny at 2016/17 prices,
+    # supplier counts.
     shipped_tail = {(r["organisation"], r["category"]): r for r in read(gm.OUT / "tail.csv")
                     if r["organisation"] in COUNCILS}
     assert set(shipped_tail) == {oc for oc, p in tail_p.items() if p > 0}, "tail.csv rows differ"
     for oc, r in shipped_tail.items():
-        assert int(Decimal(r["annual_spend_gbp"]) * 100) == tail_p[oc], (oc, r)
+        assert int(Decimal(r["annual_spend_gbp"]) * 100) == tail_base[oc], (oc, r)
         assert int(r["suppliers"]) == tail_n[oc], (oc, r)
 
     # summary on stdout (the figures of docs/evidence/spend_tail.md)
-    print(f"checks passed: spend and kept equal build()'s; kept = contracts.csv to the penny "
-          f"({sum(kept_n.values())} contracts); SME/local flags agree with suppliers.csv; the tail = tail.csv")
-    print(f"wrote {OUT_CSV.relative_to(gm.ROOT)} ({len(rows) - 1} rows)")
+    print(f"checks passed: spend and kept equal build()'s; kept at 2016/17 prices = contracts.csv to the penny "
+          f"({sum(kept_n.values())} contracts); SME/local flags agree with suppliers.csv; the tail at 2016/17 "
+          f"prices = tail.csv")
+    shown = out_csv.relative_to(gm.ROOT) if out_csv.is_relative_to(gm.ROOT) else out_csv
+    print(f"wrote {shown} ({len(rows) - 1} rows, published cash)")
+    for o in COUNCILS:
+        kb = sum(v for (oo, _), v in kept_base.items() if oo == o)
+        tb = sum(v for (oo, _), v in tail_base.items() if oo == o)
+        print(f"{o} at 2016/17 prices (x {TO_BASE[o]:.6f}): kept {gbp(kb)}  tail {gbp(tb)}")
+    print("published cash (the figures of docs/evidence/spend_tail.md):")
     pop = {o: b["borough_pop"][b["orgs"][o]["borough"]] for o in COUNCILS}
     for o in COUNCILS:
         kp = sum(v for (oo, _), v in kept_p.items() if oo == o)
