@@ -37,6 +37,10 @@ pub struct ModelConfig {
     /// adding a decision column for the later years.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub appraisal_years: Option<u32>,
+    /// Count a terminal value: the recurring costs and savings of the appraisal's last year continue for ever after
+    /// it, discounted at the same rate (the Green Book's residual value of a lasting change). One-off costs,
+    /// sales and the backlog (spread over the appraisal years) are not extended.
+    pub terminal_value: bool,
     /// Real discount rate a year (HM Treasury Green Book: 3.5%).
     pub discount_rate: f64,
     /// The estates model.
@@ -73,6 +77,7 @@ impl Default for ModelConfig {
             start_date: NaiveDate::from_ymd_opt(2016, 4, 1).unwrap_or_default(),
             horizon_years: 5,
             appraisal_years: None,
+            terminal_value: false,
             discount_rate: 0.035,
             estates: EstatesConfig::default(),
             procurement: ProcurementConfig::default(),
@@ -376,6 +381,12 @@ impl ModelConfig {
         if !(0.0..=1.0).contains(&self.discount_rate) {
             return bad("discount_rate", "must be between 0 and 1 (0.035 for 3.5%)");
         }
+        if self.terminal_value && self.discount_rate <= 0.0 {
+            return bad(
+                "terminal_value",
+                "needs a positive discount_rate (a saving for ever at 0% has no present value)",
+            );
+        }
         let e = &self.estates;
         if !(e.desk_ratio > 0.0 && e.desk_ratio <= 10.0) {
             return bad(
@@ -565,6 +576,12 @@ mod tests {
         let m = ModelConfig::parse("horizon_years = 5\nappraisal_years = 10\n").unwrap();
         assert_eq!(m.appraisal(), 10);
         assert_eq!(ModelConfig::default().appraisal(), 5);
+        let fail =
+            ModelConfig::parse_located("discount_rate = 0.0\nterminal_value = true\n").unwrap_err();
+        assert_eq!(
+            (fail.line, fail.key.as_deref()),
+            (Some(2), Some("terminal_value"))
+        );
     }
 
     #[test]

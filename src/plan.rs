@@ -266,11 +266,12 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
     for (i, s) in data.sites.iter().enumerate() {
         let yearly = costs.site_yearly(i);
         k.running_cost_before += s.running.total();
-        k.baseline_cost += yearly * annuity;
+        let kept = costing::kept_pv(s, yearly, d);
+        k.baseline_cost += kept;
         match plan.sites[i] {
             SiteDecision::Keep => {
                 k.running_cost_after += s.running.total();
-                k.plan_cost += yearly * annuity;
+                k.plan_cost += kept;
             }
             SiteDecision::Release(y) => {
                 let y = y as usize;
@@ -282,7 +283,7 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
                 k.npv_parts.transfers_excluded += costs.transfer(i, y);
                 *partner
                     .entry(data.org(s.organisation).id.clone())
-                    .or_default() += yearly * annuity - pv;
+                    .or_default() += kept - pv;
                 transfer(data, s, costs.transfer(i, y), &mut partner);
             }
         }
@@ -376,7 +377,8 @@ fn add_release(
     let running = costing::site_yearly_cost(s, 0.0, years) - s.backlog / years as f64;
     let parts = &mut k.npv_parts;
     parts.running_costs += running * from_y;
-    parts.backlog += s.backlog / years as f64 * from_y;
+    // The backlog is spread over the appraisal only: no terminal value.
+    parts.backlog += s.backlog / years as f64 * d.backlog_from(y);
     parts.pdc += (yearly - running - s.backlog / years as f64) * from_y;
     parts.receipts += r.receipt_pv(s, d);
     parts.holding -= r.holding_pv(d);

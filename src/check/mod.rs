@@ -26,6 +26,17 @@ pub(crate) fn appraisal(model: &ModelConfig) -> usize {
         .map_or(model.horizon_years, |a| a.max(model.horizon_years)) as usize
 }
 
+/// A terminal value's weight, read from the model file on its own: with `terminal_value`, one pound a year from
+/// the year after the appraisal on, for ever: the geometric series `sum over m >= A of (1 + r)^-m`,
+/// `(1 + r)^-A (1 + r) / r`; 0 without it.
+pub(crate) fn tail(model: &ModelConfig) -> f64 {
+    let r = model.discount_rate;
+    if !model.terminal_value || r <= 0.0 {
+        return 0.0;
+    }
+    (1.0 + r).powi(-(appraisal(model) as i32)) * (1.0 + r) / r
+}
+
 use crate::domain::Dataset;
 use crate::model_config::ModelConfig;
 use crate::plan::{Kpis, Plan};

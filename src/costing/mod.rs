@@ -24,6 +24,8 @@ pub struct Discount {
     pub df: Vec<f64>,
     /// Years the plan acts in (at most `df.len()`).
     decisions: usize,
+    /// The present value of one pound a year for ever after the appraisal (a terminal value), or 0.
+    tail: f64,
 }
 
 impl Discount {
@@ -39,16 +41,35 @@ impl Discount {
                 .map(|k| (1.0 + rate).powi(-(k as i32)))
                 .collect(),
             decisions,
+            tail: 0.0,
         }
+    }
+
+    /// With a terminal value: one pound a year from the year after the appraisal on, for ever, is worth
+    /// `df_last / rate` (the sum of `(1 + r)^-(k - 1)` over `k > A` is `(1 + r)^-(A - 1) / r`).
+    pub fn with_terminal_value(mut self, rate: f64) -> Discount {
+        let last = self.df.last().copied().unwrap_or(1.0);
+        self.tail = if rate > 0.0 { last / rate } else { 0.0 };
+        self
+    }
+
+    /// The terminal value's weight: what one pound a year after the appraisal is worth today (0 without one).
+    pub fn tail(&self) -> f64 {
+        self.tail
     }
 
     /// The factors of a model's appraisal period at its discount rate, acting over its horizon.
     pub fn of(model: &ModelConfig) -> Discount {
-        Discount::appraised(
+        let d = Discount::appraised(
             model.discount_rate,
             model.horizon_years as usize,
             model.appraisal() as usize,
-        )
+        );
+        if model.terminal_value {
+            d.with_terminal_value(model.discount_rate)
+        } else {
+            d
+        }
     }
 
     /// Years the plan acts in (the horizon): one decision column per year.
@@ -66,12 +87,31 @@ impl Discount {
         self.df[y - 1]
     }
 
-    /// Sum of discount factors from year `y` (1-based) to the end of the appraisal (0 past the end): the present
-    /// value of one pound a year from year `y` on.
+    /// Sum of discount factors from year `y` (1-based) to the end of the appraisal, plus the terminal value's
+    /// weight (from the year after the appraisal on; 0 later): the present value of one pound a year from year
+    /// `y` on.
     pub fn annuity_from(&self, y: usize) -> f64 {
-        self.df
+        let within = self
+            .df
             .get(y.saturating_sub(1)..)
-            .map_or(0.0, |d| d.iter().sum())
+            .map_or(0.0, |d| d.iter().sum());
+        within
+            + if y <= self.df.len() + 1 {
+                self.tail
+            } else {
+                0.0
+            }
+    }
+
+    /// What a site's backlog share is worth from year `y` on: the appraisal's years only (the backlog is a
+    /// one-off spread over them; the terminal value does not extend it).
+    pub fn backlog_from(&self, y: usize) -> f64 {
+        self.annuity_from(y)
+            - if y <= self.df.len() + 1 {
+                self.tail
+            } else {
+                0.0
+            }
     }
 
     /// The annuity from every 0-based decision year (`[k]` = from year `k + 1` to the end of the appraisal), with
@@ -348,7 +388,19 @@ pub fn released_site_pv(site: &Site, yearly: f64, y: usize, r: &Release, d: &Dis
 /// year `y` on, less the exit penalty and holding costs, plus the receipt counted (the MILP's coefficient; it
 /// equals the kept site's present value less [`released_site_pv`]).
 pub fn release_saving_pv(site: &Site, yearly: f64, y: usize, r: &Release, d: &Discount) -> f64 {
-    yearly * d.annuity_from(y) - r.net_pv(site, y, d)
+    yearly * d.annuity_from(y) - backlog_tail(site, d) - r.net_pv(site, y, d)
+}
+
+/// Present value of keeping a site costing `yearly` throughout ([`site_yearly_cost`]): every year of the
+/// appraisal, and after it with a terminal value, less the backlog's share after the appraisal (none).
+pub fn kept_pv(site: &Site, yearly: f64, d: &Discount) -> f64 {
+    yearly * d.annuity_from(1) - backlog_tail(site, d)
+}
+
+/// The backlog share [`site_yearly_cost`] carries, as it would count after the appraisal with a terminal value:
+/// taken back out, since the backlog is spread over the appraisal's years only.
+fn backlog_tail(site: &Site, d: &Discount) -> f64 {
+    site.backlog / d.appraisal_years() as f64 * d.tail()
 }
 
 /// The one-off cost of moving a whole team: relocation per head plus fit-out of the desks it needs.
@@ -406,6 +458,22 @@ mod tests {
         assert_eq!(a[2], 0.0);
         assert_eq!(d.decision_factors(), vec![1.0, f(1)]);
         assert_eq!(Discount::new(0.035, 3), Discount::appraised(0.035, 3, 3));
+    }
+
+    #[test]
+    fn a_terminal_value_adds_every_year_after_the_appraisal_to_each_annuity_but_not_to_the_backlog() {
+        let d = Discount::appraised(0.035, 2, 4).with_terminal_value(0.035);
+        let f = |k: i32| 1.035_f64.powi(-k);
+        // Years 5, 6, ... for ever: f(4) + f(5) + ... = f(3) / 0.035.
+        let after = f(3) / 0.035;
+        let far: f64 = (4..3000).map(f).sum();
+        assert!((after - far).abs() < 1e-9, "{after} vs {far}");
+        assert!((d.tail() - after).abs() < 1e-12);
+        assert!((d.annuity_from(2) - (f(1) + f(2) + f(3) + after)).abs() < 1e-12);
+        assert!((d.annuity_from(5) - after).abs() < 1e-12);
+        assert_eq!(d.annuity_from(6), 0.0);
+        assert!((d.backlog_from(2) - (f(1) + f(2) + f(3))).abs() < 1e-12);
+        assert_eq!(d.annuities()[2], 0.0, "never within the horizon");
     }
     use super::*;
     use crate::domain::UnitKind;

@@ -569,7 +569,7 @@ pub fn objective(ctx: &Ctx<'_>, vars: &Vars) -> Expression {
     let annuity = d.annuity_from(1);
     let mut cost = Expression::from(0.0);
     for s in 0..ctx.data.sites.len() {
-        cost += ctx.cand.sites[s].yearly * annuity;
+        cost += costing::kept_pv(&ctx.data.sites[s], ctx.cand.sites[s].yearly, d);
         cost -= release_saving(ctx, vars, s);
     }
     for u in 0..ctx.data.units.len() {

@@ -382,13 +382,18 @@ pub(crate) fn npv_part_lines(p: &crate::plan::NpvParts) -> (Vec<(String, String)
 /// counted over.
 pub(crate) fn appraisal_words(model: &ModelConfig) -> String {
     let (h, a) = (model.horizon_years, model.appraisal());
-    let counted = if a > h {
+    let mut counted = if a > h {
         format!(
             "its costs and savings are counted over {a} years (a saving that starts in the plan runs on after it)"
         )
     } else {
         "its costs and savings are counted over the same years".into()
     };
+    if model.terminal_value {
+        counted.push_str(
+            ", with a terminal value: the last year's recurring costs and savings continue for ever after it",
+        );
+    }
     format!(
         "Present values at {}% a year from {}: the plan acts in years 1-{h} and {counted}.",
         fmt_rate(model.discount_rate),

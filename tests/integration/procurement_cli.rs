@@ -579,6 +579,7 @@ mod properties {
             model.procurement.optimism_bias = bias;
             // Half the cases count the savings over four years past the horizon.
             model.appraisal_years = seed.is_multiple_of(2).then_some(model.horizon_years + 4);
+            model.terminal_value = seed & 4 != 0;
             let loaded = consolidate::input::load(tmp.path(), &model);
             prop_assert_eq!(loaded.errors(), 0);
             let mut data = loaded.dataset;
@@ -662,6 +663,8 @@ mod properties {
             model.procurement.local_sme_share = 1.0;
             // Two of the four seeds count the savings over three years past the horizon.
             model.appraisal_years = (seed > 20).then_some(model.horizon_years + 3);
+            // One of them with a terminal value on top (41), one with a terminal value alone (3).
+            model.terminal_value = seed == 41 || seed == 3;
             let loaded = consolidate::input::load(tmp.path(), &model);
             assert_eq!(loaded.errors(), 0);
             let mut data = loaded.dataset;

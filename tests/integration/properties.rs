@@ -181,6 +181,8 @@ fn instance(case: &Case) -> (Dataset, ModelConfig) {
     model.horizon_years = r.horizon;
     // A third of the cases count money over four years more than they act in (savings run on after the horizon).
     model.appraisal_years = case.shape.seed.is_multiple_of(3).then_some(r.horizon + 4);
+    // Some of every kind count a terminal value after the appraisal.
+    model.terminal_value = (case.shape.seed >> 3) & 1 == 1;
     model.estates.split = r.split;
     model.estates.budget.capital_per_year = r
         .budget_scale

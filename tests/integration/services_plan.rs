@@ -184,6 +184,7 @@ fn brute_force_over_every_pooling_choice_equals_the_milp_optimum() {
             model.horizon_years = years;
             // Half the cases count money over three years more than they act in (savings run on).
             model.appraisal_years = seed.is_multiple_of(2).then_some(years + 3);
+            model.terminal_value = seed & 4 != 0;
             // Hubs need desks at their site: fewer desks make the capacity rule bind in some cases.
             data.sites
                 .iter_mut()

@@ -4,7 +4,7 @@
 //! Nothing here is shared with `plan::evaluate`: discount factors, lease break dates and travel costs are
 //! worked out afresh, so a disagreement points at one of the two.
 
-use crate::check::appraisal;
+use crate::check::{appraisal, tail};
 use crate::domain::{Dataset, SiteIx, Tenure};
 use crate::geo::haversine_km;
 use crate::model_config::ModelConfig;
@@ -106,9 +106,18 @@ pub(super) fn disc(model: &ModelConfig, y: usize) -> f64 {
     1.0 / (1.0 + model.discount_rate).powi(y as i32 - 1)
 }
 
-/// The sum of the discount factors from year `y` to the end of the appraisal.
+/// The sum of the discount factors from year `y` to the end of the appraisal, and with a terminal value what
+/// every year after it is worth.
 pub(super) fn years_from(model: &ModelConfig, y: usize) -> f64 {
-    (y..=appraisal(model)).map(|k| disc(model, k)).sum::<f64>()
+    let a = appraisal(model);
+    let after = if y <= a + 1 { tail(model) } else { 0.0 };
+    (y..=a).map(|k| disc(model, k)).sum::<f64>() + after
+}
+
+/// A building's backlog share as the terminal value would count it after the appraisal: taken back out, since
+/// the backlog is spread over the appraisal's years only.
+pub(super) fn backlog_after(model: &ModelConfig, s: &crate::domain::Site) -> f64 {
+    s.backlog / appraisal(model) as f64 * tail(model)
 }
 
 /// Sites: running cost, backlog share and PDC while kept; exit penalty in the release year; a freehold's holding
@@ -119,9 +128,10 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
     for (i, s) in data.sites.iter().enumerate() {
         let pdc = pdc(data, model, s);
         let annual = annual_cost(s, a) + pdc;
-        out.baseline_cost += annual * all;
+        let kept = annual * all - backlog_after(model, s);
+        out.baseline_cost += kept;
         let SiteDecision::Release(y) = plan.sites[i] else {
-            out.plan_cost += annual * all;
+            out.plan_cost += kept;
             continue;
         };
         let y = y as usize;
@@ -135,7 +145,13 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
         let (holding, receipt) = waiting_for_sale(model, s, y, pdc, wait);
         let cost =
             annual * (all - years_from(model, y)) + penalty * disc(model, y) + holding - receipt;
-        released_parts(&mut out.parts, s, a, pdc, years_from(model, y));
+        released_parts(
+            &mut out.parts,
+            s,
+            (a, tail(model)),
+            pdc,
+            years_from(model, y),
+        );
         out.parts.receipts += receipt;
         out.parts.holding -= holding;
         out.parts.exit_costs -= penalty * disc(model, y);
@@ -145,7 +161,7 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
         }
         *out.by_partner
             .entry(data.org(s.organisation).id.clone())
-            .or_default() += annual * all - cost;
+            .or_default() += kept - cost;
         transfer(data, model, s, y, out);
     }
 }
@@ -160,16 +176,17 @@ pub(super) fn annual_cost(s: &crate::domain::Site, h: usize) -> f64 {
 
 /// The yearly savings of a building released with `from_y` discounted years left, by part: running cost (rent to
 /// a partner left out), backlog share, PDC.
+/// `(h, after)`: the appraisal's years and the terminal value's weight, which the backlog leaves out.
 pub(super) fn released_parts(
     parts: &mut NpvParts,
     s: &crate::domain::Site,
-    h: usize,
+    (h, after): (usize, f64),
     pdc: f64,
     from_y: f64,
 ) {
     let backlog = s.backlog / h as f64;
     parts.running_costs += (annual_cost(s, h) - backlog) * from_y;
-    parts.backlog += backlog * from_y;
+    parts.backlog += backlog * (from_y - after);
     parts.pdc += pdc * from_y;
 }
 
@@ -405,8 +422,15 @@ mod tests {
     /// FM, utilities and maintenance while empty and PDC at 3.5%; released in `year`. Returns the checker's NPV
     /// and the planner's, with money counted over `appraisal` years (the horizon's five when `None`).
     fn held_until_sold(year: u32, appraisal: Option<u32>) -> (f64, f64) {
+        held_with(year, appraisal, false, 0.0)
+    }
+
+    /// [`held_until_sold`] with a terminal value or not, and a backlog on S4.
+    fn held_with(year: u32, appraisal: Option<u32>, terminal: bool, backlog: f64) -> (f64, f64) {
         let (mut data, mut model) = (dataset(), model());
         model.appraisal_years = appraisal;
+        model.terminal_value = terminal;
+        data.sites[4].backlog = backlog;
         data.sites[4].disposal_value = 100_000.0;
         model.estates.disposal = crate::model_config::DisposalConfig {
             lag_years: 2,
@@ -452,6 +476,21 @@ mod tests {
         let saved: f64 = (4..=8).map(|y| d(y - 1)).sum();
         let want = 43_500.0 * saved - 26_000.0 * d(3) - 28_500.0 * d(4) + 100_000.0 * d(5);
         let (checker, planner) = held_until_sold(4, Some(8));
+        assert!((checker - want).abs() < 1e-6, "{checker} != {want}");
+        assert!((planner - want).abs() < 1e-6, "{planner} != {want}");
+    }
+
+    #[test]
+    fn a_terminal_value_carries_the_last_years_saving_on_for_ever_but_not_the_backlog_by_hand() {
+        let d = |k: i32| 1.035_f64.powi(-k);
+        // As above over 8 years, with GBP 8,000 of backlog (GBP 1,000 a year of the appraisal) and a terminal
+        // value: every year after year 8 is worth d(7) / 0.035 together; the backlog share stops at year 8.
+        let within: f64 = (4..=8).map(|y| d(y - 1)).sum();
+        let after = d(7) / 0.035;
+        let want =
+            43_500.0 * (within + after) + 1_000.0 * within - 26_000.0 * d(3) - 28_500.0 * d(4)
+                + 100_000.0 * d(5);
+        let (checker, planner) = held_with(4, Some(8), true, 8_000.0);
         assert!((checker - want).abs() < 1e-6, "{checker} != {want}");
         assert!((planner - want).abs() < 1e-6, "{planner} != {want}");
     }

@@ -3,8 +3,8 @@
 
 use super::Ctx;
 use super::economics::{
-    Economics, annual_cost, disc, exit_penalty, pdc, released_parts, transfer, waiting_for_sale,
-    years_from,
+    Economics, annual_cost, backlog_after, disc, exit_penalty, pdc, released_parts, transfer,
+    waiting_for_sale, years_from,
 };
 use crate::check::{Rule, Violation, appraisal};
 use crate::domain::{Dataset, Site, Tenure, UnitKind};
@@ -109,14 +109,13 @@ pub(super) fn economics(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &
             0
         };
         let (holding, receipt) = waiting_for_sale(model, &b, y, pdc, wait);
-        let saving = annual * years_from(model, y) - penalty * disc(model, y) - holding + receipt;
-        released_parts(
-            &mut out.parts,
-            &b,
-            appraisal(model),
-            pdc,
-            years_from(model, y),
-        );
+        let saving = annual * years_from(model, y)
+            - backlog_after(model, &b)
+            - penalty * disc(model, y)
+            - holding
+            + receipt;
+        let after = (appraisal(model), crate::check::tail(model));
+        released_parts(&mut out.parts, &b, after, pdc, years_from(model, y));
         out.parts.receipts += receipt;
         out.parts.holding -= holding;
         out.parts.exit_costs -= penalty * disc(model, y);

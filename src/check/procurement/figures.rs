@@ -44,7 +44,8 @@ impl Money {
             let price = cx.price(a.supplier, y);
             let bias = cx.model.procurement.optimism_bias;
             let annual = c.annual_spend * a.share * (1.0 - price) * (1.0 - bias);
-            m.gross += (y..=years).map(|k| cx.df(k) * annual).sum::<f64>();
+            m.gross += (y..=years).map(|k| cx.df(k) * annual).sum::<f64>()
+                + crate::check::tail(cx.model) * annual;
             let once = cx.df(y) * a.share;
             if matches!(a.timing, Timing::Early(_)) {
                 m.fees += once * c.termination_fee;

@@ -113,7 +113,7 @@ pub fn detect(ctx: &Ctx<'_>, model: &Model) -> Option<Instance> {
     let mut forced = Vec::with_capacity(data.sites.len());
     for (s, site) in data.sites.iter().enumerate() {
         let c = &cand.sites[s];
-        let keep = c.yearly * annuity;
+        let keep = crate::costing::kept_pv(site, c.yearly, &cand.discount);
         // Releasing in year 1 saves the yearly costs and brings the receipt, less any exit penalty and holding.
         let release = if c.releasable {
             keep - c.release[0].net_pv(site, 1, &cand.discount)
