@@ -461,7 +461,7 @@ mod tests {
     }
 
     #[test]
-    fn a_terminal_value_adds_every_year_after_the_appraisal_to_each_annuity_but_not_to_the_backlog() {
+    fn a_terminal_value_adds_the_years_after_the_appraisal_but_not_to_the_backlog() {
         let d = Discount::appraised(0.035, 2, 4).with_terminal_value(0.035);
         let f = |k: i32| 1.035_f64.powi(-k);
         // Years 5, 6, ... for ever: f(4) + f(5) + ... = f(3) / 0.035.
