@@ -14,6 +14,14 @@ pub fn money(v: f64) -> String {
     if neg { format!("-{out}") } else { out }
 }
 
+/// `v` with at most `decimals` decimals, trailing zeros (and a bare '.') trimmed, and no negative zero: `2.5`,
+/// `5000000`, `0.333333` (6 decimals).
+pub fn trimmed(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
 /// The UTF-8 byte-order mark every output CSV starts with: without it Excel on Windows reads the file as
 /// Windows-1252 and shows an en dash in a supplier name as `â€“`. The data-set reader strips it.
 pub const BOM: &str = "\u{feff}";

@@ -138,8 +138,8 @@ pub fn year_start(start: NaiveDate, y: usize) -> NaiveDate {
 }
 
 /// What a site costs the partnership in each year it is kept: its running cost (rent, rates, FM, utilities,
-/// maintenance), an even share of its backlog over the appraisal period (`years`), and the public dividend capital its owner pays on
-/// it ([`pdc`]). Rent paid to a partner ([`Site::landlord`]) is a transfer inside the partnership, not a cost to
+/// maintenance), an even share of its backlog over the appraisal period (`years`), and the public dividend capital
+/// its owner pays on it ([`pdc`]). Rent paid to a partner ([`Site::landlord`]) is a transfer inside the partnership, not a cost to
 /// it: the tenant's saving is its landlord's loss ([`partner_transfer_pv`]), so it is left out.
 pub fn site_yearly_cost(site: &Site, pdc: f64, years: usize) -> f64 {
     let transfer = if site.landlord.is_some() {
@@ -445,6 +445,8 @@ pub trait PlanCosts {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::domain::UnitKind;
 
     #[test]
     fn an_appraisal_longer_than_the_horizon_counts_money_on_but_decides_in_the_horizon() {
@@ -475,8 +477,6 @@ mod tests {
         assert!((d.backlog_from(2) - (f(1) + f(2) + f(3))).abs() < 1e-12);
         assert_eq!(d.annuities()[2], 0.0, "never within the horizon");
     }
-    use super::*;
-    use crate::domain::UnitKind;
 
     /// A floor unit of a hospital and a land unit, costed by hand: 5 years at 3.5%, a GBP 25,000 release cost, a
     /// year's wait for a sale and PDC at 3.5% (`S1` of tiny: rates 400,000, FM 900,000, utilities 300,000,

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 #[serde(default, deny_unknown_fields)]
 pub struct DisposalConfig {
     /// Whole years from the start of a freehold's release year to its sale: the receipt arrives then (counted
-    /// only when the sale falls within the appraisal period, like every other saving), and until then the empty building
-    /// costs its holding costs.
+    /// only when the sale falls within the appraisal period, like every other saving), and until then the empty
+    /// building costs its holding costs.
     pub lag_years: u32,
     /// Months of an empty building's business rates that are relieved (England: 3 for offices, 6 for industrial
     /// property, under the Non-Domestic Rating (Unoccupied Property) Regulations 2008); after them the full

@@ -396,15 +396,9 @@ pub(crate) fn appraisal_words(model: &ModelConfig) -> String {
     }
     format!(
         "Present values at {}% a year from {}: the plan acts in years 1-{h} and {counted}.",
-        fmt_rate(model.discount_rate),
+        crate::text::trimmed(model.discount_rate * 100.0, 2),
         model.start_date
     )
-}
-
-/// A rate as a percentage with no trailing zeros (0.035 -> "3.5").
-fn fmt_rate(r: f64) -> String {
-    let s = format!("{:.2}", r * 100.0);
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// `report.md`'s section on what the NPV is made of.

@@ -125,9 +125,7 @@ pub(super) fn number(v: f64) -> toml::Value {
 
 /// A value for a scenario name: at most 6 decimals, trailing zeros (and a bare '.') trimmed.
 pub(super) fn compact(v: f64) -> String {
-    let s = format!("{v:.6}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
+    crate::text::trimmed(v, 6)
 }
 
 /// A toml error on one line: the message alone (`bare`), or with toml's "at line L, column C".

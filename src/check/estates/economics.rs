@@ -167,7 +167,8 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
 }
 
 /// What site `s` costs the partnership a year before PDC: its running-cost lines and an even share of its backlog
-/// over the `h` years of the appraisal; rent paid to a partner is a transfer between partners, not a cost to the partnership.
+/// over the `h` years of the appraisal; rent paid to a partner is a transfer between partners, not a cost to the
+/// partnership.
 pub(super) fn annual_cost(s: &crate::domain::Site, h: usize) -> f64 {
     let r = &s.running;
     let rent = if s.landlord.is_some() { 0.0 } else { r.rent };
@@ -175,8 +176,8 @@ pub(super) fn annual_cost(s: &crate::domain::Site, h: usize) -> f64 {
 }
 
 /// The yearly savings of a building released with `from_y` discounted years left, by part: running cost (rent to
-/// a partner left out), backlog share, PDC.
-/// `(h, after)`: the appraisal's years and the terminal value's weight, which the backlog leaves out.
+/// a partner left out), backlog share, PDC. `(h, after)` are the appraisal's years and the terminal value's weight,
+/// which the backlog share leaves out.
 pub(super) fn released_parts(
     parts: &mut NpvParts,
     s: &crate::domain::Site,

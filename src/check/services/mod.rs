@@ -5,7 +5,7 @@
 pub(super) mod hubs;
 pub(super) mod joins;
 
-use crate::check::appraisal;
+use crate::check::{appraisal, tail};
 use crate::domain::Dataset;
 use crate::geo::haversine_km;
 use crate::model_config::ModelConfig;
@@ -113,8 +113,7 @@ pub(crate) fn derive(data: &Dataset, model: &ModelConfig, plan: &Plan) -> Derive
         };
         let yearly = vat + e.staff.travel_cost_per_km_head_year * fte_km;
         out.one_off_by_year[y - 1] += one_off;
-        let later: f64 =
-            (y..=appraisal(model)).map(|k| disc(model, k)).sum::<f64>() + crate::check::tail(model);
+        let later: f64 = (y..=appraisal(model)).map(|k| disc(model, k)).sum::<f64>() + tail(model);
         let pv = -one_off * disc(model, y) - yearly * later;
         out.npv += pv;
         *out.by_partner
@@ -177,7 +176,7 @@ fn hub_years(
         before = saved;
     }
     // With a terminal value the saving reached runs on after the appraisal.
-    pv += before * spec.cost_per_fte * crate::check::tail(model);
+    pv += before * spec.cost_per_fte * tail(model);
     let total: f64 = members.iter().map(|&j| transferred[j]).sum();
     let extra = curve(p0 + total) - curve(p0);
     *out.hub_desks.entry(hub.site.ix()).or_default() += extra * model.estates.desk_ratio;
