@@ -343,8 +343,7 @@ fn lp_bounded(
     plan: EstatesPlan,
     seconds: &mut f64,
 ) -> Outcome<EstatesPlan> {
-    let (bound, lp_seconds) =
-        kit::lp_bound(milp::build(ctx, true).model, opts.backend, opts.limits);
+    let (bound, lp_seconds) = kit::lp_bound(milp::build(ctx, true).model, opts.limits);
     *seconds += lp_seconds;
     Outcome::Feasible { plan, bound }
 }

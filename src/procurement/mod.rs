@@ -427,7 +427,7 @@ pub fn solve_case(
             plan,
         },
         Outcome::Feasible { plan, .. } => {
-            let (bound, lp_seconds) = lp_bound(case, &all, &limited, backend, limits);
+            let (bound, lp_seconds) = lp_bound(case, &all, &limited, limits);
             seconds += lp_seconds;
             Outcome::Feasible { plan, bound }
         }
@@ -455,11 +455,10 @@ fn lp_bound(
     case: &Case,
     groups: &BTreeSet<Group>,
     limited: &[usize],
-    backend: Backend,
     limits: Limits,
 ) -> (Option<f64>, f64) {
     let relaxed = milp::build(case, groups, limited, true, false).model;
-    let (least_cost, seconds) = kit::lp_bound(relaxed, backend, limits);
+    let (least_cost, seconds) = kit::lp_bound(relaxed, limits);
     (least_cost.map(|c| -c * milp::unit(case)), seconds)
 }
 

@@ -8,6 +8,7 @@
 mod backends;
 pub mod fixing;
 pub mod kit;
+mod lpsolve;
 mod microlp;
 pub mod mps;
 pub mod sparse;
