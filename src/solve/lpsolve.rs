@@ -24,8 +24,18 @@ const INFINITY: f64 = 1e30;
 /// How long after the deadline a solve is waited for before it is abandoned.
 const GRACE_S: f64 = 0.25;
 
+/// A solve is started only with at least this long left.
+const MIN_SECONDS: f64 = 0.05;
+
 /// Solves `milp` with lp_solve within `limits`, abandoning a solve that overruns them.
 pub(super) fn run(milp: Milp, limits: Limits) -> Raw {
+    // lp_solve's shortest limit is a second, and a solve abandoned at once would still take a core for it while
+    // the command finishes: with the time spent, it is not started.
+    if limits.seconds_left() < MIN_SECONDS {
+        return Outcome::Unknown {
+            reason: "no time was left for lp_solve".into(),
+        };
+    }
     let model = Sparse::of(&milp);
     let wait = limits.seconds_left() + GRACE_S;
     let (tx, rx) = std::sync::mpsc::channel();
