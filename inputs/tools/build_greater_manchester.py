@@ -12,7 +12,8 @@ from a pure rule or from one random.Random(20160401) consumed in a fixed order:
   2. LEGACY_TEAM_DRAWS (281) draws, one per team of the data set before issue 17, discarded, so that the
      draws below are unchanged by the rebuilt teams
   3. supplier `local` flags, suppliers in supplier-id order (only when no place-name rule applies)
-  4. contract start, end, termination-fee factor, real contracts in contract-id order
+  4. contract start, end and a third draw (the former termination-fee factor, now discarded), real contracts in
+     contract-id order
   5. offer capacity factor, (supplier, category) pairs in sorted order
 The derived contracts of the 34 partners without published spend use a second generator,
 random.Random(20160402), only (order in derive_contracts), the team `movable` flags a third,
@@ -159,7 +160,12 @@ SME_SPEND_LIMIT = 1_000_000.0  # a flag rule: compared with the supplier's publi
 LOCAL_SHARE = 0.30
 TOP_N_PER_CATEGORY = 15
 MIN_CONTRACT_SPEND = 1000.0  # a cut on the published payments: compared with each council's published cash
-TERMINATION_FEE_SHARE = 0.10
+# Termination for convenience (README "Termination for convenience"): an early end pays the supplier's mobilisation
+# still unrecovered at the earliest early end, straight-line over the contract's term, at most the charges still to
+# run; no loss of profit, no demobilisation (derived). The fee factor the flat rule drew (uniform in [0.5, 1.5]) is
+# still drawn and discarded, so every later draw, and so every other value of the data set, is unchanged.
+EARLIEST_EARLY_END = dt.date(2017, 4, 1)  # start of plan year 2: the first after the 9-month lead (to 2017-01-01)
+DISCARDED_FEE_FACTOR = (0.5, 1.5)
 TIER_MULTIPLES = [(0.0, "1.00"), (1.25, "0.97"), (2.0, "0.94")]
 CAPACITY_FACTOR = (1.5, 3.0)
 CONTRACT_START = (dt.date(2012, 4, 1), dt.date(2016, 3, 31))
@@ -589,6 +595,19 @@ def rand_date(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
     return lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
 
 
+def termination_fee(mobilisation: float, start: dt.date, end: dt.date, spend: float) -> float:
+    """GBP to end a contract for convenience at EARLIEST_EARLY_END (README "Termination for convenience"): the part of
+    its category's mobilisation the supplier has not yet recovered, recovery straight-line over start..end, never more
+    than the charges (annual spend) still to run; 0 for a contract that ends by then (it cannot be ended early)."""
+    left = max(0, (end - EARLIEST_EARLY_END).days)
+    return min(mobilisation * left / (end - start).days, spend * left / 365)
+
+
+def mobilisation_of(category: str) -> float:
+    """categories.csv's mobilisation_gbp of a category (CATEGORY_TERMS)"""
+    return float(CATEGORY_TERMS[category][4])
+
+
 def haversine_km(lat1, lon1, lat2, lon2) -> float:
     r = 6371.0088
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -1011,7 +1030,8 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
         cid = f"{o}-C{seq[o]:04d}"
         start = rand_date(rng, *CONTRACT_START)
         end = rand_date(rng, *CONTRACT_END)
-        fee = float(rhu(v_base, "0.01")) * TERMINATION_FEE_SHARE * rng.uniform(0.5, 1.5)
+        rng.uniform(*DISCARDED_FEE_FACTOR)  # the former fee factor: drawn, not used
+        fee = termination_fee(mobilisation_of(c), start, end, float(rhu(v_base, "0.01")))
         contract_rows.append([cid, o, c, sup_id[k], gbp2(v_base), start.isoformat(), end.isoformat(), gbp2(fee),
                               ""])
         volume[(sup_id[k], c)] += float(rhu(v_base, "0.01"))
@@ -1043,11 +1063,14 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
                 continue
             offer_rows.append([sid, c, gbp2(mv), idx, gbp2(capacity)])
     files["offers.csv"] = offer_rows
-    # NHS trusts' agency staff becomes nhs_agency (out of scope), after every draw
+    # NHS trusts' agency staff becomes nhs_agency (out of scope), after every draw; its fee is that of its new
+    # category, whose mobilisation is 0 (never re-let), so 0
     kind_of = {oid: o["kind"] for oid, o in orgs.items()}
     for r in contract_rows[1:]:
         if r[2] == "agency_staff" and kind_of[r[1]] == "nhs_trust":
             r[2] = NHS_AGENCY
+            r[7] = gbp2(termination_fee(mobilisation_of(NHS_AGENCY), dt.date.fromisoformat(r[5]),
+                                        dt.date.fromisoformat(r[6]), float(r[4])))
     tender = gbp0(TENDER_GBP_2011 * to_base[TENDER_YEAR])  # the 2011 figure in 2016/17 prices, whole pounds
     files["categories.csv"] = [["category", "name", "route", "price_effect", "tender_cost_gbp", "mobilisation_gbp",
                                 "source"]] + [[c, name, route, effect, tender if t == TENDER_GBP else t, *rest]
@@ -1192,8 +1215,8 @@ def derive_contracts(orgs: dict, sites: list[dict], borough_pop: dict, gm_pop: i
     Draw order, per derived partner in organisation-id order, per bought category in name order:
       a. n x random(): the suppliers, one weighted draw each without replacement;
       b. n x uniform(SHARE_RANGE): the spend shares, drawn suppliers in supplier-id order;
-      c. per contract, drawn suppliers in supplier-id order: start (randint), end (randint), fee factor
-         (uniform); then, only for a site-bound category of a partner with eligible sites: random() for
+      c. per contract, drawn suppliers in supplier-id order: start (randint), end (randint), the former fee factor
+         (uniform, discarded); then, only for a site-bound category of a partner with eligible sites: random() for
          whether it is site-bound and, if it is, random() for the site.
     """
     rng = random.Random(SEED_DERIVED)
@@ -1290,7 +1313,8 @@ def derive_contracts(orgs: dict, sites: list[dict], borough_pop: dict, gm_pop: i
                 start = rand_date(rng, *CONTRACT_START)
                 end = rand_date(rng, *CONTRACT_END)
                 spend = a_p / 100
-                fee = spend * TERMINATION_FEE_SHARE * rng.uniform(0.5, 1.5)
+                rng.uniform(*DISCARDED_FEE_FACTOR)  # the former fee factor: drawn, not used
+                fee = termination_fee(mobilisation_of(c), start, end, spend)
                 site = ""
                 cands = bound_sites.get(oid, [])
                 if c in SITE_BOUND_CATEGORIES and cands:
@@ -1608,6 +1632,12 @@ def check(folder: Path) -> None:
         assert float(r["annual_spend_gbp"]) > 0 and float(r["termination_fee_gbp"]) >= 0
     routes = {r["category"]: r["route"] for r in data["categories.csv"]}
     assert {r["category"] for r in data["contracts.csv"]} <= set(routes)
+    # termination for convenience: every fee is the rule again, from the files as written, to the penny
+    mobilisation = {r["category"]: float(r["mobilisation_gbp"]) for r in data["categories.csv"]}
+    for r in data["contracts.csv"]:
+        fee = termination_fee(mobilisation[r["category"]], dt.date.fromisoformat(r["start"]),
+                              dt.date.fromisoformat(r["end"]), float(r["annual_spend_gbp"]))
+        assert r["termination_fee_gbp"] == gbp2(fee), (r["id"], r["termination_fee_gbp"], fee)
     assert all(0 <= float(r["price_effect"]) < 1 for r in data["categories.csv"])
     # offers exist for every pair of an in-scope category (nhs_agency has the offers of agency staff)
     contract_pairs = {(r["supplier"], "agency_staff" if r["category"] == NHS_AGENCY else r["category"])
