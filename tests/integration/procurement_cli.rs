@@ -355,6 +355,45 @@ fn a_re_let_falling_due_is_served_before_an_early_end_that_can_wait() {
 }
 
 #[test]
+fn tiers_read_by_year_price_each_re_let_at_the_volume_its_supplier_holds_when_it_starts() {
+    // C1 buys facilities management from CLEAN under two GBP 300k contracts, falling due in March 2018 (new terms
+    // from year 3) and March 2019 (year 4); no early ends. ACME offers 0.98 from nothing and 0.90 from GBP 500k.
+    // By year: K1 moves in year 3, when ACME holds only its 300k, so it is let at 0.98 and keeps that price; K2
+    // moves in year 4, when ACME holds 600k, at 0.90: 6,000 (df3..df5) + 30,000 (df4 + df5). After the award both
+    // are let at the 0.90 the whole pipeline reaches: 30,000 (df3..df5) + 30,000 (df4 + df5).
+    let rows = "K1,C1,facilities_management,CLEAN,300000,2015-04-01,2018-03-31,1000,\n\
+                K2,C1,facilities_management,CLEAN,300000,2015-04-01,2019-03-31,1000,\n";
+    let offers = "ACME,facilities_management,0,0.98,2000000\nACME,facilities_management,500000,0.90,2000000\n\
+                  CLEAN,facilities_management,0,1.00,600000\n";
+    for (volume, want, k1_price) in [
+        ("by_year", 6_000.0 * from(3) + 30_000.0 * from(4), "0.9800"),
+        ("after_award", 30_000.0 * (from(3) + from(4)), "0.9000"),
+    ] {
+        let extra = format!(
+            "categories = [\"facilities_management\"]\nallow_early_termination = false\n\
+             tier_volume = \"{volume}\"\n"
+        );
+        let dir = tiny_award(&extra, rows, offers);
+        let (res, out) = plan_in(&dir, &["--check"]);
+        assert_eq!(code(&res), 0, "{}", String::from_utf8_lossy(&res.stdout));
+        let npv = category(&summary(&out), "facilities_management")["npv"]
+            .as_f64()
+            .unwrap();
+        assert!((npv - want).abs() < 0.01, "{volume}: {npv} != {want}");
+        let awards = std::fs::read_to_string(out.join("awards.csv")).unwrap();
+        for (k, year, price) in [("K1", 3, k1_price), ("K2", 4, "0.9000")] {
+            assert!(
+                awards
+                    .lines()
+                    .any(|l| l.contains(&format!(",{k},CLEAN,ACME,1.000000,"))
+                        && l.contains(&format!(",natural,{year},{price},"))),
+                "{volume}: {k} in year {year} at {price}: {awards}"
+            );
+        }
+    }
+}
+
+#[test]
 fn generated_cases_are_deterministic_valid_and_solved_optimally() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
