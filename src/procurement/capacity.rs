@@ -180,6 +180,7 @@ pub(super) fn leftover(cases: &[Case], results: &[CategoryResult], c: usize) -> 
 /// not a proof that none exists under the joint rule, so it is unknown.
 pub(super) fn settle(first: &CategoryResult, mut second: CategoryResult) -> CategoryResult {
     second.seconds += first.seconds;
+    second.shared_capacity = true;
     let Some(bound) = first.npv_bound() else {
         return second;
     };

@@ -75,6 +75,9 @@ pub struct CategoryResult {
     pub limited: Vec<usize>,
     /// The partners' tender capacities in the category the final model held ([`Case::relet_caps`]).
     pub relet_caps: Option<Vec<Vec<f64>>>,
+    /// Solved again within a share of the partners' tender capacity ([`capacity`]): its bound is then its first
+    /// optimum, with the whole capacity.
+    pub shared_capacity: bool,
 }
 
 impl CategoryResult {
@@ -101,6 +104,11 @@ impl CategoryResult {
     /// The relative gap on the NPV (0 when optimal), when known.
     pub fn gap(&self) -> Option<f64> {
         self.outcome.gap(|p| p.figures.npv)
+    }
+
+    /// The NPV, when there is a plan.
+    pub fn npv(&self) -> Option<f64> {
+        self.figures().map(|f| f.npv)
     }
 }
 
@@ -129,6 +137,19 @@ impl ProcurementResult {
     pub fn status(&self) -> Status {
         Status::worst(self.categories.iter().map(CategoryResult::status))
     }
+
+    /// The NPV of every category and a proven bound on it (the sum of the categories' bounds, each a relaxation
+    /// of the joint award), when every category has a plan and a bound.
+    pub fn npv_and_bound(&self) -> Option<(f64, f64)> {
+        self.categories.iter().try_fold((0.0, 0.0), |(v, b), c| {
+            Some((v + c.npv()?, b + c.npv_bound()?))
+        })
+    }
+
+    /// True when a category was solved again within a share of the partners' tender capacity.
+    pub fn shared_capacity(&self) -> bool {
+        self.categories.iter().any(|c| c.shared_capacity)
+    }
 }
 
 /// How to solve.
@@ -156,6 +177,7 @@ fn interrupted(case: &Case) -> CategoryResult {
         tail: case.tail,
         limited: Vec::new(),
         relet_caps: case.relet_caps.clone(),
+        shared_capacity: false,
     }
 }
 
@@ -449,6 +471,7 @@ pub fn solve_case(
         tail: case.tail,
         limited,
         relet_caps: case.relet_caps.clone(),
+        shared_capacity: false,
     }
 }
 

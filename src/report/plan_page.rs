@@ -101,8 +101,9 @@ pub fn pages(s: Solved<'_>) -> Result<Pages, Error> {
             "Procurement",
             a.status().name(),
             format!(
-                "{optimal} of {} categories proven optimal; each category is its own model with its own status",
-                a.categories.len()
+                "{optimal} of {} categories proven optimal; each category is its own model with its own status{}",
+                a.categories.len(),
+                report::procurement::status_words(a).map_or(String::new(), |w| format!(". {w}"))
             ),
         ));
         let mut by_category = BTreeMap::new();

@@ -4,7 +4,7 @@ use super::csv_bytes;
 use crate::check::CheckReport;
 use crate::plan::award::{CategoryFigures, PUBLISHED_AGGREGATION_RATES, PublishedRange};
 use crate::procurement::{CategorySize, ProcurementResult, diagnose::Conflict};
-use crate::solve::Status;
+use crate::solve::{Status, relative_gap};
 use crate::text::money;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -21,6 +21,12 @@ pub struct ProcurementSummary<'a> {
     pub status: Status,
     /// Net present value of all categories with a plan (GBP).
     pub npv: f64,
+    /// Proven upper bound on `npv`: the sum of the categories' bounds, null unless every category has one.
+    pub best_bound: Option<f64>,
+    /// `npv`'s relative gap to `best_bound` (see "Status and gap"), null without a bound.
+    pub gap: Option<f64>,
+    /// The same gap in GBP.
+    pub gap_gbp: Option<f64>,
     /// Present value of price savings before fees and transition costs (GBP).
     pub gross_npv: f64,
     /// Termination fees, in the year each contract ends early (present value, GBP).
@@ -122,6 +128,9 @@ pub fn summary<'a>(
     let mut s = ProcurementSummary {
         status: r.status(),
         npv: 0.0,
+        best_bound: r.npv_and_bound().map(|(_, b)| b),
+        gap: r.npv_and_bound().map(|(v, b)| relative_gap(v, b)),
+        gap_gbp: r.npv_and_bound().map(|(v, b)| (b - v).abs()),
         gross_npv: 0.0,
         termination_fees: 0.0,
         transition_costs: 0.0,
@@ -235,6 +244,32 @@ pub fn awards_csv(r: &ProcurementResult) -> Vec<u8> {
     })
 }
 
+/// Why the award is not proven optimal, for `report.md` and `report.html`: how far from its bound and why (none
+/// when it is proven).
+pub fn status_words(r: &ProcurementResult) -> Option<String> {
+    if r.status().is_clean() {
+        return None;
+    }
+    let Some((npv, bound)) = r.npv_and_bound() else {
+        return Some("Not every category has a plan and a proven bound (see the table).".into());
+    };
+    let mut o = format!(
+        "Not proven optimal: the NPV of GBP {} is within GBP {} ({:.3}%) of a proven bound of GBP {}.",
+        money(npv),
+        money((bound - npv).abs()),
+        relative_gap(npv, bound) * 100.0,
+        money(bound)
+    );
+    if r.shared_capacity() {
+        o.push_str(
+            " The categories together ask more of some partners' yearly tender capacity than they have, so it is \
+             shared between them and they are solved again within their shares, one at a time; each such \
+             category's bound is its optimum with the whole capacity, which the shared plan need not reach.",
+        );
+    }
+    Some(o)
+}
+
 /// The procurement section of `report.md`.
 pub fn report_md(r: &ProcurementResult) -> String {
     let s = summary(r, &[]);
@@ -242,11 +277,12 @@ pub fn report_md(r: &ProcurementResult) -> String {
     let _ = writeln!(o, "\n# Procurement award\n");
     let _ = writeln!(
         o,
-        "Status: **{}** over {} categories, solved in parallel on {} threads in {:.2} s. Linking: {}.\n",
+        "Status: **{}** over {} categories, solved in parallel on {} threads in {:.2} s. {}Linking: {}.\n",
         s.status,
         s.categories.len(),
         s.threads,
         s.seconds,
+        status_words(r).map_or(String::new(), |w| w + " "),
         LINKING
     );
     let _ = writeln!(o, "| figure | value |\n|---|---|");

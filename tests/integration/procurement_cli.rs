@@ -293,8 +293,8 @@ fn a_tender_capacity_spreads_early_ends_over_the_years_after_the_lead_time() {
 
 /// C1 buying facilities management from CLEAN (GBP 300k a year, ending on `fm_end`) and IT from BOLT (GBP 300k,
 /// running past the horizon), GBP 1,000 fee each, ACME offering 0.90 in both, one re-let a year: `plan --check`'s
-/// run (its award check passed) and summary.
-fn two_categories(fm_end: &str) -> (std::process::Output, serde_json::Value) {
+/// run (its award check passed), summary and data set folder (the plan in its `out`).
+fn two_categories(fm_end: &str) -> (std::process::Output, serde_json::Value, tempfile::TempDir) {
     let dir = tiny_award(
         "",
         &format!(
@@ -307,7 +307,8 @@ fn two_categories(fm_end: &str) -> (std::process::Output, serde_json::Value) {
     let (res, out) = plan_in(&dir, &["--check"]);
     let stdout = String::from_utf8_lossy(&res.stdout);
     assert!(stdout.contains("award check: passed"), "{stdout}");
-    (res, summary(&out))
+    let s = summary(&out);
+    (res, s, dir)
 }
 
 #[test]
@@ -318,7 +319,7 @@ fn categories_that_together_ask_more_than_a_partners_tender_capacity_share_it() 
     // proportion to what they asked (half of year 2 each; half of every later year each, by contract count),
     // each category moves half its contract in year 2 and half in year 3, which is what one award over both
     // would do: 30,000 (df2..df5 + df3..df5) - 1,000 (df2 + df3). Each is reported against its first optimum.
-    let (res, s) = two_categories("2030-03-31");
+    let (res, s, dir) = two_categories("2030-03-31");
     let stdout = String::from_utf8_lossy(&res.stdout);
     let npv = s["procurement"]["npv"].as_f64().unwrap();
     let want = 30_000.0 * (from(2) + from(3)) - 1000.0 * (df(2) + df(3));
@@ -337,6 +338,22 @@ fn categories_that_together_ask_more_than_a_partners_tender_capacity_share_it() 
             "{c}"
         );
     }
+    // The award's bound is the two together, and its gap is said in GBP and in words.
+    let p = &s["procurement"];
+    let bound = p["best_bound"].as_f64().unwrap();
+    assert!((bound - 2.0 * alone).abs() < 0.01, "{bound}");
+    let gap_gbp = p["gap_gbp"].as_f64().unwrap();
+    assert!((gap_gbp - (2.0 * alone - want)).abs() < 0.01, "{gap_gbp}");
+    let gap = p["gap"].as_f64().unwrap();
+    assert!((gap - gap_gbp / npv).abs() < 1e-9, "{gap}");
+    let report = std::fs::read_to_string(dir.path().join("out").join("report.md")).unwrap();
+    let words = format!(
+        "Not proven optimal: the NPV of GBP {} is within GBP {} ",
+        consolidate::text::money(npv),
+        consolidate::text::money(gap_gbp)
+    );
+    assert!(report.contains(&words), "{words} in {report}");
+    assert!(report.contains("tender capacity than they have, so it is shared between them"));
     assert_eq!(code(&res), 1, "{stdout}");
 }
 
@@ -346,7 +363,7 @@ fn a_re_let_falling_due_is_served_before_an_early_end_that_can_wait() {
     // only in year 2 (moved to ACME at 0.90), while the IT contract, ended early, could start in any year. With
     // one re-let a year both first ask for year 2; the re-let falling due gets year 2, the early end the later
     // years, and moves in year 3: 30,000 (df2..df5) + 30,000 (df3..df5) - 1,000 df3, the best award over both.
-    let (_, s) = two_categories("2017-03-31");
+    let (_, s, _) = two_categories("2017-03-31");
     let npv = s["procurement"]["npv"].as_f64().unwrap();
     let want = 30_000.0 * (from(2) + from(3)) - 1000.0 * df(3);
     assert!((npv - want).abs() < 0.01, "{npv} != {want}");
