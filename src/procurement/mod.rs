@@ -75,7 +75,7 @@ pub struct CategoryResult {
     pub limited: Vec<usize>,
     /// The partners' tender capacities in the category the final model held ([`Case::relet_caps`]).
     pub relet_caps: Option<Vec<Vec<f64>>>,
-    /// Solved again within a share of the partners' tender capacity ([`capacity`]): its bound is then its first
+    /// Solved again within a share of the partners' tender capacity (`capacity.rs`): its bound is then its first
     /// optimum, with the whole capacity.
     pub shared_capacity: bool,
 }
