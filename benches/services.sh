@@ -4,7 +4,7 @@
 # scale target), and on the shipped GM example (estates + shared services, the award switched off: the GM model
 # file with [procurement] enabled = false), or on $GM_SERVICES instead when it names another data set folder. Every run is checked (`--check`); the status is printed after the timings. Uses
 # GNU time (medians of RUNS whole-process runs: wall seconds and peak memory; benches/timing.sh).
-# Usage: benches/services.sh [--features highs]
+# Usage: [SOLVER=highs] benches/services.sh [--features highs] (SOLVER names `plan --solver`; default: the model's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benches/timing.sh
@@ -25,7 +25,7 @@ for c in "${cases[@]}"; do
   dir=${c%%|*}
   model=${c##*|}
   echo "== $dir"
-  medians "$RUNS" "$BIN" plan "$dir" --model "$model" --check -q --out "$WORK/out"
+  medians "$RUNS" "$BIN" plan "$dir" --model "$model" ${SOLVER:+--solver "$SOLVER"} --check -q --out "$WORK/out"
   grep -o '"estates_status": "[a-z]*"' "$WORK/out/summary.json"
   grep -o '"check": true' "$WORK/out/summary.json" | head -1
 done

@@ -8,6 +8,7 @@
 mod backends;
 pub mod fixing;
 pub mod kit;
+mod lattice;
 mod lpsolve;
 mod microlp;
 pub mod mps;
@@ -208,7 +209,13 @@ pub struct Solved {
 /// Solves `milp` with `backend`, starting from `warm` where the backend accepts a start.
 pub fn solve(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f64]>) -> Solved {
     let start = Instant::now();
+    let lattice = lattice::Lattice::of(&milp);
     let outcome = backends::run(milp, backend, limits, warm);
+    // A bound the caller adds later (an LP bound for a backend that gives none) is not rounded.
+    let outcome = match &lattice {
+        Some(l) => l.round(outcome),
+        None => outcome,
+    };
     Solved {
         outcome,
         seconds: start.elapsed().as_secs_f64(),

@@ -37,13 +37,7 @@ impl Sparse {
     /// The model of `milp` in column positions.
     pub fn of(milp: &Milp) -> Sparse {
         let index = super::kit::column_index(&milp.columns);
-        let n = milp.columns.len();
-        let mut cost = vec![0.0; n];
-        for (v, c) in milp.cost.clone().linear_coefficients() {
-            if let Some(&i) = index.get(&v) {
-                cost[i] += c;
-            }
-        }
+        let (cost, constant) = cost_of(milp);
         let (lo, up) = milp
             .vars
             .iter_variables_with_def()
@@ -72,7 +66,7 @@ impl Sparse {
             lo,
             up,
             cost,
-            constant: milp.cost.constant(),
+            constant,
             integer: milp.integer.clone(),
             rows,
         }
@@ -108,6 +102,18 @@ impl Sparse {
                 }
             })
     }
+}
+
+/// `milp`'s cost per column (solver order) and its constant.
+pub fn cost_of(milp: &Milp) -> (Vec<f64>, f64) {
+    let index = super::kit::column_index(&milp.columns);
+    let mut cost = vec![0.0; milp.columns.len()];
+    for (v, c) in milp.cost.clone().linear_coefficients() {
+        if let Some(&i) = index.get(&v) {
+            cost[i] += c;
+        }
+    }
+    (cost, milp.cost.constant())
 }
 
 /// Sorts a row's entries by column and adds up repeated columns.
