@@ -8,6 +8,7 @@
 //! with any other cost is left as it is.
 
 use super::{Milp, Outcome};
+use good_lp::IntoAffineExpression;
 
 /// Costs closer than this to a whole number are whole (the model's own round-off).
 const WHOLE: f64 = 1e-9;
@@ -22,13 +23,19 @@ pub(super) struct Lattice {
 impl Lattice {
     /// The lattice of `milp`'s cost, or `None` when a plan's cost need not be a whole number.
     pub(super) fn of(milp: &Milp) -> Option<Lattice> {
-        let (cost, constant) = super::sparse::cost_of(milp);
         let whole = |c: f64| (c - c.round()).abs() <= WHOLE * c.abs().max(1.0);
+        // Most models' costs are not whole: they are turned away before the columns are indexed.
+        let all_whole = (&milp.cost).linear_coefficients().all(|(_, c)| whole(c));
+        if !all_whole || !whole(milp.cost.constant()) {
+            return None;
+        }
+        let index = super::kit::column_index(&milp.columns);
+        let (cost, constant) = super::sparse::cost_of(milp, &index);
         let columns_whole = cost
             .iter()
             .zip(&milp.integer)
             .all(|(&c, &int)| if int { whole(c) } else { c == 0.0 });
-        (columns_whole && whole(constant)).then_some(Lattice { cost, constant })
+        columns_whole.then_some(Lattice { cost, constant })
     }
 
     /// `raw` with its bound rounded up to a whole number, and optimal when that bound reaches its plan's cost.

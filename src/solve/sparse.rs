@@ -3,7 +3,8 @@
 //! and reduced-cost fixing ([`super::fixing`]) read this form, so the copy from good_lp is written once.
 
 use super::Milp;
-use good_lp::IntoAffineExpression;
+use good_lp::{IntoAffineExpression, Variable};
+use std::collections::HashMap;
 
 /// One row: `sum(coef x) <= rhs`, or `== rhs` when `eq`.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +38,7 @@ impl Sparse {
     /// The model of `milp` in column positions.
     pub fn of(milp: &Milp) -> Sparse {
         let index = super::kit::column_index(&milp.columns);
-        let (cost, constant) = cost_of(milp);
+        let (cost, constant) = cost_of(milp, &index);
         let (lo, up) = milp
             .vars
             .iter_variables_with_def()
@@ -104,11 +105,10 @@ impl Sparse {
     }
 }
 
-/// `milp`'s cost per column (solver order) and its constant.
-pub fn cost_of(milp: &Milp) -> (Vec<f64>, f64) {
-    let index = super::kit::column_index(&milp.columns);
+/// `milp`'s cost per column (solver order, `index` its column positions) and its constant.
+pub fn cost_of(milp: &Milp, index: &HashMap<Variable, usize>) -> (Vec<f64>, f64) {
     let mut cost = vec![0.0; milp.columns.len()];
-    for (v, c) in milp.cost.clone().linear_coefficients() {
+    for (v, c) in (&milp.cost).linear_coefficients() {
         if let Some(&i) = index.get(&v) {
             cost[i] += c;
         }
