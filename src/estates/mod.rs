@@ -15,6 +15,7 @@ pub mod reasons;
 pub mod service_reasons;
 pub mod services;
 pub mod shapley;
+mod single_source;
 pub mod solution;
 pub mod unit_reasons;
 
@@ -174,7 +175,16 @@ pub fn solve_with(
             .join(", ")
     ));
     if let Some(inst) = cfl::detect(&ctx, &built.model) {
-        return solve_cfl(&ctx, &inst, opts, size, heuristic_cost, unserved_zones, log);
+        if inst.split {
+            return solve_cfl(&ctx, &inst, opts, size, heuristic_cost, unserved_zones, log);
+        }
+        let single = single_source::solve(&ctx, &inst, opts, log);
+        if let Some(mut r) = single {
+            r.size = size;
+            r.heuristic_cost = heuristic_cost;
+            r.unserved_zones = unserved_zones;
+            return r;
+        }
     }
     let mut warm = greedy
         .as_ref()

@@ -5,11 +5,13 @@
 //! with exact transportation costing, reduced-cost fixing, best-bound branching).
 //!
 //! [`detect`] decides from the built model whether the strategy applies (every row in the assignment, link,
-//! capacity or release groups, one year, split, no team with a current site); otherwise the estates model is
-//! solved by the generic MILP as before. The plan it returns is an ordinary [`Plan`], costed by
+//! capacity or release groups, one year, no team with a current site); otherwise the estates model is solved by
+//! the generic MILP as before. Splittable instances are searched by [`lagrange`]; single-source ones (each team
+//! whole at one site) are narrowed by [`single`]'s Lagrangian reduction, then proven by the generic MILP. The plan it returns is an ordinary [`Plan`], costed by
 //! [`crate::plan::evaluate`] and checked by the independent checker like any other.
 
 pub mod lagrange;
+pub mod single;
 pub mod transport;
 
 use super::milp::{Ctx, Group, Model};
@@ -37,6 +39,8 @@ pub struct Instance {
     pub constant: f64,
     /// Release units in the data set (none of them releasable: all kept).
     pub unit_count: usize,
+    /// A team's demand may be split between sites (otherwise each team works whole at one site).
+    pub split: bool,
 }
 
 /// A plan of the instance: open sites and each team's desks per site, with its cost.
@@ -97,7 +101,6 @@ pub fn detect(ctx: &Ctx<'_>, model: &Model) -> Option<Instance> {
     let data = ctx.data;
     let e = &ctx.model.estates;
     if cand.discount.years() != 1
-        || !e.split
         || model.rows.iter().any(|r| !structural.contains(&r.group))
         || data.teams.iter().any(|t| t.site.is_some())
         || data.teams.is_empty()
@@ -155,6 +158,7 @@ pub fn detect(ctx: &Ctx<'_>, model: &Model) -> Option<Instance> {
         forced,
         constant,
         unit_count: data.units.len(),
+        split: e.split,
     })
 }
 
@@ -192,6 +196,32 @@ pub fn plan_of(inst: &Instance, sol: &Solution) -> Plan {
         // The strategy is only taken without units to release on their own.
         units: vec![SiteDecision::Keep; inst.unit_count],
         // The strategy is only taken without functions.csv, so there are no shared services.
+        services: Default::default(),
+    }
+}
+
+/// The estates plan of a single-source assignment: sites serving nobody released in year 1 (unless they must stay),
+/// each team whole at its site.
+pub fn single_plan(inst: &Instance, a: &single::Assignment) -> Plan {
+    let mut open: Vec<bool> = inst.forced.iter().map(|f| *f == Some(true)).collect();
+    a.facility.iter().for_each(|&i| open[i] = true);
+    Plan {
+        sites: open
+            .iter()
+            .map(|&o| {
+                if o {
+                    SiteDecision::Keep
+                } else {
+                    SiteDecision::Release(1)
+                }
+            })
+            .collect(),
+        teams: a
+            .facility
+            .iter()
+            .map(|&i| vec![(SiteIx(i as u32), 1.0)])
+            .collect(),
+        units: vec![SiteDecision::Keep; inst.unit_count],
         services: Default::default(),
     }
 }
@@ -236,6 +266,7 @@ mod tests {
             forced,
             constant: 17.0,
             unit_count: 0,
+            split: true,
         }
     }
 
