@@ -5,8 +5,10 @@
 # imported (`consolidate import holmberg`) and planned with `--check` under a time limit; prints, per instance:
 # status, objective, the published optimum, the proven bound, and the median wall time and peak memory of the
 # whole `plan` process (GNU time, benches/timing.sh). Issue 21's target: every instance up to 30 x 200 proven
-# optimal in under 60 s on 2 cores. Usage: benches/single_source.sh DIR [p56 p57 ...] (default: the two
-# 30-facility classes, p25-p40 at 30 x 150 and p56-p71 at 30 x 200; LIMIT=60 and RUNS=1 by default).
+# optimal in under 60 s on 2 cores. Yang, Chu and Chen's set (OR-Datasets Lib_4: p1-p5 at 30 x 200, then 60 x 200,
+# 60 x 300, 80 x 400) is in the same format with its own `os`, so DIR may be that folder too. Usage:
+# benches/single_source.sh DIR [p56 p57 ...] (default: Holmberg's two 30-facility classes, p25-p40 at 30 x 150 and
+# p56-p71 at 30 x 200; LIMIT=60 and RUNS=1 by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benches/timing.sh
