@@ -358,6 +358,22 @@ fn lp_bounded(
     Outcome::Feasible { plan, bound }
 }
 
+/// How a search of its own ended: its best plan is optimal once every node is closed, else feasible with the
+/// bound; without a plan, closed nodes prove none exists.
+fn searched(plan: Option<EstatesPlan>, proven: bool, bound: f64) -> Outcome<EstatesPlan> {
+    match (plan, proven) {
+        (Some(p), true) => Outcome::Optimal(p),
+        (Some(plan), false) => Outcome::Feasible {
+            plan,
+            bound: Some(bound),
+        },
+        (None, true) => Outcome::Infeasible,
+        (None, false) => Outcome::Unknown {
+            reason: "the time limit came before any plan was found".into(),
+        },
+    }
+}
+
 /// The plan source to report: `found` when the outcome carries a plan, else none.
 fn source_of(outcome: &Outcome<EstatesPlan>, found: PlanSource) -> PlanSource {
     if outcome.plan().is_some() {
@@ -394,17 +410,7 @@ fn solve_cfl(
         .best
         .as_ref()
         .map(|b| EstatesPlan::costed(ctx.data, ctx.cand, cfl::plan_of(inst, b)));
-    let outcome = match (plan, found.proven) {
-        (Some(p), true) => Outcome::Optimal(p),
-        (Some(plan), false) => Outcome::Feasible {
-            plan,
-            bound: Some(found.bound),
-        },
-        (None, true) => Outcome::Infeasible,
-        (None, false) => Outcome::Unknown {
-            reason: "the time limit came before any plan was found".into(),
-        },
-    };
+    let outcome = searched(plan, found.proven, found.bound);
     EstatesResult {
         plan_source: source_of(&outcome, PlanSource::Lagrangian),
         outcome,

@@ -3,8 +3,8 @@
 //! [`crate::plan::Plan`], costed by [`crate::plan::evaluate`] and checked by the independent checker.
 
 use super::milp::Ctx;
-use super::{EstatesPlan, EstatesResult, SolveOptions, cfl, source_of};
-use crate::solve::{Outcome, PlanSource};
+use super::{EstatesPlan, EstatesResult, SolveOptions, cfl, searched, source_of};
+use crate::solve::PlanSource;
 
 /// The strategy's result, or `None` when it does not apply (demands or capacities not whole, knapsacks too
 /// large), so the caller solves the whole model by the generic MILP as before.
@@ -36,18 +36,11 @@ pub(super) fn solve(
         .best
         .as_ref()
         .map(|b| EstatesPlan::costed(ctx.data, ctx.cand, cfl::single_plan(inst, b)));
-    let outcome = match (plan, found.proven) {
-        (Some(p), true) => Outcome::Optimal(p),
-        (Some(plan), false) => Outcome::Feasible {
-            plan,
-            bound: Some(found.bound),
-        },
-        // Every node closed without a plan: the generic MILP proves it again and names the rules in conflict.
-        (None, true) => return None,
-        (None, false) => Outcome::Unknown {
-            reason: "the time limit came before any plan was found".into(),
-        },
-    };
+    // Every node closed without a plan: the generic MILP proves it again and names the rules in conflict.
+    if plan.is_none() && found.proven {
+        return None;
+    }
+    let outcome = searched(plan, found.proven, found.bound);
     Some(EstatesResult {
         plan_source: source_of(&outcome, PlanSource::Lagrangian),
         outcome,

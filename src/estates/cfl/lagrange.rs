@@ -15,7 +15,7 @@
 //! every facility fixed is costed exactly. The search ends proven optimal (every node's bound within the
 //! tolerance of the incumbent) or at the time limit with the best bound of the open nodes.
 
-use super::{Instance, Solution};
+use super::{Instance, Solution, Waiting};
 use std::collections::{BinaryHeap, HashSet};
 use std::time::Instant;
 
@@ -36,25 +36,6 @@ pub struct Search {
 struct Node {
     fixed: Vec<Option<bool>>,
     lambda: Vec<f64>,
-    bound: f64,
-}
-
-impl PartialEq for Node {
-    fn eq(&self, other: &Self) -> bool {
-        self.bound == other.bound
-    }
-}
-impl Eq for Node {}
-impl Ord for Node {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        // Best (lowest) bound first.
-        other.bound.total_cmp(&self.bound)
-    }
-}
-impl PartialOrd for Node {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
 }
 
 /// One evaluation of the relaxation at `lambda`.
@@ -330,26 +311,29 @@ pub fn search(inst: &Instance, limit_s: f64, rel_tol: f64) -> Search {
         })
         .collect();
     let mut heap = BinaryHeap::new();
-    heap.push(Node {
-        fixed: inst.forced.clone(),
-        lambda,
+    heap.push(Waiting {
         bound: f64::NEG_INFINITY,
+        node: Node {
+            fixed: inst.forced.clone(),
+            lambda,
+        },
     });
     let mut nodes = 0;
     let mut root = true;
     let mut global = f64::NEG_INFINITY;
-    while let Some(mut node) = heap.pop() {
-        if node.bound >= st.upper() - st.tol() {
+    while let Some(waiting) = heap.pop() {
+        if waiting.bound >= st.upper() - st.tol() {
             continue;
         }
         if st.out_of_time() {
-            heap.push(node);
+            heap.push(waiting);
             break;
         }
+        let (parent, mut node) = (waiting.bound, waiting.node);
         nodes += 1;
         let iterations = if root { 600 } else { 120 };
         let (r, average) = st.optimise(&node.fixed, &mut node.lambda, iterations);
-        let bound = r.bound.max(node.bound);
+        let bound = r.bound.max(parent);
         if root {
             global = bound;
             root = false;
@@ -386,10 +370,12 @@ pub fn search(inst: &Instance, limit_s: f64, rel_tol: f64) -> Search {
         for open in [true, false] {
             let mut child = fixed.clone();
             child[pick] = Some(open);
-            heap.push(Node {
-                fixed: child,
-                lambda: node.lambda.clone(),
+            heap.push(Waiting {
                 bound,
+                node: Node {
+                    fixed: child,
+                    lambda: node.lambda.clone(),
+                },
             });
         }
     }

@@ -162,20 +162,48 @@ pub fn detect(ctx: &Ctx<'_>, model: &Model) -> Option<Instance> {
     })
 }
 
+/// A node waiting in a best-first search: the lowest bound comes out of a [`std::collections::BinaryHeap`] first.
+pub(crate) struct Waiting<T> {
+    /// The node's proven lower bound.
+    pub bound: f64,
+    /// The node.
+    pub node: T,
+}
+
+impl<T> PartialEq for Waiting<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.bound == other.bound
+    }
+}
+impl<T> Eq for Waiting<T> {}
+impl<T> Ord for Waiting<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.bound.total_cmp(&self.bound)
+    }
+}
+impl<T> PartialOrd for Waiting<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Site decisions of an open set: open sites kept, the others released in year 1.
+fn sites_of(open: impl IntoIterator<Item = bool>) -> Vec<SiteDecision> {
+    open.into_iter()
+        .map(|o| {
+            if o {
+                SiteDecision::Keep
+            } else {
+                SiteDecision::Release(1)
+            }
+        })
+        .collect()
+}
+
 /// The estates plan of a solution: closed sites released in year 1, each team's share per site.
 pub fn plan_of(inst: &Instance, sol: &Solution) -> Plan {
     Plan {
-        sites: sol
-            .open
-            .iter()
-            .map(|&o| {
-                if o {
-                    SiteDecision::Keep
-                } else {
-                    SiteDecision::Release(1)
-                }
-            })
-            .collect(),
+        sites: sites_of(sol.open.iter().copied()),
         teams: sol
             .flows
             .iter()
@@ -206,16 +234,7 @@ pub fn single_plan(inst: &Instance, a: &single::Assignment) -> Plan {
     let mut open: Vec<bool> = inst.forced.iter().map(|f| *f == Some(true)).collect();
     a.facility.iter().for_each(|&i| open[i] = true);
     Plan {
-        sites: open
-            .iter()
-            .map(|&o| {
-                if o {
-                    SiteDecision::Keep
-                } else {
-                    SiteDecision::Release(1)
-                }
-            })
-            .collect(),
+        sites: sites_of(open),
         teams: a
             .facility
             .iter()

@@ -22,7 +22,7 @@
 //! the open set quickly (Holmberg p30, 30 x 150: 131 nodes where branching on customers alone left a 1% gap after
 //! 1,163), then on a customer the relaxation serves other than once (at its best arc, or kept from it).
 
-use super::Instance;
+use super::{Instance, Waiting};
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
@@ -73,28 +73,10 @@ struct State {
     open: Vec<Option<bool>>,
 }
 
-/// A node waiting in the search, best (lowest) bound first.
+/// A node waiting in the search: its state and the multipliers to start from.
 struct Node {
     state: State,
     u: Vec<f64>,
-    bound: f64,
-}
-
-impl PartialEq for Node {
-    fn eq(&self, other: &Self) -> bool {
-        self.bound == other.bound
-    }
-}
-impl Eq for Node {}
-impl Ord for Node {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        other.bound.total_cmp(&self.bound)
-    }
-}
-impl PartialOrd for Node {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
 }
 
 /// Most knapsack cells (items x capacity) one evaluation may fill: larger instances are left to the MILP.
@@ -144,21 +126,21 @@ pub fn search(inst: &Instance, seconds: f64, tol: f64, whole_costs: bool) -> Opt
     let mut nodes = 0;
     let mut root_info = (f64::NEG_INFINITY, 0, 0);
     let total_arcs: usize = root.allowed.iter().map(Vec::len).sum();
-    heap.push(Node {
-        state: root,
-        u: u0,
+    heap.push(Waiting {
         bound: f64::NEG_INFINITY,
+        node: Node { state: root, u: u0 },
     });
-    while let Some(node) = heap.pop() {
-        if cut(node.bound, &best) {
+    while let Some(waiting) = heap.pop() {
+        if cut(waiting.bound, &best) {
             continue;
         }
         // The root is always evaluated, so even no time at all gives a plan and a bound.
         let full = heap.len() * total_arcs > MAX_WAITING_ARCS;
         if nodes > 0 && (full || started.elapsed().as_secs_f64() >= seconds) {
-            heap.push(node);
+            heap.push(waiting);
             break;
         }
+        let (parent, node) = (waiting.bound, waiting.node);
         let iterations = if nodes == 0 {
             ROOT_ITERATIONS
         } else {
@@ -170,7 +152,7 @@ pub fn search(inst: &Instance, seconds: f64, tol: f64, whole_costs: bool) -> Opt
         ) else {
             continue;
         };
-        e.bound = e.bound.max(node.bound);
+        e.bound = e.bound.max(parent);
         if nodes == 1 {
             root_info = (
                 e.bound,
@@ -182,10 +164,12 @@ pub fn search(inst: &Instance, seconds: f64, tol: f64, whole_costs: bool) -> Opt
             continue;
         }
         for child in branch(&w, &e) {
-            heap.push(Node {
-                state: child,
-                u: e.u.clone(),
+            heap.push(Waiting {
                 bound: e.bound,
+                node: Node {
+                    state: child,
+                    u: e.u.clone(),
+                },
             });
         }
     }
