@@ -175,15 +175,22 @@ pub fn solve_with(
             .join(", ")
     ));
     if let Some(inst) = cfl::detect(&ctx, &built.model) {
-        if inst.split {
-            return solve_cfl(&ctx, &inst, opts, size, heuristic_cost, unserved_zones, log);
-        }
-        let single = single_source::solve(&ctx, &inst, opts, log);
-        if let Some(mut r) = single {
-            r.size = size;
-            r.heuristic_cost = heuristic_cost;
-            r.unserved_zones = unserved_zones;
-            return r;
+        let searched = if inst.split {
+            Some(solve_cfl(&ctx, &inst, opts, log))
+        } else {
+            single_source::solve(&ctx, &inst, opts, log)
+        };
+        if let Some((outcome, seconds)) = searched {
+            return EstatesResult {
+                plan_source: source_of(&outcome, PlanSource::Lagrangian),
+                outcome,
+                size,
+                solve_seconds: seconds,
+                heuristic_cost,
+                conflicts: Vec::new(),
+                unserved_zones,
+                candidates: ctx.cand.clone(),
+            };
         }
     }
     let mut warm = greedy
@@ -384,16 +391,14 @@ fn source_of(outcome: &Outcome<EstatesPlan>, found: PlanSource) -> PlanSource {
 }
 
 /// The facility location strategy ([`cfl`]): Lagrangian branch and bound, to the solver's relative gap (at
-/// least 1e-6: its bounds come from subgradient steps, which approach but need not reach the dual optimum).
+/// least 1e-6: its bounds come from subgradient steps, which approach but need not reach the dual optimum): how it
+/// ended, and its seconds.
 fn solve_cfl(
     ctx: &Ctx<'_>,
     inst: &cfl::Instance,
     opts: SolveOptions,
-    size: ModelSize,
-    heuristic_cost: Option<f64>,
-    unserved_zones: Vec<String>,
     log: &mut dyn FnMut(String),
-) -> EstatesResult {
+) -> (Outcome<EstatesPlan>, f64) {
     log(format!(
         "strategy: capacitated facility location ({} sites, {} teams): Lagrangian branch and bound",
         inst.fixed_cost.len(),
@@ -410,17 +415,7 @@ fn solve_cfl(
         .best
         .as_ref()
         .map(|b| EstatesPlan::costed(ctx.data, ctx.cand, cfl::plan_of(inst, b)));
-    let outcome = searched(plan, found.proven, found.bound);
-    EstatesResult {
-        plan_source: source_of(&outcome, PlanSource::Lagrangian),
-        outcome,
-        size,
-        solve_seconds: seconds,
-        heuristic_cost,
-        conflicts: Vec::new(),
-        unserved_zones,
-        candidates: ctx.cand.clone(),
-    }
+    (searched(plan, found.proven, found.bound), seconds)
 }
 
 /// Zones that no public-facing site can serve at all (left out of the access rule), named for the report.

@@ -3,17 +3,17 @@
 //! [`crate::plan::Plan`], costed by [`crate::plan::evaluate`] and checked by the independent checker.
 
 use super::milp::Ctx;
-use super::{EstatesPlan, EstatesResult, SolveOptions, cfl, searched, source_of};
-use crate::solve::PlanSource;
+use super::{EstatesPlan, SolveOptions, cfl, searched};
+use crate::solve::{Outcome, is_whole};
 
-/// The strategy's result, or `None` when it does not apply (demands or capacities not whole, knapsacks too
+/// How the strategy ended and its seconds, or `None` when it does not apply (demands or capacities not whole, knapsacks too
 /// large), so the caller solves the whole model by the generic MILP as before.
 pub(super) fn solve(
     ctx: &Ctx<'_>,
     inst: &cfl::Instance,
     opts: SolveOptions,
     log: &mut dyn FnMut(String),
-) -> Option<EstatesResult> {
+) -> Option<(Outcome<EstatesPlan>, f64)> {
     let started = std::time::Instant::now();
     // The solver's relative gap, at least 1e-9: subgradient bounds approach the dual optimum without reaching it.
     let found = cfl::single::search(
@@ -40,22 +40,11 @@ pub(super) fn solve(
     if plan.is_none() && found.proven {
         return None;
     }
-    let outcome = searched(plan, found.proven, found.bound);
-    Some(EstatesResult {
-        plan_source: source_of(&outcome, PlanSource::Lagrangian),
-        outcome,
-        size: Default::default(),
-        solve_seconds: seconds,
-        heuristic_cost: None,
-        conflicts: Vec::new(),
-        unserved_zones: Vec::new(),
-        candidates: ctx.cand.clone(),
-    })
+    Some((searched(plan, found.proven, found.bound), seconds))
 }
 
 /// Every plan's cost is a whole number: whole fixed costs, whole arc costs and a whole constant.
 fn whole_costs(inst: &cfl::Instance) -> bool {
-    let is_whole = |x: f64| (x - x.round()).abs() <= 1e-9 * x.abs().max(1.0);
     is_whole(inst.constant)
         && inst.fixed_cost.iter().all(|&f| is_whole(f))
         && inst

@@ -20,10 +20,15 @@ pub(super) struct Lattice {
     constant: f64,
 }
 
+/// `c` is a whole number, up to a model's own round-off.
+pub fn is_whole(c: f64) -> bool {
+    (c - c.round()).abs() <= WHOLE * c.abs().max(1.0)
+}
+
 impl Lattice {
     /// The lattice of `milp`'s cost, or `None` when a plan's cost need not be a whole number.
     pub(super) fn of(milp: &Milp) -> Option<Lattice> {
-        let whole = |c: f64| (c - c.round()).abs() <= WHOLE * c.abs().max(1.0);
+        let whole = is_whole;
         // Most models' costs are not whole: they are turned away before the columns are indexed.
         let all_whole = (&milp.cost).linear_coefficients().all(|(_, c)| whole(c));
         if !all_whole || !whole(milp.cost.constant()) {

@@ -9,6 +9,7 @@ mod backends;
 pub mod fixing;
 pub mod kit;
 mod lattice;
+pub use lattice::is_whole;
 mod lpsolve;
 mod microlp;
 pub mod mps;

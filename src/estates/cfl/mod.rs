@@ -6,8 +6,8 @@
 //!
 //! [`detect`] decides from the built model whether the strategy applies (every row in the assignment, link,
 //! capacity or release groups, one year, no team with a current site); otherwise the estates model is solved by
-//! the generic MILP as before. Splittable instances are searched by [`lagrange`]; single-source ones (each team
-//! whole at one site) are narrowed by [`single`]'s Lagrangian reduction, then proven by the generic MILP. The plan it returns is an ordinary [`Plan`], costed by
+//! the generic MILP as before. Splittable instances are searched by [`lagrange`], single-source ones (each team
+//! whole at one site) by [`single`]. The plan either returns is an ordinary [`Plan`], costed by
 //! [`crate::plan::evaluate`] and checked by the independent checker like any other.
 
 pub mod lagrange;

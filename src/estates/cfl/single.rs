@@ -23,6 +23,7 @@
 //! 1,163), then on a customer the relaxation serves other than once (at its best arc, or kept from it).
 
 use super::{Instance, Waiting};
+use crate::solve::is_whole;
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
@@ -330,10 +331,7 @@ fn branch(w: &Whole, e: &Evaluated) -> Vec<State> {
 
 /// The instance in whole numbers, or `None` when a demand or capacity is not whole or the knapsacks are too big.
 fn whole(inst: &Instance) -> Option<Whole> {
-    let to_whole = |x: f64| {
-        let r = x.round();
-        ((x - r).abs() <= 1e-9 * x.abs().max(1.0) && r >= 0.0).then_some(r as usize)
-    };
+    let to_whole = |x: f64| (is_whole(x) && x.round() >= 0.0).then_some(x.round() as usize);
     let demand: Vec<usize> = inst
         .demand
         .iter()
