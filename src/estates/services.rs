@@ -283,17 +283,18 @@ fn allowed(data: &Dataset, model: &ModelConfig, org: OrgIx, hub: &Hub) -> bool {
 /// level, instead of the whole curve's best rate at any size.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
-    /// `join[p][o]`: pair `p` joins its `o`-th hub.
+    /// `join[p][o]`: pair `p` joins its `o`-th hub (continuous: the sum of `join_in` over the years).
     pub join: Vec<Vec<Variable>>,
-    /// `join_in[p][o][y - 1]`: ... in year `y` (continuous; equals the hub's wave once `join` is 1).
+    /// `join_in[p][o][y - 1]`: ... in year `y` (binary; only in the year of the hub's wave).
     pub join_in: Vec<Vec<Vec<Variable>>>,
     /// `wave[h][y - 1]`: hub `h` takes its new members in year `y` (a new hub opens then), for hubs someone
     /// may join.
     pub wave: Vec<Option<Vec<Variable>>>,
-    /// `level[h][l]`: hub `h`'s added pool lies in level `l` of its curve.
+    /// `level[h][l]`: hub `h`'s added pool lies in level `l` of its curve (continuous: the sum of `level_in`
+    /// over the years).
     pub level: Vec<Vec<Variable>>,
-    /// `level_in[h][y - 1][l]`: `level[h][l]` when the wave is in year `y` (continuous; the product of two
-    /// binaries, exact because the wave is one year).
+    /// `level_in[h][y - 1][l]`: `level[h][l]` when the wave is in year `y` (binary; the product of the level
+    /// and the wave, exact because the wave is one year).
     pub level_in: Vec<Vec<Vec<Variable>>>,
     /// `at_level[p][o][y - 1][l]`: pair `p` joins its `o`-th hub in year `y`, counted at level `l`
     /// (continuous).
@@ -342,10 +343,14 @@ pub fn levels(segments: &[(f64, f64)]) -> Vec<Level> {
 pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
     let sc = &ctx.cand.services;
     let years = ctx.cand.discount.years();
+    // The joinings by year are the binaries and a pair's joining is their sum (continuous, whole once they
+    // are): the year columns carry the costs and savings, and microlp's branching starts from a column's cost,
+    // so with the binaries on the cost-free `join` it branched on them last (GM: 82 s to prove, see `variables`'
+    // notes in the README's Benchmarks).
     let join: Vec<Vec<Variable>> = sc
         .pairs
         .iter()
-        .map(|p| p.options.iter().map(|_| cols.binary()).collect())
+        .map(|p| p.options.iter().map(|_| cols.unit()).collect())
         .collect();
     let join_in = sc
         .pairs
@@ -353,7 +358,7 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
         .map(|p| {
             p.options
                 .iter()
-                .map(|_| (0..years).map(|_| cols.unit()).collect())
+                .map(|_| (0..years).map(|_| cols.binary()).collect())
                 .collect()
         })
         .collect();
@@ -369,13 +374,14 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
             0
         }
     };
+    // Likewise the levels by year are the binaries, a level their sum.
     let level = (0..sc.hubs.len())
-        .map(|h| (0..n_levels(h)).map(|_| cols.binary()).collect())
+        .map(|h| (0..n_levels(h)).map(|_| cols.unit()).collect())
         .collect();
     let level_in = (0..sc.hubs.len())
         .map(|h| {
             (0..years)
-                .map(|_| (0..n_levels(h)).map(|_| cols.unit()).collect())
+                .map(|_| (0..n_levels(h)).map(|_| cols.binary()).collect())
                 .collect()
         })
         .collect();

@@ -192,7 +192,7 @@ pub fn search(
         let cutoff = (dual.bound + guess).min(incumbent);
         let last = cutoff >= incumbent;
         let (lo, up) = tighten(model, &dual, cutoff, margin);
-        let narrowed = Restricted::new(model, &lo, &up);
+        let narrowed = Restricted::presolved(model, &lo, &up);
         // Nothing tightened: the narrowed model is the whole one (less any columns it fixed itself).
         let whole = lo == model.lo && up == model.up;
         if narrowed.broken {
@@ -267,8 +267,26 @@ pub struct Restricted {
 }
 
 impl Restricted {
+    /// `model` with bounds `lo`, `up`, presolved ([`super::presolve`]), leaving out the columns whose bounds
+    /// meet and the rows presolve found redundant. `broken` when presolve finds no plan within the bounds.
+    pub fn presolved(model: &Sparse, lo: &[f64], up: &[f64]) -> Restricted {
+        match super::presolve::run(model, lo, up) {
+            Some(p) => Restricted::without(model, &p.lo, &p.up, &p.redundant),
+            None => {
+                let mut r = Restricted::new(model, lo, up);
+                r.broken = true;
+                r
+            }
+        }
+    }
+
     /// `model` with bounds `lo`, `up`, leaving out the columns whose bounds meet.
     pub fn new(model: &Sparse, lo: &[f64], up: &[f64]) -> Restricted {
+        Restricted::without(model, lo, up, &vec![false; model.rows.len()])
+    }
+
+    /// ... and the rows `redundant` marks.
+    fn without(model: &Sparse, lo: &[f64], up: &[f64], redundant: &[bool]) -> Restricted {
         let fixed: Vec<Option<f64>> = (0..model.columns())
             .map(|j| (lo[j] == up[j]).then_some(lo[j]))
             .collect();
@@ -281,7 +299,7 @@ impl Restricted {
         }
         let mut broken = false;
         let mut rows = Vec::with_capacity(model.rows.len());
-        for r in &model.rows {
+        for (r, _) in model.rows.iter().zip(redundant).filter(|(_, d)| !**d) {
             let mut rhs = r.rhs;
             let mut coefs = Vec::with_capacity(r.coefs.len());
             for &(j, a) in &r.coefs {
@@ -480,14 +498,36 @@ mod tests {
             // No search only when the relaxation has no plan (no duals), and then neither has the model.
             let found = search(&m, limits, warm.as_deref(), |m, _, _| brute(m))
                 .unwrap_or(Outcome::Infeasible);
-            match (&whole, &found) {
-                (Outcome::Optimal(a), Outcome::Optimal(b)) => {
-                    prop_assert!(m.keeps(b, 1e-9));
-                    prop_assert!((m.objective(a) - m.objective(b)).abs() < 1e-6);
-                }
-                (Outcome::Infeasible, Outcome::Infeasible) => {}
-                _ => prop_assert!(false, "{:?} against {:?}", whole.status(), found.status()),
-            }
+            same_optimum(&m, &whole, &found)?;
         }
+
+        /// Presolve keeps the optimum cost (or the infeasibility) of integer models with ranges up to 0..2.
+        #[test]
+        fn presolve_keeps_the_optimum(mut m in small_models(), wide in prop::collection::vec(any::<bool>(), 5)) {
+            for (up, w) in m.up.iter_mut().zip(&wide) {
+                *up = if *w { 2.0 } else { 1.0 };
+            }
+            let whole = brute(&m);
+            let narrowed = Restricted::presolved(&m, &m.lo, &m.up);
+            let found = if narrowed.broken {
+                Outcome::Infeasible
+            } else {
+                narrowed.outcome(brute(&narrowed.model), f64::INFINITY)
+            };
+            same_optimum(&m, &whole, &found)?;
+        }
+    }
+
+    /// Both optimal at the same cost (the second keeping the model), or both infeasible.
+    fn same_optimum(m: &Sparse, whole: &Raw, found: &Raw) -> Result<(), TestCaseError> {
+        match (whole, found) {
+            (Outcome::Optimal(a), Outcome::Optimal(b)) => {
+                prop_assert!(m.keeps(b, 1e-9));
+                prop_assert!((m.objective(a) - m.objective(b)).abs() < 1e-6);
+            }
+            (Outcome::Infeasible, Outcome::Infeasible) => {}
+            _ => prop_assert!(false, "{:?} against {:?}", whole.status(), found.status()),
+        }
+        Ok(())
     }
 }

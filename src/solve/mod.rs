@@ -13,6 +13,7 @@ pub use lattice::is_whole;
 mod lpsolve;
 mod microlp;
 pub mod mps;
+pub mod presolve;
 pub mod sparse;
 mod status;
 
