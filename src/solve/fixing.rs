@@ -372,25 +372,12 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn row(coefs: &[(usize, f64)], eq: bool, rhs: f64) -> SparseRow {
-        SparseRow {
-            coefs: coefs.to_vec(),
-            eq,
-            rhs,
-        }
-    }
+    use crate::solve::sparse::test_models::{row, units};
 
     /// A model of binaries only.
     fn binaries(cost: Vec<f64>, rows: Vec<SparseRow>) -> Sparse {
         let n = cost.len();
-        Sparse {
-            lo: vec![0.0; n],
-            up: vec![1.0; n],
-            cost,
-            constant: 0.0,
-            integer: vec![true; n],
-            rows,
-        }
+        units(cost, vec![true; n], rows)
     }
 
     /// The optimum of a model of integer columns with small ranges, by trying every plan.

@@ -296,27 +296,7 @@ impl State<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solve::sparse::SparseRow;
-
-    fn row(coefs: &[(usize, f64)], eq: bool, rhs: f64) -> SparseRow {
-        SparseRow {
-            coefs: coefs.to_vec(),
-            eq,
-            rhs,
-        }
-    }
-
-    fn model(cost: Vec<f64>, integer: Vec<bool>, rows: Vec<SparseRow>) -> Sparse {
-        let n = cost.len();
-        Sparse {
-            lo: vec![0.0; n],
-            up: vec![1.0; n],
-            cost,
-            constant: 0.0,
-            integer,
-            rows,
-        }
-    }
+    use crate::solve::sparse::test_models::{row, units as model};
 
     #[test]
     fn a_column_fixed_at_zero_fixes_what_it_bounds() {

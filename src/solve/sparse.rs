@@ -128,3 +128,31 @@ fn merge(coefs: &mut Vec<(usize, f64)>) {
         }
     });
 }
+
+/// Small models for the solver layer's tests.
+#[cfg(test)]
+pub(crate) mod test_models {
+    use super::{Sparse, SparseRow};
+
+    /// A row `coefs . x <= rhs` (or `== rhs` when `eq`).
+    pub(crate) fn row(coefs: &[(usize, f64)], eq: bool, rhs: f64) -> SparseRow {
+        SparseRow {
+            coefs: coefs.to_vec(),
+            eq,
+            rhs,
+        }
+    }
+
+    /// A model whose columns all lie in [0, 1], integer where `integer` says.
+    pub(crate) fn units(cost: Vec<f64>, integer: Vec<bool>, rows: Vec<SparseRow>) -> Sparse {
+        let n = cost.len();
+        Sparse {
+            lo: vec![0.0; n],
+            up: vec![1.0; n],
+            cost,
+            constant: 0.0,
+            integer,
+            rows,
+        }
+    }
+}
