@@ -9,7 +9,7 @@ use crate::estates::EstatesResult;
 use crate::model_config::ModelConfig;
 use crate::pipeline;
 use crate::procurement::ProcurementResult;
-use crate::solve::{Backend, Limits};
+use crate::solve::{Backend, Limits, PlanSource};
 use crate::{atomic::AtomicDir, report};
 
 /// Runs the command.
@@ -118,7 +118,11 @@ fn print_estates(
         result.status(),
         objective.map_or("none".into(), |v| format!("{v:.4}")),
         bound.map_or("none".into(), |v| format!("{v:.4}")),
-        backend.name(),
+        // The facility-location strategies solve without the named backend (summary.json's plan_source).
+        match result.plan_source {
+            PlanSource::Lagrangian => "lagrangian strategy",
+            _ => backend.name(),
+        },
         result.solve_seconds
     );
     for c in &result.conflicts {
