@@ -7,7 +7,7 @@
 //! fixing leaves 13,972 columns and 13,895 rows, of which propagation shows about two thirds are fixed or
 //! redundant (a pair's yearly and per-level columns once its joining is fixed at 0, say).
 //!
-//! Three rules, repeated until nothing changes (or [`MAX_ROUNDS`]):
+//! Three rules, repeated until nothing changes (25 rounds at most):
 //! - **Propagation**: a row's least activity over the other columns' bounds bounds each column (`a x <= rhs -
 //!   min(rest)`); equalities both ways. Integer bounds are rounded. A row whose least activity is above its
 //!   right-hand side proves the model infeasible.
@@ -21,7 +21,8 @@
 
 use super::sparse::Sparse;
 
-/// Rounds of propagation at most: later rounds find little on these models, and each costs a pass over the rows.
+/// Rounds of propagation at most (the module notes' 25): later rounds find little on these models, and each costs a
+/// pass over the rows.
 const MAX_ROUNDS: usize = 25;
 
 /// Feasibility tolerance, relative to a row's scale.
