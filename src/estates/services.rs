@@ -345,8 +345,8 @@ pub fn variables(ctx: &Ctx<'_>, cols: &mut Columns) -> Vars {
     let years = ctx.cand.discount.years();
     // The joinings by year are the binaries and a pair's joining is their sum (continuous, whole once they
     // are): the year columns carry the costs and savings, and microlp's branching starts from a column's cost,
-    // so with the binaries on the cost-free `join` it branched on them last (GM: 82 s to prove, see `variables`'
-    // notes in the README's Benchmarks).
+    // so with the binaries on the cost-free `join` it branched on them last (GM: 82 s to prove; see the README's
+    // shared-services "Solving" paragraph).
     let join: Vec<Vec<Variable>> = sc
         .pairs
         .iter()

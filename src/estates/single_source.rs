@@ -6,8 +6,8 @@ use super::milp::Ctx;
 use super::{EstatesPlan, SolveOptions, cfl, searched};
 use crate::solve::{Outcome, is_whole};
 
-/// How the strategy ended and its seconds, or `None` when it does not apply (demands or capacities not whole, knapsacks too
-/// large), so the caller solves the whole model by the generic MILP as before.
+/// How the strategy ended and its seconds, or `None` when it does not apply (demands or capacities not whole,
+/// knapsacks too large), so the caller solves the whole model by the generic MILP as before.
 pub(super) fn solve(
     ctx: &Ctx<'_>,
     inst: &cfl::Instance,

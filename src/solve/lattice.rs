@@ -28,10 +28,9 @@ pub fn is_whole(c: f64) -> bool {
 impl Lattice {
     /// The lattice of `milp`'s cost, or `None` when a plan's cost need not be a whole number.
     pub(super) fn of(milp: &Milp) -> Option<Lattice> {
-        let whole = is_whole;
         // Most models' costs are not whole: they are turned away before the columns are indexed.
-        let all_whole = (&milp.cost).linear_coefficients().all(|(_, c)| whole(c));
-        if !all_whole || !whole(milp.cost.constant()) {
+        let all_whole = (&milp.cost).linear_coefficients().all(|(_, c)| is_whole(c));
+        if !all_whole || !is_whole(milp.cost.constant()) {
             return None;
         }
         let index = super::kit::column_index(&milp.columns);
@@ -39,7 +38,7 @@ impl Lattice {
         let columns_whole = cost
             .iter()
             .zip(&milp.integer)
-            .all(|(&c, &int)| if int { whole(c) } else { c == 0.0 });
+            .all(|(&c, &int)| if int { is_whole(c) } else { c == 0.0 });
         columns_whole.then_some(Lattice { cost, constant })
     }
 

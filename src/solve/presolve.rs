@@ -4,8 +4,8 @@
 //!
 //! Why: reduced-cost fixing ([`super::fixing`]) fixes integer columns only, and the continuous columns and rows
 //! they made idle stay in the model microlp factorises at every node. On the GM estates and shared-services model
-//! fixing leaves 13,972 columns and 13,895 rows, of which propagation shows about two thirds are fixed or
-//! redundant (a pair's yearly and per-level columns once its joining is fixed at 0, say).
+//! fixing leaves 13,277 columns and 13,777 rows, which presolve takes to 4,776 and 4,287 (a pair's yearly and
+//! per-level columns go once its joining is fixed at 0, say).
 //!
 //! Three rules, repeated until nothing changes (25 rounds at most):
 //! - **Propagation**: a row's least activity over the other columns' bounds bounds each column (`a x <= rhs -
