@@ -7,7 +7,8 @@
 //! partner's capacity in each year is shared over its categories ([`shares`]): first to the re-lets asked at
 //! natural ends (which cannot move to another year), then to the early ends asked, each in proportion to what the
 //! categories asked; a year nobody asked for goes to the categories solved again by the contracts each could
-//! re-let then. The categories that asked for part of an over-full year are solved again within their shares.
+//! re-let then. The categories that asked for part of an over-full year are solved again within their shares,
+//! unless a first plan already keeps its share ([`fits`]): the model within the share only adds rows to the first.
 //! The shares of a partner's year add up to its capacity and every category not solved again already fits its
 //! share, so the whole award keeps the rule; a category solved again is reported against its first optimum as its
 //! bound. A category with no plan within its share is then solved once more, one at a time, with all that the
@@ -146,6 +147,22 @@ pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Ve
             (c, caps)
         })
         .collect()
+}
+
+/// True when `result`'s plan already keeps `caps` (its share of each partner's yearly capacity, positions as in
+/// `case`'s partners). The model within the share is the first model with tighter rows, so a first optimum that
+/// keeps them is the optimum within the share too, and the category need not be solved again.
+pub(super) fn fits(case: &Case, result: &CategoryResult, caps: &[Vec<f64>]) -> bool {
+    let mut asked: BTreeMap<(&str, usize), f64> = BTreeMap::new();
+    for (key, v) in Asked::of(result).all() {
+        *asked.entry(key).or_default() += v;
+    }
+    result.awards().is_some()
+        && asked.into_iter().all(|((id, t), v)| {
+            let p = case.partner_ids.iter().position(|x| x == id);
+            let cap = p.and_then(|p| caps.get(p)?.get(t).copied());
+            cap.is_some_and(|cap| v <= cap + TOL)
+        })
 }
 
 /// What the plans of every category but `c` leave of each of its partners' yearly capacity (positions as in

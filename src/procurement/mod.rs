@@ -230,8 +230,10 @@ pub fn solve(
         r
     };
     let first = on_workers(threads, &cases, &|case| solve(case, false));
+    // A category whose first plan already keeps its share is optimal within it as it stands.
     let again: Vec<(usize, Case)> = capacity::shares(&cases, &first)
         .into_iter()
+        .filter(|(c, caps)| !capacity::fits(&cases[*c], &first[*c], caps))
         .map(|(c, caps)| {
             let mut case = cases[c].clone();
             case.relet_caps = Some(caps);
