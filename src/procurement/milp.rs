@@ -140,12 +140,12 @@ pub fn build(
     m.skip_empty_rows = true;
     let on = |g: Group| groups.contains(&g);
     let (sh, value) = award_and_timing(case, on(Group::Timing), &mut m);
-    tiers_and_capacity(case, on(Group::Capacity), &sh, &mut m);
+    let mut holds = tiers_and_capacity(case, on(Group::Capacity), &sh, &mut m);
     if on(Group::MinSuppliers) {
-        min_suppliers(case, &sh, &mut m);
+        min_suppliers(case, &sh, &mut m, &mut holds);
     }
     if on(Group::MaxSuppliers) {
-        max_suppliers(case, &sh, &mut m);
+        max_suppliers(case, &sh, &mut m, &holds);
     }
     if on(Group::PartnerMax) {
         partner_max(case, &sh, limited, &mut m);
@@ -341,7 +341,14 @@ fn award_and_timing(case: &Case, timing: bool, m: &mut kit::Model<Group>) -> (Sh
 /// dearer than the one below (unusual offers), or when a renewal at a new price has costs of its own (a tender,
 /// tender capacity), one more row forces a tier at least that high as soon as the volume reaches it, so the model
 /// never keeps a tier the volume has passed where that could pay. Capacity bounds the volume after the award.
-fn tiers_and_capacity(case: &Case, capacity: bool, sh: &Shares, m: &mut kit::Model<Group>) {
+/// Returns, per supplier, the sums of its tier binaries that can be on only if it holds volume after the award
+/// ([`Holds`]).
+fn tiers_and_capacity(
+    case: &Case,
+    capacity: bool,
+    sh: &Shares,
+    m: &mut kit::Model<Group>,
+) -> Holds {
     if capacity {
         for (s, sup) in case.suppliers.iter().enumerate() {
             let volume = sh.volume[s].clone();
@@ -364,10 +371,25 @@ fn tiers_and_capacity(case: &Case, capacity: bool, sh: &Shares, m: &mut kit::Mod
                 .push(i);
         }
     }
+    let mut holds: Holds = vec![Vec::new(); case.suppliers.len()];
     for ((s, t), at) in at {
-        year_tiers(case, sh, s, t, &at, m);
+        let y = year_tiers(case, sh, s, t, &at, m);
+        // A tier needs volume; after the award that volume is the supplier's own shares. Read by year, an
+        // incumbent's volume before its contracts move counts too, so only a supplier holding nothing today
+        // qualifies there.
+        let after =
+            case.tier_volume == TierVolume::AfterAward || held_today(case, s, sh.unit) == 0.0;
+        if after && !y.is_empty() {
+            holds[s].push(kit::sum(y));
+        }
     }
+    holds
 }
+
+/// Per supplier, sums of binaries each of which can be on only when the supplier holds volume after the award
+/// (its tier binaries of a period, its resilience switch): the suppliers-in-use rule links each to the supplier's
+/// switch ([`max_suppliers`]), which the LP relaxation otherwise leaves well below them.
+type Holds = Vec<Vec<Expression>>;
 
 /// The tier rows of supplier `s` in period `t`, `at` its shares of that period by tier.
 fn year_tiers(
@@ -377,7 +399,7 @@ fn year_tiers(
     t: usize,
     at: &[Vec<usize>],
     m: &mut kit::Model<Group>,
-) {
+) -> Vec<Variable> {
     // A renewal at a new price costs a tender and uses tender capacity, so the model could gain by keeping an
     // incumbent's renewal at today's price when its volume reaches the first tier; then that tier gets the row
     // that forbids it. (Between two discount tiers both are re-lets, so the cheaper one always wins.)
@@ -389,7 +411,7 @@ fn year_tiers(
     let force = |j: usize| tiers[j].1 > tiers[j - 1].1 || (j == 1 && price_costs && renewals);
     let priced = at[1..].iter().any(|a| !a.is_empty());
     if !priced && !(1..tiers.len()).any(force) {
-        return; // nothing here is priced above the base, and nothing forces a tier
+        return Vec::new(); // nothing here is priced above the base, and nothing forces a tier
     }
     let held = held_in(case, sh, m, s, t);
     let y: Vec<Variable> = (1..tiers.len()).map(|_| m.cols.binary()).collect();
@@ -416,6 +438,7 @@ fn year_tiers(
             m.le(Group::Tiers, String::new(), held.clone(), reached);
         }
     }
+    y
 }
 
 /// The annual volume that sets supplier `s`'s tier in period `t` (units). By year: the shares it wins that have
@@ -453,8 +476,9 @@ fn held_today(case: &Case, s: usize, unit: f64) -> f64 {
         .sum()
 }
 
-/// Pass 3 (resilience): at least `min_suppliers` suppliers each hold `min_supplier_share` of the category.
-fn min_suppliers(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
+/// Pass 3 (resilience): at least `min_suppliers` suppliers each hold `min_supplier_share` of the category. Each
+/// switch joins the supplier's [`Holds`] when the share is above zero.
+fn min_suppliers(case: &Case, sh: &Shares, m: &mut kit::Model<Group>, holds: &mut Holds) {
     let r = &case.rules;
     if r.min_suppliers == 0 || sh.total <= 0.0 {
         return;
@@ -474,6 +498,10 @@ fn min_suppliers(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
         }
         let rs = m.cols.binary();
         count += rs;
+        // Switched on with no share to hold (a zero minimum share), it says nothing about volume.
+        if need > 0.0 {
+            holds[s].push(Expression::from(rs));
+        }
         m.ge(Group::MinSuppliers, String::new(), vol.clone(), need * rs);
     }
     let min = f64::from(r.min_suppliers);
@@ -481,8 +509,9 @@ fn min_suppliers(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
 }
 
 /// Pass 4 (standardisation): at most `max_suppliers` suppliers hold volume. Per contract, x[k, s] <= z[s]: much
-/// tighter than one volume row per supplier (see [`partner_max`]).
-fn max_suppliers(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
+/// tighter than one volume row per supplier (see [`partner_max`]); and each of the supplier's [`Holds`] is at
+/// most z[s] (in GM's HR and training category this lifts the LP bound's gap from 2.3% to 1.9%).
+fn max_suppliers(case: &Case, sh: &Shares, m: &mut kit::Model<Group>, holds: &Holds) {
     let r = &case.rules;
     if r.max_suppliers == 0 {
         return;
@@ -502,10 +531,10 @@ fn max_suppliers(case: &Case, sh: &Shares, m: &mut kit::Model<Group>) {
             }
         }
     }
-    for rows in placed {
+    for (rows, holds) in placed.into_iter().zip(holds) {
         let zs = m.cols.binary();
         used += zs;
-        for e in rows {
+        for e in rows.into_iter().chain(holds.iter().cloned()) {
             m.le(Group::MaxSuppliers, String::new(), e, zs);
         }
     }

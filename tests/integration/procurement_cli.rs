@@ -688,14 +688,20 @@ mod properties {
     #[test]
     fn no_whole_contract_award_beats_the_milp() {
         // Tiers read by year, after the award, and after the award with one re-let a year per partner (early ends
-        // then spread over the years).
+        // then spread over the years); each with at most two of the three suppliers holding volume too (its rows
+        // tie a supplier's tier and resilience switches to its in-use switch: they must cut off no award).
         let modes = [
-            (TierVolume::ByYear, 0),
-            (TierVolume::AfterAward, 0),
-            (TierVolume::AfterAward, 1),
+            (TierVolume::ByYear, 0, 0),
+            (TierVolume::AfterAward, 0, 0),
+            (TierVolume::AfterAward, 1, 0),
+            (TierVolume::ByYear, 0, 2),
+            (TierVolume::AfterAward, 0, 2),
+            (TierVolume::AfterAward, 1, 2),
         ];
         let seeds = [3u64, 17, 29, 41];
-        for (seed, (tier_volume, relets)) in seeds.into_iter().flat_map(|s| modes.map(|m| (s, m))) {
+        for (seed, (tier_volume, relets, max_suppliers)) in
+            seeds.into_iter().flat_map(|s| modes.map(|m| (s, m)))
+        {
             let tmp = tempfile::tempdir().unwrap();
             for (name, text) in files(Shape {
                 categories: 1,
@@ -713,7 +719,7 @@ mod properties {
             model.procurement.tier_volume = tier_volume;
             model.procurement.relets_per_partner_year = relets;
             model.procurement.max_suppliers_per_partner = 0;
-            model.procurement.max_suppliers = 0;
+            model.procurement.max_suppliers = max_suppliers;
             model.procurement.min_suppliers = 1;
             model.procurement.min_supplier_share = 0.0;
             model.procurement.local_sme_share = 1.0;
@@ -794,7 +800,7 @@ mod properties {
                     found = found.max(chk.npv);
                     assert!(
                         chk.npv <= best + 1e-6,
-                        "seed {seed} ({tier_volume:?}, {relets} re-lets): {awards:?} is worth {} > {best}",
+                        "seed {seed} ({tier_volume:?}, {relets} re-lets, {max_suppliers} suppliers): {awards:?} is worth {} > {best}",
                         chk.npv
                     );
                 }
