@@ -89,6 +89,32 @@ impl Stages {
     }
 }
 
+/// The estates model's candidates (none with `[estates] enabled = false`), refused when the model would need
+/// more memory than `--max-memory` allows.
+fn estates_candidates(
+    data: &Dataset,
+    model: &ModelConfig,
+    opts: &Options,
+) -> Result<Option<estates::candidates::Candidates>, Error> {
+    if !model.estates.enabled {
+        return Ok(None);
+    }
+    let cand = estates::candidates::build(data, model);
+    let size = cand.estimate();
+    if let Some(limit) = opts.max_memory.filter(|&l| size.bytes > l) {
+        return Err(Error::Usage(format!(
+            "the estates model would need about {} MiB ({} variables, {} non-zeros), above the {} MiB \
+             allowed (--max-memory); lower estates.staff.max_team_increase_km (fewer placements), split \
+             the data set by region, or raise --max-memory on a larger machine",
+            size.bytes.div_ceil(1 << 20),
+            size.variables,
+            size.nonzeros,
+            limit >> 20
+        )));
+    }
+    Ok(Some(cand))
+}
+
 /// Solves and renders one plan of `data` under `model`; `dir` names the data set in the reports.
 pub fn run(
     data: &Dataset,
@@ -99,30 +125,42 @@ pub fn run(
 ) -> Result<Outputs, Error> {
     let (backend, limits) = (opts.backend, opts.limits);
     let stages = Stages::of(model, &opts);
-    let result = match model.estates.enabled {
-        false => None,
-        true => {
-            let cand = estates::candidates::build(data, model);
-            let size = cand.estimate();
-            if let Some(limit) = opts.max_memory.filter(|&l| size.bytes > l) {
-                return Err(Error::Usage(format!(
-                    "the estates model would need about {} MiB ({} variables, {} non-zeros), above the {} MiB \
-                     allowed (--max-memory); lower estates.staff.max_team_increase_km (fewer placements), split \
-                     the data set by region, or raise --max-memory on a larger machine",
-                    size.bytes.div_ceil(1 << 20),
-                    size.variables,
-                    size.nonzeros,
-                    limit >> 20
-                )));
-            }
-            let solve = SolveOptions {
-                backend,
-                limits: limits.share(ESTATES_WEIGHT, ESTATES_WEIGHT + stages.after_estates()),
-                greedy_only: opts.greedy,
-            };
-            Some(estates::solve_with(data, model, cand, solve, log))
-        }
+    // With a worker to spare (the estates model's solve uses one), the award's categories that do not depend on
+    // the estates plan run their first pass meanwhile.
+    let overlap =
+        model.estates.enabled && model.procurement.enabled && limits.threads >= 2 && !opts.greedy;
+    let early_names = if overlap {
+        procurement::independent(data, model)
+    } else {
+        Vec::new()
     };
+    let early_opts = procurement::Options {
+        backend,
+        // Never past the award's own deadline: at most its share of the time left now, which is no later than
+        // its share of the time left when it starts.
+        limits: Limits {
+            threads: 1,
+            ..limits.share(1.0, stages.award_and_after())
+        },
+        progress: opts.progress,
+    };
+    let cand = estates_candidates(data, model, &opts)?;
+    let estates_opts = SolveOptions {
+        backend,
+        limits: limits.share(ESTATES_WEIGHT, ESTATES_WEIGHT + stages.after_estates()),
+        greedy_only: opts.greedy,
+    };
+    let (result, early) = std::thread::scope(|scope| {
+        let early = (!early_names.is_empty()).then(|| {
+            scope.spawn(|| procurement::first_pass(data, model, &early_names, early_opts))
+        });
+        let result = cand.map(|c| estates::solve_with(data, model, c, estates_opts, log));
+        // A worker that panicked leaves its categories to the award, which solves them itself.
+        let early = early
+            .map(|h| h.join().unwrap_or_default())
+            .unwrap_or_default();
+        (result, early)
+    });
     let explained = match &result {
         Some(r) if opts.explain > 0 && r.plan().is_some() => {
             log(format!(
@@ -163,6 +201,7 @@ pub fn run(
                 limits: limits.share(1.0, stages.award_and_after()),
                 progress: opts.progress,
             },
+            early,
         )
     });
     let award_checks: Vec<Option<CheckReport>> = awarded.as_ref().map_or(Vec::new(), |a| {

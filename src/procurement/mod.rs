@@ -181,12 +181,65 @@ fn interrupted(case: &Case) -> CategoryResult {
     }
 }
 
-/// Solves every category. `released` maps released site index → release year (1-based).
+/// The categories whose models do not depend on the estates plan: no contract of theirs serves a site, so no
+/// release ends one. Their first pass can run while the estates model is solved ([`first_pass`]).
+pub fn independent(data: &Dataset, model: &ModelConfig) -> Vec<String> {
+    let bound: BTreeSet<&str> = data
+        .contracts
+        .iter()
+        .filter(|c| c.site.is_some())
+        .map(|c| c.category.as_str())
+        .collect();
+    candidates::categories(data, model)
+        .into_iter()
+        .filter(|n| !bound.contains(n.as_str()))
+        .collect()
+}
+
+/// The first pass (each category with the whole of every partner's tender capacity) of the categories `names`,
+/// which must be [`independent`] of the estates plan; [`solve`] takes the results in place of solving them.
+pub fn first_pass(
+    data: &Dataset,
+    model: &ModelConfig,
+    names: &[String],
+    opts: Options,
+) -> Vec<CategoryResult> {
+    let none = BTreeMap::new();
+    let per = Limits {
+        threads: 1,
+        ..opts.limits
+    };
+    let cases: Vec<Case> = names
+        .iter()
+        .map(|n| candidates::build(data, model, n, &none))
+        .collect();
+    let threads = opts.limits.threads.max(1) as usize;
+    on_workers(threads, &cases, &|case| {
+        let r = if crate::solve::cancelled() {
+            interrupted(case)
+        } else {
+            solve_case(data, model, case, opts.backend, per)
+        };
+        if opts.progress {
+            eprintln!(
+                "procurement: {} {} in {:.2} s (while the estates model is solved)",
+                case.name,
+                r.outcome.status(),
+                r.seconds
+            );
+        }
+        r
+    })
+}
+
+/// Solves every category. `released` maps released site index → release year (1-based). `early` holds first
+/// passes already solved ([`first_pass`]), used in place of solving those categories again.
 pub fn solve(
     data: &Dataset,
     model: &ModelConfig,
     released: &BTreeMap<usize, usize>,
     opts: Options,
+    early: Vec<CategoryResult>,
 ) -> ProcurementResult {
     let start = std::time::Instant::now();
     let names = candidates::categories(data, model);
@@ -229,7 +282,19 @@ pub fn solve(
         }
         r
     };
-    let first = on_workers(threads, &cases, &|case| solve(case, false));
+    let mut early: BTreeMap<String, CategoryResult> =
+        early.into_iter().map(|r| (r.category.clone(), r)).collect();
+    let mut first: Vec<Option<CategoryResult>> =
+        cases.iter().map(|c| early.remove(&c.name)).collect();
+    let todo: Vec<usize> = (0..cases.len()).filter(|&i| first[i].is_none()).collect();
+    let redo: Vec<Case> = todo.iter().map(|&i| cases[i].clone()).collect();
+    for (i, r) in todo
+        .into_iter()
+        .zip(on_workers(threads, &redo, &|case| solve(case, false)))
+    {
+        first[i] = Some(r);
+    }
+    let first: Vec<CategoryResult> = first.into_iter().flatten().collect();
     // A category whose first plan already keeps its share is optimal within it as it stands.
     let again: Vec<(usize, Case)> = capacity::shares(&cases, &first)
         .into_iter()

@@ -654,7 +654,7 @@ mod properties {
             let data = &data;
             let limits = Limits::new(60.0, 0.0, 1);
             let none = BTreeMap::new();
-            let r = procurement::solve(data, &model, &none, Options { backend: Backend::Microlp, limits, progress: false });
+            let r = procurement::solve(data, &model, &none, Options { backend: Backend::Microlp, limits, progress: false }, Vec::new());
             // Every plan, checked together: tender capacity is one rule over all categories.
             let planned: Vec<_> = r.categories.iter().filter_map(|c| Some((c.category.as_str(), &c.awards()?[..], c.figures()))).collect();
             let mut checks = check_award(data, &model, &planned, &none).into_iter();
@@ -750,6 +750,7 @@ mod properties {
                     limits,
                     progress: false,
                 },
+                Vec::new(),
             );
             let c = &r.categories[0];
             let Outcome::Optimal(plan) = &c.outcome else {
