@@ -129,38 +129,36 @@ pub fn run(
     // the estates plan run their first pass meanwhile.
     let overlap =
         model.estates.enabled && model.procurement.enabled && limits.threads >= 2 && !opts.greedy;
-    let early_names = if overlap {
-        procurement::independent(data, model)
-    } else {
-        Vec::new()
-    };
     let early_opts = procurement::Options {
         backend,
         // Never past the award's own deadline: at most its share of the time left now, which is no later than
         // its share of the time left when it starts.
-        limits: Limits {
-            threads: 1,
-            ..limits.share(1.0, stages.award_and_after())
-        },
+        limits: limits.share(1.0, stages.award_and_after()),
         progress: opts.progress,
     };
+    let first = overlap.then(|| procurement::FirstPass::new(data, model, early_opts));
     let cand = estates_candidates(data, model, &opts)?;
     let estates_opts = SolveOptions {
         backend,
         limits: limits.share(ESTATES_WEIGHT, ESTATES_WEIGHT + stages.after_estates()),
         greedy_only: opts.greedy,
     };
-    let (result, early) = std::thread::scope(|scope| {
-        let early = (!early_names.is_empty()).then(|| {
-            scope.spawn(|| procurement::first_pass(data, model, &early_names, early_opts))
-        });
+    let result = std::thread::scope(|scope| {
+        let worker = first.as_ref().map(|f| scope.spawn(|| f.work()));
         let result = cand.map(|c| estates::solve_with(data, model, c, estates_opts, log));
-        // A worker that panicked leaves its categories to the award, which solves them itself.
-        let early = early
-            .map(|h| h.join().unwrap_or_default())
-            .unwrap_or_default();
-        (result, early)
+        // The estates model solved, this worker takes the categories left too.
+        if let Some(f) = &first {
+            f.work();
+        }
+        if let Some(w) = worker {
+            // A worker that panicked leaves its category to the award, which solves it itself.
+            let _ = w.join();
+        }
+        result
     });
+    let early = first
+        .map(procurement::FirstPass::results)
+        .unwrap_or_default();
     let explained = match &result {
         Some(r) if opts.explain > 0 && r.plan().is_some() => {
             log(format!(

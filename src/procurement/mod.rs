@@ -196,44 +196,80 @@ pub fn independent(data: &Dataset, model: &ModelConfig) -> Vec<String> {
         .collect()
 }
 
-/// The first pass (each category with the whole of every partner's tender capacity) of the categories `names`,
-/// which must be [`independent`] of the estates plan; [`solve`] takes the results in place of solving them.
-pub fn first_pass(
-    data: &Dataset,
-    model: &ModelConfig,
-    names: &[String],
+/// The first pass (each category with the whole of every partner's tender capacity) of the categories
+/// [`independent`] of the estates plan, shared by workers that take one category at a time ([`FirstPass::work`]):
+/// one while the estates model is solved, then every worker once it is. [`solve`] takes the results in place of
+/// solving those categories.
+pub struct FirstPass<'a> {
+    data: &'a Dataset,
+    model: &'a ModelConfig,
+    cases: Vec<Case>,
     opts: Options,
-) -> Vec<CategoryResult> {
-    let none = BTreeMap::new();
-    let per = Limits {
-        threads: 1,
-        ..opts.limits
-    };
-    let cases: Vec<Case> = names
-        .iter()
-        .map(|n| candidates::build(data, model, n, &none))
-        .collect();
-    let threads = opts.limits.threads.max(1) as usize;
-    on_workers(threads, &cases, &|case| {
-        let r = if crate::solve::cancelled() {
-            interrupted(case)
-        } else {
-            solve_case(data, model, case, opts.backend, per)
-        };
-        if opts.progress {
-            eprintln!(
-                "procurement: {} {} in {:.2} s (while the estates model is solved)",
-                case.name,
-                r.outcome.status(),
-                r.seconds
-            );
+    next: AtomicUsize,
+    done: std::sync::Mutex<Vec<Option<CategoryResult>>>,
+}
+
+impl<'a> FirstPass<'a> {
+    /// The independent categories, none solved yet; each solve within `opts.limits` on one thread.
+    pub fn new(data: &'a Dataset, model: &'a ModelConfig, opts: Options) -> Self {
+        let none = BTreeMap::new();
+        let cases: Vec<Case> = independent(data, model)
+            .iter()
+            .map(|n| candidates::build(data, model, n, &none))
+            .collect();
+        let done = std::sync::Mutex::new(vec![None; cases.len()]);
+        FirstPass {
+            data,
+            model,
+            cases,
+            opts,
+            next: AtomicUsize::new(0),
+            done,
         }
-        r
-    })
+    }
+
+    /// Solves categories not yet taken until none is left.
+    pub fn work(&self) {
+        let per = Limits {
+            threads: 1,
+            ..self.opts.limits
+        };
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(case) = self.cases.get(i) else {
+                return;
+            };
+            let r = if crate::solve::cancelled() {
+                interrupted(case)
+            } else {
+                solve_case(self.data, self.model, case, self.opts.backend, per)
+            };
+            if self.opts.progress {
+                eprintln!(
+                    "procurement: {} {} in {:.2} s (first pass, beside the estates model)",
+                    case.name,
+                    r.outcome.status(),
+                    r.seconds
+                );
+            }
+            // A poisoned lock (a worker panicked) leaves the category to the award, which solves it itself.
+            if let Ok(mut done) = self.done.lock() {
+                done[i] = Some(r);
+            }
+        }
+    }
+
+    /// The categories solved.
+    pub fn results(self) -> Vec<CategoryResult> {
+        self.done
+            .into_inner()
+            .map(|d| d.into_iter().flatten().collect())
+            .unwrap_or_default()
+    }
 }
 
 /// Solves every category. `released` maps released site index → release year (1-based). `early` holds first
-/// passes already solved ([`first_pass`]), used in place of solving those categories again.
+/// passes already solved ([`FirstPass`]), used in place of solving those categories again.
 pub fn solve(
     data: &Dataset,
     model: &ModelConfig,
