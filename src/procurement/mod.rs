@@ -284,8 +284,17 @@ pub fn solve(
         .map(|n| candidates::build(data, model, n, released))
         .collect();
     let threads = opts.limits.threads.max(1) as usize;
+    let mut early: BTreeMap<String, CategoryResult> =
+        early.into_iter().map(|r| (r.category.clone(), r)).collect();
+    let mut first: Vec<Option<CategoryResult>> =
+        cases.iter().map(|c| early.remove(&c.name)).collect();
+    // The count and the bar go on from the categories whose first pass is already done.
+    let solved = first.iter().filter(|r| r.is_some()).count();
     let bar = progress_bar(cases.len(), opts.progress);
-    let done = AtomicUsize::new(0);
+    if let Some(b) = &bar {
+        b.inc(solved as u64);
+    }
+    let done = AtomicUsize::new(solved);
     let per = Limits {
         threads: 1,
         ..opts.limits
@@ -318,10 +327,6 @@ pub fn solve(
         }
         r
     };
-    let mut early: BTreeMap<String, CategoryResult> =
-        early.into_iter().map(|r| (r.category.clone(), r)).collect();
-    let mut first: Vec<Option<CategoryResult>> =
-        cases.iter().map(|c| early.remove(&c.name)).collect();
     let todo: Vec<usize> = (0..cases.len()).filter(|&i| first[i].is_none()).collect();
     let redo: Vec<Case> = todo.iter().map(|&i| cases[i].clone()).collect();
     for (i, r) in todo
