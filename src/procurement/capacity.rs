@@ -53,6 +53,13 @@ impl<'a> Asked<'a> {
             .map(|(k, v)| (*k, *v))
     }
 
+    /// Adds what the plan re-lets, natural and early together, to `into`.
+    fn add_to(&self, into: &mut BTreeMap<(&'a str, usize), f64>) {
+        for (key, v) in self.all() {
+            *into.entry(key).or_default() += v;
+        }
+    }
+
     fn get(map: &BTreeMap<(&str, usize), f64>, id: &str, t: usize) -> f64 {
         map.get(&(id, t)).copied().unwrap_or(0.0)
     }
@@ -154,9 +161,7 @@ pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Ve
 /// keeps them is the optimum within the share too, and the category need not be solved again.
 pub(super) fn fits(case: &Case, result: &CategoryResult, caps: &[Vec<f64>]) -> bool {
     let mut asked: BTreeMap<(&str, usize), f64> = BTreeMap::new();
-    for (key, v) in Asked::of(result).all() {
-        *asked.entry(key).or_default() += v;
-    }
+    Asked::of(result).add_to(&mut asked);
     result.awards().is_some()
         && asked.into_iter().all(|((id, t), v)| {
             let p = case.partner_ids.iter().position(|x| x == id);
@@ -171,9 +176,7 @@ pub(super) fn leftover(cases: &[Case], results: &[CategoryResult], c: usize) -> 
     let mut used: BTreeMap<(&str, usize), f64> = BTreeMap::new();
     let others = results.iter().enumerate().filter(|(i, _)| *i != c);
     for (_, r) in others {
-        for (key, v) in Asked::of(r).all() {
-            *used.entry(key).or_default() += v;
-        }
+        Asked::of(r).add_to(&mut used);
     }
     let case = &cases[c];
     let caps = case.relet_caps.as_deref().unwrap_or_default();

@@ -182,7 +182,7 @@ fn interrupted(case: &Case) -> CategoryResult {
 }
 
 /// The categories whose models do not depend on the estates plan: no contract of theirs serves a site, so no
-/// release ends one. Their first pass can run while the estates model is solved ([`first_pass`]).
+/// release ends one. Their first pass can run while the estates model is solved ([`FirstPass`]).
 pub fn independent(data: &Dataset, model: &ModelConfig) -> Vec<String> {
     let bound: BTreeSet<&str> = data
         .contracts
@@ -198,8 +198,8 @@ pub fn independent(data: &Dataset, model: &ModelConfig) -> Vec<String> {
 
 /// The first pass (each category with the whole of every partner's tender capacity) of the categories
 /// [`independent`] of the estates plan, shared by workers that take one category at a time ([`FirstPass::work`]):
-/// one while the estates model is solved, then every worker once it is. [`solve`] takes the results in place of
-/// solving those categories.
+/// one while the estates model is solved, then every worker once it is. [`solve()`] takes the results in place
+/// of solving those categories.
 pub struct FirstPass<'a> {
     data: &'a Dataset,
     model: &'a ModelConfig,
@@ -230,20 +230,13 @@ impl<'a> FirstPass<'a> {
 
     /// Solves categories not yet taken until none is left.
     pub fn work(&self) {
-        let per = Limits {
-            threads: 1,
-            ..self.opts.limits
-        };
+        let opts = &self.opts;
         loop {
             let i = self.next.fetch_add(1, Ordering::Relaxed);
             let Some(case) = self.cases.get(i) else {
                 return;
             };
-            let r = if crate::solve::cancelled() {
-                interrupted(case)
-            } else {
-                solve_case(self.data, self.model, case, self.opts.backend, per)
-            };
+            let r = solve_one(self.data, self.model, case, opts.backend, opts.limits);
             if self.opts.progress {
                 eprintln!(
                     "procurement: {} {} in {:.2} s (first pass, beside the estates model)",
@@ -266,6 +259,24 @@ impl<'a> FirstPass<'a> {
             .map(|d| d.into_iter().flatten().collect())
             .unwrap_or_default()
     }
+}
+
+/// Solves one category on one thread within `limits`, or skips it when the run was asked to stop.
+fn solve_one(
+    data: &Dataset,
+    model: &ModelConfig,
+    case: &Case,
+    backend: Backend,
+    limits: Limits,
+) -> CategoryResult {
+    if crate::solve::cancelled() {
+        return interrupted(case);
+    }
+    let per = Limits {
+        threads: 1,
+        ..limits
+    };
+    solve_case(data, model, case, backend, per)
 }
 
 /// Solves every category. `released` maps released site index → release year (1-based). `early` holds first
@@ -295,16 +306,8 @@ pub fn solve(
         b.inc(solved as u64);
     }
     let done = AtomicUsize::new(solved);
-    let per = Limits {
-        threads: 1,
-        ..opts.limits
-    };
     let solve = |case: &Case, again: bool| {
-        let r = if crate::solve::cancelled() {
-            interrupted(case)
-        } else {
-            solve_case(data, model, case, opts.backend, per)
-        };
+        let r = solve_one(data, model, case, opts.backend, opts.limits);
         let when = if again {
             "again, within its share of the partners' tender capacity".to_string()
         } else {
