@@ -121,6 +121,7 @@ fn print_estates(
         // The facility-location strategies solve without the named backend (summary.json's plan_source).
         match result.plan_source {
             PlanSource::Lagrangian => "lagrangian strategy",
+            PlanSource::Neighbourhoods => "large-neighbourhood search",
             _ => backend.name(),
         },
         result.solve_seconds

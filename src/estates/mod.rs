@@ -11,6 +11,7 @@ pub mod explain;
 pub mod export;
 pub mod heuristic;
 pub mod milp;
+pub mod neighbourhood;
 pub mod reasons;
 pub mod service_reasons;
 pub mod services;
@@ -193,6 +194,26 @@ pub fn solve_with(
             };
         }
     }
+    let large = size.integer_variables > model.solver.neighbourhoods_above
+        && opts.backend == Backend::Microlp;
+    let built = match greedy.as_ref().filter(|_| large) {
+        Some(g) => match neighbourhood::solve(&ctx, built, g, opts.limits, log) {
+            Ok((outcome, seconds)) => {
+                return EstatesResult {
+                    plan_source: source_of(&outcome, PlanSource::Neighbourhoods),
+                    outcome,
+                    size,
+                    solve_seconds: seconds,
+                    heuristic_cost,
+                    conflicts: Vec::new(),
+                    unserved_zones,
+                    candidates: ctx.cand.clone(),
+                };
+            }
+            Err(built) => *built,
+        },
+        None => built,
+    };
     let mut warm = greedy
         .as_ref()
         .map(|g| solution::values_of(&ctx, &built.vars, &g.plan));

@@ -35,6 +35,21 @@ const ZERO: f64 = 1e-9;
 /// the duals); `None` when it does not solve within `limits`. Bounds become rows of their own; a row's price is
 /// minus Clarabel's dual (Clarabel writes `q + A'z = 0`, this module `c - A'y = r`).
 pub fn row_prices(model: &Sparse, limits: Limits) -> Option<Vec<f64>> {
+    relaxation(model, limits).map(|r| r.prices)
+}
+
+/// The LP relaxation as Clarabel's interior-point method solves it.
+#[derive(Debug, Clone)]
+pub struct Relaxation {
+    /// Column values (an interior point of the optimal face: values near a bound are within its tolerance).
+    pub x: Vec<f64>,
+    /// Row prices, as [`row_prices`].
+    pub prices: Vec<f64>,
+}
+
+/// `model`'s LP relaxation: its column values and row prices (see [`row_prices`]); `None` when it does not solve
+/// within `limits`.
+pub fn relaxation(model: &Sparse, limits: Limits) -> Option<Relaxation> {
     use clarabel::algebra::CscMatrix;
     use clarabel::solver::{
         DefaultSettingsBuilder, DefaultSolver, IPSolver, NonnegativeConeT, SolverStatus, ZeroConeT,
@@ -93,7 +108,10 @@ pub fn row_prices(model: &Sparse, limits: Limits) -> Option<Vec<f64>> {
     ) {
         return None;
     }
-    Some((0..model.rows.len()).map(|i| -sol.z[place[i]]).collect())
+    Some(Relaxation {
+        x: sol.x.clone(),
+        prices: (0..model.rows.len()).map(|i| -sol.z[place[i]]).collect(),
+    })
 }
 
 /// The bound and reduced costs that row prices `y` prove for `model` (`None` when a column without the bound

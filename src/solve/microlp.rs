@@ -53,6 +53,12 @@ fn presolved(
     )
 }
 
+/// Solves `model` as it stands (no presolve, no fixing) with microlp 0.6: for callers that narrowed it themselves
+/// (the estates model's neighbourhoods).
+pub(crate) fn classic(model: &Sparse, limits: Limits, warm: Option<&[f64]>) -> Raw {
+    solve(model, Search::Classic, limits, warm)
+}
+
 /// Solves `model` with the release `search` names.
 fn solve(model: &Sparse, search: Search, limits: Limits, warm: Option<&[f64]>) -> Raw {
     // Presolve may leave nothing to decide (a row without columns is dropped, or proves the model broken).

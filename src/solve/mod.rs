@@ -12,6 +12,7 @@ mod lattice;
 pub use lattice::is_whole;
 mod lpsolve;
 mod microlp;
+pub(crate) use microlp::classic;
 pub mod mps;
 pub mod presolve;
 pub mod sparse;

@@ -212,6 +212,8 @@ pub enum PlanSource {
     Solver,
     /// The Lagrangian facility-location strategy.
     Lagrangian,
+    /// The large-neighbourhood search (estates models too large for one branch and bound).
+    Neighbourhoods,
     /// The greedy heuristic (the solver found nothing better, or `--greedy`).
     Heuristic,
     /// No plan.

@@ -287,6 +287,66 @@ fn the_checker_accepts_every_optimal_plan_and_agrees_with_its_figures() {
     assert_mostly_compared("checker agrees", compared.get(), CASES);
 }
 
+/// **The neighbourhood search keeps every rule and never claims too much.** For generated cases with the
+/// large-neighbourhood strategy forced (`solver.neighbourhoods_above = 0`), its plan keeps every rule as the
+/// independent checker recomputes them, its NPV is at most the proven optimum's and at least the greedy plan's it
+/// starts from, and its bound on the plan cost is at most the optimum's plan cost.
+#[test]
+fn the_neighbourhood_search_keeps_every_rule_between_greedy_and_optimum() {
+    const CASES: u32 = 24;
+    let compared = Cell::new(0);
+    let strategy = (shapes(3..=20, 1..=16), rules(1..=5, Just(false)))
+        .prop_map(|(shape, rules)| Case { shape, rules });
+    check_property(CASES, strategy, |case| {
+        let (data, mut model) = instance(&case);
+        let Outcome::Optimal(best) = solve(&data, &model).outcome else {
+            return Ok(());
+        };
+        model.solver.neighbourhoods_above = 0;
+        let r = solve(&data, &model);
+        let Outcome::Feasible { plan: found, bound } = r.outcome else {
+            // No greedy plan to start from: the model was solved whole, as before.
+            return Ok(());
+        };
+        prop_assert_eq!(
+            r.plan_source,
+            consolidate::solve::PlanSource::Neighbourhoods
+        );
+        let c = check(&data, &model, &found.plan, Some(&found.kpis));
+        prop_assert!(
+            c.ok,
+            "violations {:?}, mismatches {:?}",
+            c.violations,
+            c.mismatches
+        );
+        let tol = REL * best.kpis.npv.abs().max(1.0);
+        prop_assert!(
+            found.kpis.npv <= best.kpis.npv + tol,
+            "{} above the optimum {}",
+            found.kpis.npv,
+            best.kpis.npv
+        );
+        let greedy = r
+            .heuristic_cost
+            .expect("the search starts from the greedy plan");
+        prop_assert!(
+            found.kpis.plan_cost <= greedy + tol,
+            "{} worse than greedy {greedy}",
+            found.kpis.plan_cost
+        );
+        if let Some(b) = bound {
+            prop_assert!(
+                b <= best.kpis.plan_cost + tol,
+                "bound {b} above the optimum {}",
+                best.kpis.plan_cost
+            );
+        }
+        compared.set(compared.get() + 1);
+        Ok(())
+    });
+    assert_mostly_compared("neighbourhood search", compared.get(), CASES);
+}
+
 /// **The checker agrees with the binary.** `consolidate plan DIR --check` on three generated cases (their own
 /// model files, unchanged) exits 0, and summary.json's `kpis.npv` equals the NPV the checker computes in this
 /// process for the same case, and the checker's NPV in the summary.

@@ -1,0 +1,405 @@
+//! Large-neighbourhood search: the estates strategy for models too large for one branch and bound.
+//!
+//! On a generated estate of 1,000 sites and 10,000 teams (264,000 binaries) microlp neither solves the root LP
+//! nor finds a plan within minutes, and the greedy heuristic, which re-costs the whole plan for every site it
+//! tries, has not finished its rounds either. Yet a window of a dozen neighbouring sites, with everything else
+//! held where the best plan so far has it, is a model of GM's size that microlp solves in a fraction of a second.
+//! So the search starts from a plan that keeps every rule and improves it one window at a time: the window's
+//! sites may be kept or released in any year (with their units), and the teams working in the window today or in
+//! the plan may move among the window's sites, their own site today and the site the plan gives them. The
+//! window's model is the whole model with every other column fixed at the plan's value (the rows keep their
+//! global form, so the capital budget, the mean staff move and access hold across windows), and its warm start
+//! is the plan itself, so a window never makes the plan worse. A sweep takes windows around seeds no earlier
+//! window of the sweep covered; the search ends at its deadline or after a sweep that changed nothing.
+//!
+//! The strategy applies to models with more integer columns than the model file's `solver.neighbourhoods_above`
+//! (50,000 by default) when the solver is microlp.
+//!
+//! The plan is a heuristic answer; its bound comes from elsewhere (the LP relaxation's duals, see
+//! [`crate::solve::fixing`]), and the plan is reported as feasible with that bound and the gap.
+
+use super::milp::{Ctx, Vars};
+use crate::domain::SiteIx;
+use crate::geo::haversine_km;
+use crate::solve::fixing::Restricted;
+use crate::solve::sparse::Sparse;
+use crate::solve::{Limits, Outcome};
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+/// Sites in a window: the seed and its nearest neighbours.
+const WINDOW: usize = 12;
+
+/// The most seconds one window's model may take (its warm start is the plan, so a window stopped early returns
+/// a plan at least as good).
+const WINDOW_SECONDS: f64 = 2.0;
+
+/// How the search ended.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Column values of the best plan.
+    pub x: Vec<f64>,
+    /// Its cost (the model's objective).
+    pub cost: f64,
+    /// Windows solved.
+    pub windows: usize,
+    /// Windows that improved the plan.
+    pub improved: usize,
+    /// Sweeps begun.
+    pub sweeps: usize,
+}
+
+/// What the LP relaxation tells the search, once it is solved.
+#[derive(Debug, Clone)]
+pub struct Guide {
+    /// Columns the relaxation uses (value above 0.001): a window frees a team's option only when the
+    /// relaxation or the plan uses it, so windows are small and can be wide.
+    pub support: Vec<bool>,
+    /// Per site, the share of it the relaxation releases (over all years).
+    pub released: Vec<f64>,
+    /// The relaxation's proven bound on the plan cost.
+    pub bound: Option<f64>,
+}
+
+/// A column value above this is in the relaxation's support.
+const SUPPORT: f64 = 1e-3;
+
+/// Sites in a window once the relaxation guides the search (its windows free far fewer columns).
+const GUIDED_WINDOW: usize = 24;
+
+impl Guide {
+    /// The guide of a solved relaxation `lp` of `model`.
+    pub fn of(
+        model: &Sparse,
+        index_site: &[Vec<usize>],
+        lp: &crate::solve::fixing::Relaxation,
+    ) -> Guide {
+        let bound = crate::solve::fixing::dual_of(model, &lp.prices).map(|d| d.bound);
+        Guide {
+            support: lp.x.iter().map(|&v| v > SUPPORT).collect(),
+            released: index_site
+                .iter()
+                .map(|cols| cols.iter().map(|&j| lp.x[j]).sum())
+                .collect(),
+            bound,
+        }
+    }
+}
+
+/// The model's columns by what they decide.
+struct Index {
+    /// Per site: its release columns and those of its units.
+    site: Vec<Vec<usize>>,
+    /// Per team: each option's site and column.
+    team: Vec<Vec<(SiteIx, usize)>>,
+}
+
+impl Index {
+    fn of(ctx: &Ctx<'_>, vars: &Vars) -> Index {
+        let col = crate::solve::kit::column_index(&vars.columns);
+        let mut site: Vec<Vec<usize>> = vars
+            .release
+            .iter()
+            .map(|years| years.iter().flatten().map(|v| col[v]).collect())
+            .collect();
+        for (u, years) in vars.units.iter().enumerate() {
+            let s = ctx.data.units[u].site.ix();
+            site[s].extend(years.iter().flatten().map(|v| col[v]));
+        }
+        let team = vars
+            .assign
+            .iter()
+            .enumerate()
+            .map(|(t, xs)| {
+                let options = &ctx.cand.teams[t].options;
+                options
+                    .iter()
+                    .zip(xs)
+                    .map(|(o, v)| (o.site, col[v]))
+                    .collect()
+            })
+            .collect();
+        Index { site, team }
+    }
+
+    /// The site where team `t` works most in plan `x`.
+    fn placed(&self, t: usize, x: &[f64]) -> Option<SiteIx> {
+        self.team[t]
+            .iter()
+            .max_by(|a, b| x[a.1].total_cmp(&x[b.1]))
+            .filter(|&&(_, j)| x[j] > 1e-6)
+            .map(|&(s, _)| s)
+    }
+}
+
+/// The `k` sites nearest to `seed` (itself first); sites without a location are never neighbours.
+fn window(ctx: &Ctx<'_>, seed: usize, k: usize) -> Vec<usize> {
+    let sites = &ctx.data.sites;
+    let Some(at) = sites[seed].location else {
+        return vec![seed];
+    };
+    let mut near: Vec<(f64, usize)> = sites
+        .iter()
+        .enumerate()
+        .filter(|&(s, _)| s != seed)
+        .filter_map(|(s, site)| site.location.map(|l| (haversine_km(at, l), s)))
+        .collect();
+    let k = k.saturating_sub(1).min(near.len());
+    if k < near.len() {
+        near.select_nth_unstable_by(k, |a, b| a.0.total_cmp(&b.0));
+        near.truncate(k);
+    }
+    std::iter::once(seed)
+        .chain(near.into_iter().map(|(_, s)| s))
+        .collect()
+}
+
+/// The columns a window frees: its sites' release columns, and for every team working in the window today or
+/// in plan `x`, its options at the window's sites, at its own site today and at its site in the plan (with a
+/// guide, only the options the relaxation or the plan uses).
+fn free_columns(
+    ctx: &Ctx<'_>,
+    index: &Index,
+    sites: &[usize],
+    x: &[f64],
+    guide: Option<&Guide>,
+) -> Vec<usize> {
+    let inside: BTreeSet<usize> = sites.iter().copied().collect();
+    let mut free: Vec<usize> = sites.iter().flat_map(|&s| index.site[s].clone()).collect();
+    for (t, options) in index.team.iter().enumerate() {
+        let today = ctx.data.teams[t].site;
+        let placed = index.placed(t, x);
+        let touches = |s: Option<SiteIx>| s.is_some_and(|s| inside.contains(&s.ix()));
+        if !touches(today) && !touches(placed) {
+            continue;
+        }
+        let reach = |s: SiteIx| inside.contains(&s.ix()) || Some(s) == today || Some(s) == placed;
+        let used = |j: usize| guide.is_none_or(|g| g.support[j] || x[j] > 0.5);
+        free.extend(
+            options
+                .iter()
+                .filter(|&&(s, j)| reach(s) && used(j))
+                .map(|&(_, j)| j),
+        );
+    }
+    free
+}
+
+/// One window's model solved from the plan `x`: the better plan it finds, with its cost, if any.
+fn improve(
+    model: &Sparse,
+    x: &[f64],
+    cost: f64,
+    free: &[usize],
+    limits: Limits,
+) -> Option<(Vec<f64>, f64)> {
+    let (mut lo, mut up) = (x.to_vec(), x.to_vec());
+    for &j in free {
+        lo[j] = model.lo[j];
+        up[j] = model.up[j];
+    }
+    let narrowed = Restricted::presolved(model, &lo, &up);
+    if narrowed.broken {
+        return None;
+    }
+    let start = narrowed.narrow(x);
+    let raw = crate::solve::classic(&narrowed.model, limits, Some(&start));
+    let found = match raw {
+        Outcome::Optimal(v) | Outcome::Feasible { plan: v, .. } => narrowed.widen(&v),
+        _ => return None,
+    };
+    let better = model.objective(&found);
+    let worth = better < cost - 1e-9 * cost.abs().max(1.0);
+    (worth && model.keeps(&found, 1e-6)).then_some((found, better))
+}
+
+/// One window's limits: [`WINDOW_SECONDS`], within the search's own.
+fn window_limits(limits: &Limits) -> Limits {
+    let end = Instant::now() + std::time::Duration::from_secs_f64(WINDOW_SECONDS);
+    Limits {
+        deadline: limits.deadline.min(end),
+        ..*limits
+    }
+}
+
+/// The release columns (every year) of the sites plan `x` releases.
+fn released_columns(index: &Index, x: &[f64]) -> Vec<usize> {
+    index
+        .site
+        .iter()
+        .filter(|cols| cols.iter().any(|&j| x[j] > 0.5))
+        .flat_map(|cols| cols.iter().copied())
+        .collect()
+}
+
+/// The order in which sites seed windows: without a guide, largest running cost first (where a release saves
+/// most); with one, the sites where the relaxation and the plan disagree most first.
+fn seeds(ctx: &Ctx<'_>, index: &Index, x: &[f64], guide: Option<&Guide>) -> Vec<usize> {
+    let mut seeds: Vec<(f64, usize)> = (0..ctx.data.sites.len())
+        .filter(|&s| !index.site[s].is_empty())
+        .map(|s| {
+            let yearly = ctx.cand.sites[s].yearly;
+            let key = guide.map_or(yearly, |g| {
+                let planned: f64 = index.site[s].iter().map(|&j| x[j]).sum();
+                (g.released[s] - planned).abs() + 1e-12 * yearly
+            });
+            (key, s)
+        })
+        .collect();
+    seeds.sort_by(|a, b| b.0.total_cmp(&a.0));
+    seeds.into_iter().map(|(_, s)| s).collect()
+}
+
+/// Searches from `start` (column values of a plan that keeps every row) until `limits`' deadline, a sweep that
+/// changes nothing, or a plan within the limits' gap of the guide's bound. `guide` is read between windows: the
+/// relaxation may arrive while the search runs (it is `None` inside once it failed), and restarts the sweep once;
+/// an unguided sweep that changes nothing waits for it. `log` hears each sweep.
+pub fn search(
+    ctx: &Ctx<'_>,
+    vars: &Vars,
+    model: &Sparse,
+    start: Vec<f64>,
+    limits: Limits,
+    relaxation: &std::sync::OnceLock<Option<Guide>>,
+    log: &mut dyn FnMut(String),
+) -> Found {
+    let pending = || relaxation.get().is_none();
+    let guide = || relaxation.get().and_then(|g| g.as_ref());
+    let index = Index::of(ctx, vars);
+    let cost = model.objective(&start);
+    let mut found = Found {
+        x: start,
+        cost,
+        windows: 0,
+        improved: 0,
+        sweeps: 0,
+    };
+    let started = Instant::now();
+    let stop = |found: &Found| {
+        let close = guide()
+            .and_then(|g| g.bound)
+            .is_some_and(|b| found.cost - b <= limits.gap * found.cost.abs().max(1.0));
+        close || limits.seconds_left() <= 0.0 || crate::solve::cancelled()
+    };
+    while !stop(&found) {
+        found.sweeps += 1;
+        let before = found.cost;
+        let guided = guide().is_some();
+        let seeds = seeds(ctx, &index, &found.x, guide());
+        let width = if guided { GUIDED_WINDOW } else { WINDOW };
+        let mut covered = vec![false; ctx.data.sites.len()];
+        // First the timing of every release in the plan: the capital budget is one row per year over the whole
+        // estate, and the windows that released sites first spent it; this window shares it out again.
+        let timing = released_columns(&index, &found.x);
+        if !timing.is_empty() && !stop(&found) {
+            found.windows += 1;
+            if let Some((x, c)) =
+                improve(model, &found.x, found.cost, &timing, window_limits(&limits))
+            {
+                found.x = x;
+                found.cost = c;
+                found.improved += 1;
+            }
+        }
+        for &seed in &seeds {
+            if covered[seed] {
+                continue;
+            }
+            // The relaxation has just arrived: start a guided sweep.
+            if stop(&found) || (!guided && guide().is_some()) {
+                break;
+            }
+            let sites = window(ctx, seed, width);
+            sites.iter().for_each(|&s| covered[s] = true);
+            let free = free_columns(ctx, &index, &sites, &found.x, guide().filter(|_| guided));
+            found.windows += 1;
+            if let Some((x, c)) =
+                improve(model, &found.x, found.cost, &free, window_limits(&limits))
+            {
+                found.x = x;
+                found.cost = c;
+                found.improved += 1;
+            }
+        }
+        log(format!(
+            "neighbourhoods: sweep {}{} done at {:.1} s: {} windows, {} improved, plan cost {:.2}",
+            found.sweeps,
+            if guided {
+                " (guided by the LP relaxation)"
+            } else {
+                ""
+            },
+            started.elapsed().as_secs_f64(),
+            found.windows,
+            found.improved,
+            found.cost
+        ));
+        if found.cost >= before - 1e-9 * before.abs().max(1.0) {
+            if guided || !pending() {
+                break;
+            }
+            while pending() && limits.seconds_left() > 0.0 && !crate::solve::cancelled() {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        }
+    }
+    found
+}
+
+/// The strategy end to end: the search from the greedy plan beside the LP relaxation's bound (on a second thread
+/// when the limits allow two), as an outcome and the seconds it took. The model back when the greedy plan breaks
+/// one of its rows (the caller then solves it whole).
+pub(super) fn solve(
+    ctx: &Ctx<'_>,
+    built: super::milp::Built,
+    greedy: &super::EstatesPlan,
+    limits: Limits,
+    log: &mut dyn FnMut(String),
+) -> Result<(Outcome<super::EstatesPlan>, f64), Box<super::milp::Built>> {
+    let started = Instant::now();
+    let start = super::solution::values_of(ctx, &built.vars, &greedy.plan);
+    if !built.model.broken_rows(&start).is_empty() {
+        return Err(Box::new(built));
+    }
+    let super::milp::Built { vars, model } = built;
+    let model = Sparse::of(&model.into_milp());
+    log(format!(
+        "strategy: large-neighbourhood search ({} integer columns, windows of {WINDOW} sites) from the greedy plan, \
+         with the LP relaxation's bound",
+        model.integer.iter().filter(|&&i| i).count()
+    ));
+    let guide = std::sync::OnceLock::new();
+    let site_columns = Index::of(ctx, &vars).site;
+    let relax = |l: Limits| {
+        let lp = crate::solve::fixing::relaxation(&model, l);
+        let _ = guide.set(lp.map(|lp| Guide::of(&model, &site_columns, &lp)));
+    };
+    let found = if limits.threads >= 2 {
+        std::thread::scope(|scope| {
+            scope.spawn(|| relax(limits));
+            search(ctx, &vars, &model, start, limits, &guide, log)
+        })
+    } else {
+        // One thread: the relaxation first, with at most half the time.
+        relax(limits.share(1.0, 2.0));
+        search(ctx, &vars, &model, start, limits, &guide, log)
+    };
+    let bound = guide.get().and_then(|g| g.as_ref()).and_then(|g| g.bound);
+    log(format!(
+        "neighbourhoods: {} windows in {} sweep(s), {} improved the plan; bound {}",
+        found.windows,
+        found.sweeps,
+        found.improved,
+        bound.map_or(
+            "none (the LP relaxation did not finish)".into(),
+            |b| format!("{b:.2}")
+        )
+    ));
+    let plan = super::solution::plan_from(ctx, &vars, &found.x);
+    let plan = super::EstatesPlan::costed(ctx.data, ctx.cand, plan);
+    let outcome = Outcome::Feasible {
+        bound: bound.map(|b| b.min(plan.kpis.plan_cost)),
+        plan,
+    };
+    Ok((outcome, started.elapsed().as_secs_f64()))
+}
