@@ -175,6 +175,17 @@ pub fn solve_with(
             .collect::<Vec<_>>()
             .join(", ")
     ));
+    // The result of a strategy of its own (no solver conflicts to diagnose).
+    let strategy = |outcome: Outcome<EstatesPlan>, found: PlanSource, seconds: f64| EstatesResult {
+        plan_source: source_of(&outcome, found),
+        outcome,
+        size: size.clone(),
+        solve_seconds: seconds,
+        heuristic_cost,
+        conflicts: Vec::new(),
+        unserved_zones: unserved_zones.clone(),
+        candidates: ctx.cand.clone(),
+    };
     if let Some(inst) = cfl::detect(&ctx, &built.model) {
         let searched = if inst.split {
             Some(solve_cfl(&ctx, &inst, opts, log))
@@ -182,16 +193,7 @@ pub fn solve_with(
             single_source::solve(&ctx, &inst, opts, log)
         };
         if let Some((outcome, seconds)) = searched {
-            return EstatesResult {
-                plan_source: source_of(&outcome, PlanSource::Lagrangian),
-                outcome,
-                size,
-                solve_seconds: seconds,
-                heuristic_cost,
-                conflicts: Vec::new(),
-                unserved_zones,
-                candidates: ctx.cand.clone(),
-            };
+            return strategy(outcome, PlanSource::Lagrangian, seconds);
         }
     }
     let large = size.integer_variables > model.solver.neighbourhoods_above
@@ -199,16 +201,7 @@ pub fn solve_with(
     let built = match greedy.as_ref().filter(|_| large) {
         Some(g) => match neighbourhood::solve(&ctx, built, g, opts.limits, log) {
             Ok((outcome, seconds)) => {
-                return EstatesResult {
-                    plan_source: source_of(&outcome, PlanSource::Neighbourhoods),
-                    outcome,
-                    size,
-                    solve_seconds: seconds,
-                    heuristic_cost,
-                    conflicts: Vec::new(),
-                    unserved_zones,
-                    candidates: ctx.cand.clone(),
-                };
+                return strategy(outcome, PlanSource::Neighbourhoods, seconds);
             }
             Err(built) => *built,
         },

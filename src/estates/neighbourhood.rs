@@ -86,6 +86,18 @@ impl Guide {
     }
 }
 
+impl Found {
+    /// Solves the window that frees `free` from the plan, which it replaces when the window finds a better one.
+    fn window(&mut self, model: &Sparse, free: &[usize], limits: &Limits) {
+        self.windows += 1;
+        if let Some((x, c)) = improve(model, &self.x, self.cost, free, window_limits(limits)) {
+            self.x = x;
+            self.cost = c;
+            self.improved += 1;
+        }
+    }
+}
+
 /// The model's columns by what they decide.
 struct Index {
     /// Per site: its release columns and those of its units.
@@ -292,14 +304,7 @@ pub fn search(
         // estate, and the windows that released sites first spent it; this window shares it out again.
         let timing = released_columns(&index, &found.x);
         if !timing.is_empty() && !stop(&found) {
-            found.windows += 1;
-            if let Some((x, c)) =
-                improve(model, &found.x, found.cost, &timing, window_limits(&limits))
-            {
-                found.x = x;
-                found.cost = c;
-                found.improved += 1;
-            }
+            found.window(model, &timing, &limits);
         }
         for &seed in &seeds {
             if covered[seed] {
@@ -312,14 +317,7 @@ pub fn search(
             let sites = window(ctx, seed, width);
             sites.iter().for_each(|&s| covered[s] = true);
             let free = free_columns(ctx, &index, &sites, &found.x, guide().filter(|_| guided));
-            found.windows += 1;
-            if let Some((x, c)) =
-                improve(model, &found.x, found.cost, &free, window_limits(&limits))
-            {
-                found.x = x;
-                found.cost = c;
-                found.improved += 1;
-            }
+            found.window(model, &free, &limits);
         }
         log(format!(
             "neighbourhoods: sweep {}{} done at {:.1} s: {} windows, {} improved, plan cost {:.2}",

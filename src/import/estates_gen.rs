@@ -226,13 +226,9 @@ impl Drawn {
     }
 }
 
-/// The files of a generated estates case, as (name, text).
-pub fn files(shape: Shape) -> Vec<(&'static str, String)> {
-    let mut rng = Rng(shape.seed ^ 0x5EED_E57A_7E5C_A5E5);
-    let n = shape.sites.max(1);
-    let np = shape.partners.clamp(1, n);
-    let side_km = 40.0 * (n as f64 / 100.0).sqrt().max(0.25);
-    let clusters: Vec<(f64, f64)> = (0..n.div_ceil(10))
+/// `count` points spread uniformly over a square of side `side_km` centred on GM's centre.
+pub(crate) fn scatter(rng: &mut Rng, count: usize, side_km: f64) -> Vec<(f64, f64)> {
+    (0..count)
         .map(|_| {
             offset(
                 CENTRE,
@@ -240,7 +236,16 @@ pub fn files(shape: Shape) -> Vec<(&'static str, String)> {
                 (rng.unit() - 0.5) * side_km,
             )
         })
-        .collect();
+        .collect()
+}
+
+/// The files of a generated estates case, as (name, text).
+pub fn files(shape: Shape) -> Vec<(&'static str, String)> {
+    let mut rng = Rng(shape.seed ^ 0x5EED_E57A_7E5C_A5E5);
+    let n = shape.sites.max(1);
+    let np = shape.partners.clamp(1, n);
+    let side_km = 40.0 * (n as f64 / 100.0).sqrt().max(0.25);
+    let clusters = scatter(&mut rng, n.div_ceil(10), side_km);
     let borough = |c: usize| format!("B{}", c % 10);
     let near = |rng: &mut Rng| {
         let c = rng.below(clusters.len());

@@ -16,7 +16,7 @@
 //!
 //! The model file is GM's estates rules with no zones, no budget and `[shared_services]` defaults.
 
-use super::estates_gen::{CENTRE, offset};
+use super::estates_gen::offset;
 use super::generate::Rng;
 use crate::atomic::AtomicDir;
 use crate::error::Error;
@@ -150,15 +150,7 @@ pub fn files(shape: Shape) -> Vec<(&'static str, String)> {
     let mut rng = Rng(shape.seed ^ 0x5E2F_1CE5_0F6A_11ED);
     let (np, nf) = (shape.partners.max(1), shape.functions.max(1));
     let side_km = 40.0 * (np as f64 / 37.0).sqrt();
-    let centres: Vec<(f64, f64)> = (0..np.div_ceil(4))
-        .map(|_| {
-            offset(
-                CENTRE,
-                (rng.unit() - 0.5) * side_km,
-                (rng.unit() - 0.5) * side_km,
-            )
-        })
-        .collect();
+    let centres = super::estates_gen::scatter(&mut rng, np.div_ceil(4), side_km);
     let mut functions = String::from(
         "function,name,cost_per_fte_gbp,scale_exponent,reference_fte,retained_share,max_hubs,sector_rule,\
          setup_gbp,migration_gbp_per_body,redundancy_gbp_per_fte,dual_running_months\n",
