@@ -55,7 +55,8 @@ pub struct Guide {
     /// Columns the relaxation uses (value above 0.001): a window frees a team's option only when the
     /// relaxation or the plan uses it, so windows are small and can be wide.
     pub support: Vec<bool>,
-    /// Per site, the share of it the relaxation releases (over all years).
+    /// Per site, the relaxation's release columns and its units' summed over the years (how far it releases
+    /// the site or parts of it).
     pub released: Vec<f64>,
     /// The relaxation's proven bound on the plan cost.
     pub bound: Option<f64>,
@@ -266,9 +267,9 @@ fn seeds(ctx: &Ctx<'_>, index: &Index, x: &[f64], guide: Option<&Guide>) -> Vec<
 /// changes nothing, or a plan within the limits' gap of the guide's bound. `guide` is read between windows: the
 /// relaxation may arrive while the search runs (it is `None` inside once it failed), and restarts the sweep once;
 /// an unguided sweep that changes nothing waits for it. `log` hears each sweep.
-pub fn search(
+fn search(
     ctx: &Ctx<'_>,
-    vars: &Vars,
+    index: &Index,
     model: &Sparse,
     start: Vec<f64>,
     limits: Limits,
@@ -277,7 +278,6 @@ pub fn search(
 ) -> Found {
     let pending = || relaxation.get().is_none();
     let guide = || relaxation.get().and_then(|g| g.as_ref());
-    let index = Index::of(ctx, vars);
     let cost = model.objective(&start);
     let mut found = Found {
         x: start,
@@ -297,12 +297,12 @@ pub fn search(
         found.sweeps += 1;
         let before = found.cost;
         let guided = guide().is_some();
-        let seeds = seeds(ctx, &index, &found.x, guide());
+        let seeds = seeds(ctx, index, &found.x, guide());
         let width = if guided { GUIDED_WINDOW } else { WINDOW };
         let mut covered = vec![false; ctx.data.sites.len()];
         // First the timing of every release in the plan: the capital budget is one row per year over the whole
         // estate, and the windows that released sites first spent it; this window shares it out again.
-        let timing = released_columns(&index, &found.x);
+        let timing = released_columns(index, &found.x);
         if !timing.is_empty() && !stop(&found) {
             found.window(model, &timing, &limits);
         }
@@ -316,7 +316,7 @@ pub fn search(
             }
             let sites = window(ctx, seed, width);
             sites.iter().for_each(|&s| covered[s] = true);
-            let free = free_columns(ctx, &index, &sites, &found.x, guide().filter(|_| guided));
+            let free = free_columns(ctx, index, &sites, &found.x, guide().filter(|_| guided));
             found.window(model, &free, &limits);
         }
         log(format!(
@@ -367,20 +367,20 @@ pub(super) fn solve(
         model.integer.iter().filter(|&&i| i).count()
     ));
     let guide = std::sync::OnceLock::new();
-    let site_columns = Index::of(ctx, &vars).site;
+    let index = Index::of(ctx, &vars);
     let relax = |l: Limits| {
         let lp = crate::solve::fixing::relaxation(&model, l);
-        let _ = guide.set(lp.map(|lp| Guide::of(&model, &site_columns, &lp)));
+        let _ = guide.set(lp.map(|lp| Guide::of(&model, &index.site, &lp)));
     };
     let found = if limits.threads >= 2 {
         std::thread::scope(|scope| {
             scope.spawn(|| relax(limits));
-            search(ctx, &vars, &model, start, limits, &guide, log)
+            search(ctx, &index, &model, start, limits, &guide, log)
         })
     } else {
         // One thread: the relaxation first, with at most half the time.
         relax(limits.share(1.0, 2.0));
-        search(ctx, &vars, &model, start, limits, &guide, log)
+        search(ctx, &index, &model, start, limits, &guide, log)
     };
     let bound = guide.get().and_then(|g| g.as_ref()).and_then(|g| g.bound);
     log(format!(
