@@ -207,20 +207,24 @@ pub fn solve_with(
         },
         None => built,
     };
-    let mut warm = greedy
-        .as_ref()
-        .map(|g| solution::values_of(&ctx, &built.vars, &g.plan));
-    if let (Some(g), Some(w)) = (&greedy, warm.as_mut()) {
-        services_warm_start(&ctx, &built, g, w, opts, log);
-    }
-    let milp::Built { vars, model } = built;
-    let problem = model.into_milp();
     log(format!(
         "solving with {} (time left {:.1} s)",
         opts.backend.name(),
         opts.limits.seconds_left()
     ));
-    let solved = solve::solve(problem, opts.backend, opts.limits, warm.as_deref());
+    // The warm start reads the model's rows (to name those a trial breaks), so the solver takes a copy.
+    let problem = built.model.to_milp();
+    let start = || {
+        let mut warm = greedy
+            .as_ref()
+            .map(|g| solution::values_of(&ctx, &built.vars, &g.plan));
+        if let (Some(g), Some(w)) = (&greedy, warm.as_mut()) {
+            services_warm_start(&ctx, &built, g, w, opts, log);
+        }
+        warm
+    };
+    let solved = solve::solve_while(problem, opts.backend, opts.limits, start);
+    let vars = built.vars;
     let mut seconds = solved.seconds;
     let costed = |p: Plan| EstatesPlan::costed(data, &cand, p);
     let (outcome, source) = match solved.outcome.map(|v| solution::plan_from(&ctx, &vars, &v)) {

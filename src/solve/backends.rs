@@ -5,12 +5,21 @@ use super::{Backend, Limits, Milp, Outcome};
 
 type Raw = Outcome<Vec<f64>>;
 
-/// Runs one backend.
-pub(super) fn run(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f64]>) -> Raw {
+/// Runs one backend, from the warm start `start` works out (lp_solve takes none, but the caller's start is
+/// worked out all the same: it logs what it found).
+pub(super) fn run(
+    milp: Milp,
+    backend: Backend,
+    limits: Limits,
+    start: impl FnOnce() -> Option<Vec<f64>>,
+) -> Raw {
     match backend {
-        Backend::Microlp => super::microlp::run(milp, limits, warm),
-        Backend::Lpsolve => super::lpsolve::run(milp, limits),
-        Backend::Highs => highs::run(milp, limits, warm),
+        Backend::Microlp => super::microlp::run(milp, limits, start),
+        Backend::Lpsolve => {
+            start();
+            super::lpsolve::run(milp, limits)
+        }
+        Backend::Highs => highs::run(milp, limits, start().as_deref()),
     }
 }
 

@@ -178,10 +178,12 @@ pub const MIN_SECONDS: f64 = 20.0;
 /// Solves `model` by `solve` on models narrowed by reduced-cost fixing (see the module notes). A round fixes what
 /// no plan costing at most a cut-off can use, the cut-off being the LP bound plus a guess, or the incumbent's
 /// cost once that is lower: a plan found within its cut-off is optimal; otherwise the guess widens, and a plan
-/// found above the cut-off becomes the incumbent for the last round. `None` when fixing does not apply (no
-/// integer column, or the LP duals do not finish), so the caller solves the whole model.
+/// found above the cut-off becomes the incumbent for the last round. `y` are the LP relaxation's row prices
+/// ([`row_prices`]). `None` when fixing does not apply (no integer column, or no finite bound from `y`), so the
+/// caller solves the whole model.
 pub fn search(
     model: &Sparse,
+    y: &[f64],
     limits: Limits,
     warm: Option<&[f64]>,
     solve: impl Fn(&Sparse, Limits, Option<&[f64]>) -> Raw,
@@ -189,9 +191,7 @@ pub fn search(
     if !model.integer.iter().any(|&i| i) {
         return None;
     }
-    // The duals may take a quarter of the time left: without them the caller solves the whole model in the rest.
-    let y = row_prices(model, limits.share(1.0, 4.0))?;
-    let dual = dual_of(model, &y)?;
+    let dual = dual_of(model, y)?;
     let mut best: Option<(Vec<f64>, f64)> = warm
         .filter(|w| model.keeps(w, 1e-6))
         .map(|w| (w.to_vec(), model.objective(w)));
@@ -501,7 +501,8 @@ mod tests {
             let warm = whole.plan().cloned().filter(|_| start);
             let limits = Limits::new(10.0, 0.0, 1);
             // No search only when the relaxation has no plan (no duals), and then neither has the model.
-            let found = search(&m, limits, warm.as_deref(), |m, _, _| brute(m))
+            let found = row_prices(&m, limits)
+                .and_then(|y| search(&m, &y, limits, warm.as_deref(), |m, _, _| brute(m)))
                 .unwrap_or(Outcome::Infeasible);
             same_optimum(&m, &whole, &found)?;
         }

@@ -234,6 +234,18 @@ impl<G: RuleGroup> Model<G> {
         }
     }
 
+    /// The model as a solver takes it, leaving this one as it is (for rows' labels after the solve is under way).
+    pub fn to_milp(&self) -> Milp {
+        Milp {
+            vars: self.cols.problem.clone(),
+            columns: self.cols.columns.clone(),
+            integer: self.cols.integer.clone(),
+            cost: self.cost.clone(),
+            constraints: self.rows.iter().map(|r| r.constraint.clone()).collect(),
+            search: super::Search::default(),
+        }
+    }
+
     /// Hands the model to the solver layer as it is.
     pub fn into_milp(self) -> Milp {
         let Model {

@@ -17,17 +17,32 @@ use super::{Limits, Milp, Outcome, Search, fixing};
 
 type Raw = Outcome<Vec<f64>>;
 
-/// Solves `milp` with the release its [`Search`] names, seeding it with `warm` (one value per column) when given.
-/// Reduced-cost fixing ([`super::fixing`]) narrows a model with integer columns first.
-pub(super) fn run(milp: Milp, limits: Limits, warm: Option<&[f64]>) -> Raw {
+/// Solves `milp` with the release its [`Search`] names, seeding it with the warm start `start` works out (one
+/// value per column) when it gives one. Reduced-cost fixing ([`super::fixing`]) narrows a model with integer
+/// columns first.
+pub(super) fn run(milp: Milp, limits: Limits, start: impl FnOnce() -> Option<Vec<f64>>) -> Raw {
     let model = Sparse::of(&milp);
-    let warm = warm.filter(|w| w.len() == model.columns());
     let search = milp.search;
     let solve = |m: &Sparse, l: Limits, w: Option<&[f64]>| solve(m, search, l, w);
     // Fixing pays on the estates model (GM: 50 s to 42 s); the award's small scaled categories gain nothing.
     let worth = search == Search::Classic && limits.seconds_left() >= fixing::MIN_SECONDS;
-    let fixed = worth.then(|| fixing::search(&model, limits, warm, solve));
-    fixed.flatten().unwrap_or_else(|| match search {
+    // The duals may take a quarter of the time left: without them the whole model is solved in the rest.
+    let prices = || fixing::row_prices(&model, limits.share(1.0, 4.0));
+    // The duals need only the model, so with two threads they are worked out beside the warm start (on GM's
+    // estates and shared services about 0.5 s each: the warm start solves a small model of its own).
+    let (warm, prices) = match (worth, limits.threads >= 2) {
+        (false, _) => (start(), None),
+        (true, false) => (start(), prices()),
+        (true, true) => std::thread::scope(|scope| {
+            let prices = scope.spawn(prices);
+            let warm = start();
+            (warm, prices.join().ok().flatten())
+        }),
+    };
+    let warm = warm.filter(|w| w.len() == model.columns());
+    let warm = warm.as_deref();
+    let fixed = prices.and_then(|y| fixing::search(&model, &y, limits, warm, solve));
+    fixed.unwrap_or_else(|| match search {
         Search::Classic => presolved(&model, limits, warm, solve),
         // 0.7 presolves the award's categories itself; ours in front of it made the GM award slower (97 s
         // against 73 s, hr_training_recruitment's second pass 48 s against 6 s; one run each, 2026-12-05).

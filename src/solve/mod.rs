@@ -211,9 +211,21 @@ pub struct Solved {
 
 /// Solves `milp` with `backend`, starting from `warm` where the backend accepts a start.
 pub fn solve(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f64]>) -> Solved {
-    let start = Instant::now();
+    solve_while(milp, backend, limits, || warm.map(<[f64]>::to_vec))
+}
+
+/// [`solve`] with a warm start that takes time of its own to work out: `start` runs on this thread while the
+/// backend prepares what needs only the model (microlp's LP duals for reduced-cost fixing, on a second thread
+/// when `limits` allow two).
+pub fn solve_while(
+    milp: Milp,
+    backend: Backend,
+    limits: Limits,
+    start: impl FnOnce() -> Option<Vec<f64>>,
+) -> Solved {
+    let begun = Instant::now();
     let lattice = lattice::Lattice::of(&milp);
-    let outcome = backends::run(milp, backend, limits, warm);
+    let outcome = backends::run(milp, backend, limits, start);
     // A bound the caller adds later (an LP bound for a backend that gives none) is not rounded.
     let outcome = match &lattice {
         Some(l) => l.round(outcome),
@@ -221,6 +233,6 @@ pub fn solve(milp: Milp, backend: Backend, limits: Limits, warm: Option<&[f64]>)
     };
     Solved {
         outcome,
-        seconds: start.elapsed().as_secs_f64(),
+        seconds: begun.elapsed().as_secs_f64(),
     }
 }
