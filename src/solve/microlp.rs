@@ -24,8 +24,11 @@ pub(super) fn run(milp: Milp, limits: Limits, start: impl FnOnce() -> Option<Vec
     let model = Sparse::of(&milp);
     let search = milp.search;
     let solve = |m: &Sparse, l: Limits, w: Option<&[f64]>| solve(m, search, l, w);
-    // Fixing pays on the estates model (GM: 50 s to 42 s); the award's small scaled categories gain nothing.
-    let worth = search == Search::Classic && limits.seconds_left() >= fixing::MIN_SECONDS;
+    // Fixing pays on the estates model (GM: 50 s to 42 s); the award's small scaled categories gain nothing, and
+    // a model without integer columns has nothing to fix (its duals are not worked out).
+    let worth = search == Search::Classic
+        && model.integer.iter().any(|&i| i)
+        && limits.seconds_left() >= fixing::MIN_SECONDS;
     // The duals may take a quarter of the time left: without them the whole model is solved in the rest.
     let prices = || fixing::row_prices(&model, limits.share(1.0, 4.0));
     // The duals need only the model, so with two threads they are worked out beside the warm start (on GM's
