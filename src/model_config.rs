@@ -300,7 +300,8 @@ pub struct SolverConfig {
     pub time_limit_s: f64,
     /// Relative gap at which to stop.
     pub gap: f64,
-    /// Solver threads (HiGHS only).
+    /// Threads: HiGHS's, the award's workers, and with two or more microlp's LP duals (reduced-cost fixing,
+    /// the neighbourhood search's relaxation) on a second thread.
     pub threads: u32,
     /// Estates models with more integer columns than this are searched by large neighbourhoods under microlp
     /// (`src/estates/neighbourhood.rs`): a plan and the LP relaxation's bound, not a proof.

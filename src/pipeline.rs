@@ -138,9 +138,15 @@ pub fn run(
     };
     let first = overlap.then(|| procurement::FirstPass::new(data, model, early_opts));
     let cand = estates_candidates(data, model, &opts)?;
+    let mut estates_limits = limits.share(ESTATES_WEIGHT, ESTATES_WEIGHT + stages.after_estates());
+    // The first-pass worker takes one of the threads: the estates solve (HiGHS's threads, microlp's duals beside
+    // its warm start) has the rest, so together they never use more than `--threads`.
+    if overlap {
+        estates_limits.threads -= 1;
+    }
     let estates_opts = SolveOptions {
         backend,
-        limits: limits.share(ESTATES_WEIGHT, ESTATES_WEIGHT + stages.after_estates()),
+        limits: estates_limits,
         greedy_only: opts.greedy,
     };
     let result = std::thread::scope(|scope| {

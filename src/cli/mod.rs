@@ -171,7 +171,7 @@ pub struct PlanArgs {
     /// Relative gap at which the solver may stop (0 = prove optimality).
     #[arg(long)]
     pub gap: Option<f64>,
-    /// Solver threads (HiGHS).
+    /// Threads: HiGHS's, the award's workers, and with two or more microlp's LP duals beside its warm start.
     #[arg(long)]
     pub threads: Option<u32>,
     /// Run the independent checker on the plan; a failed check exits 1.

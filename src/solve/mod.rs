@@ -100,7 +100,7 @@ pub struct Limits {
     pub time_limit_s: f64,
     /// Relative gap at which the solver may stop.
     pub gap: f64,
-    /// Threads (HiGHS only).
+    /// Threads the stage may use (see [`crate::model_config::SolverConfig::threads`]).
     pub threads: u32,
     /// When the solves must have ended: `time_limit_s` after [`Limits::new`], or earlier for a stage's share.
     pub deadline: Instant,
