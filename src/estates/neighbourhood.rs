@@ -62,10 +62,8 @@ pub struct Guide {
     /// Columns the relaxation uses (value above 0.001): a window frees a team's option only when the
     /// relaxation or the plan uses it, so windows are small and can be wide.
     pub support: Vec<bool>,
-    /// Per site, the relaxation's release columns and its units' summed over the years (how far it releases
-    /// the site or parts of it).
-    pub released: Vec<f64>,
-    /// ... and per year (`released_in[site][year]`).
+    /// Per site and year (`released_in[site][year]`), the relaxation's release columns and its units' (how far it
+    /// releases the site or parts of it).
     pub released_in: Vec<Vec<f64>>,
     /// The relaxation's proven bound on the plan cost.
     pub bound: Option<f64>,
@@ -88,7 +86,6 @@ impl Guide {
             .collect();
         Guide {
             support: lp.x.iter().map(|&v| v > SUPPORT).collect(),
-            released: released_in.iter().map(|y| y.iter().sum()).collect(),
             released_in,
             bound,
         }
@@ -354,8 +351,8 @@ fn seeds(ctx: &Ctx<'_>, index: &Index, x: &[f64], guide: Option<&Guide>) -> Vec<
         .map(|s| {
             let yearly = ctx.cand.sites[s].yearly;
             let key = guide.map_or(yearly, |g| {
-                let planned: f64 = index.site[s].iter().map(|&j| x[j]).sum();
-                (g.released[s] - planned).abs() + 1e-12 * yearly
+                let released: f64 = g.released_in[s].iter().sum();
+                (released - sum_of(&index.site[s], x)).abs() + 1e-12 * yearly
             });
             (key, s)
         })
@@ -535,7 +532,6 @@ mod tests {
     fn guide(released_in: Vec<Vec<f64>>) -> Guide {
         Guide {
             support: Vec::new(),
-            released: released_in.iter().map(|y| y.iter().sum()).collect(),
             released_in,
             bound: None,
         }
