@@ -17,6 +17,7 @@ pub mod mps;
 pub mod presolve;
 pub mod sparse;
 mod status;
+pub mod vertex;
 
 pub use status::{Outcome, PlanSource, Status, clean, relative_gap};
 
