@@ -87,9 +87,8 @@ const SUPPORT: f64 = 1e-3;
 const GUIDED_WINDOW: usize = 24;
 
 impl Guide {
-    /// The guide of a solved relaxation `lp` of `model`.
-    /// The relaxation is read at `x`: a vertex of its optimal face ([`crate::solve::vertex`]) where one was
-    /// found, else Clarabel's interior point.
+    /// The guide of a solved relaxation `lp` of `model`, read at `vertex` (a vertex of its optimal face, see
+    /// [`crate::solve::vertex`]) when given, else at Clarabel's interior point.
     fn of(model: &Sparse, index: &Index, lp: &Relaxation, vertex: Option<&[f64]>) -> Guide {
         let x = vertex.unwrap_or(&lp.x);
         let bound = crate::solve::fixing::dual_of(model, &lp.prices).map(|d| d.bound);

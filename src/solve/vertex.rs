@@ -1,9 +1,9 @@
 //! A vertex of the LP relaxation's optimal face from an interior point (a crossover, by restriction).
 //!
 //! Clarabel's interior-point method ([`super::fixing::relaxation`]) ends in the relative interior of the optimal
-//! face: on the 1,000-site estate 5,347 integer columns are fractional there, against 520 at the vertex HiGHS's
-//! simplex ends at. A sub-MIP that fixes what the relaxation and a plan agree on (RINS) needs the vertex: around
-//! an interior point it frees too much to solve. Complementary slackness says a column whose reduced cost is
+//! face: on the 1,000-site estate about 5,350 integer columns are fractional there, against 521 at this vertex
+//! (HiGHS's simplex: 520). The large-neighbourhood search ([`crate::estates`]) reads the relaxation at the vertex,
+//! so a guided window frees only the options it uses. Complementary slackness says a column whose reduced cost is
 //! positive sits at its lower bound in every optimal solution (negative: at its upper), so those columns are
 //! fixed there and microlp's simplex solves the LP over the rest, which is small: its optimum is a vertex of the
 //! restricted face. When the prices are not quite optimal the restricted LP is a little worse than the
@@ -13,7 +13,8 @@ use super::fixing::{Relaxation, Restricted, dual_of};
 use super::sparse::Sparse;
 use super::{Limits, Outcome};
 
-/// A reduced cost counts as positive above this share of the column's cost scale (Clarabel's own tolerance).
+/// A reduced cost counts as positive above this share of the model's largest cost coefficient (Clarabel's own
+/// tolerance).
 const POSITIVE: f64 = 1e-7;
 
 /// A value within this of a bound sits at it.
