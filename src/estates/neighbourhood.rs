@@ -74,9 +74,8 @@ pub struct Guide {
     pub released_in: Vec<Vec<f64>>,
     /// The relaxation's proven bound on the plan cost.
     pub bound: Option<f64>,
-    /// The guide reads a vertex of the relaxation's optimal face (else Clarabel's interior point).
-    pub at_vertex: bool,
-    /// The interior point's reading, which the search turns to once the vertex's windows change nothing.
+    /// When this guide reads a vertex of the relaxation's optimal face: the interior point's reading, which the
+    /// search turns to once the vertex's windows change nothing.
     pub then: Option<Box<Guide>>,
 }
 
@@ -87,11 +86,23 @@ const SUPPORT: f64 = 1e-3;
 const GUIDED_WINDOW: usize = 24;
 
 impl Guide {
-    /// The guide of a solved relaxation `lp` of `model`, read at `vertex` (a vertex of its optimal face, see
-    /// [`crate::solve::vertex`]) when given, else at Clarabel's interior point.
-    fn of(model: &Sparse, index: &Index, lp: &Relaxation, vertex: Option<&[f64]>) -> Guide {
-        let x = vertex.unwrap_or(&lp.x);
+    /// The guide of a solved relaxation `lp` of `model`: read at a vertex of its optimal face (see
+    /// [`crate::solve::vertex`], within `limits`), with Clarabel's interior point to turn to, or at the interior
+    /// point alone when no vertex is found.
+    fn of(model: &Sparse, index: &Index, lp: &Relaxation, limits: Limits) -> Guide {
         let bound = crate::solve::fixing::dual_of(model, &lp.prices).map(|d| d.bound);
+        let inside = Guide::reading(index, &lp.x, bound);
+        match crate::solve::vertex::of(model, lp, limits) {
+            Some(v) => Guide {
+                then: Some(Box::new(inside)),
+                ..Guide::reading(index, &v, bound)
+            },
+            None => inside,
+        }
+    }
+
+    /// The relaxation read at column values `x`, with its proven `bound`.
+    fn reading(index: &Index, x: &[f64], bound: Option<f64>) -> Guide {
         let released_in: Vec<Vec<f64>> = index
             .years
             .iter()
@@ -101,7 +112,6 @@ impl Guide {
             support: x.iter().map(|&v| v > SUPPORT).collect(),
             released_in,
             bound,
-            at_vertex: vertex.is_some(),
             then: None,
         }
     }
@@ -512,16 +522,7 @@ pub(super) fn solve(
     let index = Index::of(ctx, &vars);
     let relax = |l: Limits| {
         let lp = crate::solve::fixing::relaxation(&model, l);
-        let _ = guide.set(lp.map(|lp| {
-            let inside = Guide::of(&model, &index, &lp, None);
-            match crate::solve::vertex::of(&model, &lp, l) {
-                Some(v) => Guide {
-                    then: Some(Box::new(inside)),
-                    ..Guide::of(&model, &index, &lp, Some(&v))
-                },
-                None => inside,
-            }
-        }));
+        let _ = guide.set(lp.map(|lp| Guide::of(&model, &index, &lp, l)));
     };
     let found = if limits.threads >= 2 {
         std::thread::scope(|scope| {
@@ -535,7 +536,7 @@ pub(super) fn solve(
     };
     let read = guide.get().and_then(|g| g.as_ref());
     let bound = read.and_then(|g| g.bound);
-    let at = match read.map(|g| g.at_vertex) {
+    let at = match read.map(|g| g.then.is_some()) {
         Some(true) => " (windows guided by a vertex of its optimal face)",
         Some(false) => " (windows guided by its interior point)",
         None => "",
@@ -581,7 +582,6 @@ mod tests {
             support: Vec::new(),
             released_in,
             bound: None,
-            at_vertex: false,
             then: None,
         }
     }
