@@ -87,6 +87,9 @@ pub struct Case {
     /// of it when the categories together ask for more (the award's second pass); `None` without a tender-capacity
     /// rule.
     pub relet_caps: Option<Vec<Vec<f64>>>,
+    /// Partners (positions) the suppliers-per-partner rule covers from the first round of the solve (see
+    /// [`super::solve_case`]): empty at first; a second pass starts from the partners its first pass ended with.
+    pub limited: Vec<usize>,
     /// Which annual volume sets a supplier's tier.
     pub tier_volume: TierVolume,
     /// Share of every price saving set aside for optimism bias.
@@ -289,6 +292,7 @@ pub fn build(
         tender: terms.tender,
         early_year: early_from,
         relet_caps,
+        limited: Vec::new(),
         tier_volume: model.procurement.tier_volume,
         optimism_bias: model.procurement.optimism_bias,
     }

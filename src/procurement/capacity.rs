@@ -7,9 +7,10 @@
 //! partner's capacity in each year is shared over its categories ([`shares`]): first to the re-lets asked at
 //! natural ends (which cannot move to another year), then to the early ends asked: where they are more than is
 //! left, the shortfall is taken from as few categories as a greedy cover finds ([`cuts`]), the others keeping all
-//! they asked; a year nobody asked for goes to the categories solved again by the contracts each could re-let
-//! then. A category whose first plan asks more than its share of some year is solved again within its shares; one
-//! whose first plan keeps them ([`fits`]) is not: the model within the share only adds rows to the first.
+//! they asked. The categories left less than they asked are solved again within their shares, and what no first
+//! plan asked of a year goes to them by the contracts each could re-let then; every other category keeps its
+//! first plan, optimal, and exactly what it asked ([`fits`] holds for it: the model within the share only adds
+//! rows to the first).
 //! The shares of a partner's year add up to its capacity and every category not solved again already fits its
 //! share, so the whole award keeps the rule; a category solved again is reported against its first optimum as its
 //! bound. A category with no plan within its share is then solved once more, one at a time, with all that the
@@ -77,11 +78,11 @@ fn open(case: &Case, p: usize, t: usize) -> f64 {
 
 /// The second pass: for each category to solve again, its position and its partners' capacities in each year
 /// (positions as in its case's partners). Empty when the first plans keep the rule together (or there is none).
-/// In a partner's year, re-lets at natural ends (which cannot move) are served first, in proportion to what each
-/// category asked when they alone fill the year; what is left goes to the early ends asked: in full when it is
-/// enough (the spare in proportion to them), else each category keeps its early ends less its part of the shortfall
-/// ([`cuts`]); a year nobody asked for goes to the categories solved again in proportion to the contracts each
-/// could re-let then.
+/// In an over-full partner's year, re-lets at natural ends (which cannot move) are served first, in proportion to
+/// what each category asked when they alone fill the year; else each category keeps all it asked less its part of
+/// the shortfall ([`cuts`]). A category that keeps less than it asked somewhere is solved again; every other one
+/// keeps its first plan and exactly what it asked. Of a year with room, each category solved again keeps what it
+/// asked, and what nobody asked goes to them in proportion to the contracts each could re-let then.
 pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Vec<Vec<f64>>)> {
     let asks: Vec<Asked> = first.iter().map(Asked::of).collect();
     let mut capacity: BTreeMap<&str, f64> = BTreeMap::new();
@@ -109,8 +110,28 @@ pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Ve
             Asked::get(&total.natural, id, t) + Asked::get(&total.early, id, t) > capacity[id] + TOL
         })
         .collect();
+    let cut = cuts(&asks, &total, &capacity, &over);
+    let asked = |c: usize, id: &str, t: usize| {
+        Asked::get(&asks[c].natural, id, t) + Asked::get(&asks[c].early, id, t)
+    };
+    // What a category keeps of an over-full year: a share of it in proportion to its natural ends when they fill
+    // it, else all it asked less its part of the shortfall.
+    let kept = |c: usize, id: &str, t: usize| -> f64 {
+        let (cap, nat) = (capacity[id], Asked::get(&total.natural, id, t));
+        let mine = Asked::get(&asks[c].natural, id, t);
+        if nat >= cap {
+            cap * mine / nat
+        } else {
+            asked(c, id, t) - cut.get(&(c, id, t)).copied().unwrap_or(0.0)
+        }
+    };
+    // The categories solved again: those that keep less than they asked of some over-full year. Every other
+    // category keeps its first plan, and with it exactly what it asked of every year.
     let again: Vec<usize> = (0..cases.len())
-        .filter(|&c| asks[c].all().any(|(key, _)| over.contains(&key)))
+        .filter(|&c| {
+            over.iter()
+                .any(|&(id, t)| kept(c, id, t) < asked(c, id, t) - TOL)
+        })
         .collect();
     // Per partner and year, the contracts the categories solved again could re-let.
     let mut could: BTreeMap<(&str, usize), f64> = BTreeMap::new();
@@ -122,33 +143,23 @@ pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Ve
             }
         }
     }
-    let cut = cuts(&asks, &total, &capacity, &over);
+    // Of a year with room, each category solved again keeps what it asked, and what no category asked goes to
+    // them by the contracts each could re-let then.
     let share = |c: usize, p: usize, t: usize| -> f64 {
         let case = &cases[c];
         let id = case.partner_ids[p].as_str();
-        let cap = capacity[id];
-        let (nat, early) = (
-            Asked::get(&total.natural, id, t),
-            Asked::get(&total.early, id, t),
-        );
-        let mine = |m: &BTreeMap<(&str, usize), f64>| Asked::get(m, id, t);
-        if nat >= cap {
-            return cap * mine(&asks[c].natural) / nat;
+        if over.contains(&(id, t)) {
+            return kept(c, id, t);
         }
-        let left = cap - nat;
-        let rest = if early > left + TOL {
-            mine(&asks[c].early) - cut.get(&(c, id, t)).copied().unwrap_or(0.0)
-        } else if early > TOL {
-            left * mine(&asks[c].early) / early
+        let spare =
+            capacity[id] - Asked::get(&total.natural, id, t) - Asked::get(&total.early, id, t);
+        let all = could.get(&(id, t)).copied().unwrap_or(0.0);
+        let more = if all > 0.0 {
+            spare.max(0.0) * open(case, p, t) / all
         } else {
-            let all = could.get(&(id, t)).copied().unwrap_or(0.0);
-            if all > 0.0 {
-                left * open(case, p, t) / all
-            } else {
-                0.0
-            }
+            0.0
         };
-        mine(&asks[c].natural) + rest
+        asked(c, id, t) + more
     };
     again
         .into_iter()

@@ -346,6 +346,7 @@ pub fn solve(
         .map(|(c, caps)| {
             let mut case = cases[c].clone();
             case.relet_caps = Some(caps);
+            case.limited.clone_from(&first[c].limited);
             (c, case)
         })
         .collect();
@@ -367,6 +368,7 @@ pub fn solve(
         for c in short {
             let mut case = cases[c].clone();
             case.relet_caps = Some(capacity::leftover(&cases, &categories, c));
+            case.limited.clone_from(&first[c].limited);
             let r = solve(&case, true);
             if r.awards().is_some() {
                 categories[c] = capacity::settle(&first[c], r);
@@ -501,9 +503,18 @@ pub fn solve_case(
     // limit today must change whatever else happens, so its rule is in from the first round. When the first plan
     // breaks it for others, the rule goes in for every partner that could break it, so there are at most two
     // rounds: adding the partners found over one at a time took four rounds of about 16 s each in GM's HR and
-    // training category, against 16 s and 26 s this way (microlp, measured 2026-12-05).
+    // training category, against 16 s and 26 s this way (microlp, measured 2026-12-05). A second pass starts with
+    // the partners its first pass ended with ([`Case::limited`]): the rule holds for every plan, so covering more
+    // partners than need it changes no optimum, and the round that would find them again is saved.
     let kmax = case.rules.max_suppliers_per_partner as usize;
     let mut limited: Vec<usize> = over_today(case, kmax);
+    limited.extend(
+        case.limited
+            .iter()
+            .filter(|&&p| kmax > 0 && p < case.partners.len()),
+    );
+    limited.sort_unstable();
+    limited.dedup();
     let mut seconds = 0.0;
     let (x, dims, solved) = loop {
         let built = milp::build(case, &all, &limited, false, false);
