@@ -10,11 +10,10 @@
 //! they asked. The categories left less than they asked are solved again within their shares, and what no first
 //! plan asked of a year goes to them by the contracts each could re-let then; every other category keeps its
 //! first plan, optimal, and exactly what it asked ([`fits`] holds for it: the model within the share only adds
-//! rows to the first).
-//! The shares of a partner's year add up to its capacity and every category not solved again already fits its
-//! share, so the whole award keeps the rule; a category solved again is reported against its first optimum as its
-//! bound. A category with no plan within its share is then solved once more, one at a time, with all that the
-//! others' plans leave of each partner's year ([`leftover`]).
+//! rows to the first). The shares of the categories solved again and what the others asked add up to at most a
+//! partner's capacity in every year, so the whole award keeps the rule; a category solved again is reported
+//! against its first optimum as its bound. A category with no plan within its share is then solved once more, one
+//! at a time, with all that the others' plans leave of each partner's year ([`leftover`]).
 
 use super::CategoryResult;
 use super::candidates::Case;
@@ -53,6 +52,31 @@ impl<'a> Asked<'a> {
             .iter()
             .chain(&self.early)
             .map(|(k, v)| (*k, *v))
+    }
+
+    /// What every category's plan re-lets together, natural and early apart.
+    fn total(asks: &[Asked<'a>]) -> Asked<'a> {
+        let mut total = Asked::default();
+        for ask in asks {
+            for (key, v) in &ask.natural {
+                *total.natural.entry(*key).or_default() += v;
+            }
+            for (key, v) in &ask.early {
+                *total.early.entry(*key).or_default() += v;
+            }
+        }
+        total
+    }
+
+    /// The partner-years this asks more of than the partner's yearly `capacity`.
+    fn over(&self, capacity: &BTreeMap<&str, f64>) -> BTreeSet<(&'a str, usize)> {
+        self.all()
+            .map(|(key, _)| key)
+            .filter(|&(id, t)| {
+                Asked::get(&self.natural, id, t) + Asked::get(&self.early, id, t)
+                    > capacity[id] + TOL
+            })
+            .collect()
     }
 
     /// Adds what the plan re-lets, natural and early together, to `into`.
@@ -94,22 +118,8 @@ pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Ve
             capacity.insert(id, cap.first().copied().unwrap_or(0.0));
         }
     }
-    let mut total = Asked::default();
-    for ask in &asks {
-        for (key, v) in &ask.natural {
-            *total.natural.entry(*key).or_default() += v;
-        }
-        for (key, v) in &ask.early {
-            *total.early.entry(*key).or_default() += v;
-        }
-    }
-    let over: BTreeSet<(&str, usize)> = total
-        .all()
-        .map(|(key, _)| key)
-        .filter(|&(id, t)| {
-            Asked::get(&total.natural, id, t) + Asked::get(&total.early, id, t) > capacity[id] + TOL
-        })
-        .collect();
+    let total = Asked::total(&asks);
+    let over = total.over(&capacity);
     let cut = cuts(&asks, &total, &capacity, &over);
     let asked = |c: usize, id: &str, t: usize| {
         Asked::get(&asks[c].natural, id, t) + Asked::get(&asks[c].early, id, t)
@@ -315,23 +325,8 @@ mod tests {
         asks: &[Asked<'a>],
         capacity: &BTreeMap<&str, f64>,
     ) -> (Asked<'a>, BTreeSet<(&'a str, usize)>) {
-        let mut total = Asked::default();
-        for a in asks {
-            for (k, v) in &a.natural {
-                *total.natural.entry(*k).or_default() += v;
-            }
-            for (k, v) in &a.early {
-                *total.early.entry(*k).or_default() += v;
-            }
-        }
-        let over = total
-            .all()
-            .map(|(k, _)| k)
-            .filter(|&(id, t)| {
-                Asked::get(&total.natural, id, t) + Asked::get(&total.early, id, t)
-                    > capacity[id] + TOL
-            })
-            .collect();
+        let total = Asked::total(asks);
+        let over = total.over(capacity);
         (total, over)
     }
 
