@@ -9,8 +9,8 @@
 //! left, the shortfall is taken from as few categories as a greedy cover finds ([`cuts`]), the others keeping all
 //! they asked. The categories left less than they asked are solved again within their shares, and what no first
 //! plan asked of a year goes to them by the contracts each could re-let then; every other category keeps its
-//! first plan, optimal, and exactly what it asked ([`fits`] holds for it: the model within the share only adds
-//! rows to the first). The shares of the categories solved again and what the others asked add up to at most a
+//! first plan, optimal, and exactly what it asked (the model within a share only adds rows to the first, so a
+//! first optimum within it is the optimum there too). The shares of the categories solved again and what the others asked add up to at most a
 //! partner's capacity in every year, so the whole award keeps the rule; a category solved again is reported
 //! against its first optimum as its bound. A category with no plan within its share is then solved once more, one
 //! at a time, with all that the others' plans leave of each partner's year ([`leftover`]).
@@ -72,11 +72,13 @@ impl<'a> Asked<'a> {
     fn over(&self, capacity: &BTreeMap<&str, f64>) -> BTreeSet<(&'a str, usize)> {
         self.all()
             .map(|(key, _)| key)
-            .filter(|&(id, t)| {
-                Asked::get(&self.natural, id, t) + Asked::get(&self.early, id, t)
-                    > capacity[id] + TOL
-            })
+            .filter(|&(id, t)| self.at(id, t) > capacity[id] + TOL)
             .collect()
+    }
+
+    /// What this asks of partner `id`'s plan year `t`, natural and early ends together.
+    fn at(&self, id: &str, t: usize) -> f64 {
+        Asked::get(&self.natural, id, t) + Asked::get(&self.early, id, t)
     }
 
     /// Adds what the plan re-lets, natural and early together, to `into`.
@@ -121,9 +123,6 @@ pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Ve
     let total = Asked::total(&asks);
     let over = total.over(&capacity);
     let cut = cuts(&asks, &total, &capacity, &over);
-    let asked = |c: usize, id: &str, t: usize| {
-        Asked::get(&asks[c].natural, id, t) + Asked::get(&asks[c].early, id, t)
-    };
     // What a category keeps of an over-full year: a share of it in proportion to its natural ends when they fill
     // it, else all it asked less its part of the shortfall.
     let kept = |c: usize, id: &str, t: usize| -> f64 {
@@ -132,7 +131,7 @@ pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Ve
         if nat >= cap {
             cap * mine / nat
         } else {
-            asked(c, id, t) - cut.get(&(c, id, t)).copied().unwrap_or(0.0)
+            asks[c].at(id, t) - cut.get(&(c, id, t)).copied().unwrap_or(0.0)
         }
     };
     // The categories solved again: those that keep less than they asked of some over-full year. Every other
@@ -140,7 +139,7 @@ pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Ve
     let again: Vec<usize> = (0..cases.len())
         .filter(|&c| {
             over.iter()
-                .any(|&(id, t)| kept(c, id, t) < asked(c, id, t) - TOL)
+                .any(|&(id, t)| kept(c, id, t) < asks[c].at(id, t) - TOL)
         })
         .collect();
     // Per partner and year, the contracts the categories solved again could re-let.
@@ -161,15 +160,14 @@ pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Ve
         if over.contains(&(id, t)) {
             return kept(c, id, t);
         }
-        let spare =
-            capacity[id] - Asked::get(&total.natural, id, t) - Asked::get(&total.early, id, t);
+        let spare = capacity[id] - total.at(id, t);
         let all = could.get(&(id, t)).copied().unwrap_or(0.0);
         let more = if all > 0.0 {
             spare.max(0.0) * open(case, p, t) / all
         } else {
             0.0
         };
-        asked(c, id, t) + more
+        asks[c].at(id, t) + more
     };
     again
         .into_iter()
@@ -233,20 +231,6 @@ fn cuts<'a>(
         }
     }
     cut
-}
-
-/// True when `result`'s plan already keeps `caps` (its share of each partner's yearly capacity, positions as in
-/// `case`'s partners). The model within the share is the first model with tighter rows, so a first optimum that
-/// keeps them is the optimum within the share too, and the category need not be solved again.
-pub(super) fn fits(case: &Case, result: &CategoryResult, caps: &[Vec<f64>]) -> bool {
-    let mut asked: BTreeMap<(&str, usize), f64> = BTreeMap::new();
-    Asked::of(result).add_to(&mut asked);
-    result.awards().is_some()
-        && asked.into_iter().all(|((id, t), v)| {
-            let p = case.partner_ids.iter().position(|x| x == id);
-            let cap = p.and_then(|p| caps.get(p)?.get(t).copied());
-            cap.is_some_and(|cap| v <= cap + TOL)
-        })
 }
 
 /// What the plans of every category but `c` leave of each of its partners' yearly capacity (positions as in

@@ -339,10 +339,9 @@ pub fn solve(
         first[i] = Some(r);
     }
     let first: Vec<CategoryResult> = first.into_iter().flatten().collect();
-    // A category whose first plan already keeps its share is optimal within it as it stands.
+    // Only the categories left less than they asked are returned: the others' first plans stand, optimal.
     let again: Vec<(usize, Case)> = capacity::shares(&cases, &first)
         .into_iter()
-        .filter(|(c, caps)| !capacity::fits(&cases[*c], &first[*c], caps))
         .map(|(c, caps)| {
             let mut case = cases[c].clone();
             case.relet_caps = Some(caps);
@@ -508,11 +507,7 @@ pub fn solve_case(
     // partners than need it changes no optimum, and the round that would find them again is saved.
     let kmax = case.rules.max_suppliers_per_partner as usize;
     let mut limited: Vec<usize> = over_today(case, kmax);
-    limited.extend(
-        case.limited
-            .iter()
-            .filter(|&&p| kmax > 0 && p < case.partners.len()),
-    );
+    limited.extend(&case.limited);
     limited.sort_unstable();
     limited.dedup();
     let mut seconds = 0.0;
