@@ -336,11 +336,14 @@ fn award_and_timing(case: &Case, timing: bool, m: &mut kit::Model<Group>) -> (Sh
 /// share's period ([`period`]: its start year, or the one period after the award), so the tier binaries are per
 /// (supplier, period): `y[s, j, t]` says supplier `s` is at tier `j >= 1` in period `t` (at most one; none means
 /// the base tier). A share of period `t` priced at tier `j` needs `y[s, j, t]`, one priced at the base tier needs
-/// no higher tier on in `t`, and the volume of `t` reaches the tier's minimum. The per-contract links are what
-/// make the relaxation tight: a fractional tier prices only as much of each contract as it is on. When a tier is
-/// dearer than the one below (unusual offers), or when a renewal at a new price has costs of its own (a tender,
-/// tender capacity), one more row forces a tier at least that high as soon as the volume reaches it, so the model
-/// never keeps a tier the volume has passed where that could pay. Capacity bounds the volume after the award.
+/// no higher tier on in `t`, and the volume of `t` reaches the tier's minimum without this period's shares priced
+/// at other tiers. The per-contract links are what make the relaxation tight: a fractional tier prices only as
+/// much of each contract as it is on. When a tier is dearer than the one below (unusual offers), or when a renewal
+/// at a new price has costs of its own (a tender, tender capacity), the volume is kept below that tier's minimum
+/// unless a tier at least that high is on, so the model never keeps a tier the volume has passed where that could
+/// pay; these rows read the tier binaries as the choice of one interval of volume (the convex hull's form, not a
+/// big M: GM's HR and training award's relaxation gap 1.1% instead of 2.3%). Capacity bounds the volume after the
+/// award.
 /// Returns, per supplier, the sums of its tier binaries that can be on only if it holds volume after the award
 /// ([`Holds`]).
 fn tiers_and_capacity(
@@ -423,19 +426,66 @@ fn year_tiers(
         let lhs = kit::sum(y.iter().copied()) + sh.col(m, i);
         m.le(Group::Tiers, String::new(), lhs, 1.0);
     }
+    let spend = |i: &usize| case.contracts[sh.x[*i].k].spend / sh.unit;
+    // The volume of this period's shares priced at each tier (the base first).
+    let priced_at: Vec<Expression> = at
+        .iter()
+        .map(|shares| shares.iter().map(|i| spend(i) * sh.col(m, *i)).sum())
+        .collect();
+    let mut lower = Expression::from(0.0);
     for (j, &yj) in y.iter().enumerate().map(|(j, y)| (j + 1, y)) {
         for &i in &at[j] {
             m.le(Group::Tiers, String::new(), sh.col(m, i), yj);
         }
-        let min = tiers[j].0;
-        m.ge(Group::Tiers, String::new(), held.clone(), min * yj);
-        if force(j) {
-            let higher = kit::sum(y[j - 1..].iter().copied());
-            // Below the tier by a margin the solver's tolerance cannot eat (a millionth of the category's
-            // spend): a volume filled to the tier's minimum within round-off reaches the tier for the checker.
-            let below = min - (1.0 / sh.unit).max(1e-6);
-            let reached = below + sh.reach[s][t] * higher;
-            m.le(Group::Tiers, String::new(), held.clone(), reached);
+        lower.add_mul(tiers[j].0, yj);
+        // With tier j on, this period's shares priced at any other tier are off, so the rest of the volume alone
+        // reaches the tier: the relaxation cannot count the base-priced part of a share towards a discount.
+        let others: Expression = (0..at.len())
+            .filter(|&i| i != j)
+            .map(|i| priced_at[i].clone())
+            .sum();
+        m.ge(
+            Group::Tiers,
+            String::new(),
+            held.clone() - others,
+            tiers[j].0 * yj,
+        );
+    }
+    // The volume lies in the interval of the tier that is on: at least its minimum, and where a higher tier is
+    // forced, below that tier's minimum. One row each way over every tier (y_0 = 1 - sum y, the base): with the
+    // binaries fractional, far tighter than a row per tier with the volume's reach as its big M.
+    if y.len() > 1 {
+        m.ge(Group::Tiers, String::new(), held.clone(), lower);
+    }
+    if (1..tiers.len()).any(force) {
+        // Below a tier by a margin the solver's tolerance cannot eat (a millionth of the category's spend): a
+        // volume filled to the tier's minimum within round-off reaches the tier for the checker.
+        let margin = (1.0 / sh.unit).max(1e-6);
+        let reach = sh.reach[s][t];
+        let upper = |i: usize| {
+            (i + 1..tiers.len())
+                .find(|&j| force(j))
+                .map_or(reach, |j| (tiers[j].0 - margin).min(reach))
+        };
+        let base = upper(0);
+        let mut rhs = Expression::from(base);
+        for (i, &yi) in y.iter().enumerate().map(|(j, y)| (j + 1, y)) {
+            rhs.add_mul(upper(i) - base, yi);
+        }
+        m.le(Group::Tiers, String::new(), held, rhs);
+        // The shares priced at a tier add up to at most the tier's interval, and none when it is off.
+        let sum_y = kit::sum(y.iter().copied());
+        for (i, shares) in at.iter().enumerate() {
+            if shares.is_empty() {
+                continue;
+            }
+            let volume = priced_at[i].clone();
+            let room = if i == 0 {
+                base - base * sum_y.clone()
+            } else {
+                upper(i) * y[i - 1]
+            };
+            m.le(Group::Tiers, String::new(), volume, room);
         }
     }
     y
