@@ -106,12 +106,25 @@ impl Case {
     /// category (each contract is re-let at most once, so a capacity at least that large never binds, and the
     /// model needs neither its rows nor a column per start year).
     pub fn relets_bind(&self) -> bool {
-        self.relet_caps.as_ref().is_some_and(|caps| {
-            caps.iter().enumerate().any(|(p, years)| {
-                years
-                    .iter()
-                    .any(|&cap| cap + 1e-9 < self.contracts_of(p) as f64)
-            })
+        (0..self.partners.len()).any(|p| self.relets_bind_for(p))
+    }
+
+    /// Tender capacity can bind for partner `p` (position in [`Case::partners`]): in some year it may re-let
+    /// fewer contracts than could start at new terms then (at their natural end, or ended early).
+    pub fn relets_bind_for(&self, p: usize) -> bool {
+        let Some(caps) = &self.relet_caps else {
+            return false;
+        };
+        caps[p].iter().enumerate().any(|(y, &cap)| {
+            let could = self
+                .contracts
+                .iter()
+                .filter(|c| c.partner == p)
+                .filter(|c| {
+                    c.free_year == y || (c.early && self.early_year <= y && y < c.free_year)
+                })
+                .count();
+            cap + 1e-9 < could as f64
         })
     }
 

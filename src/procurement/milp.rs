@@ -236,7 +236,9 @@ fn start_of(case: &Case, k: usize, timing: Timing) -> usize {
 /// one locked past the horizon moves to another supplier only so (with `timing`); only another supplier is worth
 /// ending early for. Where the start year matters only to the value, the best timing alone is kept (exact); where
 /// it also matters to other shares (tiers read by year: volume that arrives early can lift a tier; a tender
-/// capacity that can bind, [`Case::relets_bind`]: each year has its own), every one is.
+/// capacity that can bind for the contract's partner, [`Case::relets_bind_for`]: each year has its own), every
+/// one is. (The second pass of the GM award shares out the capacity of three partner-years: with a column per
+/// start year for every contract of the category, HR and training's model had 7,318 columns, not about 3,300.)
 fn timings(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Vec<(Timing, f64)> {
     let c = &case.contracts[k];
     let years = case.df.len();
@@ -263,7 +265,7 @@ fn timings(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Vec<(Ti
     let all = natural
         .into_iter()
         .chain(early_years.map(|t| (Timing::Early(t + 1), worth(t, c.fee))));
-    if case.tier_volume == TierVolume::ByYear || case.relets_bind() {
+    if case.tier_volume == TierVolume::ByYear || case.relets_bind_for(c.partner) {
         return all.collect();
     }
     // The first best: natural before any early end, an earlier end before a later one.
