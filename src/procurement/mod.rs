@@ -499,10 +499,13 @@ pub fn solve_case(
     };
     // The suppliers-per-partner rule is added lazily: solve, find partners over the limit, add the rule, solve
     // again. Each round is exact for the partners it covers; the loop ends when none is over. A partner over the
-    // limit today must change whatever else happens, so its rule is in from the first round. When the first plan
-    // breaks it for others, the rule goes in for every partner that could break it, so there are at most two
-    // rounds: adding the partners found over one at a time took four rounds of about 16 s each in GM's HR and
-    // training category, against 16 s and 26 s this way (microlp, measured 2026-12-05). A second pass starts with
+    // limit today must change whatever else happens, so its rule is in from the first round. The rule then goes
+    // in for the partners a plan breaks it for, round by round, until [`FOUND_ROUNDS`] rounds have not been
+    // enough; then for every partner that could break it, so there are at most `FOUND_ROUNDS + 1` rounds. (With
+    // the tiers' interval rows GM's rounds are cheap and only those partners need the rule: HR and training's
+    // first pass took 0.24, 0.26 and 0.30 s in three rounds, against 0.25 and 1.39 s when the second round
+    // covered all 36 partners that could break it; with the older big-M tier rows, partners one at a time took
+    // four rounds of about 16 s each, measured 2026-12-05.) A second pass starts with
     // the partners its first pass ended with ([`Case::limited`]): the rule holds for every plan, so covering more
     // partners than need it changes no optimum, and the round that would find them again is saved.
     let kmax = case.rules.max_suppliers_per_partner as usize;
@@ -511,6 +514,7 @@ pub fn solve_case(
     limited.sort_unstable();
     limited.dedup();
     let mut seconds = 0.0;
+    let mut rounds = 0;
     let (x, dims, solved) = loop {
         let built = milp::build(case, &all, &limited, false, false);
         let dims = built.model.size();
@@ -535,7 +539,13 @@ pub fn solve_case(
         if over.is_empty() {
             break (x, dims, solved);
         }
-        limited = could_break(case, &x, kmax);
+        rounds += 1;
+        if rounds < FOUND_ROUNDS {
+            limited.extend(over);
+            limited.sort_unstable();
+        } else {
+            limited = could_break(case, &x, kmax);
+        }
     };
     let size = CategorySize {
         contracts: case.contracts.len(),
@@ -665,6 +675,10 @@ fn over_today(case: &Case, kmax: usize) -> Vec<usize> {
         case.contracts.iter().map(|c| (c.partner, c.incumbent)),
     )
 }
+
+/// Rounds of the suppliers-per-partner rule that add only the partners a plan breaks it for; after them it goes
+/// in for every partner that could break it (see [`solve_case`]).
+const FOUND_ROUNDS: usize = 3;
 
 /// Partners (positions) buying from more than `kmax` suppliers in a solution.
 fn partners_over(case: &Case, x: &[milp::XVar], values: &[f64], kmax: usize) -> Vec<usize> {
