@@ -88,7 +88,8 @@ pub struct Case {
     /// rule.
     pub relet_caps: Option<Vec<Vec<f64>>>,
     /// Partners (positions) the suppliers-per-partner rule covers from the first round of the solve (see
-    /// [`super::solve_case`]): empty at first; a second pass starts from the partners its first pass ended with.
+    /// [`super::solve_case`]): empty at first; a second pass starts from the partners its first pass ended with and
+    /// those its first plan held at the limit.
     pub limited: Vec<usize>,
     /// Which annual volume sets a supplier's tier.
     pub tier_volume: TierVolume,

@@ -685,6 +685,66 @@ mod properties {
         }
     }
 
+    /// Tender capacity binds per partner: a contract gets a column per start year only where its partner's
+    /// capacity in some year is below the contracts that could start at new terms then. With ample capacity every
+    /// contract keeps one timing per (supplier, tier); a zero capacity in a year that none of a partner's contracts
+    /// could start in binds nothing; one in a year where one could start gives that partner's contracts, and only
+    /// theirs, their other timings.
+    #[test]
+    fn only_the_contracts_of_a_partner_whose_tender_capacity_can_bind_get_a_column_per_start_year()
+    {
+        use consolidate::procurement::{candidates, milp};
+        let tmp = tempfile::tempdir().unwrap();
+        let shape = Shape {
+            categories: 1,
+            partners: 3,
+            suppliers: 4,
+            seed: 7,
+        };
+        for (name, text) in files(shape) {
+            std::fs::write(tmp.path().join(name), text).unwrap();
+        }
+        let mut model = ModelConfig::load(&tmp.path().join("model.toml")).unwrap();
+        model.procurement.lead_months = 9;
+        let loaded = consolidate::input::load(tmp.path(), &model);
+        assert_eq!(loaded.errors(), 0);
+        let data = &loaded.dataset;
+        let category = data.contracts[0].category.clone();
+        let mut case = candidates::build(data, &model, &category, &BTreeMap::new());
+        let years = case.df.len();
+        let partners = case.partners.len();
+        let columns = |case: &candidates::Case| {
+            let built = milp::build(case, &std::collections::BTreeSet::new(), &[], false, false);
+            let mut per_partner = vec![0usize; partners];
+            for xv in &built.x {
+                per_partner[case.contracts[xv.k].partner] += 1;
+            }
+            per_partner
+        };
+        let could_start = |case: &candidates::Case, p: usize, y: usize| {
+            case.contracts.iter().any(|c| {
+                c.partner == p
+                    && (c.free_year == y || (c.early && case.early_year <= y && y < c.free_year))
+            })
+        };
+        case.relet_caps = Some(vec![vec![100.0; years]; partners]);
+        let ample = columns(&case);
+        assert!((0..partners).all(|p| !case.relets_bind_for(p)));
+        // Partner 0: a zero capacity in a year none of its contracts could start in binds nothing.
+        // (Nothing starts in year 1: the lead time runs into year 2.)
+        assert!(!could_start(&case, 0, 0));
+        case.relet_caps.as_mut().unwrap()[0][0] = 0.0;
+        assert!(!case.relets_bind_for(0));
+        assert_eq!(columns(&case), ample);
+        // ... and one where some contract of it could start binds, for partner 0 alone.
+        let busy = (0..years).find(|&y| could_start(&case, 0, y)).unwrap();
+        case.relet_caps.as_mut().unwrap()[0][busy] = 0.0;
+        assert!(case.relets_bind_for(0));
+        let bound = columns(&case);
+        assert!(bound[0] > ample[0], "{bound:?} against {ample:?}");
+        assert_eq!(bound[1..], ample[1..]);
+    }
+
     /// Brute force: on small generated cases with a lead time, a price cap and re-letting costs, no whole-contract
     /// award the checker accepts (each contract to one supplier, at its natural end, ended early or locked) is
     /// worth more than the MILP's optimum. (The optimum is often worth more than all of them: splitting a contract
