@@ -403,7 +403,17 @@ fn on_workers(
     if threads == 1 {
         return cases.iter().map(solve).collect();
     }
-    let run = || cases.par_iter().map(solve).collect::<Vec<_>>();
+    // Largest first (contracts times suppliers with an offer, a proxy for the model's size), so the last to start
+    // is a small one and the workers end together (GM's three categories that read the estates plan: facilities
+    // management first, 0.98 s, beside building maintenance and energy, 0.48 and 0.75 s).
+    let mut order: Vec<usize> = (0..cases.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(cases[i].contracts.len() * cases[i].offering()));
+    let run = || {
+        let mut solved: Vec<(usize, CategoryResult)> =
+            order.par_iter().map(|&i| (i, solve(&cases[i]))).collect();
+        solved.sort_by_key(|(i, _)| *i);
+        solved.into_iter().map(|(_, r)| r).collect::<Vec<_>>()
+    };
     match rayon::ThreadPoolBuilder::new()
         // Solving a category (the MILP) needs more than the 2 MiB default stack.
         .stack_size(64 << 20)
