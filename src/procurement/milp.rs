@@ -16,7 +16,7 @@ use crate::domain::Dataset;
 use crate::model_config::TierVolume;
 use crate::plan::award::Timing;
 use crate::solve::kit::{self, Columns, RuleGroup};
-use good_lp::{Expression, Variable};
+use good_lp::{Expression, IntoAffineExpression, Variable};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -446,16 +446,11 @@ fn year_tiers(
             .filter(|&i| i != j)
             .map(|i| priced_at[i].clone())
             .sum();
-        m.ge(
-            Group::Tiers,
-            String::new(),
-            held.clone() - others,
-            tiers[j].0 * yj,
-        );
+        let rest = held.clone() - others;
+        m.ge(Group::Tiers, String::new(), rest, tiers[j].0 * yj);
     }
     // The volume lies in the interval of the tier that is on: at least its minimum, and where a higher tier is
-    // forced, below that tier's minimum. One row each way over every tier (y_0 = 1 - sum y, the base): with the
-    // binaries fractional, far tighter than a row per tier with the volume's reach as its big M.
+    // forced, below that tier's minimum ([`ceilings`]).
     if y.len() > 1 {
         m.ge(Group::Tiers, String::new(), held.clone(), lower);
     }
@@ -464,33 +459,47 @@ fn year_tiers(
         // volume filled to the tier's minimum within round-off reaches the tier for the checker.
         let margin = (1.0 / sh.unit).max(1e-6);
         let reach = sh.reach[s][t];
-        let upper = |i: usize| {
-            (i + 1..tiers.len())
-                .find(|&j| force(j))
-                .map_or(reach, |j| (tiers[j].0 - margin).min(reach))
-        };
-        let base = upper(0);
-        let mut rhs = Expression::from(base);
-        for (i, &yi) in y.iter().enumerate().map(|(j, y)| (j + 1, y)) {
-            rhs.add_mul(upper(i) - base, yi);
-        }
-        m.le(Group::Tiers, String::new(), held, rhs);
-        // The shares priced at a tier add up to at most the tier's interval, and none when it is off.
-        let sum_y = kit::sum(y.iter().copied());
-        for (i, shares) in at.iter().enumerate() {
-            if shares.is_empty() {
-                continue;
-            }
-            let volume = priced_at[i].clone();
-            let room = if i == 0 {
-                base - base * sum_y.clone()
-            } else {
-                upper(i) * y[i - 1]
-            };
-            m.le(Group::Tiers, String::new(), volume, room);
-        }
+        let upper: Vec<f64> = (0..tiers.len())
+            .map(|i| {
+                (i + 1..tiers.len())
+                    .find(|&j| force(j))
+                    .map_or(reach, |j| (tiers[j].0 - margin).min(reach))
+            })
+            .collect();
+        ceilings(m, held, &priced_at, &y, &upper);
     }
     y
+}
+
+/// The tops of the tiers' intervals of volume, `upper[i]` for tier `i` (the base first): the volume is at most
+/// `sum_i upper[i] y_i` with `y_0 = 1 - sum y` (one row over every tier: with the binaries fractional, far tighter
+/// than a row per forced tier with the volume's reach as its big M), and the shares priced at a tier at most its
+/// top, none when it is off.
+fn ceilings(
+    m: &mut kit::Model<Group>,
+    held: Expression,
+    priced_at: &[Expression],
+    y: &[Variable],
+    upper: &[f64],
+) {
+    let base = upper[0];
+    let mut rhs = Expression::from(base);
+    for (&yi, &top) in y.iter().zip(&upper[1..]) {
+        rhs.add_mul(top - base, yi);
+    }
+    m.le(Group::Tiers, String::new(), held, rhs);
+    let sum_y = kit::sum(y.iter().copied());
+    for (i, volume) in priced_at.iter().enumerate() {
+        if volume.linear_coefficients().next().is_none() {
+            continue;
+        }
+        let room = if i == 0 {
+            base - base * sum_y.clone()
+        } else {
+            upper[i] * y[i - 1]
+        };
+        m.le(Group::Tiers, String::new(), volume.clone(), room);
+    }
 }
 
 /// The annual volume that sets supplier `s`'s tier in period `t` (units). By year: the shares it wins that have
