@@ -116,17 +116,20 @@ impl Case {
         let Some(caps) = &self.relet_caps else {
             return false;
         };
-        caps[p].iter().enumerate().any(|(y, &cap)| {
-            let could = self
-                .contracts
-                .iter()
-                .filter(|c| c.partner == p)
-                .filter(|c| {
-                    c.free_year == y || (c.early && self.early_year <= y && y < c.free_year)
-                })
-                .count();
-            cap + 1e-9 < could as f64
-        })
+        caps[p]
+            .iter()
+            .enumerate()
+            .any(|(y, &cap)| cap + 1e-9 < self.could_relet(p, y) as f64)
+    }
+
+    /// The contracts partner `p` (position in [`Case::partners`]) could re-let in plan year `t` (0-based): those
+    /// falling due then, and those it may end early then.
+    pub fn could_relet(&self, p: usize, t: usize) -> usize {
+        let can = |c: &&ContractCand| {
+            c.partner == p
+                && (c.free_year == t || (c.early && self.early_year <= t && t < c.free_year))
+        };
+        self.contracts.iter().filter(can).count()
     }
 
     /// The contracts partner `p` (position in [`Case::partners`]) holds in the category.

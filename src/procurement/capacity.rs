@@ -93,15 +93,6 @@ impl<'a> Asked<'a> {
     }
 }
 
-/// The contracts partner `p` (position) of `case` could re-let in plan year `t` (0-based): those falling due then,
-/// and those it may end early then.
-fn open(case: &Case, p: usize, t: usize) -> f64 {
-    let can = |k: &&super::candidates::ContractCand| {
-        k.partner == p && (k.free_year == t || (k.early && case.early_year <= t && t < k.free_year))
-    };
-    case.contracts.iter().filter(can).count() as f64
-}
-
 /// The second pass: for each category to solve again, its position and its partners' capacities in each year
 /// (positions as in its case's partners). Empty when the first plans keep the rule together (or there is none).
 /// In an over-full partner's year, re-lets at natural ends (which cannot move) are served first, in proportion to
@@ -148,7 +139,7 @@ pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Ve
         let case = &cases[c];
         for (p, id) in case.partner_ids.iter().enumerate() {
             for t in 0..case.df.len() {
-                *could.entry((id, t)).or_default() += open(case, p, t);
+                *could.entry((id, t)).or_default() += case.could_relet(p, t) as f64;
             }
         }
     }
@@ -163,7 +154,7 @@ pub(super) fn shares(cases: &[Case], first: &[CategoryResult]) -> Vec<(usize, Ve
         let spare = capacity[id] - total.at(id, t);
         let all = could.get(&(id, t)).copied().unwrap_or(0.0);
         let more = if all > 0.0 {
-            spare.max(0.0) * open(case, p, t) / all
+            spare.max(0.0) * case.could_relet(p, t) as f64 / all
         } else {
             0.0
         };

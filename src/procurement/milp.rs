@@ -16,7 +16,7 @@ use crate::domain::Dataset;
 use crate::model_config::TierVolume;
 use crate::plan::award::Timing;
 use crate::solve::kit::{self, Columns, RuleGroup};
-use good_lp::{Expression, IntoAffineExpression, Variable};
+use good_lp::{Expression, Variable};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -237,9 +237,17 @@ fn start_of(case: &Case, k: usize, timing: Timing) -> usize {
 /// ending early for. Where the start year matters only to the value, the best timing alone is kept (exact); where
 /// it also matters to other shares (tiers read by year: volume that arrives early can lift a tier; a tender
 /// capacity that can bind for the contract's partner, [`Case::relets_bind_for`]: each year has its own), every
-/// one is. (The second pass of the GM award shares out the capacity of three partner-years: with a column per
-/// start year for every contract of the category, HR and training's model had 7,318 columns, not about 3,300.)
-fn timings(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Vec<(Timing, f64)> {
+/// one is: `each_year`, worked out once per contract by the caller. (The second pass of the GM award shares out
+/// the capacity of three partner-years: with a column per start year for every contract of the category, HR and
+/// training's model had 7,318 columns, not about 3,300.)
+fn timings(
+    case: &Case,
+    k: usize,
+    s: usize,
+    price: f64,
+    timing: bool,
+    each_year: bool,
+) -> Vec<(Timing, f64)> {
     let c = &case.contracts[k];
     let years = case.df.len();
     let unit = unit(case);
@@ -265,7 +273,7 @@ fn timings(case: &Case, k: usize, s: usize, price: f64, timing: bool) -> Vec<(Ti
     let all = natural
         .into_iter()
         .chain(early_years.map(|t| (Timing::Early(t + 1), worth(t, c.fee))));
-    if case.tier_volume == TierVolume::ByYear || case.relets_bind_for(c.partner) {
+    if each_year {
         return all.collect();
     }
     // The first best: natural before any early end, an earlier end before a later one.
@@ -289,13 +297,14 @@ fn award_and_timing(case: &Case, timing: bool, m: &mut kit::Model<Group>) -> (Sh
     let mut value = Expression::from(0.0);
     let mut volume = vec![Expression::from(0.0); ns];
     for (k, c) in case.contracts.iter().enumerate() {
+        let each_year = case.tier_volume == TierVolume::ByYear || case.relets_bind_for(c.partner);
         for (s, sup) in case.suppliers.iter().enumerate() {
             // A supplier without an offer may only keep what it holds today.
             if !sup.offers && s != c.incumbent {
                 continue;
             }
             for (tier, &(_, price)) in tiers[s].iter().enumerate() {
-                for (timing, worth) in timings(case, k, s, price, timing) {
+                for (timing, worth) in timings(case, k, s, price, timing, each_year) {
                     // A share is priced at a tier only if it starts within the horizon and its supplier can hold
                     // the tier's volume then; one that never starts needs only its base column.
                     let start = start_of(case, k, timing);
@@ -466,18 +475,19 @@ fn year_tiers(
                     .map_or(reach, |j| (tiers[j].0 - margin).min(reach))
             })
             .collect();
-        ceilings(m, held, &priced_at, &y, &upper);
+        ceilings(m, held, at, &priced_at, &y, &upper);
     }
     y
 }
 
 /// The tops of the tiers' intervals of volume, `upper[i]` for tier `i` (the base first): the volume is at most
 /// `sum_i upper[i] y_i` with `y_0 = 1 - sum y` (one row over every tier: with the binaries fractional, far tighter
-/// than a row per forced tier with the volume's reach as its big M), and the shares priced at a tier at most its
-/// top, none when it is off.
+/// than a row per forced tier with the volume's reach as its big M), and the shares priced at a tier (`at`, their
+/// volume `priced_at`) at most its top, none when it is off.
 fn ceilings(
     m: &mut kit::Model<Group>,
     held: Expression,
+    at: &[Vec<usize>],
     priced_at: &[Expression],
     y: &[Variable],
     upper: &[f64],
@@ -490,7 +500,7 @@ fn ceilings(
     m.le(Group::Tiers, String::new(), held, rhs);
     let sum_y = kit::sum(y.iter().copied());
     for (i, volume) in priced_at.iter().enumerate() {
-        if volume.linear_coefficients().next().is_none() {
+        if at[i].is_empty() {
             continue;
         }
         let room = if i == 0 {

@@ -520,10 +520,9 @@ pub fn solve_case(
     // the tiers' interval rows GM's rounds are cheap and only those partners need the rule: HR and training's
     // first pass took 0.24, 0.26 and 0.30 s in three rounds, against 0.25 and 1.39 s when the second round
     // covered all 36 partners that could break it; with the older big-M tier rows, partners one at a time took
-    // four rounds of about 16 s each, measured 2026-12-05.) A second pass starts with
-    // the partners its first pass ended with and those its first plan held at the limit ([`Case::limited`]): the
-    // rule holds for every plan, so covering more
-    // partners than need it changes no optimum, and the round that would find them again is saved.
+    // four rounds of about 16 s each, measured 2026-12-05.) A second pass starts with the partners its first pass
+    // ended with and those its first plan held at the limit ([`Case::limited`]): the rule holds for every plan, so
+    // covering more partners than need it changes no optimum, and the round that would find them again is saved.
     let kmax = case.rules.max_suppliers_per_partner as usize;
     let mut limited: Vec<usize> = over_today(case, kmax);
     limited.extend(&case.limited);
