@@ -246,9 +246,19 @@ pub fn run(
                 cand: &r.candidates,
                 model,
             };
-            r.plan().map(|p| estates::reasons::site_reasons(&ctx, p))
+            r.plan()
+                .map(|p| estates::reasons::site_reasons(&ctx, p, Some(limits.wrap_up())))
         })
         .unwrap_or_default();
+    let untried = reasons
+        .iter()
+        .filter(|r| *r == estates::reasons::NOT_TRIED)
+        .count();
+    if untried > 0 {
+        log(format!(
+            "reasons: {untried} kept sites not tried one at a time (the time limit came first)"
+        ));
+    }
     let mut md = String::new();
     if let Some(result) = &result {
         if result.plan().is_some() {
@@ -261,7 +271,7 @@ pub fn run(
                 cand: &result.candidates,
                 model,
             };
-            let reasons = estates::unit_reasons::unit_reasons(&ctx, plan);
+            let reasons = estates::unit_reasons::unit_reasons(&ctx, plan, Some(limits.wrap_up()));
             files.push((
                 "units.csv",
                 report::units::units_csv(data, result, &reasons),

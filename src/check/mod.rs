@@ -13,7 +13,7 @@ pub mod procurement;
 mod rule;
 mod services;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 pub use rule::Rule;
 

@@ -157,7 +157,7 @@ fn estates() -> Dataset {
 /// The estates data with one category: suppliers INC (the big incumbent), CHEAP (a tiered offer), LOCAL (a
 /// local SME) and NOOFFER (an incumbent without an offer); contracts K0 (free in year 3), K1 (year 2), K2
 /// (serves S4), K3 (runs past the horizon) and K4 (NOOFFER's, year 2), GBP 280,000 a year in all.
-pub(super) fn dataset() -> Dataset {
+pub(crate) fn dataset() -> Dataset {
     let mut d = estates();
     d.suppliers = vec![
         supplier("INC", false, false),
@@ -183,7 +183,7 @@ pub(super) fn dataset() -> Dataset {
 }
 
 /// The model file's defaults: access within 5 km, no budget, no borough minimum, no award limits.
-pub(super) fn model() -> ModelConfig {
+pub(crate) fn model() -> ModelConfig {
     // No local-SME floor unless a test sets one (the default keeps today's share).
     let mut model = ModelConfig::default();
     model.procurement.local_sme_share = 0.0;

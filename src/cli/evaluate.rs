@@ -88,7 +88,7 @@ pub(super) fn run(args: &EvaluateArgs) -> Result<Status, Error> {
             cand: &cand,
             model: &model,
         };
-        reasons::site_reasons(&ctx, &a.plan)
+        reasons::site_reasons(&ctx, &a.plan, None)
     } else {
         Vec::new()
     };

@@ -18,9 +18,15 @@ use crate::plan::{self, Plan, SiteDecision};
 use crate::solve::kit::RuleGroup;
 use crate::text::money;
 use std::collections::BTreeSet;
+use std::time::Instant;
 
-/// Why a site is kept when a rule holds it, or `None` when no rule does.
-pub fn held_by_rule(ctx: &Ctx<'_>, s: SiteIx) -> Option<String> {
+/// The reason of a kept site whose one-site trial was not made: the command's time limit came first.
+pub const NOT_TRIED: &str =
+    "not tried: the time limit came first (reasons are costed one site at a time after the solve)";
+
+/// Why a site is kept when a rule holds it (`fixed_team`: it hosts a team that cannot move), or `None` when no
+/// rule does.
+fn held_by_rule(ctx: &Ctx<'_>, s: SiteIx, fixed_team: bool) -> Option<String> {
     let (data, e) = (ctx.data, &ctx.model.estates);
     let site = data.site(s);
     if site.must_keep {
@@ -29,24 +35,36 @@ pub fn held_by_rule(ctx: &Ctx<'_>, s: SiteIx) -> Option<String> {
         Some(format!("{} sites are never released", site.kind))
     } else if site.tenure == Tenure::Pfi && !e.release_pfi {
         Some("PFI site (release_pfi is off)".into())
-    } else if data.teams.iter().any(|t| !t.movable && t.site == Some(s)) {
+    } else if fixed_team {
         Some("hosts a team that cannot move".into())
     } else {
         None
     }
 }
 
-/// One reason per site, in site order.
-pub fn site_reasons(ctx: &Ctx<'_>, p: &Plan) -> Vec<String> {
+/// One reason per site, in site order. A kept site's trial (each costs the whole plan) is made only before
+/// `until` ([`NOT_TRIED`] after it), so a large estate's reasons keep the command's time limit.
+pub fn site_reasons(ctx: &Ctx<'_>, p: &Plan, until: Option<Instant>) -> Vec<String> {
     let npv = plan::figures(ctx.data, ctx.cand, p).npv;
+    let mut fixed_team = vec![false; ctx.data.sites.len()];
+    for t in ctx.data.teams.iter().filter(|t| !t.movable) {
+        if let Some(s) = t.site {
+            fixed_team[s.ix()] = true;
+        }
+    }
+    let past = || until.is_some_and(|u| Instant::now() > u);
     (0..ctx.data.sites.len())
         .map(|i| {
             let s = SiteIx(i as u32);
             match p.sites[i] {
                 SiteDecision::Release(y) => released(ctx, p, s, y),
-                SiteDecision::Keep => {
-                    held_by_rule(ctx, s).unwrap_or_else(|| kept_because(ctx, p, s, npv))
-                }
+                SiteDecision::Keep => held_by_rule(ctx, s, fixed_team[i]).unwrap_or_else(|| {
+                    if past() {
+                        NOT_TRIED.into()
+                    } else {
+                        kept_because(ctx, p, s, npv)
+                    }
+                }),
             }
         })
         .collect()
@@ -170,4 +188,43 @@ pub fn sale_words(site: &crate::domain::Site, y: usize, r: &crate::costing::Rele
         _ => {}
     }
     words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::test_support;
+    use crate::estates::candidates;
+    use std::time::Duration;
+
+    #[test]
+    fn past_the_deadline_a_kept_site_is_not_tried_and_every_other_reason_is_the_same() {
+        let (data, model) = (test_support::dataset(), test_support::model());
+        let cand = candidates::build(&data, &model);
+        let ctx = Ctx {
+            data: &data,
+            cand: &cand,
+            model: &model,
+        };
+        let mut plan = Plan::baseline(&data);
+        plan.sites[1] = SiteDecision::Release(1);
+        let tried = site_reasons(&ctx, &plan, None);
+        let late = Instant::now().checked_sub(Duration::from_secs(1));
+        let cut = site_reasons(&ctx, &plan, late);
+        assert!(!tried.iter().any(|r| r == NOT_TRIED));
+        let mut untried = 0;
+        for (i, (a, b)) in tried.iter().zip(&cut).enumerate() {
+            let s = SiteIx(i as u32);
+            let kept_by_trial =
+                plan.sites[i] == SiteDecision::Keep && held_by_rule(&ctx, s, false).is_none();
+            if b == NOT_TRIED {
+                assert!(kept_by_trial, "site {i}: {a}");
+                untried += 1;
+            } else {
+                assert_eq!(a, b, "site {i}");
+            }
+        }
+        assert!(untried > 0, "{tried:?}");
+        assert!(cut[1].starts_with("saves GBP"), "{}", cut[1]);
+    }
 }

@@ -7,14 +7,23 @@ use crate::domain::UnitKind;
 use crate::plan::{self, Plan, SiteDecision};
 use crate::solve::kit::RuleGroup;
 use crate::text::money;
+use std::time::Instant;
 
-/// One reason per unit, in the data set's order.
-pub fn unit_reasons(ctx: &Ctx<'_>, p: &Plan) -> Vec<String> {
+/// One reason per unit, in the data set's order; a kept unit's trial is made only before `until`, as for sites
+/// ([`super::reasons::NOT_TRIED`] after it).
+pub fn unit_reasons(ctx: &Ctx<'_>, p: &Plan, until: Option<Instant>) -> Vec<String> {
     let npv = plan::figures(ctx.data, ctx.cand, p).npv;
+    let past = || until.is_some_and(|u| Instant::now() > u);
     (0..ctx.data.units.len())
         .map(|u| match p.units[u] {
             SiteDecision::Release(y) => released(ctx, u, y as usize),
-            SiteDecision::Keep => held_by_rule(ctx, p, u).unwrap_or_else(|| kept(ctx, p, u, npv)),
+            SiteDecision::Keep => held_by_rule(ctx, p, u).unwrap_or_else(|| {
+                if past() {
+                    super::reasons::NOT_TRIED.into()
+                } else {
+                    kept(ctx, p, u, npv)
+                }
+            }),
         })
         .collect()
 }

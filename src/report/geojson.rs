@@ -361,7 +361,7 @@ mod tests {
             cand: &cand,
             model: &model,
         };
-        let reasons = site_reasons(&ctx, &plan);
+        let reasons = site_reasons(&ctx, &plan, None);
         let json = serde_json::to_value(plan_geojson(&data, &model, &plan, &reasons)).unwrap();
         assert_eq!(json["type"], "FeatureCollection");
         assert!(json.get("crs").is_none(), "RFC 7946 has no crs member");

@@ -110,7 +110,7 @@ pub fn html_rows(data: &Dataset, model: &ModelConfig, plan: &Plan) -> Vec<miniji
         cand: &cand,
         model,
     };
-    let reasons = crate::estates::unit_reasons::unit_reasons(&ctx, plan);
+    let reasons = crate::estates::unit_reasons::unit_reasons(&ctx, plan, None);
     (data.units.iter().enumerate())
         .map(|(u, unit)| {
             let (decision, year, saving) = match plan.units[u] {

@@ -139,6 +139,14 @@ impl Limits {
         }
     }
 
+    /// When the work after the solves (reasons costed one site at a time, files) must stop: the deadline plus
+    /// half of the 5% of the limit the command may overrun by (`--time-limit T` ends within T + 5% + 2 s).
+    pub fn wrap_up(&self) -> Instant {
+        let grace =
+            Duration::try_from_secs_f64(0.025 * self.time_limit_s).unwrap_or(Duration::ZERO);
+        self.deadline.checked_add(grace).unwrap_or(self.deadline)
+    }
+
     /// The same limits with at least `seconds` left: for a last short solve whose answer is needed whatever the
     /// clock says (an LP bound after a stop at the limit).
     pub fn at_least(&self, seconds: f64) -> Self {
