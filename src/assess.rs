@@ -7,7 +7,7 @@
 
 use crate::check::{self, Violation};
 use crate::domain::Dataset;
-use crate::estates::candidates;
+use crate::estates::candidates::{self, Candidates};
 use crate::model_config::ModelConfig;
 use crate::plan::award::{self, Award, CategoryFigures};
 use crate::plan::files::PlanFiles;
@@ -31,6 +31,9 @@ pub struct Assessment {
     pub violations: Vec<(Option<String>, Violation)>,
     /// Which plan files were read.
     pub found: Vec<&'static str>,
+    /// The model's candidates for the data set (placements, costs): built once, read by the report's tables (on
+    /// a large estate a build is most of the report's time).
+    pub candidates: Candidates,
 }
 
 impl Assessment {
@@ -92,8 +95,8 @@ pub fn assess(data: &Dataset, model: &ModelConfig, name: String, files: PlanFile
     } = files;
     let mut violations = Vec::new();
     let mut kpis = None;
+    let cand = candidates::build(data, model);
     if found.iter().any(|f| *f != "awards.csv") {
-        let cand = candidates::build(data, model);
         kpis = Some(plan::evaluate(data, &cand, &plan));
         let report = check::check(data, model, &plan, None);
         violations.extend(report.violations.into_iter().map(|v| (None, v)));
@@ -131,5 +134,6 @@ pub fn assess(data: &Dataset, model: &ModelConfig, name: String, files: PlanFile
         award_figures,
         violations,
         found,
+        candidates: cand,
     }
 }

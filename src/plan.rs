@@ -440,20 +440,17 @@ pub fn moved_share(current: Option<SiteIx>, places: &[(SiteIx, f64)]) -> f64 {
 
 /// Per zone, the distance to its nearest kept public-facing site (km; infinite when none is kept).
 pub fn zone_access_km(data: &Dataset, plan: &Plan) -> Vec<f64> {
-    let kept: Vec<_> = data
-        .sites
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| s.public_facing && plan.kept(SiteIx(*i as u32)))
-        .filter_map(|(_, s)| s.location)
-        .collect();
+    let kept = crate::geo::ByLatitude::new(
+        data.sites
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| s.public_facing && plan.kept(SiteIx(*i as u32)))
+            .filter_map(|(_, s)| s.location)
+            .collect(),
+    );
     data.zones
         .iter()
-        .map(|z| {
-            kept.iter()
-                .map(|&p| haversine_km(z.location, p))
-                .fold(f64::INFINITY, f64::min)
-        })
+        .map(|z| kept.nearest_km(z.location))
         .collect()
 }
 

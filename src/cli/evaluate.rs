@@ -129,7 +129,7 @@ pub(super) fn run(args: &EvaluateArgs) -> Result<Status, Error> {
     out.write("report.html", page.as_bytes())?;
     let json = crate::text::json_pretty(&crate::report::evaluation::document(&a, &model.name))?;
     out.write("evaluation.json", json.as_bytes())?;
-    let shares = crate::report::shares::compute(data, &model, &a);
+    let shares = crate::report::shares::compute(data, &a);
     out.write(
         "shares.csv",
         &crate::report::shares::shares_csv(&shares, None),

@@ -6,7 +6,7 @@
 
 use crate::costing::{self, Discount, PlanCosts};
 use crate::domain::{Dataset, SiteIx, SiteKind, Tenure, UnitKind};
-use crate::geo::haversine_km;
+use crate::geo::{haversine_km, within_km};
 use crate::model_config::{ModelConfig, ObjectiveKind};
 use std::collections::BTreeMap;
 
@@ -322,7 +322,7 @@ pub fn reachable(data: &Dataset, from: Option<SiteIx>, to: SiteIx, max_km: f64) 
         return true;
     }
     match (data.site(from).location, data.site(to).location) {
-        (Some(a), Some(b)) => haversine_km(a, b) <= max_km + 1e-9,
+        (Some(a), Some(b)) => within_km(a, b, max_km + 1e-9),
         _ => false,
     }
 }
@@ -339,18 +339,15 @@ fn access_needs(data: &Dataset, model: &ModelConfig) -> Vec<AccessNeed> {
             .filter(|(_, s)| s.public_facing && kind.is_none_or(|k| s.kind == k))
             .filter_map(|(i, s)| s.location.map(|p| (SiteIx(i as u32), p)))
             .collect();
+        let by_latitude = crate::geo::ByLatitude::new(public.iter().map(|&(_, p)| p).collect());
         for (zone, z) in data.zones.iter().enumerate() {
-            let dists: Vec<(SiteIx, f64)> = public
-                .iter()
-                .map(|&(s, p)| (s, haversine_km(z.location, p)))
-                .collect();
-            let nearest = dists.iter().map(|d| d.1).fold(f64::INFINITY, f64::min);
+            let nearest = by_latitude.nearest_km(z.location);
             // A zone already beyond the distance today keeps what it has: no plan can do better than its nearest.
             let limit_km = a.limit_km(z, nearest);
-            let cover = dists
-                .into_iter()
-                .filter(|&(_, d)| d <= limit_km + 1e-9)
-                .map(|(s, _)| s)
+            let cover = public
+                .iter()
+                .filter(|&&(_, p)| within_km(z.location, p, limit_km + 1e-9))
+                .map(|&(s, _)| s)
                 .collect();
             needs.push(AccessNeed {
                 zone,

@@ -326,7 +326,7 @@ pub fn plan_html(
         Vec::new()
     };
     let units = if has_estates {
-        super::units::html_rows(data, model, &a.plan)
+        super::units::html_rows(data, model, a)
     } else {
         Vec::new()
     };
@@ -345,8 +345,8 @@ pub fn plan_html(
     let moves = move_rows(data, &a.plan);
     let categories = category_rows(data, a, &view.category_status);
     let award_lines = award_rows(data, a);
-    let shares = super::shares::table(data, model, a, view.shapley);
-    let (services, service_functions, hubs) = services_tables(data, model, a);
+    let shares = super::shares::table(data, a, view.shapley);
+    let (services, service_functions, hubs) = services_tables(data, a);
     render(
         "plan.html",
         minijinja::context! {
@@ -384,14 +384,12 @@ fn npv_part_rows(k: Option<&crate::plan::Kpis>) -> (Vec<minijinja::Value>, Optio
 /// hubs table; all empty without shared services.
 fn services_tables(
     data: &Dataset,
-    model: &ModelConfig,
     a: &Assessment,
 ) -> (Vec<minijinja::Value>, Vec<Named>, Vec<minijinja::Value>) {
     let Some(k) = a.kpis.as_ref().and_then(|k| k.shared_services.as_ref()) else {
         return Default::default();
     };
-    let cand = crate::estates::candidates::build(data, model);
-    let rows = crate::estates::service_reasons::rows(data, &cand, &a.plan, k);
+    let rows = crate::estates::service_reasons::rows(data, &a.candidates, &a.plan, k);
     let functions: Vec<usize> = (0..data.functions.len())
         .filter(|&f| rows.iter().any(|r| r.function == f))
         .collect();

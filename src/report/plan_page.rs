@@ -161,6 +161,10 @@ pub fn pages(s: Solved<'_>) -> Result<Pages, Error> {
         award_figures,
         violations,
         found,
+        candidates: result.map_or_else(
+            || crate::estates::candidates::build(data, model),
+            |r| r.candidates.clone(),
+        ),
     };
     let view = PlanView {
         title: format!("Consolidation plan: {}", model.name),
@@ -173,7 +177,7 @@ pub fn pages(s: Solved<'_>) -> Result<Pages, Error> {
         explained,
         shapley,
     };
-    let shares = report::shares::compute(data, model, &assessment);
+    let shares = report::shares::compute(data, &assessment);
     Ok(Pages {
         html: report::html::plan_html(data, model, &view)?,
         shares_csv: report::shares::shares_csv(&shares, shapley.and_then(|x| x.as_ref().ok())),

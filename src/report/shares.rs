@@ -8,20 +8,19 @@ use super::html::{Named, Num};
 use crate::assess::Assessment;
 use crate::domain::Dataset;
 use crate::estates::shapley::ShapleyShares;
-use crate::model_config::ModelConfig;
 use crate::plan::shares::{Share, shares};
 use crate::text::money;
 
 /// Every partner's share under the direct and proportional rules.
-pub fn compute(data: &Dataset, model: &ModelConfig, a: &Assessment) -> Vec<Share> {
-    let cand = crate::estates::candidates::build(data, model);
+pub fn compute(data: &Dataset, a: &Assessment) -> Vec<Share> {
+    let cand = &a.candidates;
     let estates = a
         .kpis
         .as_ref()
         .map(|k| k.savings_by_partner.clone())
         .unwrap_or_default();
     let plan = a.has_estates().then_some(&a.plan);
-    shares(data, &cand, plan, &estates, &a.award_figures)
+    shares(data, cand, plan, &estates, &a.award_figures)
 }
 
 /// `shares.csv`: one row per partner; `shapley_estates_gbp` is empty without `--shapley`.
@@ -69,11 +68,10 @@ pub struct Table {
 /// Builds the "who gains and who pays" table.
 pub fn table(
     data: &Dataset,
-    model: &ModelConfig,
     a: &Assessment,
     shapley: Option<&Result<ShapleyShares, String>>,
 ) -> Table {
-    let all = compute(data, model, a);
+    let all = compute(data, a);
     let num = |v: f64| Num { v, text: money(v) };
     let solved = shapley.and_then(|s| s.as_ref().ok());
     let rows = all

@@ -1,11 +1,12 @@
 //! `units.csv` of a plan: one row per release unit (`units.csv` of the data set) with its decision, year, what
 //! releasing it saves and costs, and the reason ([`crate::estates::unit_reasons`]).
 
+use crate::assess::Assessment;
 use crate::domain::{Dataset, UnitKind};
 use crate::estates::EstatesResult;
 use crate::model_config::ModelConfig;
+use crate::plan::SiteDecision;
 use crate::plan::files::UNIT_COLUMNS;
-use crate::plan::{Plan, SiteDecision};
 use crate::text::{csv_bytes, money};
 use std::fmt::Write;
 
@@ -100,16 +101,12 @@ pub fn units_md(data: &Dataset, result: &EstatesResult) -> String {
 }
 
 /// The rows of `report.html`'s units table (empty without `units.csv`), with each unit's reason.
-pub fn html_rows(data: &Dataset, model: &ModelConfig, plan: &Plan) -> Vec<minijinja::Value> {
+pub fn html_rows(data: &Dataset, model: &ModelConfig, a: &Assessment) -> Vec<minijinja::Value> {
     if data.units.is_empty() {
         return Vec::new();
     }
-    let cand = crate::estates::candidates::build(data, model);
-    let ctx = crate::estates::milp::Ctx {
-        data,
-        cand: &cand,
-        model,
-    };
+    let (cand, plan) = (&a.candidates, &a.plan);
+    let ctx = crate::estates::milp::Ctx { data, cand, model };
     let reasons = crate::estates::unit_reasons::unit_reasons(&ctx, plan, None);
     (data.units.iter().enumerate())
         .map(|(u, unit)| {
