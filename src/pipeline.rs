@@ -247,34 +247,25 @@ pub fn run(
                 model,
             };
             r.plan()
-                .map(|p| estates::reasons::site_reasons(&ctx, p, Some(limits.wrap_up())))
+                .map(|p| estates::reasons::Reasons::of(&ctx, p, Some(limits.wrap_up())))
         })
         .unwrap_or_default();
-    let untried = reasons
-        .iter()
-        .filter(|r| *r == estates::reasons::NOT_TRIED)
-        .count();
+    let untried = reasons.untried();
     if untried > 0 {
         log(format!(
-            "reasons: {untried} kept sites not tried one at a time (the time limit came first)"
+            "reasons: {untried} kept sites and units not tried one at a time (the time limit came first)"
         ));
     }
     let mut md = String::new();
     if let Some(result) = &result {
         if result.plan().is_some() {
-            files.push(("sites.csv", report::sites_csv(data, result, &reasons)));
+            files.push(("sites.csv", report::sites_csv(data, result, &reasons.sites)));
             files.push(("moves.csv", report::moves_csv(data, result)));
         }
-        if let (Some(plan), false) = (result.plan(), data.units.is_empty()) {
-            let ctx = estates::milp::Ctx {
-                data,
-                cand: &result.candidates,
-                model,
-            };
-            let reasons = estates::unit_reasons::unit_reasons(&ctx, plan, Some(limits.wrap_up()));
+        if result.plan().is_some() && !data.units.is_empty() {
             files.push((
                 "units.csv",
-                report::units::units_csv(data, result, &reasons),
+                report::units::units_csv(data, result, &reasons.units),
             ));
         }
         md.push_str(&report::report_md(data, model, result));
@@ -285,7 +276,7 @@ pub fn run(
             md.push_str(&report::services::report_md(data, result, &rows));
         }
         if let Some(plan) = result.plan() {
-            let geojson = report::geojson::plan_geojson_bytes(data, model, plan, &reasons);
+            let geojson = report::geojson::plan_geojson_bytes(data, model, plan, &reasons.sites);
             files.push((
                 "plan.geojson",
                 geojson.map_err(|e| Error::Other(e.to_string()))?,

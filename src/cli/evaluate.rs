@@ -10,7 +10,7 @@ use super::{EvaluateArgs, Status};
 use crate::assess;
 use crate::atomic::AtomicDir;
 use crate::error::Error;
-use crate::estates::{candidates, milp::Ctx, reasons};
+use crate::estates::{milp::Ctx, reasons};
 use crate::plan::files as plan_files;
 use crate::report::html::{self, PlanView, StatusLine};
 use crate::text::money;
@@ -82,15 +82,14 @@ pub(super) fn run(args: &EvaluateArgs) -> Result<Status, Error> {
     let violations = a.violations.len();
     outln!("violations: {violations}");
     let reasons = if a.has_estates() {
-        let cand = candidates::build(data, &model);
         let ctx = Ctx {
             data,
-            cand: &cand,
+            cand: &a.candidates,
             model: &model,
         };
-        reasons::site_reasons(&ctx, &a.plan, None)
+        reasons::Reasons::of(&ctx, &a.plan, None)
     } else {
-        Vec::new()
+        reasons::Reasons::default()
     };
     let verdict = if violations == 0 {
         StatusLine::new(

@@ -24,6 +24,35 @@ use std::time::Instant;
 pub const NOT_TRIED: &str =
     "not tried: the time limit came first (reasons are costed one site at a time after the solve)";
 
+/// The reason for every site decision and every unit decision, in data set order; worked out once per plan for
+/// `sites.csv`, `units.csv`, `plan.geojson` and the HTML tables.
+#[derive(Debug, Clone, Default)]
+pub struct Reasons {
+    /// One per site ([`site_reasons`]).
+    pub sites: Vec<String>,
+    /// One per release unit ([`super::unit_reasons::unit_reasons`]; empty without units).
+    pub units: Vec<String>,
+}
+
+impl Reasons {
+    /// The reasons of plan `p`, trials made only before `until` (see [`site_reasons`]).
+    pub fn of(ctx: &Ctx<'_>, p: &Plan, until: Option<Instant>) -> Reasons {
+        Reasons {
+            sites: site_reasons(ctx, p, until),
+            units: super::unit_reasons::unit_reasons(ctx, p, until),
+        }
+    }
+
+    /// How many kept sites and units were not tried ([`NOT_TRIED`]).
+    pub fn untried(&self) -> usize {
+        self.sites
+            .iter()
+            .chain(&self.units)
+            .filter(|r| *r == NOT_TRIED)
+            .count()
+    }
+}
+
 /// Why a site is kept when a rule holds it (`fixed_team`: it hosts a team that cannot move), or `None` when no
 /// rule does.
 fn held_by_rule(ctx: &Ctx<'_>, s: SiteIx, fixed_team: bool) -> Option<String> {

@@ -12,6 +12,9 @@ use std::time::Instant;
 /// One reason per unit, in the data set's order; a kept unit's trial is made only before `until`, as for sites
 /// ([`super::reasons::NOT_TRIED`] after it).
 pub fn unit_reasons(ctx: &Ctx<'_>, p: &Plan, until: Option<Instant>) -> Vec<String> {
+    if ctx.data.units.is_empty() {
+        return Vec::new();
+    }
     let npv = plan::figures(ctx.data, ctx.cand, p).npv;
     let past = || until.is_some_and(|u| Instant::now() > u);
     (0..ctx.data.units.len())

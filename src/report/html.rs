@@ -71,8 +71,8 @@ pub struct PlanView<'a> {
     pub conflicts: Vec<String>,
     /// The plan with its figures and violations.
     pub assessment: &'a Assessment,
-    /// The reason for each site's decision, in site order (empty: no sites table).
-    pub reasons: Vec<String>,
+    /// The reason for each site's and unit's decision (no sites: no sites table).
+    pub reasons: crate::estates::reasons::Reasons,
     /// Each category's solver status (empty for a plan read from files).
     pub category_status: BTreeMap<String, String>,
     /// `plan --explain N`: the top decisions forced the other way.
@@ -307,7 +307,7 @@ pub fn plan_html(
         series.push(("Award net saving".to_string(), by_year));
     }
     let year_chart = svg::year_chart_svg("Net saving by year (GBP, undiscounted)", &series, 560);
-    let sites: Vec<_> = if has_estates && !view.reasons.is_empty() {
+    let sites: Vec<_> = if has_estates && !view.reasons.sites.is_empty() {
         data.sites
             .iter()
             .enumerate()
@@ -318,7 +318,7 @@ pub fn plan_html(
                 };
                 minijinja::context! {
                     id => s.id, name => s.name, owner => Named::org(data, s.organisation),
-                    decision, year, saving, saving_text => money(saving), reason => view.reasons[i],
+                    decision, year, saving, saving_text => money(saving), reason => view.reasons.sites[i],
                 }
             })
             .collect()
@@ -326,7 +326,7 @@ pub fn plan_html(
         Vec::new()
     };
     let units = if has_estates {
-        super::units::html_rows(data, model, a)
+        super::units::html_rows(data, a, &view.reasons.units)
     } else {
         Vec::new()
     };

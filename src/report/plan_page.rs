@@ -34,8 +34,8 @@ pub struct Solved<'a> {
     pub checked: Option<&'a CheckReport>,
     /// The checker's verdict per category.
     pub award_checks: &'a [Option<CheckReport>],
-    /// The reason for each site decision.
-    pub reasons: Vec<String>,
+    /// The reason for each site and unit decision.
+    pub reasons: crate::estates::reasons::Reasons,
     /// `--explain` results.
     pub explained: &'a [Explanation],
     /// `--shapley` shares.

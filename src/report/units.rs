@@ -4,7 +4,6 @@
 use crate::assess::Assessment;
 use crate::domain::{Dataset, UnitKind};
 use crate::estates::EstatesResult;
-use crate::model_config::ModelConfig;
 use crate::plan::SiteDecision;
 use crate::plan::files::UNIT_COLUMNS;
 use crate::text::{csv_bytes, money};
@@ -100,14 +99,12 @@ pub fn units_md(data: &Dataset, result: &EstatesResult) -> String {
     o
 }
 
-/// The rows of `report.html`'s units table (empty without `units.csv`), with each unit's reason.
-pub fn html_rows(data: &Dataset, model: &ModelConfig, a: &Assessment) -> Vec<minijinja::Value> {
-    if data.units.is_empty() {
+/// The rows of `report.html`'s units table (empty without units), with each unit's reason from `reasons`.
+pub fn html_rows(data: &Dataset, a: &Assessment, reasons: &[String]) -> Vec<minijinja::Value> {
+    if data.units.is_empty() || reasons.len() != data.units.len() {
         return Vec::new();
     }
     let (cand, plan) = (&a.candidates, &a.plan);
-    let ctx = crate::estates::milp::Ctx { data, cand, model };
-    let reasons = crate::estates::unit_reasons::unit_reasons(&ctx, plan, None);
     (data.units.iter().enumerate())
         .map(|(u, unit)| {
             let (decision, year, saving) = match plan.units[u] {
