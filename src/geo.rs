@@ -54,21 +54,21 @@ impl ByLatitude {
     /// latitude gap alone is longer than the nearest so far.
     pub fn nearest_km(&self, p: LatLon) -> f64 {
         let at = self.points.partition_point(|q| q.lat < p.lat);
-        let mut best = f64::INFINITY;
-        for q in self.points[at..].iter() {
-            if latitude_gap_km(p, *q) > best + 1e-6 {
-                break;
-            }
-            best = best.min(haversine_km(p, *q));
-        }
-        for q in self.points[..at].iter().rev() {
-            if latitude_gap_km(p, *q) > best + 1e-6 {
-                break;
-            }
-            best = best.min(haversine_km(p, *q));
-        }
-        best
+        let north = nearest_on(p, f64::INFINITY, self.points[at..].iter());
+        nearest_on(p, north, self.points[..at].iter().rev())
     }
+}
+
+/// The least of `best` and the distances from `p` to `side` (points ever further from `p` in latitude), stopping
+/// where the latitude gap alone passes the least so far.
+fn nearest_on<'a>(p: LatLon, mut best: f64, side: impl Iterator<Item = &'a LatLon>) -> f64 {
+    for q in side {
+        if latitude_gap_km(p, *q) > best + 1e-6 {
+            break;
+        }
+        best = best.min(haversine_km(p, *q));
+    }
+    best
 }
 
 #[cfg(test)]

@@ -24,6 +24,16 @@ use std::time::Instant;
 pub const NOT_TRIED: &str =
     "not tried: the time limit came first (reasons are costed one site at a time after the solve)";
 
+/// `trial`'s reason, or [`NOT_TRIED`] once `until` has passed: the one-site (or one-unit) trials of kept sites
+/// and units each cost the whole plan.
+pub(super) fn unless_past(until: Option<Instant>, trial: impl FnOnce() -> String) -> String {
+    if until.is_some_and(|u| Instant::now() > u) {
+        NOT_TRIED.into()
+    } else {
+        trial()
+    }
+}
+
 /// The reason for every site decision and every unit decision, in data set order; worked out once per plan for
 /// `sites.csv`, `units.csv`, `plan.geojson` and the HTML tables.
 #[derive(Debug, Clone, Default)]
@@ -81,19 +91,13 @@ pub fn site_reasons(ctx: &Ctx<'_>, p: &Plan, until: Option<Instant>) -> Vec<Stri
             fixed_team[s.ix()] = true;
         }
     }
-    let past = || until.is_some_and(|u| Instant::now() > u);
     (0..ctx.data.sites.len())
         .map(|i| {
             let s = SiteIx(i as u32);
             match p.sites[i] {
                 SiteDecision::Release(y) => released(ctx, p, s, y),
-                SiteDecision::Keep => held_by_rule(ctx, s, fixed_team[i]).unwrap_or_else(|| {
-                    if past() {
-                        NOT_TRIED.into()
-                    } else {
-                        kept_because(ctx, p, s, npv)
-                    }
-                }),
+                SiteDecision::Keep => held_by_rule(ctx, s, fixed_team[i])
+                    .unwrap_or_else(|| unless_past(until, || kept_because(ctx, p, s, npv))),
             }
         })
         .collect()

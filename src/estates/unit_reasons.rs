@@ -16,17 +16,11 @@ pub fn unit_reasons(ctx: &Ctx<'_>, p: &Plan, until: Option<Instant>) -> Vec<Stri
         return Vec::new();
     }
     let npv = plan::figures(ctx.data, ctx.cand, p).npv;
-    let past = || until.is_some_and(|u| Instant::now() > u);
     (0..ctx.data.units.len())
         .map(|u| match p.units[u] {
             SiteDecision::Release(y) => released(ctx, u, y as usize),
-            SiteDecision::Keep => held_by_rule(ctx, p, u).unwrap_or_else(|| {
-                if past() {
-                    super::reasons::NOT_TRIED.into()
-                } else {
-                    kept(ctx, p, u, npv)
-                }
-            }),
+            SiteDecision::Keep => held_by_rule(ctx, p, u)
+                .unwrap_or_else(|| super::reasons::unless_past(until, || kept(ctx, p, u, npv))),
         })
         .collect()
 }

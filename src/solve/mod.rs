@@ -139,8 +139,9 @@ impl Limits {
         }
     }
 
-    /// When the work after the solves (reasons costed one site at a time, files) must stop: the deadline plus
-    /// half of the 5% of the limit the command may overrun by (`--time-limit T` ends within T + 5% + 2 s).
+    /// When the costly work after the solves (reasons costed one site at a time) must stop, so writing the files
+    /// still fits: the deadline plus half of the 5% of the limit the command may overrun by (`--time-limit T` ends
+    /// within T + 5% + 2 s).
     pub fn wrap_up(&self) -> Instant {
         let grace =
             Duration::try_from_secs_f64(0.025 * self.time_limit_s).unwrap_or(Duration::ZERO);
