@@ -214,14 +214,16 @@ pub fn search(
         let cutoff = (dual.bound + guess).min(incumbent);
         let last = cutoff >= incumbent;
         let (lo, up) = tighten(model, &dual, cutoff, margin);
-        let narrowed = refix(
-            model,
-            Restricted::presolved(model, &lo, &up),
-            cutoff,
-            limits,
-        );
-        // Nothing tightened: the narrowed model is the whole one (less any columns it fixed itself).
+        // Nothing tightened: the narrowed model is the whole one (less any columns it fixed itself), so it is not
+        // fixed again either (a cut-off would then shape it, and its optimum or infeasibility would not be the
+        // whole model's).
         let whole = lo == model.lo && up == model.up;
+        let narrowed = Restricted::presolved(model, &lo, &up);
+        let narrowed = if whole {
+            narrowed
+        } else {
+            refix(model, narrowed, cutoff, limits)
+        };
         if narrowed.broken {
             if last {
                 return best.map(|b| Outcome::Optimal(b.0));
@@ -306,15 +308,7 @@ fn refix(model: &Sparse, mut narrowed: Restricted, cutoff: f64, limits: Limits) 
             break;
         }
         // The new bounds in the whole model's columns: presolve then runs once more on the whole model.
-        let (mut wlo, mut wup): (Vec<f64>, Vec<f64>) = narrowed
-            .fixed
-            .iter()
-            .map(|f| f.map_or((0.0, 0.0), |v| (v, v)))
-            .unzip();
-        for (k, &j) in narrowed.kept.iter().enumerate() {
-            (wlo[j], wup[j]) = (lo[k], up[k]);
-        }
-        let next = Restricted::presolved(model, &wlo, &wup);
+        let next = Restricted::presolved(model, &narrowed.widen(&lo), &narrowed.widen(&up));
         let kept = next.model.columns() as f64 / part.columns().max(1) as f64;
         narrowed = next;
         if kept > REFIX_GAIN {
