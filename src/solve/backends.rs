@@ -1,5 +1,6 @@
 //! Which adapter runs each backend, and the good_lp calls for HiGHS. microlp (`microlp.rs`) and lp_solve
-//! (`lpsolve.rs`) are called directly. With those two, the only files that know solver-specific options.
+//! (`lpsolve.rs`) are called directly. With those two, the only files that know solver-specific options. Each
+//! solve runs on a thread of its own ([`super::abandon`]), so a run asked to stop need not wait for it.
 
 use super::{Backend, Limits, Milp, Outcome};
 
@@ -19,7 +20,15 @@ pub(super) fn run(
             start();
             super::lpsolve::run(milp, limits)
         }
-        Backend::Highs => highs::run(milp, limits, start().as_deref()),
+        Backend::Highs => {
+            let warm = start();
+            let solve = move || highs::run(milp, limits, warm.as_deref());
+            super::abandon::off_thread("HiGHS", None, solve).unwrap_or_else(|why| {
+                Outcome::Unknown {
+                    reason: why.reason("HiGHS"),
+                }
+            })
+        }
     }
 }
 

@@ -103,18 +103,24 @@ pub fn relaxation(model: &Sparse, limits: Limits) -> Option<Relaxation> {
         .time_limit(limits.seconds_left())
         .build()
         .ok()?;
-    let mut solver = DefaultSolver::new(&p, &model.cost, &a, &b, &cones, settings).ok()?;
-    solver.solve();
-    let sol = &solver.solution;
-    if !matches!(
-        sol.status,
-        SolverStatus::Solved | SolverStatus::AlmostSolved
-    ) {
-        return None;
-    }
+    let cost = model.cost.clone();
+    // On a thread of its own, so that a run asked to stop need not wait for it (`super::abandon`).
+    let solve = move || {
+        let mut solver = DefaultSolver::new(&p, &cost, &a, &b, &cones, settings).ok()?;
+        solver.solve();
+        let sol = solver.solution;
+        matches!(
+            sol.status,
+            SolverStatus::Solved | SolverStatus::AlmostSolved
+        )
+        .then_some((sol.x, sol.z))
+    };
+    let (x, z) = super::abandon::off_thread("Clarabel", None, solve)
+        .ok()
+        .flatten()?;
     Some(Relaxation {
-        x: sol.x.clone(),
-        prices: (0..model.rows.len()).map(|i| -sol.z[place[i]]).collect(),
+        x,
+        prices: (0..model.rows.len()).map(|i| -z[place[i]]).collect(),
     })
 }
 

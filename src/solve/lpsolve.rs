@@ -37,25 +37,10 @@ pub(super) fn run(milp: Milp, limits: Limits) -> Raw {
         };
     }
     let model = Sparse::of(&milp);
-    let wait = limits.seconds_left() + GRACE_S;
-    let (tx, rx) = std::sync::mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("lp_solve".into())
-        .spawn(move || {
-            // The receiver may have gone (an abandoned solve): nothing is waiting for the answer then.
-            let _ = tx.send(solve(&model, limits));
-        });
-    if spawned.is_err() {
-        return Outcome::Unknown {
-            reason: "could not start a thread for lp_solve".into(),
-        };
-    }
-    rx.recv_timeout(std::time::Duration::from_secs_f64(wait))
-        .unwrap_or_else(|_| Outcome::Unknown {
-            reason: format!(
-                "lp_solve was still solving at the time limit ({:.1} s): its solve was abandoned",
-                wait - GRACE_S
-            ),
+    let wait = std::time::Duration::from_secs_f64(limits.seconds_left() + GRACE_S);
+    super::abandon::off_thread("lp_solve", Some(wait), move || solve(&model, limits))
+        .unwrap_or_else(|why| Outcome::Unknown {
+            reason: why.reason("lp_solve"),
         })
 }
 

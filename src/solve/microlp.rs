@@ -117,7 +117,23 @@ macro_rules! adapter {
                 options.warm_start = warm
                     .filter(|w| w.len() == vars.len())
                     .map(|w| vars.iter().copied().zip(w.iter().copied()).collect());
-                match problem.solve_with(options) {
+                let constant = model.constant;
+                // On a thread of its own, so that a run asked to stop need not wait for it (`super::abandon`).
+                let solve = move || outcome(problem.solve_with(options), &vars, constant);
+                super::super::abandon::off_thread("microlp", None, solve).unwrap_or_else(|why| {
+                    Outcome::Unknown {
+                        reason: why.reason("microlp"),
+                    }
+                })
+            }
+
+            /// microlp's answer as an outcome, with values in column order and the cost's constant in the bound.
+            fn outcome(
+                answer: Result<lp::SolveOutcome, lp::Error>,
+                vars: &[lp::Variable],
+                constant: f64,
+            ) -> Raw {
+                match answer {
                     Ok(lp::SolveOutcome::Solution(s)) => {
                         let values = vars.iter().map(|&v| s.var_value(v)).collect();
                         match s.status() {
@@ -125,7 +141,7 @@ macro_rules! adapter {
                             // microlp's own proven bound on the minimised cost, with the cost's constant.
                             _ => Outcome::Feasible {
                                 plan: values,
-                                bound: s.stats().best_bound.map(|b| b + model.constant),
+                                bound: s.stats().best_bound.map(|b| b + constant),
                             },
                         }
                     }

@@ -5,6 +5,7 @@
 //! optimal, feasible at a limit (with a bound, when known), infeasible, unbounded or unknown. Solver failures are
 //! outcomes, not errors or panics. [`Status`] ranks every outcome, scenario and run once (see `status.rs`).
 
+mod abandon;
 mod backends;
 pub mod fixing;
 pub mod kit;
@@ -118,8 +119,12 @@ impl Limits {
         }
     }
 
-    /// Seconds until the deadline (0 once it has passed).
+    /// Seconds until the deadline: 0 once it has passed, or once the process is asked to stop ([`cancelled`]),
+    /// so that the work between solves (fixing rounds, the neighbourhood search) ends as at the limit.
     pub fn seconds_left(&self) -> f64 {
+        if cancelled() {
+            return 0.0;
+        }
         self.deadline
             .saturating_duration_since(Instant::now())
             .as_secs_f64()
@@ -168,7 +173,8 @@ fn after(seconds: f64) -> Instant {
 }
 
 /// Set when the process is asked to stop (SIGTERM or SIGINT during an overnight run): solves not yet started are
-/// skipped with status `unknown` ("interrupted"); a solve already running finishes.
+/// skipped with status `unknown` ("interrupted"); a solve already running is abandoned (each runs on a thread
+/// that its caller stops waiting for).
 pub static CANCEL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// True once [`CANCEL`] is set.

@@ -235,9 +235,11 @@ fn sigterm_finishes_the_folder_with_interrupted_scenarios_and_exit_1_then_resume
     let t = Instant::now();
     let rc = wait(&mut child, Duration::from_secs(20));
     assert_eq!(rc, Some(1));
+    // The running solves are abandoned, not waited for (0.3 s here; a solve of this debug build takes 3-7 s).
     assert!(
-        t.elapsed() < Duration::from_secs(10),
-        "stopped within a few seconds"
+        t.elapsed() < Duration::from_secs(4),
+        "stopped within a few seconds: {:?}",
+        t.elapsed()
     );
     let folders = finals(&root);
     assert_eq!(folders.len(), 1);
