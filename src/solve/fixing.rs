@@ -38,18 +38,28 @@ pub fn row_prices(model: &Sparse, limits: Limits) -> Option<Vec<f64>> {
     relaxation(model, limits).map(|r| r.prices)
 }
 
-/// The LP relaxation as Clarabel's interior-point method solves it.
+/// The LP relaxation as Clarabel's interior-point method solves it (or, above [`super::pdhg::LARGE`] columns, as
+/// far as PDHG got).
 #[derive(Debug, Clone)]
 pub struct Relaxation {
-    /// Column values (an interior point of the optimal face: values near a bound are within its tolerance).
+    /// Column values (an interior point of the optimal face: values near a bound are within its tolerance; from
+    /// PDHG, its best point, which may break rows by its residual).
     pub x: Vec<f64>,
     /// Row prices, as [`row_prices`].
     pub prices: Vec<f64>,
 }
 
 /// `model`'s LP relaxation: its column values and row prices (see [`row_prices`]); `None` when it does not solve
-/// within `limits`.
+/// within `limits`. Above [`super::pdhg::LARGE`] columns by PDHG, whose prices prove a bound wherever it stops.
 pub fn relaxation(model: &Sparse, limits: Limits) -> Option<Relaxation> {
+    if model.columns() > super::pdhg::LARGE {
+        return super::pdhg::relaxation(model, limits);
+    }
+    interior(model, limits)
+}
+
+/// The LP relaxation by Clarabel's interior point.
+fn interior(model: &Sparse, limits: Limits) -> Option<Relaxation> {
     use clarabel::algebra::CscMatrix;
     use clarabel::solver::{
         DefaultSettingsBuilder, DefaultSolver, IPSolver, NonnegativeConeT, SolverStatus, ZeroConeT,
@@ -441,7 +451,7 @@ impl Restricted {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::ops::Range;
@@ -449,7 +459,7 @@ mod tests {
     use crate::solve::sparse::test_models::{row, units};
 
     /// A model of binaries only.
-    fn binaries(cost: Vec<f64>, rows: Vec<SparseRow>) -> Sparse {
+    pub(in crate::solve) fn binaries(cost: Vec<f64>, rows: Vec<SparseRow>) -> Sparse {
         let n = cost.len();
         units(cost, vec![true; n], rows)
     }
@@ -524,7 +534,10 @@ mod tests {
     }
 
     /// Models of binaries with `n` columns, costs in `cost` and one to four rows of small integer coefficients.
-    fn models(n: Range<usize>, cost: Range<i32>) -> impl Strategy<Value = Sparse> {
+    pub(in crate::solve) fn models(
+        n: Range<usize>,
+        cost: Range<i32>,
+    ) -> impl Strategy<Value = Sparse> {
         n.prop_flat_map(move |n| {
             let cost = prop::collection::vec(cost.clone(), n);
             let rows = prop::collection::vec(

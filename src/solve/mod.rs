@@ -6,6 +6,7 @@
 //! outcomes, not errors or panics. [`Status`] ranks every outcome, scenario and run once (see `status.rs`).
 
 mod abandon;
+pub mod ascent;
 mod backends;
 pub mod fixing;
 pub mod kit;
@@ -15,6 +16,7 @@ mod lpsolve;
 mod microlp;
 pub(crate) use microlp::classic;
 pub mod mps;
+pub mod pdhg;
 pub mod presolve;
 pub mod sparse;
 mod status;
