@@ -85,6 +85,18 @@ pub(super) fn off_thread<T: Send + 'static>(
     }
 }
 
+/// A backend's solve on a thread of its own ([`off_thread`], the thread and the reason named `solver`): its
+/// outcome, or `unknown` with the reason it did not come back.
+pub(super) fn outcome<T: Send + 'static>(
+    solver: &str,
+    wait: Option<Duration>,
+    solve: impl FnOnce() -> super::Outcome<T> + Send + 'static,
+) -> super::Outcome<T> {
+    off_thread(solver, wait, solve).unwrap_or_else(|why| super::Outcome::Unknown {
+        reason: why.reason(solver),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,17 +95,13 @@ fn best_price(
     }
     breaks.sort_by(|p, q| p.0.total_cmp(&q.0));
     // The first break where the slope stops being positive is the top of the concave bound.
-    let mut t = breaks[breaks.len() - 1].0;
+    let mut t = breaks[0].0;
     for &(at, drop) in breaks.iter() {
         if slope <= 0.0 {
-            t = at;
             break;
         }
         slope -= drop;
         t = at;
-        if slope <= 0.0 {
-            break;
-        }
     }
     if slope > 0.0 {
         // Still rising past every break: as high as allowed (a `<=` row's 0, or the last break).

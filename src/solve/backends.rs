@@ -23,11 +23,7 @@ pub(super) fn run(
         Backend::Highs => {
             let warm = start();
             let solve = move || highs::run(milp, limits, warm.as_deref());
-            super::abandon::off_thread("HiGHS", None, solve).unwrap_or_else(|why| {
-                Outcome::Unknown {
-                    reason: why.reason("HiGHS"),
-                }
-            })
+            super::abandon::outcome("HiGHS", None, solve)
         }
     }
 }

@@ -38,10 +38,7 @@ pub(super) fn run(milp: Milp, limits: Limits) -> Raw {
     }
     let model = Sparse::of(&milp);
     let wait = std::time::Duration::from_secs_f64(limits.seconds_left() + GRACE_S);
-    super::abandon::off_thread("lp_solve", Some(wait), move || solve(&model, limits))
-        .unwrap_or_else(|why| Outcome::Unknown {
-            reason: why.reason("lp_solve"),
-        })
+    super::abandon::outcome("lp_solve", Some(wait), move || solve(&model, limits))
 }
 
 /// Solves `model` with lp_solve within `limits`. lp_solve's limit is in whole seconds: the time left rounded

@@ -120,11 +120,7 @@ macro_rules! adapter {
                 let constant = model.constant;
                 // On a thread of its own, so that a run asked to stop need not wait for it (`super::abandon`).
                 let solve = move || outcome(problem.solve_with(options), &vars, constant);
-                super::super::abandon::off_thread("microlp", None, solve).unwrap_or_else(|why| {
-                    Outcome::Unknown {
-                        reason: why.reason("microlp"),
-                    }
-                })
+                super::super::abandon::outcome("microlp", None, solve)
             }
 
             /// microlp's answer as an outcome, with values in column order and the cost's constant in the bound.

@@ -74,6 +74,9 @@ struct Scaled<'a> {
     b: Vec<f64>,
     lo: Vec<f64>,
     up: Vec<f64>,
+    /// `‖c̃‖` and `‖b̃‖`.
+    c_norm: f64,
+    b_norm: f64,
 }
 
 impl<'a> Scaled<'a> {
@@ -103,9 +106,14 @@ impl<'a> Scaled<'a> {
             }
         }
         let (rows, cols) = lines(model, &dr, &dc);
+        let c: Vec<f64> = model.cost.iter().zip(&dc).map(|(c, d)| c * d).collect();
+        let b: Vec<f64> = model.rows.iter().zip(&dr).map(|(r, d)| r.rhs * d).collect();
+        let norm = |v: &[f64]| v.iter().map(|a| a * a).sum::<f64>().sqrt();
         Some(Scaled {
-            c: model.cost.iter().zip(&dc).map(|(c, d)| c * d).collect(),
-            b: model.rows.iter().zip(&dr).map(|(r, d)| r.rhs * d).collect(),
+            c_norm: norm(&c),
+            b_norm: norm(&b),
+            c,
+            b,
             lo: model.lo.iter().zip(&dc).map(|(l, d)| l / d).collect(),
             up: model.up.iter().zip(&dc).map(|(u, d)| u / d).collect(),
             rows,
@@ -183,10 +191,10 @@ impl<'a> Scaled<'a> {
             }
         }
         let cost: f64 = self.c.iter().zip(x).map(|(c, x)| c * x).sum();
-        let bnorm = 1.0 + self.b.iter().map(|b| b * b).sum::<f64>().sqrt();
-        let cnorm = 1.0 + self.c.iter().map(|c| c * c).sum::<f64>().sqrt();
         let gap = (cost - lower).abs() / (1.0 + cost.abs() + lower.abs());
-        (primal.sqrt() / bnorm).max(dual.sqrt() / cnorm).max(gap)
+        (primal.sqrt() / (1.0 + self.b_norm))
+            .max(dual.sqrt() / (1.0 + self.c_norm))
+            .max(gap)
     }
 
     /// Column values and row prices back in the model's own scale.
@@ -303,8 +311,9 @@ fn distance(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// `model`'s LP relaxation by PDHG within `limits` (it stops while another cycle of iterations would still fit
-/// before their deadline, so that a caller waiting for it at the deadline has it): the column values of its best point and the row prices of its best
-/// proven bound. `None` for a model without columns or rows, or when no bound was proven.
+/// before their deadline, so that a caller waiting for it at the deadline has it): the column values of its best
+/// point and the row prices of its best proven bound. `None` for a model without columns or rows, or when no
+/// bound was proven.
 pub fn relaxation(model: &Sparse, limits: Limits) -> Option<Relaxation> {
     let (m, n) = (model.rows.len(), model.columns());
     if n == 0 || m == 0 {
@@ -313,10 +322,8 @@ pub fn relaxation(model: &Sparse, limits: Limits) -> Option<Relaxation> {
     let mut cycle = std::time::Instant::now();
     let s = Scaled::of(model)?;
     let eta = 0.9 / s.norm().max(1e-12);
-    let cn = s.c.iter().map(|c| c * c).sum::<f64>().sqrt();
-    let bn = s.b.iter().map(|b| b * b).sum::<f64>().sqrt();
-    let mut omega = if cn > 1e-10 && bn > 1e-10 {
-        cn / bn
+    let mut omega = if s.c_norm > 1e-10 && s.b_norm > 1e-10 {
+        s.c_norm / s.b_norm
     } else {
         1.0
     };
