@@ -12,7 +12,7 @@ use crate::domain::SiteIx;
 use crate::plan::{self, Plan, SiteDecision};
 
 /// Desks in use at each site under a plan.
-fn load(ctx: &Ctx<'_>, p: &Plan) -> Vec<f64> {
+pub(super) fn load(ctx: &Ctx<'_>, p: &Plan) -> Vec<f64> {
     let ratio = ctx.model.estates.desk_ratio;
     let mut used = vec![0.0; ctx.data.sites.len()];
     for (t, shares) in p.teams.iter().enumerate() {
@@ -24,7 +24,13 @@ fn load(ctx: &Ctx<'_>, p: &Plan) -> Vec<f64> {
 }
 
 /// Places team `t` whole at its cheapest kept option with room, other than `avoid`.
-fn place(ctx: &Ctx<'_>, p: &mut Plan, used: &mut [f64], t: usize, avoid: Option<SiteIx>) -> bool {
+pub(super) fn place(
+    ctx: &Ctx<'_>,
+    p: &mut Plan,
+    used: &mut [f64],
+    t: usize,
+    avoid: Option<SiteIx>,
+) -> bool {
     let need = f64::from(ctx.data.teams[t].headcount) * ctx.model.estates.desk_ratio;
     let best = ctx.cand.teams[t]
         .options
@@ -48,6 +54,17 @@ fn place(ctx: &Ctx<'_>, p: &mut Plan, used: &mut [f64], t: usize, avoid: Option<
 
 /// Releases `s` in year `y` and re-places the teams there; `None` when they do not fit.
 pub(crate) fn release(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, y: u32) -> Option<Plan> {
+    release_with(ctx, p, s, y, false)
+}
+
+/// [`release`]; with `eject`, a team that fits nowhere gets room made for it ([`make_room`]).
+pub(super) fn release_with(
+    ctx: &Ctx<'_>,
+    p: &Plan,
+    s: SiteIx,
+    y: u32,
+    eject: bool,
+) -> Option<Plan> {
     let mut next = p.clone();
     next.sites[s.ix()] = SiteDecision::Release(y);
     let mut used = load(ctx, &next);
@@ -58,11 +75,54 @@ pub(crate) fn release(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, y: u32) -> Option<Plan
     let ratio = ctx.model.estates.desk_ratio;
     for &t in &movers {
         used[s.ix()] -= f64::from(ctx.data.teams[t].headcount) * ratio;
-        if !place(ctx, &mut next, &mut used, t, Some(s)) {
+        let placed = place(ctx, &mut next, &mut used, t, Some(s))
+            || (eject && make_room(ctx, &mut next, &mut used, t, s));
+        if !placed {
             return None;
         }
     }
     Some(next)
+}
+
+/// Places team `t` at one of its kept options (not `avoid`) after moving one team out of it to that team's
+/// cheapest other kept option with room: the cheapest option for `t` first, and there the smallest team that
+/// frees enough desks. A chain of one move, which a release guided by the LP relaxation often needs (its teams'
+/// options are full of teams the relaxation has placed elsewhere).
+fn make_room(ctx: &Ctx<'_>, p: &mut Plan, used: &mut [f64], t: usize, avoid: SiteIx) -> bool {
+    let ratio = ctx.model.estates.desk_ratio;
+    let need = |t: usize| f64::from(ctx.data.teams[t].headcount) * ratio;
+    let desks = |s: SiteIx| f64::from(ctx.data.site(s).desks);
+    let mut options: Vec<_> = ctx.cand.teams[t]
+        .options
+        .iter()
+        .filter(|o| o.site != avoid && p.kept(o.site))
+        .collect();
+    options.sort_by(|a, b| a.annual_cost.total_cmp(&b.annual_cost));
+    for o in options {
+        let room = desks(o.site) - used[o.site.ix()];
+        let mut there: Vec<usize> = (0..p.teams.len())
+            .filter(|&u| {
+                u != t && p.teams[u] == [(o.site, 1.0)] && room + need(u) >= need(t) - 1e-9
+            })
+            .collect();
+        there.sort_by_key(|&u| (ctx.data.teams[u].headcount, u));
+        for u in there {
+            let to = ctx.cand.teams[u]
+                .options
+                .iter()
+                .filter(|q| q.site != o.site && q.site != avoid && p.kept(q.site))
+                .filter(|q| used[q.site.ix()] + need(u) <= desks(q.site) + 1e-9)
+                .min_by(|a, b| a.annual_cost.total_cmp(&b.annual_cost));
+            if let Some(q) = to {
+                used[o.site.ix()] += need(t) - need(u);
+                used[q.site.ix()] += need(u);
+                p.teams[u] = vec![(q.site, 1.0)];
+                p.teams[t] = vec![(o.site, 1.0)];
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// True when the plan keeps every rule group the MILP enforces (except those the model switches off).
@@ -77,7 +137,7 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(Group, String)> {
 }
 
 /// [`broken`] for a plan already costed (`k`, its figures).
-fn broken_given(ctx: &Ctx<'_>, p: &Plan, k: &plan::Kpis) -> Vec<(Group, String)> {
+pub(super) fn broken_given(ctx: &Ctx<'_>, p: &Plan, k: &plan::Kpis) -> Vec<(Group, String)> {
     let mut out = Vec::new();
     let used = load(ctx, p);
     let e = &ctx.model.estates;
@@ -235,7 +295,7 @@ impl Ord for Trial {
 }
 
 /// The plan after releasing site `s` in year `y` from `p`, with its cost, when it keeps every rule.
-fn costed_release(ctx: &Ctx<'_>, p: &Plan, s: usize, y: u32) -> Option<(f64, Plan)> {
+pub(super) fn costed_release(ctx: &Ctx<'_>, p: &Plan, s: usize, y: u32) -> Option<(f64, Plan)> {
     let next = release(ctx, p, SiteIx(s as u32), y)?;
     let k = plan::figures(ctx.data, ctx.cand, &next);
     broken_given(ctx, &next, &k)
@@ -244,7 +304,7 @@ fn costed_release(ctx: &Ctx<'_>, p: &Plan, s: usize, y: u32) -> Option<(f64, Pla
 }
 
 /// Today's plan with teams without a site placed and forced releases made; `None` when it breaks a rule.
-fn starting_plan(ctx: &Ctx<'_>) -> Option<Plan> {
+pub(super) fn starting_plan(ctx: &Ctx<'_>) -> Option<Plan> {
     let mut p = Plan::baseline(ctx.data);
     let mut used = load(ctx, &p);
     for t in 0..p.teams.len() {
@@ -270,7 +330,11 @@ fn starting_plan(ctx: &Ctx<'_>) -> Option<Plan> {
 /// few times, not once per release made, and finishes on an estate of 1,000 sites and 10,000 teams. Past
 /// `deadline` it returns the plan so far (every plan on the way keeps every rule), the first costing included.
 pub fn greedy(ctx: &Ctx<'_>, deadline: Option<std::time::Instant>) -> Option<Plan> {
-    let mut p = starting_plan(ctx)?;
+    Some(descend(ctx, starting_plan(ctx)?, deadline))
+}
+
+/// The greedy's releases from plan `p`, which keeps every rule (see [`greedy`]).
+pub(super) fn descend(ctx: &Ctx<'_>, mut p: Plan, deadline: Option<std::time::Instant>) -> Plan {
     let mut cost = plan::figures(ctx.data, ctx.cand, &p).plan_cost;
     let saves = |c: f64, cost: f64| c < cost - 1e-6;
     let mut queue = std::collections::BinaryHeap::new();
@@ -322,5 +386,5 @@ pub fn greedy(ctx: &Ctx<'_>, deadline: Option<std::time::Instant>) -> Option<Pla
             queue.push(Trial { saving, ..trial });
         }
     }
-    Some(p)
+    p
 }

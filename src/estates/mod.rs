@@ -13,6 +13,7 @@ pub mod heuristic;
 pub mod milp;
 pub mod neighbourhood;
 pub mod reasons;
+pub mod rounding;
 pub mod service_reasons;
 pub mod services;
 pub mod shapley;

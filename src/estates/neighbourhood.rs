@@ -19,6 +19,11 @@
 //! window of neighbours can make (the 1,000-site case: the relaxation releases 208 sites in year 1, the plan
 //! had 169).
 //!
+//! Before the first guided sweep the search also tries a plan **rounded from the relaxation** (see
+//! [`super::rounding`]: the relaxation's releases made one by one where they keep every rule) and goes on from it
+//! when it costs less: on the 1,000-site case GBP 4,060m of plan cost at about 65 s, against 4,371-4,609m after the
+//! unguided sweep, and 0.25% from the bound at the end (2.6% without it).
+//!
 //! The guide reads the relaxation at a vertex of its optimal face ([`crate::solve::vertex`], 0.1-0.2 s on the
 //! 1,000-site case) rather than at Clarabel's interior point: 521 integer columns are fractional there against
 //! 5,349, so a guided window frees the options of far fewer teams and the sweeps take half the time (GBP
@@ -128,6 +133,23 @@ impl Guide {
 }
 
 impl Found {
+    /// Takes the plan rounded from the relaxation (column values `x`, see [`super::rounding`]) when it keeps
+    /// every row and costs less than the plan so far.
+    fn adopt(&mut self, model: &Sparse, x: Option<Vec<f64>>, log: &mut dyn FnMut(String)) {
+        let Some(x) = x.filter(|x| model.keeps(x, 1e-6)) else {
+            return;
+        };
+        let cost = model.objective(&x);
+        log(format!(
+            "neighbourhoods: the plan rounded from the relaxation costs {cost:.2} (the plan so far {:.2})",
+            self.cost
+        ));
+        if cost < self.cost - 1e-9 * self.cost.abs().max(1.0) {
+            self.x = x;
+            self.cost = cost;
+        }
+    }
+
     /// Solves the window that frees `free` from the plan, which it replaces when the window finds a better one.
     fn window(&mut self, model: &Sparse, free: &[usize], limits: &Limits) {
         self.windows += 1;
@@ -387,6 +409,14 @@ fn seeds(ctx: &Ctx<'_>, index: &Index, x: &[f64], guide: Option<&Guide>) -> Vec<
     seeds.into_iter().map(|(_, s)| s).collect()
 }
 
+/// What the search reads of the LP relaxation: its guide, set once it is solved (`None` inside when it failed),
+/// and how to round a guide to a plan's column values ([`super::rounding`]).
+#[derive(Clone, Copy)]
+struct Relaxed<'a> {
+    guide: &'a OnceLock<Option<Guide>>,
+    round: &'a dyn Fn(&Guide) -> Option<Vec<f64>>,
+}
+
 /// Searches from `start` (column values of a plan that keeps every row) until `limits`' deadline, a sweep that
 /// changes nothing, or a plan within the limits' gap of the guide's bound. `guide` is read between windows: the
 /// relaxation may arrive while the search runs (it is `None` inside once it failed), and restarts the sweep once;
@@ -397,10 +427,15 @@ fn search(
     model: &Sparse,
     start: Vec<f64>,
     limits: Limits,
-    relaxation: &OnceLock<Option<Guide>>,
+    relaxed: Relaxed<'_>,
     log: &mut dyn FnMut(String),
 ) -> Found {
+    let Relaxed {
+        guide: relaxation,
+        round,
+    } = relaxed;
     let pending = || relaxation.get().is_none();
+    let mut rounded = false;
     // Which reading of the relaxation guides the windows: the vertex, then the interior point.
     let turned = std::cell::Cell::new(false);
     let guide = || {
@@ -437,6 +472,11 @@ fn search(
         let timing = released_columns(index, &found.x);
         if !timing.is_empty() && !stop(&found) {
             found.window(model, &timing, &limits);
+        }
+        // The relaxation's own releases, once, before its first guided sweep.
+        if let Some(g) = guide().filter(|_| guided && !rounded) {
+            rounded = true;
+            found.adopt(model, round(g), log);
         }
         if let Some(g) = guide().filter(|_| guided) {
             exchange(
@@ -528,16 +568,26 @@ pub(super) fn solve(
             let _ = guide.set(lp.map(|lp| Guide::of(&model, &index, &lp, l)));
         }
     };
+    // The rounding gets at most a third of the time left, so the windows always get the rest.
+    let round = |g: &Guide| {
+        let by = limits.share(1.0, 3.0).deadline;
+        let p = super::rounding::rounded(ctx, &g.released_in, by)?;
+        Some(super::solution::values_of(ctx, &vars, &p))
+    };
+    let relaxed = Relaxed {
+        guide: &guide,
+        round: &round,
+    };
     let found = if limits.threads >= 2 {
         // Not joined: the interior point checks its limit only between iterations, which on a large estate take
         // tens of seconds each (10,000 sites and 100,000 teams: the search ended 28 s past a 300 s limit waiting
         // for it). Past the deadline the search ends without its bound; the thread ends at its next iteration.
         std::thread::spawn(move || relax(limits));
-        search(ctx, &index, &model, start, limits, &guide, log)
+        search(ctx, &index, &model, start, limits, relaxed, log)
     } else {
         // One thread: the relaxation first, with at most half the time.
         relax(limits.share(1.0, 2.0));
-        search(ctx, &index, &model, start, limits, &guide, log)
+        search(ctx, &index, &model, start, limits, relaxed, log)
     };
     let read = guide.get().and_then(|g| g.as_ref());
     let bound = read.and_then(|g| g.bound);

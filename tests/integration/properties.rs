@@ -347,6 +347,64 @@ fn the_neighbourhood_search_keeps_every_rule_between_greedy_and_optimum() {
     assert_mostly_compared("neighbourhood search", compared.get(), CASES);
 }
 
+/// **A plan rounded from any relaxation keeps every rule.** For generated cases and any release masses per site
+/// and year (as a relaxation could have them), the plan `rounding::rounded` builds keeps every rule as the
+/// independent checker recomputes them, and costs no more than the greedy heuristic's start, today's plan (when
+/// no release is forced and every team has a site).
+#[test]
+fn a_plan_rounded_from_any_relaxation_keeps_every_rule() {
+    const CASES: u32 = 48;
+    let compared = Cell::new(0);
+    let strategy = (
+        shapes(3..=20, 1..=16),
+        rules(1..=5, Just(false)),
+        proptest::collection::vec(0.0f64..1.0, 100),
+    )
+        .prop_map(|(shape, rules, draws)| (Case { shape, rules }, draws));
+    check_property(CASES, strategy, |(case, draws)| {
+        let (data, model) = instance(&case);
+        let cand = candidates::build(&data, &model);
+        let ctx = consolidate::estates::milp::Ctx {
+            data: &data,
+            cand: &cand,
+            model: &model,
+        };
+        let years = model.horizon_years as usize;
+        // Each site's draw, cubed, is how much the relaxation releases it (mostly little, sometimes whole),
+        // spread over the years by the next draws.
+        let released_in: Vec<Vec<f64>> = (0..data.sites.len())
+            .map(|s| {
+                let mass = draws[s % draws.len()].powi(3) * 1.2;
+                let weights: Vec<f64> = (0..years)
+                    .map(|y| draws[(s + y + 1) % draws.len()])
+                    .collect();
+                let sum: f64 = weights.iter().sum::<f64>().max(1e-9);
+                weights.iter().map(|w| (mass * w / sum).min(1.0)).collect()
+            })
+            .collect();
+        let far = std::time::Instant::now() + std::time::Duration::from_secs(3600);
+        let Some(rounded) = consolidate::estates::rounding::rounded(&ctx, &released_in, far) else {
+            return Ok(());
+        };
+        let c = check(&data, &model, &rounded, None);
+        prop_assert!(c.ok, "violations {:?}", c.violations);
+        let today = Plan::baseline(&data);
+        let simple = today.teams.iter().all(|t| !t.is_empty())
+            && (0..data.sites.len()).all(|s| !cand.sites[s].forced);
+        if simple {
+            let before = plan::figures(&data, &cand, &today).plan_cost;
+            let after = plan::figures(&data, &cand, &rounded).plan_cost;
+            prop_assert!(
+                after <= before + REL * before.abs().max(1.0),
+                "{after} above today's {before}"
+            );
+        }
+        compared.set(compared.get() + 1);
+        Ok(())
+    });
+    assert_mostly_compared("rounded plans", compared.get(), CASES);
+}
+
 /// **The checker agrees with the binary.** `consolidate plan DIR --check` on three generated cases (their own
 /// model files, unchanged) exits 0, and summary.json's `kpis.npv` equals the NPV the checker computes in this
 /// process for the same case, and the checker's NPV in the summary.
