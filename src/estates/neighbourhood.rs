@@ -590,7 +590,16 @@ pub(super) fn solve(
         search(ctx, &index, &model, start, limits, relaxed, log)
     };
     let read = guide.get().and_then(|g| g.as_ref());
-    let bound = read.and_then(|g| g.bound);
+    // Without the relaxation (the time limit came first), the bound one sweep of dual ascent proves at once.
+    let cold = || {
+        let b = crate::solve::ascent::cold_bound(&model);
+        log(format!(
+            "neighbourhoods: the LP relaxation did not finish; one sweep of dual ascent proves the bound {}",
+            b.map_or("minus infinity".into(), |b| format!("{b:.2}"))
+        ));
+        b
+    };
+    let bound = read.map_or_else(cold, |g| g.bound);
     let at = match read.map(|g| g.then.is_some()) {
         Some(true) => " (windows guided by a vertex of its optimal face)",
         Some(false) => " (windows guided by its interior point)",

@@ -18,13 +18,12 @@ use std::time::Instant;
 const RELEASED: f64 = 0.5;
 
 /// A plan from the relaxation's releases, `released_in[site][year]` (0-based years; a site's release columns and
-/// its units' together): from today's plan (forced releases made), the sites the relaxation releases at least
-/// [`RELEASED`] of are released, those it releases most first (then the lower site), each in the first year that
-/// keeps every rule and lowers the plan's cost: the years it releases the site in (most first), then the others
-/// (earliest first); where no kept site has room for a team, room is made by moving one team on (see
-/// [`release_with`]). A site no year suits is kept. Then the greedy's releases from there
-/// ([`descend`]). Past `deadline` it returns the plan so far (every plan on the way keeps every rule); `None` when
-/// today's plan breaks a rule.
+/// its units' together): from today's plan (forced releases made), the sites the relaxation releases at least half
+/// of are released, those it releases most first (then the lower site), each in the first year that keeps every
+/// rule and lowers the plan's cost: the years it releases the site in (most first), then the others (earliest
+/// first); where no kept site has room for a team, room is made by moving one team on. A site no year suits is
+/// kept. Then the greedy heuristic's releases from there. Past `deadline` it returns the plan so far (every plan
+/// on the way keeps every rule); `None` when today's plan breaks a rule.
 pub fn rounded(ctx: &Ctx<'_>, released_in: &[Vec<f64>], deadline: Instant) -> Option<Plan> {
     let mut p = starting_plan(ctx)?;
     let mut cost = plan::figures(ctx.data, ctx.cand, &p).plan_cost;

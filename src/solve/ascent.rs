@@ -11,6 +11,15 @@
 
 use super::sparse::Sparse;
 
+/// The bound that one sweep of ascent from prices of 0 proves for `model`: a bound at once (a fraction of a second
+/// on a model of 264,000 columns, 1.7 s on one of 2.7 million), for a stop before the LP relaxation is solved, so
+/// a plan stopped early still says how far it may be from the optimum. `None` when it is minus infinity.
+pub fn cold_bound(model: &Sparse) -> Option<f64> {
+    let mut y = vec![0.0; model.rows.len()];
+    polish(model, &mut y, 1);
+    super::fixing::dual_of(model, &y).map(|d| d.bound)
+}
+
 /// Improves row prices `y` of `model` by `passes` sweeps of coordinate ascent over the rows (fewer when a sweep
 /// gains nothing). `y` must have the right signs (`<= 0` on `<=` rows).
 pub fn polish(model: &Sparse, y: &mut [f64], passes: usize) {
@@ -130,6 +139,7 @@ mod tests {
         polish(&m, &mut y, 1);
         assert_eq!(y, vec![3.0]);
         assert_eq!(dual_of(&m, &y).expect("finite").bound, 3.0);
+        assert_eq!(cold_bound(&m), Some(3.0));
     }
 
     proptest! {
@@ -154,6 +164,13 @@ mod tests {
             let scale = 1.0 + exact.bound.abs();
             prop_assert!(after >= before - 1e-9 * scale, "{after} below {before}");
             prop_assert!(after <= exact.bound + 1e-6 * scale, "{after} above the optimum {}", exact.bound);
+            // The cold bound (one sweep from prices of 0) is proven too: never past the optimum, never below
+            // what prices of 0 prove.
+            let zero = dual_of(&m, &vec![0.0; m.rows.len()]).map_or(f64::NEG_INFINITY, |d| d.bound);
+            if let Some(cold) = cold_bound(&m) {
+                prop_assert!(cold <= exact.bound + 1e-6 * scale, "{cold} above the optimum {}", exact.bound);
+                prop_assert!(cold >= zero - 1e-9 * scale, "{cold} below {zero}");
+            }
         }
     }
 }
