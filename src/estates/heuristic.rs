@@ -12,7 +12,7 @@ use crate::domain::SiteIx;
 use crate::plan::{self, Plan, SiteDecision};
 
 /// Desks in use at each site under a plan.
-pub(super) fn load(ctx: &Ctx<'_>, p: &Plan) -> Vec<f64> {
+fn load(ctx: &Ctx<'_>, p: &Plan) -> Vec<f64> {
     let ratio = ctx.model.estates.desk_ratio;
     let mut used = vec![0.0; ctx.data.sites.len()];
     for (t, shares) in p.teams.iter().enumerate() {
@@ -24,13 +24,7 @@ pub(super) fn load(ctx: &Ctx<'_>, p: &Plan) -> Vec<f64> {
 }
 
 /// Places team `t` whole at its cheapest kept option with room, other than `avoid`.
-pub(super) fn place(
-    ctx: &Ctx<'_>,
-    p: &mut Plan,
-    used: &mut [f64],
-    t: usize,
-    avoid: Option<SiteIx>,
-) -> bool {
+fn place(ctx: &Ctx<'_>, p: &mut Plan, used: &mut [f64], t: usize, avoid: Option<SiteIx>) -> bool {
     let need = f64::from(ctx.data.teams[t].headcount) * ctx.model.estates.desk_ratio;
     let best = ctx.cand.teams[t]
         .options
@@ -58,13 +52,7 @@ pub(crate) fn release(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, y: u32) -> Option<Plan
 }
 
 /// [`release`]; with `eject`, a team that fits nowhere gets room made for it ([`make_room`]).
-pub(super) fn release_with(
-    ctx: &Ctx<'_>,
-    p: &Plan,
-    s: SiteIx,
-    y: u32,
-    eject: bool,
-) -> Option<Plan> {
+fn release_with(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, y: u32, eject: bool) -> Option<Plan> {
     let mut next = p.clone();
     next.sites[s.ix()] = SiteDecision::Release(y);
     let mut used = load(ctx, &next);
@@ -137,7 +125,7 @@ pub fn broken(ctx: &Ctx<'_>, p: &Plan) -> Vec<(Group, String)> {
 }
 
 /// [`broken`] for a plan already costed (`k`, its figures).
-pub(super) fn broken_given(ctx: &Ctx<'_>, p: &Plan, k: &plan::Kpis) -> Vec<(Group, String)> {
+fn broken_given(ctx: &Ctx<'_>, p: &Plan, k: &plan::Kpis) -> Vec<(Group, String)> {
     let mut out = Vec::new();
     let used = load(ctx, p);
     let e = &ctx.model.estates;
@@ -295,8 +283,19 @@ impl Ord for Trial {
 }
 
 /// The plan after releasing site `s` in year `y` from `p`, with its cost, when it keeps every rule.
-pub(super) fn costed_release(ctx: &Ctx<'_>, p: &Plan, s: usize, y: u32) -> Option<(f64, Plan)> {
-    let next = release(ctx, p, SiteIx(s as u32), y)?;
+fn costed_release(ctx: &Ctx<'_>, p: &Plan, s: usize, y: u32) -> Option<(f64, Plan)> {
+    costed_release_with(ctx, p, s, y, false)
+}
+
+/// [`costed_release`], with room made for a team that fits nowhere when `eject` (see [`release_with`]).
+pub(super) fn costed_release_with(
+    ctx: &Ctx<'_>,
+    p: &Plan,
+    s: usize,
+    y: u32,
+    eject: bool,
+) -> Option<(f64, Plan)> {
+    let next = release_with(ctx, p, SiteIx(s as u32), y, eject)?;
     let k = plan::figures(ctx.data, ctx.cand, &next);
     broken_given(ctx, &next, &k)
         .is_empty()
