@@ -64,7 +64,7 @@ fn release_with(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, y: u32, eject: bool) -> Opti
     for &t in &movers {
         used[s.ix()] -= f64::from(ctx.data.teams[t].headcount) * ratio;
         let placed = place(ctx, &mut next, &mut used, t, Some(s))
-            || (eject && make_room(ctx, &mut next, &mut used, t, s));
+            || (eject && make_room(ctx, &mut next, &mut used, t));
         if !placed {
             return None;
         }
@@ -72,22 +72,21 @@ fn release_with(ctx: &Ctx<'_>, p: &Plan, s: SiteIx, y: u32, eject: bool) -> Opti
     Some(next)
 }
 
-/// Places team `t` at one of its kept options (not `avoid`) after moving one team out of it to that team's
-/// cheapest other kept option with room: the cheapest option for `t` first, and there the smallest team that
-/// frees enough desks. A chain of one move, which a release guided by the LP relaxation often needs (its teams'
-/// options are full of teams the relaxation has placed elsewhere).
-fn make_room(ctx: &Ctx<'_>, p: &mut Plan, used: &mut [f64], t: usize, avoid: SiteIx) -> bool {
+/// Places team `t` at one of its kept options after moving one team out of it to that team's cheapest other kept
+/// option with room ([`place`]): the cheapest option for `t` first, and there the smallest team that frees enough
+/// desks. A chain of one move, which a release guided by the LP relaxation often needs (its teams' options are
+/// full of teams the relaxation has placed elsewhere).
+fn make_room(ctx: &Ctx<'_>, p: &mut Plan, used: &mut [f64], t: usize) -> bool {
     let ratio = ctx.model.estates.desk_ratio;
     let need = |t: usize| f64::from(ctx.data.teams[t].headcount) * ratio;
-    let desks = |s: SiteIx| f64::from(ctx.data.site(s).desks);
     let mut options: Vec<_> = ctx.cand.teams[t]
         .options
         .iter()
-        .filter(|o| o.site != avoid && p.kept(o.site))
+        .filter(|o| p.kept(o.site))
         .collect();
     options.sort_by(|a, b| a.annual_cost.total_cmp(&b.annual_cost));
     for o in options {
-        let room = desks(o.site) - used[o.site.ix()];
+        let room = f64::from(ctx.data.site(o.site).desks) - used[o.site.ix()];
         let mut there: Vec<usize> = (0..p.teams.len())
             .filter(|&u| {
                 u != t && p.teams[u] == [(o.site, 1.0)] && room + need(u) >= need(t) - 1e-9
@@ -95,16 +94,8 @@ fn make_room(ctx: &Ctx<'_>, p: &mut Plan, used: &mut [f64], t: usize, avoid: Sit
             .collect();
         there.sort_by_key(|&u| (ctx.data.teams[u].headcount, u));
         for u in there {
-            let to = ctx.cand.teams[u]
-                .options
-                .iter()
-                .filter(|q| q.site != o.site && q.site != avoid && p.kept(q.site))
-                .filter(|q| used[q.site.ix()] + need(u) <= desks(q.site) + 1e-9)
-                .min_by(|a, b| a.annual_cost.total_cmp(&b.annual_cost));
-            if let Some(q) = to {
+            if place(ctx, p, used, u, Some(o.site)) {
                 used[o.site.ix()] += need(t) - need(u);
-                used[q.site.ix()] += need(u);
-                p.teams[u] = vec![(q.site, 1.0)];
                 p.teams[t] = vec![(o.site, 1.0)];
                 return true;
             }
