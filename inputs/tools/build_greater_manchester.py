@@ -335,6 +335,12 @@ TRAFFORD_KIND_RULES = [  # (substring of lower-case PropertyName, kind), first m
     ("offices", "office"),
 ]
 TRAFFORD_MAIN_CIVIC = "Trafford Town Hall"
+# The kinds of Trafford's buildings that make up a council's office estate, copied for the derived councils.
+COUNCIL_OFFICE_KINDS = {"civic", "office"}
+# Only Trafford's buildings of at least this floor are copied: the town hall, Sale Waterside and Ascot House (26,465
+# m2, 96.6% of its office floor). Flixton House and Altrincham Town Hall (936 m2 together) are left out as
+# immaterial: each would add nine invented sites, and the GM estates model's proof about three times the time.
+COUNCIL_OFFICE_MIN_M2 = 1000.0
 
 PUBLIC_BODY_WORDS = [  # supplier keys containing any of these are public bodies: dropped
     "COUNCIL", "NHS", "HMRC", "GMCA", "COMBINED AUTHORI", "SUPERANN", "CCG", "POLICE",
@@ -825,22 +831,42 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     traf_civic_area = next(s["floor_area_m2"] for s in traf_sites if s["name"] == TRAFFORD_MAIN_CIVIC)
     info["trafford_civic_area"] = traf_civic_area
 
-    # ---- derived civic offices for the other nine councils
+    # ---- derived office estates for the other nine councils (issue 18): each gets a copy of Trafford's office
+    # estate (its civic and office buildings in the register: the town hall, Sale Waterside, Ascot House, Flixton
+    # House, Altrincham Town Hall), every building's floor scaled by the borough's population over Trafford's, the
+    # same kind and tenure. Only the copy of Trafford Town Hall is kept whatever the plan (the council's seat, at
+    # the borough centroid, id <code>-CIVIC); the others stand at the centroids of the borough's most populous
+    # wards, largest building in the most populous ward (inside the borough by construction).
     las = {r["la_name"]: r for r in read_csv("geo/gm_local_authorities_2016.csv")}
+    traf_offices = sorted((s for s in traf_sites if s["kind"] in COUNCIL_OFFICE_KINDS
+                           and s["floor_area_m2"] >= COUNCIL_OFFICE_MIN_M2),
+                          key=lambda s: (s["name"] != TRAFFORD_MAIN_CIVIC, -s["floor_area_m2"], s["id"]))
+    info["trafford_offices"] = [(s["name"], s["floor_area_m2"]) for s in traf_offices]
+    wards_by_pop: dict[str, list[dict]] = defaultdict(list)
+    for w in sorted(wards, key=lambda w: (-int(w["pop_mid2016"]), w["ward_code"])):
+        wards_by_pop[w["la_name"]].append(w)
     for borough in sorted(council_by_borough):
         if borough == "Trafford":
             continue
         la = las[borough]
-        s = {
-            "id": f"{la['la_code']}-CIVIC", "organisation": council_by_borough[borough],
-            "name": f"{borough} civic offices (derived)", "kind": "civic", "source": "council",
-            "public_facing": True, "borough": borough, "tenure": "freehold",
-            "lat": float(la["lat"]), "lon": float(la["lon"]),
-            "floor_area_m2": float(iround(traf_civic_area * borough_pop[borough] / borough_pop["Trafford"])),
-            "must_keep": True,
-        }
-        derived_costs(s)
-        sites.append(s)
+        scale = borough_pop[borough] / borough_pop["Trafford"]
+        for k, t in enumerate(traf_offices):
+            main = k == 0
+            ward = None if main else wards_by_pop[borough][k - 1]
+            s = {
+                "id": f"{la['la_code']}-CIVIC" if main else f"{la['la_code']}-OFFICE{k}",
+                "organisation": council_by_borough[borough],
+                "name": (f"{borough} civic offices (derived)" if main else
+                         f"{borough} {ward['ward_name']} offices (derived, as {t['name'].split(' (')[0].split(' -')[0]})"),
+                "kind": t["kind"], "source": "council", "public_facing": t["public_facing"],
+                "borough": borough, "tenure": t["tenure"],
+                "lat": float(la["lat"]) if main else float(ward["lat"]),
+                "lon": float(la["lon"]) if main else float(ward["lon"]),
+                "floor_area_m2": float(iround(t["floor_area_m2"] * scale)),
+                "must_keep": main,
+            }
+            derived_costs(s)
+            sites.append(s)
 
     # ---- back office per organisation (gm_backoffice.py): FTE by function, today's shared services
     ccgs_in_borough: dict[str, int] = defaultdict(int)
