@@ -33,7 +33,7 @@ fn setup(points: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
     (tmp, manifest, root)
 }
 
-/// A manifest of `points` estates-only GM scenarios (about a second each): long enough to signal mid-run.
+/// A manifest of `points` estates-only GM scenarios (a few seconds each): long enough to signal mid-run.
 fn setup_gm(points: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let manifest = crate::common::gm_budget_manifest(tmp.path(), points);

@@ -37,7 +37,7 @@ fn findings_as_csv(json: &Value, book: &str) -> Vec<Value> {
 }
 
 /// The GM model with the procurement award and the shared-services decision switched off: the estates plan alone
-/// solves in about a second in a debug build, where the award takes minutes and shared services half a minute
+/// solves in several seconds in a debug build, where the award takes minutes and shared services half a minute
 /// (the workbook's shared-services sheets are still read and compared; `tiny-services` below plans them).
 fn gm_estates_model(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(root().join("models/greater-manchester.toml")).unwrap();
