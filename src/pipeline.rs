@@ -348,10 +348,11 @@ pub use crate::limits::max_memory_bytes;
 
 /// `plan --write-model DIR`: every MILP the plan solved as free MPS (`estates.mps` unless `--greedy`,
 /// `award-<category>.mps` per category), each in `summary.json`'s sense and units, and `objectives.csv` with the
-/// objective and status the plan reports for each file, so another solver's optimum can be checked against ours.
+/// objective and status the plan reports for each file and the seconds our solver took on it, so another solver's
+/// optimum and time can be set beside ours (`benches/peers/run.sh --mps DIR`).
 pub fn model_files(data: &Dataset, model: &ModelConfig, out: &Outputs) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
-    let mut objectives: Vec<(String, String, Option<f64>)> = Vec::new();
+    let mut objectives: Vec<(String, String, Option<f64>, f64)> = Vec::new();
     if let Some(r) = out.result.as_ref().filter(|r| r.size.variables > 0) {
         let name = "estates.mps".to_string();
         files.push((
@@ -359,7 +360,7 @@ pub fn model_files(data: &Dataset, model: &ModelConfig, out: &Outputs) -> Vec<(S
             estates::export::mps(data, model, r).into_bytes(),
         ));
         let (objective, _, _) = report::objective_of(model, r);
-        objectives.push((name, r.status().to_string(), objective));
+        objectives.push((name, r.status().to_string(), objective, r.solve_seconds));
     }
     if let Some(a) = &out.awarded {
         let released = out
@@ -374,14 +375,21 @@ pub fn model_files(data: &Dataset, model: &ModelConfig, out: &Outputs) -> Vec<(S
         {
             let name = format!("award-{}.mps", file_safe(&category));
             files.push((name.clone(), text.into_bytes()));
-            objectives.push((name, c.status().to_string(), c.figures().map(|f| f.npv)));
+            let npv = c.figures().map(|f| f.npv);
+            objectives.push((name, c.status().to_string(), npv, c.seconds));
         }
     }
     let csv = crate::text::csv_bytes(|w| {
-        w.write_record(["file", "status", "objective"])?;
-        for (file, status, objective) in &objectives {
+        w.write_record(["file", "status", "objective", "seconds"])?;
+        for (file, status, objective, seconds) in &objectives {
             let value = objective.map_or(String::new(), |v| format!("{v:?}"));
-            w.write_record([file.as_str(), status.as_str(), value.as_str()])?;
+            let seconds = format!("{seconds:.3}");
+            w.write_record([
+                file.as_str(),
+                status.as_str(),
+                value.as_str(),
+                seconds.as_str(),
+            ])?;
         }
         Ok(())
     });

@@ -190,7 +190,8 @@ pub struct PlanArgs {
     #[arg(long)]
     pub shapley: bool,
     /// Also write every MILP the plan solves to DIR as MPS (estates.mps, award-<category>.mps) with
-    /// objectives.csv, the objective each file's optimum should equal; replaced atomically.
+    /// objectives.csv, the objective each file's optimum should equal and our solver's seconds on it; replaced
+    /// atomically.
     #[arg(long, value_name = "DIR")]
     pub write_model: Option<PathBuf>,
     /// Refuse an estates model whose estimated peak memory is above this many MiB, before building it (default:

@@ -171,12 +171,19 @@ fn every_exported_model_solves_to_the_objective_the_plan_reports() {
     }
 }
 
-/// `objectives.csv`: file and reported objective.
+/// `objectives.csv`: file and reported objective (its seconds, our solver's time on the file, checked to be a
+/// time: not negative, and within the whole plan's).
 fn objectives(models: &Path) -> Vec<(String, f64)> {
     let mut r = csv::Reader::from_path(models.join("objectives.csv")).unwrap();
+    assert_eq!(
+        r.headers().unwrap(),
+        vec!["file", "status", "objective", "seconds"]
+    );
     r.records()
         .map(|rec| {
             let rec = rec.unwrap();
+            let seconds: f64 = rec[3].parse().unwrap();
+            assert!((0.0..600.0).contains(&seconds), "{rec:?}");
             (rec[0].to_string(), rec[2].parse().unwrap())
         })
         .collect()
