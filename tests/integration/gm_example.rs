@@ -304,3 +304,79 @@ fn gm_shared_service_staff_follow_the_scale_curve_of_functions_csv() {
         );
     }
 }
+
+/// Issue 18: every council has an office estate it can consolidate, not one must-keep building. The nine councils
+/// without a published register each hold a copy of Trafford's civic and office buildings of at least 1,000 m2
+/// (from the register, in the example as Trafford's own sites), floor scaled by borough population: one kept seat
+/// at the borough centroid and the others releasable, at the centroids of the borough's most populous wards.
+#[test]
+fn every_council_has_an_office_estate_scaled_from_traffords_with_one_kept_seat() {
+    let sites = rows(&gm().join("sites.csv"));
+    let office = |s: &HashMap<String, String>| s["kind"] == "civic" || s["kind"] == "office";
+    let trafford: Vec<f64> = sites
+        .iter()
+        .filter(|s| s["organisation"] == "E08000009" && office(s))
+        .map(|s| s["floor_area_m2"].parse::<f64>().unwrap())
+        .filter(|&a| a >= 1000.0)
+        .collect();
+    assert_eq!(
+        trafford.len(),
+        3,
+        "Trafford's town hall, Sale Waterside, Ascot House"
+    );
+    let pop = borough_pop();
+    let mut wards = rows(&sources().join("geo/gm_wards_2017_centroids_pop2016.csv"));
+    // Most populous first, ties by ward code, as the builder orders them.
+    wards.sort_by_key(|w| {
+        let pop: i64 = w["pop_mid2016"].parse().unwrap();
+        (std::cmp::Reverse(pop), w["ward_code"].clone())
+    });
+    let councils: Vec<_> = rows(&gm().join("organisations.csv"))
+        .into_iter()
+        .filter(|o| o["kind"] == "council" && o["id"] != "E08000009")
+        .collect();
+    assert_eq!(councils.len(), 9);
+    for council in &councils {
+        let borough = &council["borough"];
+        let estate: Vec<_> = sites
+            .iter()
+            .filter(|s| s["organisation"] == council["id"] && office(s))
+            .collect();
+        let kept: Vec<_> = estate.iter().filter(|s| s["must_keep"] == "true").collect();
+        assert_eq!(kept.len(), 1, "{borough}: one seat kept");
+        assert_eq!(kept[0]["id"], format!("{}-CIVIC", council["id"]));
+        let mut areas: Vec<i64> = estate
+            .iter()
+            .map(|s| s["floor_area_m2"].parse::<f64>().unwrap() as i64)
+            .collect();
+        let mut scaled: Vec<i64> = trafford
+            .iter()
+            .map(|a| half_up(a * pop[borough] / pop["Trafford"]))
+            .collect();
+        areas.sort_unstable();
+        scaled.sort_unstable();
+        assert_eq!(
+            areas, scaled,
+            "{borough}: floor areas scaled from Trafford's"
+        );
+        // The releasable ones stand at the centroids of the borough's most populous wards.
+        let top: Vec<(String, String)> = wards
+            .iter()
+            .filter(|w| &w["la_name"] == borough)
+            .take(estate.len() - 1)
+            .map(|w| (w["lat"].clone(), w["lon"].clone()))
+            .collect();
+        for s in estate.iter().filter(|s| s["must_keep"] == "false") {
+            let at = |c: &str| s[c].parse::<f64>().unwrap();
+            assert!(
+                top.iter().any(|(lat, lon)| {
+                    (lat.parse::<f64>().unwrap() - at("lat")).abs() < 1e-5
+                        && (lon.parse::<f64>().unwrap() - at("lon")).abs() < 1e-5
+                }),
+                "{}: not at one of {borough}'s most populous wards",
+                s["id"]
+            );
+            assert!(s["name"].contains("(derived, as "), "{}", s["name"]);
+        }
+    }
+}
