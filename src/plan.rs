@@ -122,6 +122,13 @@ pub struct Kpis {
     /// Land released on its own (hectares; land units).
     #[serde(default)]
     pub land_released_ha: f64,
+    /// Sites released whose figures are derived, not published (`derived` in `sites.csv`).
+    #[serde(default)]
+    pub derived_sites_released: usize,
+    /// What releasing those derived sites adds to the NPV (present value: their running costs, backlog, PDC,
+    /// receipts, holding and exit costs; not the moves of their teams): how much of the headline rests on them.
+    #[serde(default)]
+    pub derived_release_npv: f64,
     /// The largest distance from a zone to its nearest kept public-facing site (km); null without zones.
     pub worst_zone_access_km: Option<f64>,
     /// Population-weighted mean distance from a zone to its nearest kept public-facing site (km).
@@ -279,6 +286,10 @@ pub fn figures(data: &Dataset, costs: &impl PlanCosts, plan: &Plan) -> Kpis {
                 let pv = costing::released_site_pv(s, yearly, y, r, d);
                 k.plan_cost += pv;
                 k.sites_released += 1;
+                if s.derived {
+                    k.derived_sites_released += 1;
+                    k.derived_release_npv += kept - pv;
+                }
                 add_release(&mut k, s, yearly, y, r, d);
                 k.npv_parts.transfers_excluded += costs.transfer(i, y);
                 *partner

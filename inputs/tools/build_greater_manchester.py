@@ -151,7 +151,8 @@ NON_CLINICAL_USES = [
 SPACE_BY_USE = (CLINICAL_USES[0], NON_CLINICAL_USES[-1])
 SITE_COLUMNS = ["id", "organisation", "name", "kind", "public_facing", "borough", "tenure", "lease_end",
                 "lease_break", "exit_penalty_gbp", "lat", "lon", "floor_area_m2", "desks", "rent_gbp", "rates_gbp",
-                "fm_gbp", "utilities_gbp", "maintenance_gbp", "backlog_gbp", "disposal_value_gbp", "must_keep"]
+                "fm_gbp", "utilities_gbp", "maintenance_gbp", "backlog_gbp", "disposal_value_gbp", "must_keep",
+                "derived"]
 SURVEY_COLUMNS = ["non_clinical_m2", "empty_m2", "under_used_m2"]  # appended after SITE_COLUMNS
 CARTER_NON_CLINICAL_MAX = 0.35
 CARTER_EMPTY_UNDER_USED_MAX = 0.025
@@ -775,7 +776,7 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
             "source": "nhs", "public_facing": kind not in ("ambulance", "other"),
             "borough": r["la_name"], "tenure": tenure, "lat": lat, "lon": lon,
             **eric_money(r),
-            "must_keep": kind in ("acute", "specialist"),
+            "must_keep": kind in ("acute", "specialist"), "derived": False,
         })
 
     # ---- ERIC cost per m2 medians (GM non-acute sites, positive values only)
@@ -824,6 +825,7 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
             "source": "council", "public_facing": kind not in ("office", "depot"),
             "borough": "Trafford", "tenure": tenure, "lat": lat, "lon": lon,
             "floor_area_m2": num(r["BuildingSize"]), "must_keep": name == TRAFFORD_MAIN_CIVIC,
+            "derived": False,
         }
         derived_costs(s)
         traf_sites.append(s)
@@ -863,7 +865,7 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
                 "lat": float(la["lat"]) if main else float(ward["lat"]),
                 "lon": float(la["lon"]) if main else float(ward["lon"]),
                 "floor_area_m2": float(iround(t["floor_area_m2"] * scale)),
-                "must_keep": main,
+                "must_keep": main, "derived": True,
             }
             derived_costs(s)
             sites.append(s)
@@ -890,6 +892,7 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
             "kind": "office", "source": "ccg", "public_facing": False, "borough": o["borough"],
             "tenure": "leasehold", "lat": o["lat"], "lon": o["lon"],
             "floor_area_m2": desks * M2_PER_DESK, "must_keep": False,
+            "derived": True,
         }
         derived_costs(s)
         sites.append(s)
@@ -947,7 +950,8 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
             coord(s["lat"]), coord(s["lon"]), area(s["floor_area_m2"]), str(s["desks"]),
             gbp0(s["rent_gbp"]), gbp0(s["rates_gbp"]), gbp0(s["fm_gbp"]), gbp0(s["utilities_gbp"]),
             gbp0(s["maintenance_gbp"]), gbp0(s["backlog_gbp"]), gbp0(s["disposal_value_gbp"]),
-            str(s["must_keep"]).lower(), *survey.get(s["id"], [""] * len(SURVEY_COLUMNS))])
+            str(s["must_keep"]).lower(), str(s["derived"]).lower(),
+            *survey.get(s["id"], [""] * len(SURVEY_COLUMNS))])
     files["sites.csv"] = site_rows
 
     # ---- teams: cut each body's (function, service) groups into teams, placed in proportion to desks
@@ -1452,7 +1456,7 @@ ENUMS = {
 ENUMS[("functions.csv", "function")] = set(bo.FUNCTIONS)
 ENUMS[("functions.csv", "sector_rule")] = {"any", "same_sector"}
 ENUMS[("shared_services.csv", "function")] = set(bo.FUNCTIONS)
-BOOLS = {("sites.csv", "public_facing"), ("sites.csv", "must_keep"), ("teams.csv", "movable"),
+BOOLS = {("sites.csv", "public_facing"), ("sites.csv", "must_keep"), ("sites.csv", "derived"), ("teams.csv", "movable"),
          ("suppliers.csv", "sme"), ("suppliers.csv", "local"), ("functions.csv", "poolable")}
 NUMS = {"sites.csv": ["exit_penalty_gbp", "lat", "lon", "floor_area_m2", "rent_gbp", "rates_gbp", "fm_gbp",
                       "utilities_gbp", "maintenance_gbp", "backlog_gbp", "disposal_value_gbp"],
@@ -1581,7 +1585,7 @@ def check_units(units: list[dict], header: list[str], sites: dict[str, dict]) ->
 
 
 def check_survey(rows: list[dict], header: list[str], kinds: dict[str, str], units: list[dict]) -> None:
-    """sites.csv's survey columns (Carter's measures): the last three columns, after must_keep; blank on every site
+    """sites.csv's survey columns (Carter's measures): the last three columns, after must_keep and derived; blank on every site
     of a body that is not an NHS trust; on an NHS trust's site empty_m2 and under_used_m2 given, non_clinical_m2
     given or blank, each a plain number >= 0 to at most 0.01 m2; empty + under-used <= floor area and non-clinical
     <= floor area (exactly, in decimals); empty_m2 and under_used_m2 are exactly the floor areas of the site's

@@ -63,6 +63,7 @@ fn site(id: &str, owner: u32, kind: SiteKind, location: LatLon, desks: u32) -> S
         backlog: 0.0,
         disposal_value: 0.0,
         must_keep: false,
+        derived: false,
         survey: None,
     }
 }

@@ -143,6 +143,9 @@ pub struct Site {
     pub disposal_value: f64,
     /// May not be released.
     pub must_keep: bool,
+    /// Its figures are derived by a documented rule, not published (`derived` in `sites.csv`): the reports say how
+    /// much of a plan rests on such sites.
+    pub derived: bool,
     /// What a floor survey says of the site (Carter's measures), when the data has one.
     pub survey: Option<FloorSurvey>,
 }

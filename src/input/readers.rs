@@ -44,6 +44,7 @@ pub const SITES: FileSpec = FileSpec {
         "backlog_gbp",
         "disposal_value_gbp",
         "must_keep",
+        "derived",
         "non_clinical_m2",
         "empty_m2",
         "under_used_m2",
@@ -434,6 +435,7 @@ pub(super) fn sites(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Sit
         let backlog = r.non_negative_or("backlog_gbp", 0.0);
         let disposal_value = r.non_negative_or("disposal_value_gbp", 0.0);
         let must_keep = r.flag_or("must_keep", false);
+        let derived = r.flag_or("derived", false);
         let survey = survey(r);
         let (lease_end, lease_break, tenure) = (lease_end?, lease_break?, tenure?);
         let lease = match (lease_end, lease_break) {
@@ -487,6 +489,7 @@ pub(super) fn sites(t: &Table, ids: &mut Ids, f: &mut Vec<Finding>) -> Lined<Sit
             backlog: backlog?,
             disposal_value: disposal_value?,
             must_keep: must_keep?,
+            derived: derived?,
             survey: survey?,
         };
         (r.ok() && ids.sites.insert(r, "id", &site.id)).then_some(site)

@@ -255,7 +255,7 @@ const HTML_COMPARE: &[View] = &[View::Html, View::Compare];
 
 /// Every headline figure, in the order every view lists them. `report.html` groups its tiles by [`Part`]
 /// (whole plan, estates, award) and keeps this order within each group.
-pub static FIGURES: [Figure; 26] = [
+pub static FIGURES: [Figure; 28] = [
     Figure {
         key: "violations",
         words: "Rules broken",
@@ -414,6 +414,24 @@ pub static FIGURES: [Figure; 26] = [
         part: Part::Estates,
         reading: Reading::One(|s| s.estates(|k| k.sites_released as f64)),
         views: ALL,
+    },
+    Figure {
+        key: "derived_sites_released",
+        words: "Sites released whose figures are derived, not published",
+        unit: Unit::Count,
+        better: Better::Neither,
+        part: Part::Estates,
+        reading: Reading::One(|s| s.estates(|k| k.derived_sites_released as f64)),
+        views: ALL,
+    },
+    Figure {
+        key: "derived_release_npv_gbp",
+        words: "NPV from releasing those derived sites",
+        unit: Unit::Gbp,
+        better: Better::Neither,
+        part: Part::Estates,
+        reading: Reading::One(|s| s.estates(|k| k.derived_release_npv)),
+        views: &[View::Markdown, View::Compare],
     },
     Figure {
         key: "floor_area_released_m2",

@@ -22,6 +22,8 @@ pub(crate) struct Economics {
     pub released: usize,
     /// Release units released on their own.
     pub units_released: usize,
+    /// Derived sites released (`derived` in `sites.csv`) and what their releases add to the NPV.
+    pub derived: (usize, f64),
     /// Undiscounted one-off costs (exit penalties, relocation, fit-out) in each year (index 0 = year 1).
     pub one_off_by_year: Vec<f64>,
     /// Present-value gain per partner id.
@@ -52,6 +54,12 @@ impl Economics {
                 self.units_released as f64,
                 k.units_released as f64,
             ),
+            (
+                "derived_sites_released",
+                self.derived.0 as f64,
+                k.derived_sites_released as f64,
+            ),
+            ("derived_release_npv", self.derived.1, k.derived_release_npv),
         ]
         .into_iter()
         .chain(
@@ -82,6 +90,7 @@ pub(crate) fn derive(
         baseline_cost: 0.0,
         released: 0,
         units_released: 0,
+        derived: (0, 0.0),
         one_off_by_year: vec![0.0; model.horizon_years as usize],
         by_partner: BTreeMap::new(),
         parts: NpvParts::default(),
@@ -145,6 +154,10 @@ fn sites(data: &Dataset, model: &ModelConfig, plan: &Plan, out: &mut Economics) 
         let (holding, receipt) = waiting_for_sale(model, s, y, pdc, wait);
         let cost =
             annual * (all - years_from(model, y)) + penalty * disc(model, y) + holding - receipt;
+        if s.derived {
+            out.derived.0 += 1;
+            out.derived.1 += kept - cost;
+        }
         released_parts(
             &mut out.parts,
             s,
@@ -494,6 +507,36 @@ mod tests {
         let (checker, planner) = held_with(4, Some(8), true, 8_000.0);
         assert!((checker - want).abs() < 1e-6, "{checker} != {want}");
         assert!((planner - want).abs() < 1e-6, "{planner} != {want}");
+    }
+
+    #[test]
+    fn a_released_derived_site_is_counted_with_the_npv_its_release_brings() {
+        let (mut data, model) = (dataset(), model());
+        data.sites[4].derived = true;
+        let mut plan = Plan::baseline(&data);
+        plan.sites[4] = SiteDecision::Release(1);
+        let mine = check(&data, &model, &plan, None);
+        // Site 4 holds no team, so its release is the whole NPV.
+        let kpis = Kpis {
+            npv: mine.npv,
+            plan_cost: mine.plan_cost,
+            sites_released: 1,
+            derived_sites_released: 1,
+            derived_release_npv: mine.npv,
+            npv_parts: mine.npv_parts.clone(),
+            ..Kpis::default()
+        };
+        let r = check(&data, &model, &plan, Some(&kpis));
+        assert!(r.ok, "{:?}", r.mismatches);
+        let unflagged = Kpis {
+            derived_sites_released: 0,
+            derived_release_npv: 0.0,
+            ..kpis
+        };
+        let r = check(&data, &model, &plan, Some(&unflagged));
+        assert!(!r.ok && r.violations.is_empty());
+        assert_eq!(r.mismatches.len(), 2, "{:?}", r.mismatches);
+        assert!(r.mismatches[0].starts_with("derived_sites_released: reported 0, checker 1"));
     }
 
     #[test]
