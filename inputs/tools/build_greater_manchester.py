@@ -830,12 +830,10 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
         derived_costs(s)
         traf_sites.append(s)
     sites.extend(traf_sites)
-    traf_civic_area = next(s["floor_area_m2"] for s in traf_sites if s["name"] == TRAFFORD_MAIN_CIVIC)
-    info["trafford_civic_area"] = traf_civic_area
 
     # ---- derived office estates for the other nine councils (issue 18): each gets a copy of Trafford's office
-    # estate (its civic and office buildings in the register: the town hall, Sale Waterside, Ascot House, Flixton
-    # House, Altrincham Town Hall), every building's floor scaled by the borough's population over Trafford's, the
+    # estate (its civic and office buildings in the register of at least COUNCIL_OFFICE_MIN_M2: the town hall, Sale
+    # Waterside, Ascot House), every building's floor scaled by the borough's population over Trafford's, the
     # same kind and tenure. Only the copy of Trafford Town Hall is kept whatever the plan (the council's seat, at
     # the borough centroid, id <code>-CIVIC); the others stand at the centroids of the borough's most populous
     # wards, largest building in the most populous ward (inside the borough by construction).
@@ -843,7 +841,6 @@ def build() -> tuple[dict[str, list[list[str]]], dict]:
     traf_offices = sorted((s for s in traf_sites if s["kind"] in COUNCIL_OFFICE_KINDS
                            and s["floor_area_m2"] >= COUNCIL_OFFICE_MIN_M2),
                           key=lambda s: (s["name"] != TRAFFORD_MAIN_CIVIC, -s["floor_area_m2"], s["id"]))
-    info["trafford_offices"] = [(s["name"], s["floor_area_m2"]) for s in traf_offices]
     wards_by_pop: dict[str, list[dict]] = defaultdict(list)
     for w in sorted(wards, key=lambda w: (-int(w["pop_mid2016"]), w["ward_code"])):
         wards_by_pop[w["la_name"]].append(w)
